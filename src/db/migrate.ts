@@ -1,0 +1,45 @@
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export class DatabaseTooNewError extends Error {
+  constructor(path: string, dbVersion: number, codeVersion: number) {
+    super(
+      `The database ${path} is at schema version ${dbVersion}, but this version of the bot only knows up to ${codeVersion}. ` +
+        'It was written by a newer release: upgrade the bot (git pull && npm install), or point DB_PATH at another file.',
+    );
+    this.name = 'DatabaseTooNewError';
+  }
+}
+
+/**
+ * Applies every migration newer than the database, each in its own transaction, and records it
+ * in schema_migrations. A crash mid-migration leaves the database at the previous version.
+ */
+export function migrate(db: Database, migrations: readonly Migration[], path: string): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const sorted = [...migrations].sort((a, b) => a.version - b.version);
+  const latest = sorted.at(-1)?.version ?? 0;
+  const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  if (current > latest) throw new DatabaseTooNewError(path, current, latest);
+
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const applied: number[] = [];
+  for (const migration of sorted) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, Date.now());
+    })();
+    applied.push(migration.version);
+  }
+  return applied;
+}
