@@ -1,0 +1,248 @@
+import { Ollama } from 'ollama';
+import type { Logger } from '../../log.js';
+import { AiUnavailableError, classifyOllamaError, displayHost, type AiFailureKind, type RequestPhase } from './failures.js';
+import { FifoSemaphore, type Release } from './fifo-semaphore.js';
+
+export { AiUnavailableError, type AiFailureKind };
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface AiHealth {
+  reachable: boolean;
+  version?: string;
+  model: string;
+  modelPulled: boolean;
+  /** Why it is not usable (unreachable, model not pulled); absent when all is well. */
+  error?: string;
+  checkedAt: number;
+}
+
+export interface ChatOptions {
+  signal?: AbortSignal;
+  /** The 1-based place in line, reported once when every slot was taken. */
+  onQueued?: (position: number) => void;
+}
+
+export interface OllamaServiceOptions {
+  host: string;
+  model: string;
+  /** Budget for a whole answer, counted from the moment its slot is acquired. */
+  timeoutMs: number;
+  maxConcurrent: number;
+  logger: Logger;
+  embedModel?: string;
+}
+
+/** A health check must never hold /status up for long, whatever RESPONSE_TIMEOUT is. */
+const HEALTH_TIMEOUT_MS = 3000;
+/** Texts per /api/embed request: big imports become several small requests, each within the timeout. */
+const EMBED_BATCH_SIZE = 32;
+
+/**
+ * The bot's one door to Ollama: answers stream through at most `maxConcurrent` at a time (first come,
+ * first served), every request has a deadline, and every failure becomes an AiUnavailableError.
+ */
+export class OllamaService {
+  readonly model: string;
+  readonly embedModel: string | undefined;
+  private readonly slots: FifoSemaphore;
+  private readonly host: string;
+  private readonly logger: Logger;
+  private readonly timeoutMs: number;
+  private latestHealth: AiHealth | undefined;
+
+  constructor(options: OllamaServiceOptions) {
+    if (!(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${options.timeoutMs}`);
+    this.model = options.model;
+    this.embedModel = options.embedModel;
+    this.host = options.host;
+    this.logger = options.logger;
+    this.timeoutMs = options.timeoutMs;
+    this.slots = new FifoSemaphore(options.maxConcurrent);
+  }
+
+  queueLength(): number {
+    return this.slots.queueLength();
+  }
+
+  activeCount(): number {
+    return this.slots.activeCount();
+  }
+
+  /** The last known health (from health() or the last answer), for /status without waiting. */
+  lastHealth(): AiHealth | undefined {
+    return this.latestHealth;
+  }
+
+  /** Asks Ollama for its version and pulled models. Never throws. */
+  async health(): Promise<AiHealth> {
+    const deadline = new RequestDeadline(HEALTH_TIMEOUT_MS);
+    let health: AiHealth;
+    try {
+      const client = this.client(deadline.signal);
+      const [{ version }, { models }] = await Promise.all([client.version(), client.list()]);
+      const wanted = canonicalModelName(this.model);
+      const modelPulled = models.some((m) => canonicalModelName(m.name) === wanted || canonicalModelName(m.model) === wanted);
+      health = { reachable: true, version, model: this.model, modelPulled, checkedAt: Date.now() };
+      if (!modelPulled) health.error = `model "${this.model}" is not pulled; run: ollama pull ${this.model}`;
+    } catch (error) {
+      const failure = this.failureOf(error, 'request', deadline);
+      health = { reachable: false, model: this.model, modelPulled: false, error: failure.message, checkedAt: Date.now() };
+    } finally {
+      deadline.dispose();
+    }
+    this.latestHealth = health;
+    return health;
+  }
+
+  /**
+   * Streams the answer text chunk by chunk. Waits for a free slot first; the timeout counts from then.
+   * Throws AiUnavailableError for every failure and always gives its slot back, also when the caller
+   * stops iterating early.
+   */
+  async *chat(messages: ChatMessage[], opts: ChatOptions = {}): AsyncGenerator<string, void, undefined> {
+    const release = await this.acquireSlot(opts);
+    const deadline = new RequestDeadline(this.timeoutMs, opts.signal);
+    let phase: RequestPhase = 'request';
+    try {
+      const stream = await this.client(deadline.signal).chat({ model: this.model, messages, stream: true });
+      phase = 'stream';
+      for await (const part of stream) {
+        if (part.message?.content) yield part.message.content;
+        if (part.done) {
+          this.logger.debug({ doneReason: part.done_reason, evalCount: part.eval_count, totalMs: Math.round(part.total_duration / 1e6) }, 'answer complete');
+        }
+      }
+      this.noteAnswered();
+    } catch (error) {
+      const failure = this.failureOf(error, phase, deadline);
+      this.noteFailure(failure);
+      throw failure;
+    } finally {
+      // Also reached when the consumer breaks out early: close the HTTP request, free the slot.
+      deadline.dispose();
+      release();
+    }
+  }
+
+  /** Embeds texts through /api/embed with OLLAMA_EMBED_MODEL, in batches; one vector per text, in order. */
+  async embed(texts: string[]): Promise<number[][]> {
+    const model = this.embedModel;
+    if (!model) throw new AiUnavailableError('model_missing', 'no embedding model configured (OLLAMA_EMBED_MODEL)');
+    const vectors: number[][] = [];
+    for (let start = 0; start < texts.length; start += EMBED_BATCH_SIZE) {
+      const batch = texts.slice(start, start + EMBED_BATCH_SIZE);
+      const deadline = new RequestDeadline(this.timeoutMs);
+      try {
+        const { embeddings } = await this.client(deadline.signal).embed({ model, input: batch });
+        if (!Array.isArray(embeddings) || embeddings.length !== batch.length) {
+          throw new AiUnavailableError('error', `Ollama returned ${embeddings?.length ?? 'no'} embeddings for ${batch.length} texts`);
+        }
+        vectors.push(...embeddings);
+      } catch (error) {
+        throw this.failureOf(error, 'request', deadline);
+      } finally {
+        deadline.dispose();
+      }
+    }
+    return vectors;
+  }
+
+  /**
+   * One client per request, its fetch bound to that request's own signal: the client's abort()
+   * would end every stream of a shared instance, and its non-streaming calls take no signal at all.
+   */
+  private client(signal: AbortSignal): Ollama {
+    return new Ollama({ host: this.host, fetch: (input, init) => fetch(input, { ...init, signal }) });
+  }
+
+  private async acquireSlot(opts: ChatOptions): Promise<Release> {
+    const onQueued = opts.onQueued;
+    try {
+      return await this.slots.acquire({
+        signal: opts.signal,
+        onQueued: onQueued
+          ? (position) => {
+              // A failing progress note must not cost the member their place in line.
+              try {
+                onQueued(position);
+              } catch (error) {
+                this.logger.warn({ err: error }, 'onQueued callback failed');
+              }
+            }
+          : undefined,
+      });
+    } catch (error) {
+      throw new AiUnavailableError('aborted', 'the request was cancelled while waiting for a free slot', { cause: error });
+    }
+  }
+
+  private failureOf(error: unknown, phase: RequestPhase, deadline: RequestDeadline): AiUnavailableError {
+    if (deadline.firedBecause === 'timeout') return new AiUnavailableError('timeout', `Ollama did not finish within ${deadline.timeoutMs} ms`);
+    if (deadline.firedBecause === 'aborted') return new AiUnavailableError('aborted', 'the request was cancelled');
+    return classifyOllamaError(error, phase, displayHost(this.host));
+  }
+
+  /** An answer is the best health check there is: keep /status in step without asking Ollama again. */
+  private noteAnswered(): void {
+    this.latestHealth = withVersion({ reachable: true, model: this.model, modelPulled: true, checkedAt: Date.now() }, this.latestHealth);
+  }
+
+  private noteFailure(failure: AiUnavailableError): void {
+    this.logger.debug({ kind: failure.kind, reason: failure.message }, 'answer failed');
+    if (failure.kind === 'down') {
+      this.latestHealth = { reachable: false, model: this.model, modelPulled: false, error: failure.message, checkedAt: Date.now() };
+    } else if (failure.kind === 'model_missing') {
+      const health = { reachable: true, model: this.model, modelPulled: false, error: failure.message, checkedAt: Date.now() };
+      this.latestHealth = withVersion(health, this.latestHealth);
+    }
+  }
+}
+
+/**
+ * One request's abort switch: trips at the deadline or when the caller's signal aborts, and
+ * remembers which, because the error the HTTP stack throws does not say.
+ */
+class RequestDeadline {
+  readonly signal: AbortSignal;
+  firedBecause: 'timeout' | 'aborted' | undefined;
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onCallerAbort = () => this.fire('aborted');
+
+  constructor(
+    readonly timeoutMs: number,
+    private readonly callerSignal?: AbortSignal,
+  ) {
+    this.signal = this.controller.signal;
+    this.timer = setTimeout(() => this.fire('timeout'), timeoutMs);
+    if (callerSignal?.aborted) this.fire('aborted');
+    else callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
+  }
+
+  /** Stops the clock and aborts the HTTP request if it is still open (a no-op once it completed). */
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+    this.controller.abort();
+  }
+
+  private fire(reason: 'timeout' | 'aborted'): void {
+    if (this.firedBecause || this.signal.aborted) return;
+    this.firedBecause = reason;
+    this.controller.abort();
+  }
+}
+
+function withVersion(health: AiHealth, previous: AiHealth | undefined): AiHealth {
+  return previous?.version ? { ...health, version: previous.version } : health;
+}
+
+/** Ollama treats `llama3` and `llama3:latest` as one model, case-insensitively. */
+function canonicalModelName(name: string | undefined): string {
+  const lower = (name ?? '').trim().toLowerCase();
+  return lower.includes(':') ? lower : `${lower}:latest`;
+}
