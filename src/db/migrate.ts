@@ -28,13 +28,15 @@ export function migrate(db: Database, migrations: readonly Migration[], path: st
   )`);
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
   const latest = sorted.at(-1)?.version ?? 0;
-  const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+  const current = Math.max(0, ...done);
   if (current > latest) throw new DatabaseTooNewError(path, current, latest);
 
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const applied: number[] = [];
   for (const migration of sorted) {
-    if (migration.version <= current) continue;
+    // Every missing version, not only those above the highest: a gap is filled, never skipped.
+    if (done.has(migration.version)) continue;
     db.transaction(() => {
       db.exec(migration.sql);
       record.run(migration.version, migration.name, Date.now());

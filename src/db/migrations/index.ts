@@ -1,5 +1,8 @@
 import type { Migration } from '../migrate.js';
 import { initial } from './001_initial.js';
+import { trainingIndex } from './002_training_index.js';
+import { knowledgeSearch } from './003_knowledge_search.js';
+import { turnSources } from './004_turn_sources.js';
 
 /** Every schema change, in order. Never edit a released migration: add the next number. */
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, trainingIndex, knowledgeSearch, turnSources];

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import type { Db } from '../../db/database.js';
+import { extractTerms } from '../text/fts.js';
+import {
+  checkDuplicateIds,
+  checkEntryCount,
+  checkEnvelope,
+  DEFAULT_MAX_IMPORT_BYTES,
+  entriesArray,
+  fileEntryId,
+  parseEntries,
+  readImportFile,
+} from '../transfer/import-file.js';
+import { preparedOnce } from '../transfer/statements.js';
+import { trainingFieldsSchema } from './entry-schema.js';
+import type { TrainingStore } from './store.js';
+
+export const TRAINING_EXPORT_FORMAT = 'discord-ai-ticket-bot/training';
+export const TRAINING_EXPORT_VERSION = 1;
+export const DEFAULT_MAX_IMPORT_ENTRIES = 50_000;
+
+export interface TrainingExport {
+  format: string;
+  version: 1;
+  exportedAt: string;
+  entries: { id: number; question: string; answer: string; category: string; tags: string[]; usageCount: number }[];
+}
+
+export interface TrainingImportOptions {
+  authorId?: string | null;
+  maxEntries?: number;
+  maxBytes?: number;
+}
+
+export interface TrainingImportResult {
+  added: number;
+  updated: number;
+  skipped: number;
+}
+
+export function exportTraining(store: TrainingStore, guildId: string, now = Date.now()): TrainingExport {
+  return {
+    format: TRAINING_EXPORT_FORMAT,
+    version: TRAINING_EXPORT_VERSION,
+    exportedAt: new Date(now).toISOString(),
+    entries: store.all(guildId).map((e) => ({
+      id: e.id,
+      question: e.question,
+      answer: e.answer,
+      category: e.category,
+      tags: e.tags,
+      usageCount: e.usageCount,
+    })),
+  };
+}
+
+const importEntrySchema = trainingFieldsSchema.extend({
+  id: fileEntryId,
+  usageCount: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must not be negative' }).optional(),
+});
+
+type ImportEntry = z.output<typeof importEntrySchema>;
+
+const statements = preparedOnce((db) => ({
+  selectQuestions: db.prepare<[string], { id: number; question: string; answer: string; category: string; tags: string }>(
+    'SELECT id, question, answer, category, tags FROM training_entries WHERE guild_id = ? ORDER BY id',
+  ),
+  insert: db.prepare<[string, string, string, string, string, string | null, number, number, number]>(
+    `INSERT INTO training_entries (guild_id, question, answer, category, tags, author_id, usage_count, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ),
+  update: db.prepare<[string, string, string, number, string, number]>(
+    'UPDATE training_entries SET answer = ?, category = ?, tags = ?, updated_at = ? WHERE guild_id = ? AND id = ?',
+  ),
+}));
+
+/** Two questions that differ only in case, punctuation or spacing are the same question. */
+export function normaliseQuestion(question: string): string {
+  const terms = extractTerms(question);
+  return terms.length > 0 ? terms.join(' ') : question.toLowerCase();
+}
+
+function sameContent(a: { answer: string; category: string; tags: string[] }, b: { answer: string; category: string; tags: string[] }): boolean {
+  return a.answer === b.answer && a.category === b.category && [...a.tags].sort().join('\n') === [...b.tags].sort().join('\n');
+}
+
+/** Validates the whole file before anything is written. */
+function parseTrainingFile(input: string | Buffer, opts: TrainingImportOptions): ImportEntry[] {
+  const data = readImportFile(input, opts.maxBytes ?? DEFAULT_MAX_IMPORT_BYTES);
+  // A bare array of {question, answer, category?, tags?} is the format of the old seed file; still accepted.
+  const rawEntries = Array.isArray(data)
+    ? data
+    : entriesArray(checkEnvelope(data, { format: TRAINING_EXPORT_FORMAT, version: TRAINING_EXPORT_VERSION, what: 'a training export' }), 'entries');
+  checkEntryCount(rawEntries.length, opts.maxEntries ?? DEFAULT_MAX_IMPORT_ENTRIES);
+  const entries = parseEntries(rawEntries, importEntrySchema);
+  checkDuplicateIds(entries);
+  return entries;
+}
+
+/**
+ * Imports a training export into one server, all or nothing. Entries are matched to this server's
+ * existing ones by normalised question text, never by id, so a file from another server cannot
+ * touch rows it does not own: same question and content → skipped, same question with a different
+ * answer, category or tags → updated, otherwise added.
+ */
+export function importTraining(db: Db, guildId: string, input: string | Buffer, opts: TrainingImportOptions = {}): TrainingImportResult {
+  const entries = parseTrainingFile(input, opts);
+  const { selectQuestions, insert, update } = statements(db);
+  const existing = new Map<string, { id: number; answer: string; category: string; tags: string[] }>();
+  for (const row of selectQuestions.all(guildId)) {
+    const key = normaliseQuestion(row.question);
+    if (!existing.has(key)) existing.set(key, { id: row.id, answer: row.answer, category: row.category, tags: JSON.parse(row.tags) as string[] });
+  }
+  const now = Date.now();
+  const result: TrainingImportResult = { added: 0, updated: 0, skipped: 0 };
+
+  db.transaction(() => {
+    for (const entry of entries) {
+      const key = normaliseQuestion(entry.question);
+      const match = existing.get(key);
+      const tags = JSON.stringify(entry.tags);
+      if (!match) {
+        const { lastInsertRowid } = insert.run(guildId, entry.question, entry.answer, entry.category, tags, opts.authorId ?? null, entry.usageCount ?? 0, now, now);
+        existing.set(key, { id: Number(lastInsertRowid), answer: entry.answer, category: entry.category, tags: entry.tags });
+        result.added++;
+      } else if (sameContent(match, entry)) {
+        result.skipped++;
+      } else {
+        update.run(entry.answer, entry.category, tags, now, guildId, match.id);
+        existing.set(key, { id: match.id, answer: entry.answer, category: entry.category, tags: entry.tags });
+        result.updated++;
+      }
+    }
+  })();
+  return result;
+}
