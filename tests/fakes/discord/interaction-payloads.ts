@@ -1,0 +1,360 @@
+import { ApplicationCommandOptionType, ComponentType, InteractionType, PermissionFlagsBits } from 'discord-api-types/v10';
+import type { APIApplicationCommand, APIApplicationCommandOption } from 'discord-api-types/v10';
+import type { CommandStore } from './commands.js';
+import type { InteractionRecord, Interactions } from './interactions.js';
+import { contentTypeFor, MAX_FILE_BYTES } from './message-input.js';
+import { toAPIChannel, toAPIMember, toAPIRole, toAPIUser, type MessageRecord } from './model.js';
+import { hasPermission } from './permissions.js';
+import type { World } from './world.js';
+
+/** A file a member attaches to an `attachment` option. */
+export interface AttachmentUpload {
+  filename: string;
+  data: Buffer | string;
+  contentType?: string;
+}
+
+export type OptionValue = string | number | boolean | AttachmentUpload;
+
+export interface SlashCommandInput {
+  guildId: string;
+  channelId: string;
+  userId: string;
+  /** Command name; `"group sub"` or `"sub"` after a space selects a subcommand. */
+  name: string;
+  subcommandGroup?: string;
+  subcommand?: string;
+  /** Option values by name: ids for user/channel/role options, an upload for attachment options. */
+  options?: Record<string, OptionValue>;
+  /** Uploads for attachment options, by option name (alternative to putting them in `options`). */
+  attachments?: Record<string, AttachmentUpload>;
+  /** As if an admin allowed this member the command in Server Settings → Integrations. */
+  overrideCommandPermissions?: boolean;
+}
+
+export interface AutocompleteInput extends Omit<SlashCommandInput, 'attachments'> {
+  /** The option the member is typing in; its value is the partial text. */
+  focused: string;
+}
+
+type Resolved = Record<'users' | 'members' | 'roles' | 'channels' | 'attachments', Record<string, unknown>>;
+type Dispatch = (payload: Record<string, unknown>) => void;
+const isUpload = (v: unknown): v is AttachmentUpload => typeof v === 'object' && v !== null && 'filename' in v && 'data' in v;
+
+/** Builds INTERACTION_CREATE payloads the way Discord's client would send them, refusing what a member could not do. */
+export class InteractionFactory {
+  constructor(
+    private readonly world: World,
+    private readonly commands: CommandStore,
+    private readonly interactions: Interactions,
+    private readonly dispatch: Dispatch,
+  ) {}
+
+  private base(guildId: string, channelId: string, userId: string) {
+    const w = this.world;
+    const channel = w.channel(channelId);
+    if (channel.guildId !== guildId) throw new Error(`channel ${channelId} is not in guild ${guildId}`);
+    const member = w.guild(guildId).members.get(userId);
+    if (!member) throw new Error(`user ${userId} is not a member of guild ${guildId}`);
+    const perms = w.permissionsIn(channel, userId);
+    if (!hasPermission(perms, PermissionFlagsBits.ViewChannel)) throw new Error(`user ${userId} cannot see channel ${channelId}`);
+    return {
+      perms,
+      payload: {
+        application_id: w.applicationId,
+        version: 1,
+        guild_id: guildId,
+        guild: { id: guildId, locale: 'en-US', features: [] },
+        channel: { ...toAPIChannel(channel), permissions: perms.toString() },
+        channel_id: channelId,
+        member: { ...toAPIMember(member, w.user(userId)), permissions: perms.toString() },
+        app_permissions: w.permissionsIn(channel, w.botUserId).toString(),
+        locale: 'en-US',
+        guild_locale: 'en-US',
+        entitlements: [],
+        authorizing_integration_owners: { '0': guildId },
+        context: 0,
+        attachment_size_limit: MAX_FILE_BYTES,
+      },
+    };
+  }
+
+  private send(record: InteractionRecord, payload: Record<string, unknown>): InteractionRecord {
+    this.dispatch({ ...payload, id: record.id, token: record.token, type: record.type });
+    return record;
+  }
+
+  private command(input: SlashCommandInput, perms: bigint): { command: APIApplicationCommand; path: string[] } {
+    const [name, ...rest] = input.name.split(' ');
+    const path = [...rest, ...(input.subcommandGroup ? [input.subcommandGroup] : []), ...(input.subcommand ? [input.subcommand] : [])];
+    const command = this.commands.find(name!, input.guildId);
+    if (!command) throw new Error(`/${name} is not registered (guild or global): Discord would not offer it`);
+    if (!hasPermission(perms, PermissionFlagsBits.UseApplicationCommands)) throw new Error(`user ${input.userId} may not use application commands here`);
+    const required = command.default_member_permissions ? BigInt(command.default_member_permissions) : 0n;
+    if (required !== 0n && !hasPermission(perms, required) && !input.overrideCommandPermissions) {
+      throw new Error(`/${name} needs permissions ${required} (default_member_permissions): Discord hides it from user ${input.userId}; pass overrideCommandPermissions to model an admin's override`);
+    }
+    return { command, path };
+  }
+
+  slashCommand(input: SlashCommandInput): InteractionRecord {
+    const { perms, payload } = this.base(input.guildId, input.channelId, input.userId);
+    const { command, path } = this.command(input, perms);
+    const values = { ...input.options, ...input.attachments };
+    const { options, resolved } = this.buildOptions(command, path, values, input.guildId, undefined);
+    const record = this.interactions.create({
+      type: InteractionType.ApplicationCommand,
+      guildId: input.guildId,
+      channelId: input.channelId,
+      userId: input.userId,
+      commandName: [command.name, ...path].join(' '),
+    });
+    return this.send(record, {
+      ...payload,
+      data: {
+        id: command.id,
+        name: command.name,
+        type: command.type,
+        ...(command.guild_id ? { guild_id: command.guild_id } : {}),
+        ...(options.length ? { options } : {}),
+        ...(resolved ? { resolved } : {}),
+      },
+    });
+  }
+
+  autocomplete(input: AutocompleteInput): InteractionRecord {
+    const { perms, payload } = this.base(input.guildId, input.channelId, input.userId);
+    const { command, path } = this.command(input, perms);
+    const { options } = this.buildOptions(command, path, { ...input.options }, input.guildId, input.focused);
+    const record = this.interactions.create({
+      type: InteractionType.ApplicationCommandAutocomplete,
+      guildId: input.guildId,
+      channelId: input.channelId,
+      userId: input.userId,
+      commandName: command.name,
+    });
+    return this.send(record, {
+      ...payload,
+      data: { id: command.id, name: command.name, type: command.type, options, ...(command.guild_id ? { guild_id: command.guild_id } : {}) },
+    });
+  }
+
+  private buildOptions(
+    command: APIApplicationCommand,
+    path: string[],
+    values: Record<string, OptionValue>,
+    guildId: string,
+    focused: string | undefined,
+  ): { options: unknown[]; resolved: Resolved | undefined } {
+    let defs = (command.options ?? []) as APIApplicationCommandOption[];
+    const chain: APIApplicationCommandOption[] = [];
+    for (const segment of path) {
+      const sub = defs.find(
+        (o) => o.name === segment && (o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup),
+      );
+      if (!sub) throw new Error(`/${command.name} has no subcommand "${segment}"`);
+      chain.push(sub);
+      defs = ('options' in sub ? sub.options : []) as APIApplicationCommandOption[];
+    }
+    if (defs.some((o) => o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup)) {
+      throw new Error(`/${command.name} needs a subcommand`);
+    }
+    const resolved: Resolved = { users: {}, members: {}, roles: {}, channels: {}, attachments: {} };
+    const leaf: unknown[] = [];
+    for (const [name, value] of Object.entries(values)) {
+      const def = defs.find((o) => o.name === name);
+      if (!def) throw new Error(`/${command.name} has no option "${name}"`);
+      const isFocused = focused === name;
+      leaf.push({ name, type: def.type, value: isFocused ? String(value) : this.optionValue(def, value, guildId, resolved), ...(isFocused ? { focused: true } : {}) });
+    }
+    if (focused === undefined) {
+      for (const def of defs) {
+        if ('required' in def && def.required && !(def.name in values)) throw new Error(`/${command.name}: required option "${def.name}" missing`);
+      }
+    } else if (!(focused in values)) {
+      throw new Error(`autocomplete: focused option "${focused}" needs a value (the partial text)`);
+    }
+    let options: unknown[] = leaf;
+    for (const sub of [...chain].reverse()) options = [{ name: sub.name, type: sub.type, options }];
+    const used = Object.values(resolved).some((r) => Object.keys(r).length > 0);
+    return { options, resolved: used ? resolved : undefined };
+  }
+
+  /** Checks a value as Discord's client would before sending, and fills `resolved` for ids and uploads. */
+  private optionValue(def: APIApplicationCommandOption, value: OptionValue, guildId: string, resolved: Resolved): unknown {
+    const w = this.world;
+    const fail = (why: string): never => {
+      throw new Error(`option "${def.name}": ${why}`);
+    };
+    const d = def as unknown as Record<string, unknown>;
+    switch (def.type) {
+      case ApplicationCommandOptionType.String: {
+        if (typeof value !== 'string') fail('expects a string');
+        const s = value as string;
+        if (typeof d.min_length === 'number' && s.length < d.min_length) fail(`shorter than min_length ${d.min_length}`);
+        if (s.length > (typeof d.max_length === 'number' ? d.max_length : 6000)) fail('longer than max_length');
+        if (Array.isArray(d.choices) && !d.choices.some((c: { value: unknown }) => c.value === s)) fail('not one of the choices');
+        return s;
+      }
+      case ApplicationCommandOptionType.Integer:
+      case ApplicationCommandOptionType.Number: {
+        if (typeof value !== 'number' || (def.type === ApplicationCommandOptionType.Integer && !Number.isInteger(value))) fail('expects a number');
+        const n = value as number;
+        if (typeof d.min_value === 'number' && n < d.min_value) fail(`below min_value ${d.min_value}`);
+        if (typeof d.max_value === 'number' && n > d.max_value) fail(`above max_value ${d.max_value}`);
+        if (Array.isArray(d.choices) && !d.choices.some((c: { value: unknown }) => c.value === n)) fail('not one of the choices');
+        return n;
+      }
+      case ApplicationCommandOptionType.Boolean:
+        if (typeof value !== 'boolean') fail('expects a boolean');
+        return value;
+      case ApplicationCommandOptionType.User:
+      case ApplicationCommandOptionType.Mentionable: {
+        const id = String(value);
+        const role = w.guild(guildId).roles.get(id);
+        if (role && def.type === ApplicationCommandOptionType.Mentionable) {
+          resolved.roles[id] = toAPIRole(role);
+          return id;
+        }
+        const user = w.users.get(id) ?? fail(`unknown user ${id}`);
+        resolved.users[id] = toAPIUser(user);
+        const member = w.guild(guildId).members.get(id);
+        if (member) {
+          const { user: _u, ...partial } = toAPIMember(member, user);
+          resolved.members[id] = { ...partial, permissions: '0' };
+        }
+        return id;
+      }
+      case ApplicationCommandOptionType.Role: {
+        const role = w.guild(guildId).roles.get(String(value)) ?? fail(`unknown role ${String(value)}`);
+        resolved.roles[role.id] = toAPIRole(role);
+        return role.id;
+      }
+      case ApplicationCommandOptionType.Channel: {
+        const channel = w.channels.get(String(value));
+        if (!channel || channel.deleted || channel.guildId !== guildId) fail(`unknown channel ${String(value)}`);
+        const types = d.channel_types as number[] | undefined;
+        if (types && !types.includes(channel!.type)) fail(`channel type ${channel!.type} is not one of channel_types ${types.join(',')}`);
+        const api = toAPIChannel(channel!) as unknown as Record<string, unknown>;
+        resolved.channels[channel!.id] = {
+          id: api.id,
+          name: api.name,
+          type: api.type,
+          permissions: w.permissionsIn(channel!, w.botUserId).toString(),
+          parent_id: api.parent_id,
+          flags: api.flags,
+          ...(api.thread_metadata ? { thread_metadata: api.thread_metadata } : {}),
+        };
+        return channel!.id;
+      }
+      case ApplicationCommandOptionType.Attachment: {
+        if (!isUpload(value)) fail('expects an upload { filename, data }');
+        const upload = value as AttachmentUpload;
+        const data = Buffer.isBuffer(upload.data) ? upload.data : Buffer.from(upload.data);
+        if (data.length > MAX_FILE_BYTES) fail(`upload over ${MAX_FILE_BYTES} bytes: Discord's client refuses it`);
+        const id = w.ids.next();
+        const url = `${w.baseUrl()}/ephemeral-attachments/${w.applicationId}/${id}/${encodeURIComponent(upload.filename)}`;
+        const contentType = contentTypeFor(upload.filename, upload.contentType);
+        w.attachments.set(id, { id, filename: upload.filename, contentType, size: data.length, url, data });
+        resolved.attachments[id] = { id, filename: upload.filename, size: data.length, url, proxy_url: url, content_type: contentType, ephemeral: true };
+        return id;
+      }
+      default:
+        return fail(`unsupported option type ${def.type}`);
+    }
+  }
+
+  private messageFor(messageId: string, userId: string): MessageRecord {
+    const m = this.world.messages.get(messageId);
+    if (!m || m.deleted) throw new Error(`message ${messageId} does not exist`);
+    if (m.ephemeralTo && m.ephemeralTo !== userId) throw new Error(`message ${messageId} is ephemeral and not visible to ${userId}`);
+    return m;
+  }
+
+  private findComponent(m: MessageRecord, customId: string): Record<string, unknown> {
+    let found: Record<string, unknown> | undefined;
+    const walk = (node: unknown) => {
+      if (found || typeof node !== 'object' || node === null) return;
+      const c = node as Record<string, unknown>;
+      if (c.custom_id === customId) found = c;
+      if (Array.isArray(c.components)) c.components.forEach(walk);
+      if (c.accessory) walk(c.accessory);
+    };
+    m.components.forEach(walk);
+    if (!found) throw new Error(`message ${m.id} has no component with custom_id "${customId}"`);
+    if (found.disabled === true) throw new Error(`component "${customId}" is disabled: a member cannot use it`);
+    return found;
+  }
+
+  private componentInteraction(m: MessageRecord, userId: string, data: Record<string, unknown>): InteractionRecord {
+    const { payload } = this.base(m.guildId, m.channelId, userId);
+    const record = this.interactions.create({
+      type: InteractionType.MessageComponent,
+      guildId: m.guildId,
+      channelId: m.channelId,
+      userId,
+      commandName: '',
+      sourceMessageId: m.id,
+    });
+    return this.send(record, { ...payload, data, message: this.world.apiMessage(m) });
+  }
+
+  button(input: { messageId: string; customId: string; userId: string }): InteractionRecord {
+    const m = this.messageFor(input.messageId, input.userId);
+    const c = this.findComponent(m, input.customId);
+    if (c.type !== ComponentType.Button) throw new Error(`component "${input.customId}" is not a button`);
+    return this.componentInteraction(m, input.userId, { custom_id: input.customId, component_type: ComponentType.Button, ...(c.id ? { id: c.id } : {}) });
+  }
+
+  select(input: { messageId: string; customId: string; userId: string; values: string[] }): InteractionRecord {
+    const m = this.messageFor(input.messageId, input.userId);
+    const c = this.findComponent(m, input.customId);
+    if (c.type === ComponentType.Button || c.type === ComponentType.ActionRow) throw new Error(`component "${input.customId}" is not a select menu`);
+    if (c.type === ComponentType.StringSelect) {
+      const allowed = ((c.options as { value: string }[]) ?? []).map((o) => o.value);
+      for (const v of input.values) if (!allowed.includes(v)) throw new Error(`"${v}" is not an option of "${input.customId}"`);
+    }
+    return this.componentInteraction(m, input.userId, { custom_id: input.customId, component_type: c.type, values: input.values });
+  }
+
+  /** Submits the modal the bot last showed this member with `customId`, filled with `fields` (by text input custom_id). */
+  modalSubmit(input: { customId: string; fields: Record<string, string>; userId: string; channelId?: string }): InteractionRecord {
+    const shown = [...this.interactions.shownModals].reverse().find((s) => s.userId === input.userId && s.customId === input.customId);
+    if (!shown) throw new Error(`no modal "${input.customId}" was shown to user ${input.userId}`);
+    const from = shown.from;
+    const channelId = input.channelId ?? from.channelId;
+    const used = new Set<string>();
+    const fill = (c: Record<string, unknown>) => {
+      const id = String(c.custom_id);
+      if (c.type !== ComponentType.TextInput) throw new Error(`modal field "${id}" (type ${String(c.type)}) is not supported by the fake`);
+      used.add(id);
+      const value = input.fields[id] ?? '';
+      const required = c.required !== false;
+      if (required && value === '') throw new Error(`modal field "${id}" is required`);
+      if (value !== '' && typeof c.min_length === 'number' && value.length < c.min_length) throw new Error(`modal field "${id}" shorter than ${c.min_length}`);
+      if (value.length > (typeof c.max_length === 'number' ? c.max_length : 4000)) throw new Error(`modal field "${id}" longer than allowed`);
+      return { type: ComponentType.TextInput, ...(c.id !== undefined ? { id: c.id } : {}), custom_id: id, value };
+    };
+    const components = ((shown.modal.components as Record<string, unknown>[]) ?? []).map((row) => {
+      if (row.type === ComponentType.Label) return { type: ComponentType.Label, ...(row.id !== undefined ? { id: row.id } : {}), component: fill(row.component as Record<string, unknown>) };
+      if (row.type === ComponentType.TextDisplay) return { type: ComponentType.TextDisplay, ...(row.id !== undefined ? { id: row.id } : {}) };
+      return { type: ComponentType.ActionRow, components: (row.components as Record<string, unknown>[]).map(fill) };
+    });
+    for (const key of Object.keys(input.fields)) if (!used.has(key)) throw new Error(`modal "${input.customId}" has no field "${key}"`);
+    const { payload } = this.base(from.guildId, channelId, input.userId);
+    const source = from.sourceMessageId ? this.world.messages.get(from.sourceMessageId) : undefined;
+    const record = this.interactions.create({
+      type: InteractionType.ModalSubmit,
+      guildId: from.guildId,
+      channelId,
+      userId: input.userId,
+      commandName: '',
+      ...(source ? { sourceMessageId: source.id } : {}),
+    });
+    return this.send(record, {
+      ...payload,
+      data: { custom_id: input.customId, components },
+      ...(source ? { message: this.world.apiMessage(source) } : {}),
+    });
+  }
+}
