@@ -6,12 +6,13 @@ export const DISCORD_EPOCH = 1_420_070_400_000n;
  * Ids are strictly increasing, so sorting by id is sorting by creation, as on Discord.
  */
 export class SnowflakeGenerator {
-  private last = 0n;
+  /** Shared by every generator in the process: ids are unique across fakes, as Discord's are everywhere. */
+  private static last = 0n;
 
   next(at: number = Date.now()): string {
     const fromClock = (BigInt(at) - DISCORD_EPOCH) << 22n;
-    this.last = fromClock > this.last ? fromClock : this.last + 1n;
-    return this.last.toString();
+    SnowflakeGenerator.last = fromClock > SnowflakeGenerator.last ? fromClock : SnowflakeGenerator.last + 1n;
+    return SnowflakeGenerator.last.toString();
   }
 }
 

@@ -1,0 +1,72 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import type { Logger } from '../log.js';
+import { OllamaService } from './ai/ollama.js';
+import { GuildSettingsStore } from './guilds/settings.js';
+import { KnowledgeStore } from './knowledge/store.js';
+import { Matcher } from './matching/matcher.js';
+import { Responder } from './responder.js';
+import { StatCounters } from './stats/counters.js';
+import { TicketStore } from './tickets/store.js';
+import { TrainingStore } from './training/store.js';
+
+/** Everything the Discord layer (and tools like eval and chat) call into, built over one database. */
+export interface Core {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  training: TrainingStore;
+  knowledge: KnowledgeStore;
+  tickets: TicketStore;
+  guildSettings: GuildSettingsStore;
+  counters: StatCounters;
+  matcher: Matcher;
+  ai: OllamaService;
+  responder: Responder;
+  startedAt: number;
+}
+
+export function createCore(db: Db, config: Config, logger: Logger): Core {
+  const training = new TrainingStore(db);
+  const knowledge = new KnowledgeStore(db);
+  const tickets = new TicketStore(db);
+  const counters = new StatCounters(db);
+  const matcher = new Matcher(db);
+  const ai = new OllamaService({
+    host: config.OLLAMA_URL,
+    model: config.OLLAMA_MODEL,
+    embedModel: config.OLLAMA_EMBED_MODEL,
+    timeoutMs: config.RESPONSE_TIMEOUT * 1000,
+    maxConcurrent: config.OLLAMA_MAX_CONCURRENT,
+    logger: logger.child({ module: 'ollama' }),
+  });
+  const responder = new Responder({
+    training,
+    knowledge,
+    tickets,
+    counters,
+    matcher,
+    ai,
+    logger: logger.child({ module: 'responder' }),
+    settings: {
+      trainedAnswerThreshold: config.TRAINED_ANSWER_THRESHOLD,
+      similarityThreshold: config.SIMILARITY_THRESHOLD,
+      maxContextChars: config.MAX_CONTEXT_LENGTH,
+      autoRespond: config.ENABLE_AUTO_RESPONSE,
+    },
+  });
+  return {
+    db,
+    config,
+    logger,
+    training,
+    knowledge,
+    tickets,
+    guildSettings: new GuildSettingsStore(db),
+    counters,
+    matcher,
+    ai,
+    responder,
+    startedAt: Date.now(),
+  };
+}

@@ -1,0 +1,84 @@
+import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import type { Core } from '../core/core.js';
+import { allCommands, allComponents } from './commands/index.js';
+import type { BotContext } from './context.js';
+import { createInteractionRouter } from './interactions.js';
+import { NO_MENTIONS } from './reply.js';
+import { onMessageCreate, onMessageDelete, onMessageUpdate } from './tickets/thread-events.js';
+
+export class InvalidTokenError extends Error {
+  constructor() {
+    super('Discord rejected DISCORD_TOKEN. Copy the token again from the Developer Portal (Application → Bot → Reset Token) into .env.');
+    this.name = 'InvalidTokenError';
+  }
+}
+
+export class DisallowedIntentsError extends Error {
+  constructor() {
+    super(
+      'Discord refused the Message Content intent. In the Developer Portal open your application → Bot, turn on "Message Content Intent", save, and start the bot again.',
+    );
+    this.name = 'DisallowedIntentsError';
+  }
+}
+
+export interface RunningBot {
+  client: Client<true>;
+  stop(): Promise<void>;
+}
+
+/** Logs in, registers the slash commands and wires events to the core. */
+export async function startDiscordBot(core: Core, token: string): Promise<RunningBot> {
+  const log = core.logger.child({ module: 'discord' });
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+    partials: [Partials.Message],
+    rest: { api: core.config.DISCORD_API_URL },
+    // Belt and braces: even a message sent without its own setting pings nobody.
+    allowedMentions: NO_MENTIONS,
+  });
+
+  const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+  try {
+    await client.login(token);
+  } catch (error) {
+    await client.destroy();
+    const code = (error as { code?: unknown }).code;
+    const status = (error as { status?: unknown }).status;
+    if (code === 'TokenInvalid' || status === 401 || code === 4004) throw new InvalidTokenError();
+    if (code === 'DisallowedIntents' || code === 4014) throw new DisallowedIntentsError();
+    throw error;
+  }
+  const readyClient = await ready;
+  const ctx: BotContext = { core, client: readyClient };
+  await registerCommands(readyClient, core.config.DISCORD_GUILD_ID);
+  log.info({ tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, `Logged in as ${readyClient.user.tag} in ${readyClient.guilds.cache.size} server(s)`);
+
+  const route = createInteractionRouter(allCommands, allComponents, ctx);
+  const guard = (what: string, task: () => unknown) => {
+    void Promise.resolve()
+      .then(task)
+      .catch((error: unknown) => log.error({ err: error, what }, 'event handler failed'));
+  };
+  client.on(Events.InteractionCreate, (interaction) => guard('interaction', () => route(interaction)));
+  client.on(Events.MessageCreate, (message) => guard('messageCreate', () => onMessageCreate(message, ctx)));
+  client.on(Events.MessageUpdate, (_old, message) => guard('messageUpdate', () => onMessageUpdate(message, ctx)));
+  client.on(Events.MessageDelete, (message) => guard('messageDelete', () => onMessageDelete(message, ctx)));
+  client.on(Events.Error, (error) => log.error({ err: error }, 'Discord client error'));
+  client.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'gateway disconnected'));
+  client.on(Events.ShardResume, () => log.info('gateway resumed'));
+
+  return {
+    client: readyClient,
+    async stop() {
+      await client.destroy();
+    },
+  };
+}
+
+/** To one server when DISCORD_GUILD_ID is set (instant), otherwise globally (Discord may take up to an hour). */
+async function registerCommands(client: Client<true>, guildId: string | undefined): Promise<void> {
+  const body = allCommands.map((c) => c.data.toJSON());
+  if (guildId) await client.application.commands.set(body, guildId);
+  else await client.application.commands.set(body);
+}

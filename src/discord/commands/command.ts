@@ -1,0 +1,30 @@
+import type {
+  ApplicationCommandOptionChoiceData,
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  ModalSubmitInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { BotContext } from '../context.js';
+import type { Access } from '../permissions.js';
+
+/** A slash command: the definition Discord sees, who may run it, and what it does. */
+export interface SlashCommand {
+  readonly data: { readonly name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
+  readonly access: Access;
+  /** Defer before running: for work that may take longer than the 3 s Discord allows for a first answer. */
+  readonly defer?: boolean;
+  /** Only the caller sees the answer. Defaults to true; panel and ticket messages set false. */
+  readonly ephemeral?: boolean;
+  execute(interaction: ChatInputCommandInteraction<'cached'>, ctx: BotContext): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction<'cached'>, ctx: BotContext): Promise<ApplicationCommandOptionChoiceData[]>;
+}
+
+/** A button or modal, found by the first part of its custom id (`prefix:arg:arg`). */
+export interface ComponentHandler {
+  readonly prefix: string;
+  readonly access: Access;
+  handleButton?(interaction: ButtonInteraction<'cached'>, args: string[], ctx: BotContext): Promise<void>;
+  handleModal?(interaction: ModalSubmitInteraction<'cached'>, args: string[], ctx: BotContext): Promise<void>;
+}

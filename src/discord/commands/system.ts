@@ -1,0 +1,181 @@
+import fs from 'node:fs';
+import { EmbedBuilder, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import type { AiFailureKind, AiHealth } from '../../core/ai/ollama.js';
+import type { MatchCandidate } from '../../core/matching/matcher.js';
+import type { Answer } from '../../core/responder.js';
+import { formatBytes } from '../attachments.js';
+import type { BotContext } from '../context.js';
+import { clip, EMBED_LIMITS, fieldValue, joinLines, oneLine } from '../render/embed-text.js';
+import { respond } from '../reply.js';
+import type { ComponentHandler, SlashCommand } from './command.js';
+import { requireText } from './options.js';
+
+/** A ticket message is at most 2000 characters in Discord; a test message is one. */
+const TEST_MESSAGE_MAX = 2000;
+
+/** "3d 4h 5m", "4h 5m", "5m 12s", "12s": the two largest units. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const parts: [number, string][] = [
+    [Math.floor(total / 86_400), 'd'],
+    [Math.floor((total % 86_400) / 3600), 'h'],
+    [Math.floor((total % 3600) / 60), 'm'],
+    [total % 60, 's'],
+  ];
+  const first = parts.findIndex(([n]) => n > 0);
+  if (first === -1) return '0s';
+  return parts
+    .slice(first, first + 2)
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n}${unit}`)
+    .join(' ');
+}
+
+/** The database file plus its write-ahead log, which holds recent writes until a checkpoint. */
+function databaseBytes(path: string): number | undefined {
+  const size = (file: string) => {
+    try {
+      return fs.statSync(file).size;
+    } catch {
+      return undefined;
+    }
+  };
+  const main = size(path);
+  return main === undefined ? undefined : main + (size(`${path}-wal`) ?? 0);
+}
+
+function ollamaSummary(health: AiHealth): string {
+  if (!health.reachable) return `❌ Not reachable — answers come from training and knowledge bases.\n${health.error ?? ''}`.trim();
+  const lines = [`✅ Reachable${health.version ? ` (version ${health.version})` : ''}`];
+  lines.push(health.modelPulled ? `✅ Model \`${health.model}\` is pulled` : `❌ Model \`${health.model}\` is not pulled: run \`ollama pull ${health.model}\``);
+  return lines.join('\n');
+}
+
+const status: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('status')
+    .setDescription('Bot health: latency, uptime, Ollama, database')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+  access: 'staff',
+  defer: true,
+  async execute(interaction, ctx) {
+    const { core, client } = ctx;
+    const guildId = interaction.guildId;
+    const health = await core.ai.health();
+    const ping = client.ws.ping;
+    const bytes = databaseBytes(core.config.DB_PATH);
+    const knowledge = core.knowledge.stats(guildId);
+    const healthy = health.reachable && health.modelPulled;
+    const embed = new EmbedBuilder()
+      .setTitle('Bot status')
+      .setColor(healthy ? 0x57f287 : 0xfee75c)
+      .addFields(
+        { name: 'Discord latency', value: ping >= 0 ? `${Math.round(ping)} ms` : 'measuring…', inline: true },
+        { name: 'Uptime', value: formatDuration(Date.now() - core.startedAt), inline: true },
+        { name: 'Answers in progress', value: `${core.responder.inFlight()} (${core.ai.queueLength()} waiting for the AI)`, inline: true },
+        { name: 'Ollama', value: fieldValue(ollamaSummary(health)) },
+        {
+          name: 'Database',
+          value: [
+            `Size: ${bytes === undefined ? 'unknown' : formatBytes(bytes)}`,
+            `Trained answers: ${core.training.count(guildId)}`,
+            `Knowledge bases: ${knowledge.knowledgeBases} (${knowledge.entries} entries)`,
+            `Open tickets: ${core.tickets.countOpen(guildId)}`,
+          ].join('\n'),
+        },
+        {
+          name: 'Thresholds',
+          value: [
+            `Trained answer used as is at score ≥ ${core.config.TRAINED_ANSWER_THRESHOLD}`,
+            `Entries given to the AI as context at score ≥ ${core.config.SIMILARITY_THRESHOLD}`,
+          ].join('\n'),
+        },
+      )
+      .setFooter({ text: 'Counts are for this server.' });
+    await respond(interaction, { embeds: [embed] });
+  },
+};
+
+const FAILURE_WORDS: Record<AiFailureKind, string> & Record<string, string | undefined> = {
+  down: 'Ollama is not reachable',
+  timeout: 'Ollama did not answer in time',
+  busy: 'Ollama is busy',
+  model_missing: 'the model is not pulled',
+  stream_cut: 'the answer was cut off',
+  aborted: 'the request was cancelled',
+  error: 'Ollama failed',
+};
+
+function sourceSummary(answer: Answer): string {
+  const source = answer.source;
+  switch (source.kind) {
+    case 'trained':
+      return `**Trained answer** #${source.trainingEntryId}, given as is.`;
+    case 'ai':
+      return `**AI** (\`${source.model}\`)${source.complete ? '' : ', cut off before it finished'}.`;
+    case 'knowledge': {
+      const from = source.trainingEntryId !== undefined ? `trained entry #${source.trainingEntryId}` : `knowledge-base entry #${source.kbEntryIds.join(', #')}`;
+      return `**Help entry** (the AI is unavailable): ${from}.`;
+    }
+    case 'fallback':
+      return `**Fallback**: a hand-off to staff, because ${FAILURE_WORDS[source.reason] ?? 'the AI failed'} and no entry was close enough.`;
+  }
+}
+
+/** The /test_ai report: the answer as the description, the reasons as fields, within every embed limit. */
+export function testAiEmbed(
+  message: string,
+  answer: Answer,
+  thresholds: { trained: number; similarity: number },
+  /** The closest trained entries whatever their score, shown when none was close enough to use. */
+  closest: readonly MatchCandidate[] = [],
+): EmbedBuilder {
+  const line = (e: MatchCandidate) => `#${e.entryId} · ${e.score.toFixed(2)} · ${oneLine(e.question, 100)}`;
+  const trained = answer.trainingEntries.length
+    ? answer.trainingEntries.map(line)
+    : closest.length
+      ? [`none close enough; the closest (not used):`, ...closest.map(line)]
+      : [];
+  const kb = answer.kbEntries.map((e) => `#${e.entryId} · ${e.score.toFixed(2)} · ${oneLine(e.kbName, 40)}: ${oneLine(e.title, 80)}`);
+  const fields = [
+    { name: 'Message', value: fieldValue(message) },
+    { name: 'Source', value: fieldValue(sourceSummary(answer)) },
+    {
+      name: 'Best trained score',
+      value: `${answer.score.toFixed(2)} (used as is at ≥ ${thresholds.trained}; given to the AI as context at ≥ ${thresholds.similarity})`,
+    },
+    { name: 'Trained entries considered', value: fieldValue(trained.length ? joinLines(trained, EMBED_LIMITS.fieldValue) : 'none close enough') },
+    { name: 'Knowledge-base entries considered', value: fieldValue(kb.length ? joinLines(kb, EMBED_LIMITS.fieldValue) : 'none close enough') },
+  ];
+  const title = 'What the bot would answer';
+  const footer = 'Preview only: nothing was stored or sent to a ticket.';
+  const used = title.length + footer.length + fields.reduce((sum, f) => sum + f.name.length + f.value.length, 0);
+  const room = Math.min(EMBED_LIMITS.description, EMBED_LIMITS.total - used);
+  return new EmbedBuilder()
+    .setTitle(title)
+    .setColor(answer.source.kind === 'fallback' ? 0xfee75c : 0x5865f2)
+    .setDescription(clip(answer.text.trim() === '' ? '—' : answer.text, room))
+    .addFields(fields)
+    .setFooter({ text: footer });
+}
+
+const testAi: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('test_ai')
+    .setDescription('Show what the bot would answer to a message here, and why')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
+    .addStringOption((o) => o.setName('message').setDescription('A message as a member would write it').setMaxLength(TEST_MESSAGE_MAX).setRequired(true)),
+  access: 'staff',
+  defer: true,
+  async execute(interaction, ctx) {
+    const message = requireText(interaction.options.getString('message'), 'Message', TEST_MESSAGE_MAX);
+    const answer = await ctx.core.responder.preview(interaction.guildId, message);
+    const closest = answer.trainingEntries.length ? [] : ctx.core.matcher.match(interaction.guildId, message, 3);
+    const config = ctx.core.config;
+    const embed = testAiEmbed(message, answer, { trained: config.TRAINED_ANSWER_THRESHOLD, similarity: config.SIMILARITY_THRESHOLD }, closest);
+    await respond(interaction, { embeds: [embed] });
+  },
+};
+
+export const systemCommands: SlashCommand[] = [status, testAi];
+export const systemComponents: ComponentHandler[] = [];

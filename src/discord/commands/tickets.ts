@@ -1,0 +1,237 @@
+import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  ChannelType,
+  EmbedBuilder,
+  ModalBuilder,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  TextInputBuilder,
+  TextInputStyle,
+  time,
+} from 'discord.js';
+import type { ChatInputCommandInteraction, ForumChannel, ThreadChannel } from 'discord.js';
+import { UserError } from '../../core/errors.js';
+import type { GuildSettings } from '../../core/guilds/settings.js';
+import type { AnswerSource } from '../../core/tickets/store.js';
+import { customId } from '../components/custom-id.js';
+import type { BotContext } from '../context.js';
+import { isStaff } from '../permissions.js';
+import { NO_MENTIONS, respond } from '../reply.js';
+import { ensureTicketTags, setStatusTag } from '../tickets/forum-tags.js';
+import { DESCRIPTION_MAX, openTicketFromPanel, SUBJECT_MAX } from '../tickets/open-ticket.js';
+import type { ComponentHandler, SlashCommand } from './command.js';
+import { requireText } from './options.js';
+
+const PANEL_BUTTON = 'tp';
+const PANEL_MODAL = 'tpm';
+const REASON_MAX = 500;
+
+function requireSetup(ctx: BotContext, guildId: string): GuildSettings {
+  const settings = ctx.core.guildSettings.get(guildId);
+  if (!settings?.forumChannelId) throw new UserError('Tickets are not set up yet: an admin needs to run `/setup` first.');
+  return settings;
+}
+
+/** The ticket thread this command runs in, or a clear refusal. */
+function requireTicketThread(interaction: ChatInputCommandInteraction<'cached'>, ctx: BotContext) {
+  const channel = interaction.channel;
+  const ticket = channel?.isThread() ? ctx.core.tickets.getByThread(interaction.guildId, channel.id) : undefined;
+  if (!channel?.isThread() || !ticket) throw new UserError('Use this command inside a ticket thread.');
+  return { thread: channel as ThreadChannel, ticket };
+}
+
+const setup: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('setup')
+    .setDescription('Choose the forum where tickets live and the staff role')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .addChannelOption((o) => o.setName('forum').setDescription('Forum channel for tickets').addChannelTypes(ChannelType.GuildForum).setRequired(true))
+    .addRoleOption((o) => o.setName('staff_role').setDescription('Role that handles tickets and trains the bot').setRequired(true))
+    .addChannelOption((o) =>
+      o.setName('log_channel').setDescription('Optional text channel for ticket transcripts').addChannelTypes(ChannelType.GuildText).setRequired(false),
+    ),
+  access: 'manager',
+  defer: true,
+  async execute(interaction, ctx) {
+    const forum = interaction.options.getChannel('forum', true, [ChannelType.GuildForum]) as ForumChannel;
+    const role = interaction.options.getRole('staff_role', true);
+    const logChannel = interaction.options.getChannel('log_channel', false, [ChannelType.GuildText]);
+    if (role.id === interaction.guildId) throw new UserError('@everyone cannot be the staff role: pick the role your support team has.');
+    const tags = await ensureTicketTags(forum);
+    ctx.core.guildSettings.save({
+      guildId: interaction.guildId,
+      forumChannelId: forum.id,
+      staffRoleId: role.id,
+      logChannelId: logChannel?.id ?? null,
+      tags,
+    });
+    await respond(interaction, {
+      embeds: [
+        new EmbedBuilder()
+          .setTitle('Tickets are set up')
+          .setColor(0x57f287)
+          .setDescription(
+            [
+              `Tickets are posts in ${forum.toString()}; staff role: ${role.toString()}.`,
+              logChannel ? `Transcripts go to ${logChannel.toString()}.` : undefined,
+              'The forum has the tags **Open**, **Answered**, **Needs staff** and **Closed**.',
+              'Next: `/ticket_panel` posts the **Open ticket** button, and `/train` teaches the bot answers.',
+            ]
+              .filter(Boolean)
+              .join('\n'),
+          ),
+      ],
+    });
+  },
+};
+
+const ticketPanel: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('ticket_panel')
+    .setDescription('Post the panel with the Open ticket button')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .addChannelOption((o) => o.setName('channel').setDescription('Where to post it (default: here)').addChannelTypes(ChannelType.GuildText))
+    .addStringOption((o) => o.setName('title').setDescription('Panel title').setMaxLength(256))
+    .addStringOption((o) => o.setName('description').setDescription('Panel text').setMaxLength(2000)),
+  access: 'manager',
+  async execute(interaction, ctx) {
+    requireSetup(ctx, interaction.guildId);
+    const target = interaction.options.getChannel('channel', false, [ChannelType.GuildText]) ?? interaction.channel;
+    if (!target?.isSendable()) throw new UserError('I cannot post in this channel: pick a text channel with the `channel` option.');
+    const title = interaction.options.getString('title')?.trim() || 'Need help?';
+    const description =
+      interaction.options.getString('description')?.trim() ||
+      'Press **Open ticket** to ask the support team. The bot answers right away, and staff follow up when it cannot.';
+    await target.send({
+      embeds: [new EmbedBuilder().setTitle(title).setDescription(description).setColor(0x5865f2)],
+      components: [
+        new ActionRowBuilder<ButtonBuilder>().addComponents(
+          new ButtonBuilder().setCustomId(customId(PANEL_BUTTON)).setLabel('Open ticket').setEmoji('🎫').setStyle(ButtonStyle.Primary),
+        ),
+      ],
+      allowedMentions: NO_MENTIONS,
+    });
+    await respond(interaction, `The ticket panel is posted in ${target.toString()}.`);
+  },
+};
+
+const closeTicket: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('close_ticket')
+    .setDescription('Close this ticket')
+    .addStringOption((o) => o.setName('reason').setDescription('Why it is closed').setMaxLength(REASON_MAX)),
+  access: 'everyone',
+  ephemeral: false,
+  async execute(interaction, ctx) {
+    const { thread, ticket } = requireTicketThread(interaction, ctx);
+    const settings = requireSetup(ctx, interaction.guildId);
+    const isOwner = ticket.ownerId === interaction.user.id;
+    if (!isOwner && !isStaff(interaction.member, interaction.memberPermissions, settings)) {
+      throw new UserError('Only the member who opened this ticket, or staff, can close it.');
+    }
+    const reason = interaction.options.getString('reason')?.trim() || null;
+    await closeTicketThread(thread, { closedBy: interaction.user.id, reason }, settings, ctx, async (text) => respond(interaction, text, false));
+  },
+};
+
+/** Closes a ticket: the closing message, the Closed tag, then the thread archived and locked. */
+export async function closeTicketThread(
+  thread: ThreadChannel,
+  input: { closedBy: string; reason: string | null },
+  settings: GuildSettings,
+  ctx: BotContext,
+  announce: (text: string) => Promise<void>,
+): Promise<void> {
+  ctx.core.tickets.close(thread.guildId, thread.id, input);
+  await announce(`🔒 Ticket closed by <@${input.closedBy}>.${input.reason ? `\n**Reason:** ${input.reason}` : ''}`);
+  await setStatusTag(thread, settings, 'closed');
+  await thread.edit({ locked: true, archived: true });
+}
+
+const SOURCE_LABELS: Record<AnswerSource['kind'], string> = {
+  trained: 'a trained answer',
+  knowledge: 'a help entry (AI unavailable)',
+  ai: 'the AI',
+  fallback: 'a hand-off to staff',
+};
+
+const ticketInfo: SlashCommand = {
+  data: new SlashCommandBuilder().setName('ticket_info').setDescription('Show this ticket’s owner, status and history'),
+  access: 'everyone',
+  async execute(interaction, ctx) {
+    const { thread } = requireTicketThread(interaction, ctx);
+    const info = ctx.core.tickets.info(interaction.guildId, thread.id);
+    if (!info) throw new UserError('Use this command inside a ticket thread.');
+    const { ticket, counts, lastAnswer } = info;
+    const source = lastAnswer?.source;
+    const embed = new EmbedBuilder()
+      .setTitle(`Ticket: ${ticket.subject}`.slice(0, 256))
+      .setColor(ticket.status === 'open' ? 0x57f287 : 0x99aab5)
+      .addFields(
+        { name: 'Owner', value: `<@${ticket.ownerId}>`, inline: true },
+        { name: 'Status', value: ticket.status === 'open' ? 'Open' : 'Closed', inline: true },
+        { name: 'Opened', value: time(Math.floor(ticket.openedAt / 1000), 'R'), inline: true },
+        { name: 'Messages', value: `member ${counts.user} · bot ${counts.bot} · staff ${counts.staff}`, inline: false },
+        {
+          name: 'Last answer',
+          value: source ? `from ${SOURCE_LABELS[source.kind]}${'score' in source ? ` (score ${source.score.toFixed(2)})` : ''}` : 'none yet',
+          inline: false,
+        },
+      );
+    if (ticket.closedAt) {
+      embed.addFields({
+        name: 'Closed',
+        value: `${time(Math.floor(ticket.closedAt / 1000), 'R')}${ticket.closedBy ? ` by <@${ticket.closedBy}>` : ''}${ticket.closeReason ? ` — ${ticket.closeReason}` : ''}`,
+      });
+    }
+    await respond(interaction, { embeds: [embed] });
+  },
+};
+
+/** The panel's button: asks for a subject and description in a modal. */
+const panelButton: ComponentHandler = {
+  prefix: PANEL_BUTTON,
+  access: 'everyone',
+  async handleButton(interaction, _args, ctx) {
+    requireSetup(ctx, interaction.guildId);
+    const modal = new ModalBuilder()
+      .setCustomId(customId(PANEL_MODAL))
+      .setTitle('Open a support ticket')
+      .addComponents(
+        new ActionRowBuilder<TextInputBuilder>().addComponents(
+          new TextInputBuilder().setCustomId('subject').setLabel('Subject').setStyle(TextInputStyle.Short).setMinLength(3).setMaxLength(SUBJECT_MAX).setRequired(true),
+        ),
+        new ActionRowBuilder<TextInputBuilder>().addComponents(
+          new TextInputBuilder()
+            .setCustomId('description')
+            .setLabel('What do you need help with?')
+            .setStyle(TextInputStyle.Paragraph)
+            .setMaxLength(DESCRIPTION_MAX)
+            .setRequired(true),
+        ),
+      );
+    await interaction.showModal(modal);
+  },
+};
+
+const panelModal: ComponentHandler = {
+  prefix: PANEL_MODAL,
+  access: 'everyone',
+  async handleModal(interaction, _args, ctx) {
+    const settings = requireSetup(ctx, interaction.guildId);
+    const subject = requireText(interaction.fields.getTextInputValue('subject'), 'Subject', SUBJECT_MAX);
+    const description = requireText(interaction.fields.getTextInputValue('description'), 'Description', DESCRIPTION_MAX);
+    const forum = interaction.guild.channels.cache.get(settings.forumChannelId!);
+    if (!forum || forum.type !== ChannelType.GuildForum) {
+      throw new UserError('The ticket forum no longer exists. Please tell an admin to run `/setup` again.');
+    }
+    await interaction.deferReply({ flags: 'Ephemeral' });
+    const thread = await openTicketFromPanel(forum, interaction.member, { subject, description }, settings, ctx);
+    await respond(interaction, `Your ticket is open: ${thread.toString()}`);
+  },
+};
+
+export const ticketCommands: SlashCommand[] = [setup, ticketPanel, closeTicket, ticketInfo];
+export const ticketComponents: ComponentHandler[] = [panelButton, panelModal];

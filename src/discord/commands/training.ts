@@ -1,0 +1,221 @@
+import { EmbedBuilder, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import type { ApplicationCommandOptionChoiceData } from 'discord.js';
+import { UserError } from '../../core/errors.js';
+import { TRAINING_LIMITS, type TrainingEntry } from '../../core/training/store.js';
+import { exportTraining, importTraining } from '../../core/training/transfer.js';
+import { DEFAULT_MAX_IMPORT_BYTES } from '../../core/transfer/import-file.js';
+import { downloadTextAttachment, exportFileName, jsonFile } from '../attachments.js';
+import type { BotContext } from '../context.js';
+import { CHOICE_LIMIT, clip, EMBED_LIMITS, fieldValue, joinLines, oneLine } from '../render/embed-text.js';
+import { pageButtons, pageFooter, parsePage } from '../render/pagination.js';
+import { NO_MENTIONS, respond } from '../reply.js';
+import type { ComponentHandler, SlashCommand } from './command.js';
+import { optionalText, requireText } from './options.js';
+
+const LIST_BUTTON = 'tl';
+const PAGE_SIZE = 10;
+/** Discord caps string options at 6000 characters; longer answers come in through /import_training. */
+const DISCORD_OPTION_MAX = 6000;
+/** A comma-separated list of the allowed number of tags at their longest. */
+const TAGS_INPUT_MAX = TRAINING_LIMITS.tags * (TRAINING_LIMITS.tag + 2);
+const COLOR = 0x5865f2;
+
+function requireTrainingEnabled(ctx: BotContext): void {
+  if (!ctx.core.config.ENABLE_TRAINING) {
+    throw new UserError('Training is turned off for this bot (ENABLE_TRAINING=false), so nothing was changed. The bot’s owner can turn it on in its settings.');
+  }
+}
+
+function tagsText(tags: readonly string[]): string {
+  return tags.length ? tags.map((t) => `\`${t}\``).join(' ') : '—';
+}
+
+/** The fields every view of one entry shows. */
+function entryEmbed(title: string, entry: TrainingEntry): EmbedBuilder {
+  return new EmbedBuilder()
+    .setTitle(clip(title, EMBED_LIMITS.title))
+    .setColor(COLOR)
+    .addFields(
+      { name: 'Question', value: fieldValue(entry.question) },
+      { name: 'Answer', value: fieldValue(entry.answer) },
+      { name: 'Category', value: fieldValue(entry.category), inline: true },
+      { name: 'Tags', value: fieldValue(tagsText(entry.tags)), inline: true },
+    );
+}
+
+const train: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('train')
+    .setDescription('Teach the bot an answer to a question')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
+    .addStringOption((o) => o.setName('question').setDescription('The question as members ask it').setMaxLength(TRAINING_LIMITS.question).setRequired(true))
+    .addStringOption((o) =>
+      o.setName('answer').setDescription('The answer the bot gives').setMaxLength(Math.min(TRAINING_LIMITS.answer, DISCORD_OPTION_MAX)).setRequired(true),
+    )
+    .addStringOption((o) => o.setName('category').setDescription('A category such as billing (default: general)').setMaxLength(TRAINING_LIMITS.category))
+    .addStringOption((o) => o.setName('tags').setDescription('Comma-separated tags, e.g. refund, payment').setMaxLength(TAGS_INPUT_MAX)),
+  access: 'staff',
+  async execute(interaction, ctx) {
+    requireTrainingEnabled(ctx);
+    const guildId = interaction.guildId;
+    const question = requireText(interaction.options.getString('question'), 'Question', TRAINING_LIMITS.question);
+    const answer = requireText(interaction.options.getString('answer'), 'Answer', TRAINING_LIMITS.answer);
+    const category = optionalText(interaction.options.getString('category'), 'Category', TRAINING_LIMITS.category);
+    const tags = optionalText(interaction.options.getString('tags'), 'Tags', TAGS_INPUT_MAX);
+
+    // Looked up before adding, or the new entry would be its own closest match.
+    const similar = ctx.core.matcher.match(guildId, question, 1)[0];
+    const entry = ctx.core.training.add(guildId, { question, answer, category, tags, authorId: interaction.user.id });
+    const embed = entryEmbed(`Trained entry #${entry.id}`, entry).setFooter({ text: 'Members who ask something similar now get this answer.' });
+    if (similar && similar.score >= ctx.core.config.TRAINED_ANSWER_THRESHOLD) {
+      embed.addFields({
+        name: '⚠️ Possible duplicate',
+        value: fieldValue(
+          `Entry #${similar.entryId} already answers a similar question (score ${similar.score.toFixed(2)}): “${oneLine(similar.question, 200)}”. ` +
+            `If it is the same, remove one with \`/training_delete id:${similar.entryId}\`.`,
+        ),
+      });
+    }
+    await respond(interaction, { embeds: [embed] });
+  },
+};
+
+/** One page of the list, with its Prev/Next buttons; `page` is clamped by the store. */
+function trainingListView(ctx: BotContext, guildId: string, category: string | undefined, page: number) {
+  const result = ctx.core.training.list(guildId, { category, page, pageSize: PAGE_SIZE });
+  const title = category ? `Trained answers in “${category}”` : 'Trained answers';
+  const embed = new EmbedBuilder().setTitle(clip(title, EMBED_LIMITS.title)).setColor(COLOR);
+  if (result.total === 0) {
+    embed.setDescription(
+      category
+        ? `No trained answers in the category “${category}”. Add one with \`/train\` and \`category:${category}\`, or list all categories with \`/training_stats\`.`
+        : 'No trained answers yet. Add one with `/train question:… answer:…`, or load a file with `/import_training`.',
+    );
+    return { embeds: [embed], components: [] };
+  }
+  const lines = result.entries.map(
+    (e) => `**#${e.id}** · ${oneLine(e.category, 50)} · used ${e.usageCount}×\n${oneLine(e.question, 150)}\n↳ ${oneLine(e.answer, 150)}`,
+  );
+  embed.setDescription(joinLines(lines, EMBED_LIMITS.description)).setFooter({ text: pageFooter(result.page, result.pageCount, result.total, 'entries') });
+  return { embeds: [embed], components: pageButtons(LIST_BUTTON, result.page, result.pageCount, category ?? '') };
+}
+
+const trainingList: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('training_list')
+    .setDescription('List trained answers, 10 per page')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
+    .addStringOption((o) => o.setName('category').setDescription('Only this category').setMaxLength(TRAINING_LIMITS.category).setAutocomplete(true))
+    .addIntegerOption((o) => o.setName('page').setDescription('Page number (default 1)').setMinValue(1)),
+  access: 'staff',
+  async execute(interaction, ctx) {
+    const category = optionalText(interaction.options.getString('category'), 'Category', TRAINING_LIMITS.category)?.toLowerCase();
+    const page = interaction.options.getInteger('page') ?? 1;
+    await respond(interaction, trainingListView(ctx, interaction.guildId, category, page));
+  },
+  async autocomplete(interaction, ctx) {
+    const typed = interaction.options.getFocused().trim().toLowerCase();
+    return ctx.core.training
+      .categories(interaction.guildId)
+      .filter(({ category }) => category.includes(typed) && category.length <= CHOICE_LIMIT)
+      .slice(0, 25)
+      .map(({ category, count }) => ({ name: oneLine(`${category} (${count})`, CHOICE_LIMIT), value: category }));
+  },
+};
+
+/** Prev/Next on the list: `tl:<page>:<category>` (a category may itself hold colons). */
+const trainingListButtons: ComponentHandler = {
+  prefix: LIST_BUTTON,
+  access: 'staff',
+  async handleButton(interaction, args, ctx) {
+    const category = args.slice(1).join(':') || undefined;
+    await interaction.update({ ...trainingListView(ctx, interaction.guildId, category, parsePage(args[0])), allowedMentions: NO_MENTIONS });
+  },
+};
+
+const trainingDelete: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('training_delete')
+    .setDescription('Delete a trained answer')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
+    .addIntegerOption((o) => o.setName('id').setDescription('The entry number (type words of the question to find it)').setMinValue(1).setRequired(true).setAutocomplete(true)),
+  access: 'staff',
+  async execute(interaction, ctx) {
+    const id = interaction.options.getInteger('id', true);
+    const entry = ctx.core.training.get(interaction.guildId, id);
+    if (!entry) throw new UserError(`There is no trained entry #${id} in this server. \`/training_list\` shows the numbers.`);
+    ctx.core.training.delete(interaction.guildId, id);
+    await respond(interaction, { embeds: [entryEmbed(`Deleted trained entry #${entry.id}`, entry).setColor(0xed4245)] });
+  },
+  async autocomplete(interaction, ctx): Promise<ApplicationCommandOptionChoiceData[]> {
+    const typed = String(interaction.options.getFocused());
+    return ctx.core.training.suggest(interaction.guildId, typed, 25).map((s) => ({ name: oneLine(s.label, CHOICE_LIMIT), value: s.id }));
+  },
+};
+
+const trainingStats: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('training_stats')
+    .setDescription('How much the bot has been trained, and which answers are used most')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+  access: 'staff',
+  async execute(interaction, ctx) {
+    const stats = ctx.core.training.stats(interaction.guildId);
+    const categories = stats.byCategory.map(({ category, count }) => `${oneLine(category, 60)} — ${count}`);
+    const mostUsed = stats.mostUsed.map((e) => `**#${e.id}** (${e.usageCount}×) ${oneLine(e.question, 120)}`);
+    const embed = new EmbedBuilder()
+      .setTitle('Training statistics')
+      .setColor(COLOR)
+      .addFields(
+        { name: 'Trained answers', value: String(stats.total), inline: true },
+        { name: 'Answers given from training', value: String(stats.answeredFromTraining), inline: true },
+        { name: 'By category', value: fieldValue(joinLines(categories, EMBED_LIMITS.fieldValue)) },
+        { name: 'Most used', value: fieldValue(mostUsed.length ? joinLines(mostUsed, EMBED_LIMITS.fieldValue) : 'No trained answer has been used yet.') },
+      );
+    if (stats.total === 0) embed.setDescription('Nothing trained yet: add answers with `/train`, or load a file with `/import_training`.');
+    await respond(interaction, { embeds: [embed] });
+  },
+};
+
+const exportTrainingCommand: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('export_training')
+    .setDescription('Download every trained answer as a JSON file')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+  access: 'staff',
+  defer: true,
+  async execute(interaction, ctx) {
+    const data = exportTraining(ctx.core.training, interaction.guildId);
+    const count = data.entries.length;
+    if (count === 0) throw new UserError('There are no trained answers to export yet. Add some with `/train`.');
+    const file = jsonFile(data, exportFileName('training', interaction.guildId));
+    await respond(interaction, {
+      content: `Exported ${count} trained answer${count === 1 ? '' : 's'}. Load the file into a server with \`/import_training\`.`,
+      files: [file],
+    });
+  },
+};
+
+const importTrainingCommand: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('import_training')
+    .setDescription('Load trained answers from a JSON export (all or nothing)')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
+    .addAttachmentOption((o) => o.setName('file').setDescription('A file made by /export_training').setRequired(true)),
+  access: 'staff',
+  defer: true,
+  async execute(interaction, ctx) {
+    requireTrainingEnabled(ctx);
+    const attachment = interaction.options.getAttachment('file', true);
+    const text = await downloadTextAttachment(attachment, { maxBytes: DEFAULT_MAX_IMPORT_BYTES });
+    const result = importTraining(ctx.core.db, interaction.guildId, text, { authorId: interaction.user.id });
+    await respond(
+      interaction,
+      `Imported: ${result.added} added, ${result.updated} updated, ${result.skipped} skipped (already the same). ` +
+        `This server now has ${ctx.core.training.count(interaction.guildId)} trained answers.`,
+    );
+  },
+};
+
+export const trainingCommands: SlashCommand[] = [train, trainingList, trainingDelete, trainingStats, exportTrainingCommand, importTrainingCommand];
+export const trainingComponents: ComponentHandler[] = [trainingListButtons];

@@ -1,0 +1,74 @@
+import type { AutocompleteInteraction, Interaction, RepliableInteraction } from 'discord.js';
+import { MessageFlags } from 'discord.js';
+import { describeStorageFailure, isUserError } from '../core/errors.js';
+import type { ComponentHandler, SlashCommand } from './commands/command.js';
+import { parseCustomId } from './components/custom-id.js';
+import type { BotContext } from './context.js';
+import { hasAccess, refusal } from './permissions.js';
+import { respond } from './reply.js';
+
+const GENERIC_FAILURE = 'Something went wrong on the bot’s side, and nothing was changed. Staff can find the details in the bot’s log.';
+
+/** Routes every interaction to its command or component handler, checking access in the handler's stead. */
+export function createInteractionRouter(commands: readonly SlashCommand[], components: readonly ComponentHandler[], ctx: BotContext) {
+  const commandsByName = new Map(commands.map((c) => [c.data.name, c]));
+  const componentsByPrefix = new Map(components.map((c) => [c.prefix, c]));
+  const log = ctx.core.logger.child({ module: 'interactions' });
+
+  async function fail(interaction: RepliableInteraction, error: unknown, what: string): Promise<void> {
+    const storage = describeStorageFailure(error);
+    if (isUserError(error)) {
+      await respond(interaction, error.message).catch(() => undefined);
+      return;
+    }
+    log.error({ err: error, what, guildId: interaction.guildId, user: interaction.user.id }, 'interaction failed');
+    await respond(interaction, storage ?? GENERIC_FAILURE).catch((e: unknown) => log.warn({ err: e }, 'could not report the failure'));
+  }
+
+  async function autocomplete(interaction: AutocompleteInteraction<'cached'>): Promise<void> {
+    const command = commandsByName.get(interaction.commandName);
+    const settings = ctx.core.guildSettings.get(interaction.guildId);
+    let choices: Awaited<ReturnType<NonNullable<SlashCommand['autocomplete']>>> = [];
+    try {
+      if (command?.autocomplete && hasAccess(command.access, interaction, settings)) choices = await command.autocomplete(interaction, ctx);
+    } catch (error) {
+      log.warn({ err: error, command: interaction.commandName }, 'autocomplete failed');
+    }
+    await interaction.respond(choices.slice(0, 25)).catch((e: unknown) => log.debug({ err: e }, 'autocomplete answer rejected'));
+  }
+
+  return async function route(interaction: Interaction): Promise<void> {
+    if (!interaction.inCachedGuild()) {
+      if (interaction.isRepliable()) await respond(interaction, 'This bot works inside a server, not in direct messages.').catch(() => undefined);
+      return;
+    }
+    if (interaction.isAutocomplete()) return autocomplete(interaction);
+    const settings = ctx.core.guildSettings.get(interaction.guildId);
+
+    if (interaction.isChatInputCommand()) {
+      const command = commandsByName.get(interaction.commandName);
+      if (!command) return respond(interaction, 'This command is not known to the bot any more.');
+      if (!hasAccess(command.access, interaction, settings)) return respond(interaction, refusal(command.access, settings));
+      try {
+        if (command.defer) await interaction.deferReply({ flags: command.ephemeral === false ? undefined : MessageFlags.Ephemeral });
+        await command.execute(interaction, ctx);
+      } catch (error) {
+        await fail(interaction, error, `/${interaction.commandName}`);
+      }
+      return;
+    }
+
+    if (interaction.isButton() || interaction.isModalSubmit()) {
+      const { prefix, args } = parseCustomId(interaction.customId);
+      const handler = componentsByPrefix.get(prefix);
+      if (!handler) return respond(interaction, 'This button is no longer in use.');
+      if (!hasAccess(handler.access, interaction, settings)) return respond(interaction, refusal(handler.access, settings));
+      try {
+        if (interaction.isButton() && handler.handleButton) await handler.handleButton(interaction, args, ctx);
+        else if (interaction.isModalSubmit() && handler.handleModal) await handler.handleModal(interaction, args, ctx);
+      } catch (error) {
+        await fail(interaction, error, interaction.customId);
+      }
+    }
+  };
+}

@@ -1,0 +1,50 @@
+import type { ForumChannel, GuildMember, ThreadChannel } from 'discord.js';
+import type { GuildSettings } from '../../core/guilds/settings.js';
+import type { BotContext } from '../context.js';
+import { answerInThread } from './answer-in-thread.js';
+
+export const SUBJECT_MAX = 100; // Discord's limit for a thread name
+export const DESCRIPTION_MAX = 1800; // leaves room for the mention line in a 2000-character message
+
+function quote(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+}
+
+/**
+ * Opens a ticket for a member from the panel: a forum post titled with the subject, whose first
+ * message mentions the member (and only them) and quotes the description; then answers it.
+ */
+export async function openTicketFromPanel(
+  forum: ForumChannel,
+  member: GuildMember,
+  input: { subject: string; description: string },
+  settings: GuildSettings,
+  ctx: BotContext,
+): Promise<ThreadChannel> {
+  const thread = await forum.threads.create({
+    name: input.subject,
+    appliedTags: settings.tags.open ? [settings.tags.open] : [],
+    message: {
+      content: `<@${member.id}> opened this ticket.\n\n${quote(input.description)}`,
+      allowedMentions: { users: [member.id] },
+    },
+  });
+  const ticket = ctx.core.tickets.open({ guildId: forum.guildId, threadId: thread.id, ownerId: member.id, subject: input.subject });
+  // Answer in the background: the member is told where the ticket is without waiting for the AI.
+  void answerInThread(
+    thread,
+    {
+      guildId: ticket.guildId,
+      threadId: thread.id,
+      authorId: member.id,
+      messageId: null,
+      content: `${input.subject}\n\n${input.description}`,
+      fromStaff: false,
+    },
+    ctx,
+  ).catch((error: unknown) => ctx.core.logger.error({ err: error, threadId: thread.id }, 'answering a new ticket failed'));
+  return thread;
+}

@@ -1,0 +1,92 @@
+import { splitMessage } from '../render/split-message.js';
+
+/** A posted message we may edit later. */
+export interface PostedMessage {
+  edit(content: string): Promise<unknown>;
+  delete(): Promise<unknown>;
+}
+
+export interface MessageSink {
+  send(content: string): Promise<PostedMessage>;
+}
+
+/** Shown at the end of a message while the AI is still writing it. */
+export const WRITING_MARK = ' ▌';
+
+/**
+ * Shows a growing answer in Discord: posts early, then edits as text arrives, at most once per
+ * `intervalMs`, and continues in further messages past 2000 characters. One Discord request is
+ * in flight at a time, so a slow or rate-limited Discord (discord.js waits out 429s) makes us
+ * edit less often, never more.
+ */
+export class StreamingReply {
+  private readonly posted: { message: PostedMessage; content: string }[] = [];
+  private latest = '';
+  private final = false;
+  private flushing: Promise<void> | undefined;
+  private lastFlushAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly sink: MessageSink,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  /** Posts a placeholder (e.g. "working on it") that the answer will replace. */
+  async placeholder(text: string): Promise<void> {
+    if (this.posted.length > 0) return;
+    this.latest = text;
+    await this.flushNow();
+  }
+
+  /** The whole answer so far; shown within about `intervalMs`. */
+  update(textSoFar: string): void {
+    this.latest = textSoFar;
+    this.schedule();
+  }
+
+  /** The finished answer: waits until every part of it is posted exactly as given. */
+  async finish(text: string): Promise<void> {
+    this.latest = text;
+    this.final = true;
+    clearTimeout(this.timer);
+    await this.flushing;
+    await this.flushNow();
+  }
+
+  private schedule(): void {
+    if (this.timer || this.final) return;
+    const wait = Math.max(0, this.lastFlushAt + this.intervalMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flushNow().catch(() => undefined);
+    }, wait);
+  }
+
+  private async flushNow(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    // Measured start to start, so a slow request does not shorten the pause before the next.
+    this.lastFlushAt = Date.now();
+    const run = this.render().finally(() => {
+      this.flushing = undefined;
+    });
+    this.flushing = run;
+    await run;
+  }
+
+  private async render(): Promise<void> {
+    const text = this.final ? this.latest : this.latest + WRITING_MARK;
+    const chunks = splitMessage(text);
+    for (const [i, content] of chunks.entries()) {
+      const existing = this.posted[i];
+      if (!existing) {
+        this.posted.push({ message: await this.sink.send(content), content });
+      } else if (existing.content !== content) {
+        await existing.message.edit(content);
+        existing.content = content;
+      }
+    }
+    // The writing mark can push the text over a split; the final text may need one message fewer.
+    for (const extra of this.posted.splice(chunks.length)) await extra.message.delete();
+  }
+}

@@ -1,0 +1,77 @@
+import type { Message, OmitPartialGroupDMChannel, PartialMessage } from 'discord.js';
+import { describeStorageFailure } from '../../core/errors.js';
+import type { BotContext } from '../context.js';
+import { isStaff } from '../permissions.js';
+import { NO_MENTIONS } from '../reply.js';
+import { answerInThread } from './answer-in-thread.js';
+import { setStatusTag } from './forum-tags.js';
+
+/** A text stand-in for a message with no text (only files, stickers or embeds), so the turn is kept. */
+function describeTextless(message: Message): string {
+  const parts: string[] = [];
+  if (message.attachments.size > 0) parts.push(`attachments: ${[...message.attachments.values()].map((a) => a.name).join(', ')}`);
+  if (message.stickers.size > 0) parts.push(`stickers: ${[...message.stickers.values()].map((s) => s.name).join(', ')}`);
+  if (message.embeds.length > 0) parts.push(`${message.embeds.length} embed(s)`);
+  return `[${parts.join('; ') || 'empty message'}]`;
+}
+
+/**
+ * A member's message in a thread: if the thread is a ticket (or a new post in the ticket forum),
+ * store it and answer it. Bot messages, other threads and closed tickets are left alone.
+ */
+export async function onMessageCreate(message: OmitPartialGroupDMChannel<Message>, ctx: BotContext): Promise<void> {
+  if (message.author.bot || message.system || !message.inGuild()) return;
+  const thread = message.channel;
+  if (!thread.isThread()) return;
+  const { core } = ctx;
+  const settings = core.guildSettings.get(message.guildId);
+  if (!settings?.forumChannelId || thread.parentId !== settings.forumChannelId) return;
+
+  try {
+    let ticket = core.tickets.getByThread(message.guildId, thread.id);
+    const isNew = !ticket;
+    if (!ticket) {
+      // A post a member made directly in the ticket forum: its starter message shares the thread's id.
+      if (message.id !== thread.id) return;
+      ticket = core.tickets.open({ guildId: message.guildId, threadId: thread.id, ownerId: message.author.id, subject: thread.name });
+    }
+
+    const text = message.content.trim();
+    const isStarter = message.id === thread.id;
+    const fromStaff = message.author.id !== ticket.ownerId && isStaff(message.member, message.member?.permissions, settings);
+    // In line with the responder before the tag request is awaited: the member's next message must not overtake this one.
+    const answering = answerInThread(
+      thread,
+      {
+        guildId: message.guildId,
+        threadId: thread.id,
+        authorId: message.author.id,
+        messageId: message.id,
+        // The post's title is part of the question when the member wrote it in the forum directly.
+        content: text === '' ? describeTextless(message) : isStarter ? `${thread.name}\n\n${text}` : text,
+        textless: text === '',
+        fromStaff,
+      },
+      ctx,
+    );
+    const tagging = isNew ? setStatusTag(thread, settings, 'open').catch((e: unknown) => core.logger.warn({ err: e }, 'could not tag a new ticket')) : undefined;
+    await Promise.all([answering, tagging]);
+  } catch (error) {
+    // The database refused the write (locked, read-only, disk full): say so where the member waits.
+    const storage = describeStorageFailure(error);
+    if (!storage) throw error;
+    core.logger.error({ err: error, threadId: thread.id, messageId: message.id }, `A ticket message could not be stored: ${storage}`);
+    await thread
+      .send({ content: `⚠️ I could not save this message, so I cannot answer it yet. ${storage}`, allowedMentions: NO_MENTIONS })
+      .catch((e: unknown) => core.logger.warn({ err: e }, 'could not report the storage failure in the ticket'));
+  }
+}
+
+export function onMessageUpdate(message: OmitPartialGroupDMChannel<Message | PartialMessage>, ctx: BotContext): void {
+  if (message.partial || message.author.bot || typeof message.content !== 'string') return;
+  ctx.core.tickets.editTurnByMessage(message.id, message.content);
+}
+
+export function onMessageDelete(message: OmitPartialGroupDMChannel<Message | PartialMessage>, ctx: BotContext): void {
+  ctx.core.tickets.deleteTurnByMessage(message.id);
+}

@@ -1,0 +1,84 @@
+import { config as loadDotenv } from 'dotenv';
+import { formatConfigProblems, MISSING_TOKEN_HELP, parseConfig } from './config.js';
+import { createCore } from './core/core.js';
+import { openDatabase } from './db/database.js';
+import { DatabaseTooNewError } from './db/migrate.js';
+import { DisallowedIntentsError, InvalidTokenError, startDiscordBot } from './discord/client.js';
+import { createLogger, type Logger } from './log.js';
+
+/** How long shutdown waits for answers already being written. */
+const DRAIN_MS = 5000;
+
+function flush(logger: Logger): Promise<void> {
+  return new Promise((resolve) => logger.flush(() => resolve()));
+}
+
+async function main(): Promise<number> {
+  loadDotenv({ quiet: true });
+  const parsed = parseConfig(process.env);
+  if (!parsed.ok) {
+    console.error(formatConfigProblems(parsed.problems));
+    return 1;
+  }
+  const config = parsed.config;
+  if (!config.DISCORD_TOKEN) {
+    console.error(MISSING_TOKEN_HELP);
+    return 1;
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE, secrets: [config.DISCORD_TOKEN] });
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+
+  let db;
+  try {
+    db = openDatabase(config.DB_PATH);
+  } catch (error) {
+    logger.fatal(error instanceof DatabaseTooNewError ? error.message : { err: error }, `Cannot open the database at ${config.DB_PATH}`);
+    await flush(logger);
+    return 1;
+  }
+  const core = createCore(db, config, logger);
+  void core.ai.health().then((health) => {
+    if (!health.reachable) logger.warn(`Ollama is not reachable at ${config.OLLAMA_URL}: answers come from training and knowledge bases until it is.`);
+    else if (!health.modelPulled) logger.warn(`Ollama has no model "${config.OLLAMA_MODEL}": run  ollama pull ${config.OLLAMA_MODEL}`);
+    else logger.info({ version: health.version, model: config.OLLAMA_MODEL }, 'Ollama is ready');
+  });
+
+  let bot;
+  try {
+    bot = await startDiscordBot(core, config.DISCORD_TOKEN);
+  } catch (error) {
+    if (error instanceof InvalidTokenError || error instanceof DisallowedIntentsError) logger.error(error.message);
+    else logger.error({ err: error }, 'Could not connect to Discord');
+    db.close();
+    await flush(logger);
+    return 1;
+  }
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info(`${signal} received: finishing ${core.responder.inFlight()} answer(s) in progress, then stopping`);
+      bot.client.removeAllListeners('messageCreate');
+      bot.client.removeAllListeners('interactionCreate');
+      const drained = await core.responder.drain(DRAIN_MS);
+      if (!drained) logger.warn('Some answers were still in progress and were left unfinished');
+      await bot.stop();
+      db.close();
+      logger.info('Stopped cleanly');
+      await flush(logger);
+      resolve(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error('The bot stopped because of an unexpected error:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { StreamingReply, type MessageSink, type PostedMessage } from '../../src/discord/tickets/streaming-reply.js';
+
+/** Records what a member would see: the current text of each message, and every request made. */
+function recordingSink(delayMs = 0) {
+  const messages: string[] = [];
+  const requests: { kind: 'send' | 'edit' | 'delete'; at: number }[] = [];
+  const pause = () => new Promise((r) => setTimeout(r, delayMs));
+  const sink: MessageSink = {
+    async send(content) {
+      requests.push({ kind: 'send', at: Date.now() });
+      await pause();
+      const index = messages.push(content) - 1;
+      const message: PostedMessage = {
+        async edit(next) {
+          requests.push({ kind: 'edit', at: Date.now() });
+          await pause();
+          messages[index] = next;
+        },
+        async delete() {
+          requests.push({ kind: 'delete', at: Date.now() });
+          messages.splice(index, 1);
+        },
+      };
+      return message;
+    },
+  };
+  return { sink, messages, requests };
+}
+
+describe('StreamingReply', () => {
+  it('replaces the placeholder with the final answer and drops the writing mark', async () => {
+    const { sink, messages } = recordingSink();
+    const reply = new StreamingReply(sink, 50);
+    await reply.placeholder('Working on it…');
+    reply.update('Hello');
+    reply.update('Hello, world');
+    await reply.finish('Hello, world!');
+    expect(messages).toEqual(['Hello, world!']);
+  });
+
+  it('edits at most about once per interval however fast text arrives', async () => {
+    const { sink, requests, messages } = recordingSink();
+    const reply = new StreamingReply(sink, 100);
+    let text = '';
+    const started = Date.now();
+    for (let i = 0; i < 60; i++) {
+      text += `word${i} `;
+      reply.update(text);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await reply.finish(text.trim());
+    const elapsed = Date.now() - started;
+    // ~600 ms of streaming at one request per 100 ms: far fewer requests than 60 updates.
+    expect(requests.length).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 2);
+    const gaps = requests.slice(1, -1).map((r, i) => r.at - requests[i]!.at);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(90);
+    expect(messages).toEqual([text.trim()]);
+  });
+
+  it('continues a long answer in further messages, each within 2000 characters', async () => {
+    const { sink, messages } = recordingSink(2);
+    const reply = new StreamingReply(sink, 20);
+    const paragraph = 'A sentence of the streamed answer that goes on for a while. '.repeat(6).trim();
+    let text = '';
+    for (let i = 0; i < 16; i++) {
+      text += (i ? '\n\n' : '') + paragraph;
+      reply.update(text);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await reply.finish(text);
+    expect(text.length).toBeGreaterThan(5000);
+    expect(messages.length).toBeGreaterThanOrEqual(3);
+    for (const m of messages) expect(m.length).toBeLessThanOrEqual(2000);
+    expect(messages.join('\n\n')).toBe(text);
+  });
+});

@@ -1,0 +1,89 @@
+import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
+import { createCore, type Core } from '../../src/core/core.js';
+import { openDatabase } from '../../src/db/database.js';
+import { startDiscordBot, type RunningBot } from '../../src/discord/client.js';
+import { silentLogger, type Logger } from '../../src/log.js';
+import { testConfig } from '../core/helpers.js';
+import { FakeDiscord, type SlashCommandInput } from '../fakes/discord/index.js';
+import { FakeOllama } from '../fakes/ollama.js';
+
+/**
+ * One server as a member sees it — a forum for tickets, a staff role, an admin, a staff member
+ * and an ordinary member — with the real bot logged in through the fake Discord and talking to
+ * the fake Ollama.
+ */
+export interface BotWorld {
+  fake: FakeDiscord;
+  ollama: FakeOllama;
+  core: Core;
+  bot: RunningBot;
+  guildId: string;
+  forumId: string;
+  generalId: string;
+  staffRoleId: string;
+  adminId: string;
+  staffId: string;
+  memberId: string;
+  /** Runs a slash command as a user (the admin by default) and returns the interaction handle. */
+  command(name: string, options?: SlashCommandInput['options'], as?: { userId?: string; channelId?: string; attachments?: SlashCommandInput['attachments'] }): ReturnType<FakeDiscord['invokeSlashCommand']>;
+  /** Runs /setup with the forum and staff role. */
+  setup(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** `opts.logger`: where the bot's log goes (silent by default); tests that assert log lines pass their own. */
+export async function startBotWorld(env: Record<string, string> = {}, opts: { logger?: Logger } = {}): Promise<BotWorld> {
+  const fake = await FakeDiscord.start();
+  const ollama = await FakeOllama.start();
+  const guild = fake.createGuild({ name: 'Test Server', ownerName: 'admin' });
+  const staffRole = fake.createRole(guild.id, { name: 'Support', permissions: PermissionFlagsBits.ManageMessages });
+  const staff = fake.addMember(guild.id, { username: 'helper', roles: [staffRole.id] });
+  const member = fake.addMember(guild.id, { username: 'member' });
+  const forum = fake.createChannel(guild.id, { type: ChannelType.GuildForum, name: 'tickets' });
+  const general = fake.createChannel(guild.id, { type: ChannelType.GuildText, name: 'general' });
+
+  const config = testConfig({
+    DISCORD_TOKEN: fake.token,
+    DISCORD_API_URL: fake.apiUrl,
+    DISCORD_GUILD_ID: guild.id,
+    OLLAMA_URL: ollama.url,
+    RESPONSE_TIMEOUT: '3',
+    ...env,
+  });
+  const core = createCore(openDatabase(config.DB_PATH), config, opts.logger ?? silentLogger());
+  const bot = await startDiscordBot(core, fake.token);
+
+  const world: BotWorld = {
+    fake,
+    ollama,
+    core,
+    bot,
+    guildId: guild.id,
+    forumId: forum.id,
+    generalId: general.id,
+    staffRoleId: staffRole.id,
+    adminId: guild.ownerId,
+    staffId: staff.id,
+    memberId: member.id,
+    command(name, options = {}, as = {}) {
+      return fake.invokeSlashCommand({
+        guildId: guild.id,
+        channelId: as.channelId ?? general.id,
+        userId: as.userId ?? guild.ownerId,
+        name,
+        options,
+        ...(as.attachments ? { attachments: as.attachments } : {}),
+      });
+    },
+    async setup() {
+      const handle = await world.command('setup', { forum: forum.id, staff_role: staffRole.id });
+      await handle.waitForResponse();
+    },
+    async stop() {
+      await bot.stop();
+      core.db.close();
+      await Promise.all([fake.stop(), ollama.stop()]);
+    },
+  };
+  return world;
+}
