@@ -1,0 +1,245 @@
+import type { Db } from '../../db/database.js';
+import { literalMatchQuery, quoteTerm } from '../text/fts.js';
+import { AnswerIndex, type AnswerDocument, type Phrasing } from './answer-index.js';
+import { confidence, DEFAULT_CALIBRATION, type AnswerFeatures, type CalibrationParams } from './calibration.js';
+import { AnswerScorer, answerFeatures, type AnswerEvidence, type QueryTerm } from './scoring.js';
+import { STOP_WORDS } from './stopwords.js';
+import { matchWords, stemOf } from './words.js';
+
+export interface MatchCandidate {
+  entryId: number;
+  question: string;
+  answer: string;
+  category: string;
+  /** Calibrated confidence in [0, 1] that this is the right answer (>= 0.85: answer with it). */
+  score: number;
+}
+
+/** An answer with its evidence, for the eval script's calibration fitting. */
+export interface RankedAnswer {
+  answer: string;
+  features: AnswerFeatures;
+  score: number;
+}
+
+export interface MatcherOptions {
+  /** Answer documents fetched from the index (by BM25) and re-scored per question. */
+  candidateLimit?: number;
+  /**
+   * How many answer postings the candidate search may visit: the question's rarest words select
+   * candidates until their document frequencies add up to this. Keeps the cost flat as a guild grows.
+   */
+  candidatePostings?: number;
+  /** Document frequencies are counted up to this many answers; beyond it a word is simply "very common". */
+  frequencyCountCap?: number;
+  /** BM25 term-frequency saturation and length normalisation. */
+  k1?: number;
+  b?: number;
+  /**
+   * IDF needs a collection: a guild with fewer answers than this is topped up with pseudo-answers
+   * of prior knowledge (stop words are common, other words rare). At this size and above, the
+   * guild's own statistics alone decide.
+   */
+  minStatisticsAnswers?: number;
+  calibration?: CalibrationParams;
+}
+
+const DEFAULTS: Required<MatcherOptions> = {
+  candidateLimit: 15,
+  candidatePostings: 1_000,
+  frequencyCountCap: 20_000,
+  k1: 2,
+  b: 0.75,
+  minStatisticsAnswers: 50,
+  calibration: DEFAULT_CALIBRATION,
+};
+
+/** Prior document frequency, as a share of answers, of a stop word and of any other word. */
+const PRIOR_STOP_SHARE = 0.5;
+const PRIOR_WORD_SHARE = 0.01;
+/** Unknown words of this length or more also look for candidates by their first letters (typos). */
+const MIN_PREFIX_WORD_LENGTH = 5;
+const PREFIX_LENGTH = 4;
+const MAX_PHRASINGS_COMPARED = 200;
+const STOP_STEMS: ReadonlySet<string> = new Set([...STOP_WORDS].map(stemOf));
+
+interface CountedTerm {
+  stem: string;
+  word: string;
+  stop: boolean;
+  df: number;
+}
+
+interface CandidateSelection {
+  /** FTS5 expression over the questions (quoted terms, OR-ed or AND-ed). */
+  expression: string;
+  /** How many answers of all guilds contain its terms (an upper bound of the join plan's work). */
+  allGuildsPostings: number;
+}
+
+interface ScoredAnswer {
+  evidence: AnswerEvidence;
+  features: AnswerFeatures;
+  score: number;
+}
+
+/** Cached per guild until its training changes: document frequency by stem (or "prefix*"). */
+type FrequencyLookup = (key: string, count: () => number) => number;
+interface GuildCache {
+  generation: number;
+  frequencies: Map<string, number>;
+}
+const FREQUENCY_CACHE_LIMIT = 50_000;
+
+/**
+ * Finds the trained answers that fit a member's message, with a calibrated confidence.
+ * Lexical and index-backed: FTS5 selects a bounded set of candidate answers of the guild, which
+ * are re-scored with the guild's own statistics (see notes/matcher-method.md).
+ */
+export class Matcher {
+  private readonly index: AnswerIndex;
+  private readonly scorer = new AnswerScorer();
+  private readonly options: Required<MatcherOptions>;
+  private readonly caches = new Map<string, GuildCache>();
+
+  constructor(db: Db, options: MatcherOptions = {}) {
+    this.index = new AnswerIndex(db);
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** Best trained entries for a member's message in one guild, best first, at most `limit` (one per answer). */
+  match(guildId: string, text: string, limit = 5): MatchCandidate[] {
+    const { terms, ranked } = this.rankEvidence(guildId, text);
+    const results: MatchCandidate[] = [];
+    for (const { evidence, score } of ranked.slice(0, Math.max(0, limit))) {
+      const phrasing = this.bestPhrasing(guildId, evidence.doc, terms);
+      if (phrasing === undefined) continue;
+      results.push({ entryId: phrasing.id, question: phrasing.question, answer: evidence.doc.answer, category: phrasing.category, score });
+    }
+    return results;
+  }
+
+  /** Every candidate answer with its calibration features, best first (for fitting and diagnostics). */
+  rank(guildId: string, text: string): RankedAnswer[] {
+    return this.rankEvidence(guildId, text).ranked.map(({ evidence, features, score }) => ({ answer: evidence.doc.answer, features, score }));
+  }
+
+  private rankEvidence(guildId: string, text: string): { terms: QueryTerm[]; ranked: ScoredAnswer[] } {
+    const words = matchWords(text);
+    const stats = this.index.stats(guildId);
+    if (words.length === 0 || stats === undefined || stats.answers <= 0) return { terms: [], ranked: [] };
+
+    const frequencyOf = this.frequencyLookup(guildId, stats.generation);
+    const documentFrequency = (word: string, stem: string) =>
+      frequencyOf(stem, () => this.index.documentFrequency(guildId, word, this.options.frequencyCountCap));
+    const idf = (df: number, stop: boolean) => this.idf(df, stop, stats.answers);
+
+    const counted: CountedTerm[] = distinctTerms(words).map(({ stem, word }) => ({ stem, word, stop: STOP_STEMS.has(stem), df: documentFrequency(word, stem) }));
+    const terms: QueryTerm[] = counted.map((t) => ({ stem: t.stem, word: t.word, stop: t.stop, known: t.df > 0, idf: idf(t.df, t.stop) }));
+    const selection = this.candidateQuery(guildId, counted, frequencyOf);
+    if (selection === undefined) return { terms, ranked: [] };
+    const plan = stats.answers <= selection.allGuildsPostings ? 'guild-token' : 'join';
+    const docs = this.index.candidates(guildId, selection.expression, this.options.candidateLimit, plan);
+
+    const evidence = this.scorer.score(terms, docs, { k1: this.options.k1, b: this.options.b, averageLength: stats.words / stats.answers }, (word) => {
+      const stem = stemOf(word);
+      return idf(documentFrequency(word, stem), STOP_STEMS.has(stem));
+    });
+    const features = answerFeatures(evidence);
+    const ranked = evidence
+      .map((item, i) => ({ evidence: item, features: features[i]!, score: confidence(features[i]!, this.options.calibration) }))
+      .filter((item) => item.evidence.score > 0)
+      .sort((x, y) => y.evidence.score - x.evidence.score || x.evidence.doc.id - y.evidence.doc.id);
+    return { terms, ranked };
+  }
+
+  /**
+   * The FTS5 expression that selects candidates: the question's words some answer uses, rarest
+   * first, while the answers they occur in add up to at most `candidatePostings` (a common word
+   * would make the search visit a large share of a big guild; it still counts in the score). For
+   * an unknown long word, its first letters as a prefix, so a typo still finds the answer it meant.
+   * When even the rarest word is common, all the words must occur together, which is selective.
+   */
+  private candidateQuery(guildId: string, terms: readonly CountedTerm[], frequencyOf: FrequencyLookup): CandidateSelection | undefined {
+    const known = terms.filter((t) => t.df > 0).sort((x, y) => x.df - y.df);
+    const budget = this.options.candidatePostings;
+    const cap = this.options.frequencyCountCap;
+    // Counted in all guilds only to choose the cheaper plan: a stale count costs time, never accuracy.
+    const allGuilds = (word: string, stem: string) => frequencyOf(`@${stem}`, () => this.index.documentFrequency(undefined, word, cap));
+    if (known.length > 0 && known[0]!.df > budget) {
+      return { expression: literalMatchQuery(known.map((t) => t.word), 'AND')!, allGuildsPostings: Math.min(...known.map((t) => allGuilds(t.word, t.stem))) };
+    }
+    const phrases: string[] = [];
+    let postings = 0;
+    let allGuildsPostings = 0;
+    for (const term of known) {
+      if (postings > 0 && postings + term.df > budget) break;
+      phrases.push(quoteTerm(term.word));
+      postings += term.df;
+      allGuildsPostings += allGuilds(term.word, term.stem);
+    }
+    for (const term of terms) {
+      if (term.df > 0 || term.word.length < MIN_PREFIX_WORD_LENGTH || !/^\p{L}+$/u.test(term.word)) continue;
+      const prefix = term.word.slice(0, PREFIX_LENGTH);
+      const df = frequencyOf(`${prefix}*`, () => this.index.prefixFrequency(guildId, prefix, budget + 1));
+      if (df === 0 || postings + df > budget) continue;
+      phrases.push(`${quoteTerm(prefix)} *`);
+      postings += df;
+      allGuildsPostings = Infinity; // not counted across guilds: let the guild token bound the search
+    }
+    return phrases.length > 0 ? { expression: phrases.join(' OR '), allGuildsPostings } : undefined;
+  }
+
+  /** BM25's IDF over the guild's answers, topped up with prior pseudo-answers in a small guild. */
+  private idf(df: number, stop: boolean, answers: number): number {
+    const prior = Math.max(0, this.options.minStatisticsAnswers - answers);
+    const n = answers + prior;
+    const frequency = Math.min(df, answers) + prior * (stop ? PRIOR_STOP_SHARE : PRIOR_WORD_SHARE);
+    return Math.log(1 + (n - frequency + 0.5) / (frequency + 0.5));
+  }
+
+  private frequencyLookup(guildId: string, generation: number): FrequencyLookup {
+    let cache = this.caches.get(guildId);
+    if (cache === undefined || cache.generation !== generation || cache.frequencies.size >= FREQUENCY_CACHE_LIMIT) {
+      cache = { generation, frequencies: new Map() };
+      this.caches.set(guildId, cache);
+    }
+    const frequencies = cache.frequencies;
+    return (key, count) => {
+      let df = frequencies.get(key);
+      if (df === undefined) {
+        df = count();
+        frequencies.set(key, df);
+      }
+      return df;
+    };
+  }
+
+  /** The answer's phrasing closest to the question (shared terms by IDF), to show staff what matched. */
+  private bestPhrasing(guildId: string, doc: AnswerDocument, terms: readonly QueryTerm[]): Phrasing | undefined {
+    const phrasings = this.index.phrasings(guildId, doc.answer, MAX_PHRASINGS_COMPARED);
+    if (phrasings.length <= 1) return phrasings[0];
+    let best: Phrasing | undefined;
+    let bestScore = -Infinity;
+    for (const phrasing of phrasings) {
+      const stems = new Set(matchWords(phrasing.question).map(stemOf));
+      let shared = 0;
+      for (const term of terms) if (stems.has(term.stem)) shared += term.idf;
+      const score = shared / Math.sqrt(stems.size + 1);
+      if (score > bestScore) {
+        bestScore = score;
+        best = phrasing;
+      }
+    }
+    return best;
+  }
+}
+
+function distinctTerms(words: readonly string[]): { stem: string; word: string }[] {
+  const byStem = new Map<string, string>();
+  for (const word of words) {
+    const stem = stemOf(word);
+    if (!byStem.has(stem)) byStem.set(stem, word);
+  }
+  return [...byStem].map(([stem, word]) => ({ stem, word }));
+}

@@ -1,0 +1,148 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Matcher } from '../../../src/core/matching/matcher.js';
+import { TrainingStore } from '../../../src/core/training/store.js';
+import type { Db } from '../../../src/db/database.js';
+import {
+  CANCEL_ANSWER,
+  GUILD_A,
+  GUILD_B,
+  OPENING_HOURS_ANSWER,
+  openTempDb,
+  PASSWORD_ANSWER,
+  REFUND_ANSWER,
+  SHIPPING_ANSWER,
+  trainSupportGuild,
+} from './support-guild.js';
+
+const THRESHOLD = 0.85; // TRAINED_ANSWER_THRESHOLD's default
+
+let db: Db;
+let store: TrainingStore;
+let matcher: Matcher;
+
+beforeEach(() => {
+  db = openTempDb();
+  store = new TrainingStore(db);
+  trainSupportGuild(store, GUILD_A);
+  matcher = new Matcher(db);
+});
+
+afterEach(() => db.close());
+
+function best(text: string, guildId = GUILD_A) {
+  return matcher.match(guildId, text)[0];
+}
+
+describe('Matcher.match', () => {
+  it('answers a trained question asked as trained, with a confident score', () => {
+    const match = best('How do I reset my password?');
+    expect(match).toMatchObject({ question: 'How do I reset my password?', answer: PASSWORD_ANSWER, category: 'general' });
+    expect(match!.score).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(match!.score).toBeLessThanOrEqual(1);
+  });
+
+  it('ignores case and punctuation', () => {
+    const plain = best('how do i reset my password');
+    const shouted = best('HOW DO I RESET MY PASSWORD???!!');
+    expect(shouted).toEqual(plain);
+    expect(shouted!.answer).toBe(PASSWORD_ANSWER);
+  });
+
+  it('does not depend on word order', () => {
+    const match = best('my password, how do I reset it');
+    expect(match!.answer).toBe(PASSWORD_ANSWER);
+    expect(match!.score).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(best('password reset how')!.score).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+
+  it('finds the answer through filler words', () => {
+    expect(best('hi there, um, so basically I was wondering how I could reset my password please thanks')!.answer).toBe(PASSWORD_ANSWER);
+    expect(best('hey, how long does shipping take?')!.answer).toBe(SHIPPING_ANSWER);
+  });
+
+  it('tolerates small typos', () => {
+    const match = best('cancel my subscripton');
+    expect(match!.answer).toBe(CANCEL_ANSWER);
+    expect(match!.score).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(best('how long does shiping take')!.answer).toBe(SHIPPING_ANSWER);
+    expect(best('how do i rest my pasword')!.answer).toBe(PASSWORD_ANSWER);
+  });
+
+  it('pools the phrasings of one answer: the best phrasing is shown, the answer appears once', () => {
+    const matches = matcher.match(GUILD_A, 'I forgot my password, can you help me reset it?', 5);
+    expect(matches.filter((m) => m.answer === PASSWORD_ANSWER)).toHaveLength(1);
+    expect(matches[0]!.answer).toBe(PASSWORD_ANSWER);
+    expect(new Set(matches.map((m) => m.answer)).size).toBe(matches.length);
+  });
+
+  it('returns at most `limit` candidates, best first, with scores in [0, 1]', () => {
+    const matches = matcher.match(GUILD_A, 'how do I change my password or my email', 2);
+    expect(matches.length).toBeLessThanOrEqual(2);
+    expect(matches[0]!.score).toBeGreaterThanOrEqual(matches[1]?.score ?? 0);
+    for (const m of matches) {
+      expect(m.score).toBeGreaterThanOrEqual(0);
+      expect(m.score).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('scores unrelated questions low', () => {
+    for (const text of ['what is the capital of france', 'my cat is sick', 'how do i do my taxes', 'is the weather nice today']) {
+      expect(best(text)?.score ?? 0, text).toBeLessThan(0.5);
+    }
+  });
+
+  it('does not answer with a word shared by chance', () => {
+    const match = best('how do I reset my router');
+    expect(match?.score ?? 0).toBeLessThan(THRESHOLD);
+  });
+
+  it('treats FTS5 query syntax in the text as plain words and never throws', () => {
+    for (const text of ['reset" OR * NEAR( - : password"', '"', '*', 'NEAR(a b)', 'password:', '-refund', '(((', 'AND OR NOT', '^password']) {
+      expect(() => matcher.match(GUILD_A, text), text).not.toThrow();
+    }
+    expect(best('reset" OR * NEAR( - : password"')!.answer).toBe(PASSWORD_ANSWER);
+    expect(best('-refund')!.answer).toBe(REFUND_ANSWER);
+  });
+
+  it('returns nothing for empty, blank or emoji-only text', () => {
+    for (const text of ['', '   ', '🙂🙂', '!!! ???', '\u200B']) expect(matcher.match(GUILD_A, text), JSON.stringify(text)).toEqual([]);
+  });
+
+  it('never returns another guild\'s training', () => {
+    expect(matcher.match(GUILD_B, 'How do I reset my password?')).toEqual([]);
+    store.add(GUILD_B, { question: 'Where is the server rules channel?', answer: 'See #rules.' });
+    expect(matcher.match(GUILD_B, 'How do I reset my password?')).toEqual([]);
+    expect(best('where are the server rules', GUILD_B)!.answer).toBe('See #rules.');
+    expect(matcher.match(GUILD_A, 'where are the server rules').map((m) => m.answer)).not.toContain('See #rules.');
+  });
+
+  it('finds entries added after it was created, and forgets deleted ones', () => {
+    expect(best('do you ship to canada')?.answer).not.toBe('Yes, we ship worldwide.');
+    const added = store.add(GUILD_A, { question: 'Do you ship internationally, to Canada for example?', answer: 'Yes, we ship worldwide.' });
+    expect(best('do you ship to canada')).toMatchObject({ entryId: added.id, answer: 'Yes, we ship worldwide.' });
+
+    store.delete(GUILD_A, added.id);
+    expect(matcher.match(GUILD_A, 'do you ship to canada').map((m) => m.answer)).not.toContain('Yes, we ship worldwide.');
+  });
+
+  it('follows edits made to training rows', () => {
+    const hours = matcher.match(GUILD_A, 'when are you open')[0]!;
+    expect(hours.answer).toBe(OPENING_HOURS_ANSWER);
+    db.prepare('UPDATE training_entries SET answer = ? WHERE guild_id = ? AND answer = ?').run('Open 24/7.', GUILD_A, OPENING_HOURS_ANSWER);
+    expect(best('when are you open')!.answer).toBe('Open 24/7.');
+    db.prepare('UPDATE training_entries SET question = ? WHERE guild_id = ? AND answer = ?').run('Is the shop closed on Sunday?', GUILD_A, 'Open 24/7.');
+    expect(best('is the shop closed on sunday')!.answer).toBe('Open 24/7.');
+    expect(matcher.match(GUILD_A, 'what are your opening hours').map((m) => m.answer)).not.toContain('Open 24/7.');
+  });
+
+  it('answers the only trained question of a new guild, but not a question sharing just its small words', () => {
+    store.add(GUILD_B, { question: 'How do I join the Minecraft server?', answer: 'Connect to play.example.net.' });
+    expect(best('how do i join the minecraft server', GUILD_B)!.score).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(best('how do i do my taxes', GUILD_B)?.score ?? 0).toBeLessThan(0.5);
+  });
+
+  it('returns nothing in a guild with no training', () => {
+    const empty = new Matcher(openTempDb());
+    expect(empty.match(GUILD_A, 'How do I reset my password?')).toEqual([]);
+  });
+});
