@@ -44,7 +44,12 @@ export const configSchema = z.object({
     .toLowerCase()
     .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }))
     .default('info'),
-  LOG_FILE: z.string().trim().default('./logs/bot.log'),
+  /** `off` (or `none`): console only. */
+  LOG_FILE: z
+    .string()
+    .trim()
+    .default('./logs/bot.log')
+    .transform((v) => (/^(off|none)$/i.test(v) ? undefined : v)),
   DB_PATH: z.string().trim().min(1, { error: 'must be a file path' }).default('./data/training.db'),
   SIMILARITY_THRESHOLD: number(0, 1).default(0.7),
   TRAINED_ANSWER_THRESHOLD: number(0, 1).default(0.85),

@@ -70,7 +70,8 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.file) {
     const path = resolve(options.file);
     mkdirSync(dirname(path), { recursive: true });
-    streams.push({ level: options.level as pino.Level, stream: pino.destination({ dest: path, sync: false, mkdir: true }) });
+    // Synchronous: a support bot logs little, and an early exit must not lose (or trip over) buffered lines.
+    streams.push({ level: options.level as pino.Level, stream: pino.destination({ dest: path, sync: true, mkdir: true }) });
   }
   return pino(
     {

@@ -1,4 +1,5 @@
 import type { ForumChannel, GuildForumTagData, ThreadChannel } from 'discord.js';
+import { UserError } from '../../core/errors.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
 
 /** The forum tags that show a ticket's state, by the name shown in Discord. */
@@ -19,7 +20,10 @@ export async function ensureTicketTags(forum: ForumChannel): Promise<GuildSettin
   let tags = existing;
   if (missing.length > 0) {
     if (existing.length + missing.length > FORUM_TAG_LIMIT) {
-      throw new Error(`The forum has ${existing.length} tags; Discord allows ${FORUM_TAG_LIMIT}, so ${missing.join(', ')} cannot be added.`);
+      throw new UserError(
+        `The forum has ${existing.length} tags and Discord allows ${FORUM_TAG_LIMIT}, so the ticket tags ${missing.join(', ')} cannot be added. ` +
+          'Remove a few tags in the forum’s settings (or rename existing ones to Open, Answered, Needs staff, Closed) and run /setup again.',
+      );
     }
     const updated = await forum.setAvailableTags([
       ...existing.map((t): GuildForumTagData => ({ id: t.id, name: t.name, moderated: t.moderated, emoji: t.emoji })),

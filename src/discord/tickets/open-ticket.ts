@@ -1,4 +1,6 @@
+import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
 import type { ForumChannel, GuildMember, ThreadChannel } from 'discord.js';
+import { UserError } from '../../core/errors.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { BotContext } from '../context.js';
 import { answerInThread } from './answer-in-thread.js';
@@ -24,14 +26,23 @@ export async function openTicketFromPanel(
   settings: GuildSettings,
   ctx: BotContext,
 ): Promise<ThreadChannel> {
-  const thread = await forum.threads.create({
-    name: input.subject,
-    appliedTags: settings.tags.open ? [settings.tags.open] : [],
-    message: {
-      content: `<@${member.id}> opened this ticket.\n\n${quote(input.description)}`,
-      allowedMentions: { users: [member.id] },
-    },
-  });
+  const thread = await forum.threads
+    .create({
+      name: input.subject,
+      appliedTags: settings.tags.open ? [settings.tags.open] : [],
+      message: {
+        content: `<@${member.id}> opened this ticket.\n\n${quote(input.description)}`,
+        allowedMentions: { users: [member.id] },
+      },
+    })
+    .catch((error: unknown) => {
+      if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.MaximumActiveThreads) {
+        throw new UserError(
+          'This server has reached Discord’s limit of 1,000 active threads, so no new ticket can be opened right now. Please tell the staff; closing old tickets frees room.',
+        );
+      }
+      throw error;
+    });
   const ticket = ctx.core.tickets.open({ guildId: forum.guildId, threadId: thread.id, ownerId: member.id, subject: input.subject });
   // Answer in the background: the member is told where the ticket is without waiting for the AI.
   void answerInThread(
