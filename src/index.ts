@@ -3,7 +3,7 @@ import { formatConfigProblems, MISSING_TOKEN_HELP, parseConfig } from './config.
 import { createCore } from './core/core.js';
 import { openDatabase } from './db/database.js';
 import { DatabaseTooNewError } from './db/migrate.js';
-import { DisallowedIntentsError, InvalidTokenError, startDiscordBot } from './discord/client.js';
+import { DisallowedIntentsError, InvalidTokenError, startDiscordBot, UnknownGuildError } from './discord/client.js';
 import { createLogger, type Logger } from './log.js';
 
 /** How long shutdown waits for answers already being written. */
@@ -32,7 +32,8 @@ async function main(): Promise<number> {
   try {
     db = openDatabase(config.DB_PATH);
   } catch (error) {
-    logger.fatal(error instanceof DatabaseTooNewError ? error.message : { err: error }, `Cannot open the database at ${config.DB_PATH}`);
+    if (error instanceof DatabaseTooNewError) logger.fatal(error.message);
+    else logger.fatal({ err: error }, `Cannot open the database at ${config.DB_PATH}`);
     await flush(logger);
     return 1;
   }
@@ -47,7 +48,7 @@ async function main(): Promise<number> {
   try {
     bot = await startDiscordBot(core, config.DISCORD_TOKEN);
   } catch (error) {
-    if (error instanceof InvalidTokenError || error instanceof DisallowedIntentsError) logger.error(error.message);
+    if (error instanceof InvalidTokenError || error instanceof DisallowedIntentsError || error instanceof UnknownGuildError) logger.error(error.message);
     else logger.error({ err: error }, 'Could not connect to Discord');
     db.close();
     await flush(logger);
@@ -62,7 +63,7 @@ async function main(): Promise<number> {
       logger.info(`${signal} received: finishing ${core.responder.inFlight()} answer(s) in progress, then stopping`);
       bot.client.removeAllListeners('messageCreate');
       bot.client.removeAllListeners('interactionCreate');
-      const drained = await core.responder.drain(DRAIN_MS);
+      const drained = await bot.drain(DRAIN_MS);
       if (!drained) logger.warn('Some answers were still in progress and were left unfinished');
       await bot.stop();
       db.close();

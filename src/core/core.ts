@@ -7,6 +7,7 @@ import { KnowledgeStore } from './knowledge/store.js';
 import { Matcher } from './matching/matcher.js';
 import { Responder } from './responder.js';
 import { StatCounters } from './stats/counters.js';
+import { SupportDesk } from './support/support-desk.js';
 import { TicketStore } from './tickets/store.js';
 import { TrainingStore } from './training/store.js';
 
@@ -23,6 +24,7 @@ export interface Core {
   matcher: Matcher;
   ai: OllamaService;
   responder: Responder;
+  support: SupportDesk;
   startedAt: number;
 }
 
@@ -32,6 +34,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
   const tickets = new TicketStore(db);
   const counters = new StatCounters(db);
   const matcher = new Matcher(db);
+  const support = new SupportDesk(db, { tickets, training, knowledge }, { staleTicketHours: config.STALE_TICKET_HOURS });
   const ai = new OllamaService({
     host: config.OLLAMA_URL,
     model: config.OLLAMA_MODEL,
@@ -48,6 +51,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     matcher,
     ai,
     logger: logger.child({ module: 'responder' }),
+    support: support.responderSupport,
     settings: {
       trainedAnswerThreshold: config.TRAINED_ANSWER_THRESHOLD,
       similarityThreshold: config.SIMILARITY_THRESHOLD,
@@ -67,6 +71,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     matcher,
     ai,
     responder,
+    support,
     startedAt: Date.now(),
   };
 }

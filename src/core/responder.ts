@@ -6,6 +6,7 @@ import type { KnowledgeStore } from './knowledge/store.js';
 import type { MatchCandidate, Matcher } from './matching/matcher.js';
 import type { StatCounters } from './stats/counters.js';
 import type { AnswerSource, Ticket, TicketStore } from './tickets/store.js';
+import type { ResponderSupport } from './support/support-desk.js';
 import type { TrainingStore } from './training/store.js';
 
 /** The slice of the Ollama service the responder needs (a fake or a recording stand-in fits too). */
@@ -31,6 +32,8 @@ export interface ResponderDeps {
   ai: AiChat;
   logger: Logger;
   settings: ResponderSettings;
+  /** Staff takeover and knowledge-gap records; tools that only preview answers leave it out. */
+  support?: ResponderSupport;
 }
 
 export interface TicketMessage {
@@ -77,7 +80,7 @@ export interface AnswerProgress {
 
 export type HandleResult =
   | { kind: 'answered'; ticket: Ticket; answer: Answer }
-  | { kind: 'stored'; ticket: Ticket; reason: 'staff' | 'auto-response-off' | 'empty' }
+  | { kind: 'stored'; ticket: Ticket; reason: 'staff' | 'auto-response-off' | 'empty' | 'paused' }
   | { kind: 'ignored'; reason: 'not-a-ticket' | 'ticket-closed' };
 
 /** Knowledge-base hits below this search score are too loose to show the AI. */
@@ -116,6 +119,7 @@ export class Responder {
     });
     counters.increment(message.guildId, 'messages_received');
     if (message.fromStaff) return { kind: 'stored', ticket, reason: 'staff' };
+    if (this.deps.support?.isPaused(ticket.id)) return { kind: 'stored', ticket, reason: 'paused' };
     if (!settings.autoRespond) return { kind: 'stored', ticket, reason: 'auto-response-off' };
     if (message.textless || message.content.trim() === '') return { kind: 'stored', ticket, reason: 'empty' };
 
@@ -150,6 +154,7 @@ export class Responder {
       .map((t) => ({ role: t.role, content: t.content }));
     conversation.push({ role: 'user', content: text });
     const answer = await this.decide(ticket.guildId, text, conversation, progress);
+    this.deps.support?.recordMatch(turnId, answer);
 
     if (answer.source.kind === 'trained') training.recordUse(ticket.guildId, answer.source.trainingEntryId);
     counters.increment(ticket.guildId, `answered_${answer.source.kind}`);

@@ -1,9 +1,11 @@
 import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import type { Core } from '../core/core.js';
-import { allCommands, allComponents } from './commands/index.js';
+import { allCommands, allComponents, allMessageCommands } from './commands/index.js';
 import type { BotContext } from './context.js';
 import { createInteractionRouter } from './interactions.js';
 import { NO_MENTIONS } from './reply.js';
+import { startStaleSweeper } from './support/stale-sweeper.js';
+import { answersShown } from './tickets/answer-in-thread.js';
 import { onMessageCreate, onMessageDelete, onMessageUpdate } from './tickets/thread-events.js';
 
 export class InvalidTokenError extends Error {
@@ -24,6 +26,8 @@ export class DisallowedIntentsError extends Error {
 
 export interface RunningBot {
   client: Client<true>;
+  /** Waits (at most `timeoutMs`) until the answers in progress are written and shown in Discord; true if all are. */
+  drain(timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -46,7 +50,9 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
     const code = (error as { code?: unknown }).code;
     const status = (error as { status?: unknown }).status;
     if (code === 'TokenInvalid' || status === 401 || code === 4004) throw new InvalidTokenError();
-    if (code === 'DisallowedIntents' || code === 4014) throw new DisallowedIntentsError();
+    // @discordjs/ws reports close code 4014 as a plain Error with this message and no code.
+    const message = error instanceof Error ? error.message : '';
+    if (code === 'DisallowedIntents' || code === 4014 || /disallowed intents/i.test(message)) throw new DisallowedIntentsError();
     throw error;
   }
   const readyClient = await ready;
@@ -54,7 +60,7 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   await registerCommands(readyClient, core.config.DISCORD_GUILD_ID);
   log.info({ tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, `Logged in as ${readyClient.user.tag} in ${readyClient.guilds.cache.size} server(s)`);
 
-  const route = createInteractionRouter(allCommands, allComponents, ctx);
+  const route = createInteractionRouter(allCommands, allComponents, ctx, allMessageCommands);
   const guard = (what: string, task: () => unknown) => {
     void Promise.resolve()
       .then(task)
@@ -68,17 +74,36 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   client.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'gateway disconnected'));
   client.on(Events.ShardResume, () => log.info('gateway resumed'));
 
+  // Reminds and closes quiet tickets; what is due is read from the database, so a restart loses nothing.
+  const staleSweeper = startStaleSweeper(ctx);
+
   return {
     client: readyClient,
+    async drain(timeoutMs) {
+      const [written, shown] = await Promise.all([core.responder.drain(timeoutMs), answersShown(timeoutMs)]);
+      return written && shown;
+    },
     async stop() {
+      staleSweeper.stop();
       await client.destroy();
     },
   };
 }
 
+export class UnknownGuildError extends Error {
+  constructor(guildId: string) {
+    super(
+      `DISCORD_GUILD_ID=${guildId} is not a server this bot is in. Invite the bot to that server (see README.md, "Add the bot to your server"), ` +
+        'or fix the id (right-click the server → Copy Server ID), or leave DISCORD_GUILD_ID empty to register the commands globally.',
+    );
+    this.name = 'UnknownGuildError';
+  }
+}
+
 /** To one server when DISCORD_GUILD_ID is set (instant), otherwise globally (Discord may take up to an hour). */
 async function registerCommands(client: Client<true>, guildId: string | undefined): Promise<void> {
-  const body = allCommands.map((c) => c.data.toJSON());
+  if (guildId && !client.guilds.cache.has(guildId)) throw new UnknownGuildError(guildId);
+  const body = [...allCommands.map((c) => c.data.toJSON()), ...allMessageCommands.map((c) => c.data.toJSON())];
   if (guildId) await client.application.commands.set(body, guildId);
   else await client.application.commands.set(body);
 }

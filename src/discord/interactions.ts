@@ -1,7 +1,7 @@
 import type { AutocompleteInteraction, Interaction, RepliableInteraction } from 'discord.js';
 import { MessageFlags } from 'discord.js';
 import { describeStorageFailure, isUserError } from '../core/errors.js';
-import type { ComponentHandler, SlashCommand } from './commands/command.js';
+import type { ComponentHandler, MessageCommand, SlashCommand } from './commands/command.js';
 import { parseCustomId } from './components/custom-id.js';
 import type { BotContext } from './context.js';
 import { hasAccess, refusal } from './permissions.js';
@@ -10,8 +10,14 @@ import { respond } from './reply.js';
 const GENERIC_FAILURE = 'Something went wrong on the bot’s side, and nothing was changed. Staff can find the details in the bot’s log.';
 
 /** Routes every interaction to its command or component handler, checking access in the handler's stead. */
-export function createInteractionRouter(commands: readonly SlashCommand[], components: readonly ComponentHandler[], ctx: BotContext) {
+export function createInteractionRouter(
+  commands: readonly SlashCommand[],
+  components: readonly ComponentHandler[],
+  ctx: BotContext,
+  messageCommands: readonly MessageCommand[] = [],
+) {
   const commandsByName = new Map(commands.map((c) => [c.data.name, c]));
+  const messageCommandsByName = new Map(messageCommands.map((c) => [c.data.name, c]));
   const componentsByPrefix = new Map(components.map((c) => [c.prefix, c]));
   const log = ctx.core.logger.child({ module: 'interactions' });
 
@@ -21,7 +27,7 @@ export function createInteractionRouter(commands: readonly SlashCommand[], compo
       await respond(interaction, error.message).catch(() => undefined);
       return;
     }
-    log.error({ err: error, what, guildId: interaction.guildId, user: interaction.user.id }, 'interaction failed');
+    log.error({ err: error, what, guildId: interaction.guildId, user: interaction.user.id }, storage ? `${what} failed: ${storage}` : 'interaction failed');
     await respond(interaction, storage ?? GENERIC_FAILURE).catch((e: unknown) => log.warn({ err: e }, 'could not report the failure'));
   }
 
@@ -54,6 +60,18 @@ export function createInteractionRouter(commands: readonly SlashCommand[], compo
         await command.execute(interaction, ctx);
       } catch (error) {
         await fail(interaction, error, `/${interaction.commandName}`);
+      }
+      return;
+    }
+
+    if (interaction.isMessageContextMenuCommand()) {
+      const command = messageCommandsByName.get(interaction.commandName);
+      if (!command) return respond(interaction, 'This command is not known to the bot any more.');
+      if (!hasAccess(command.access, interaction, settings)) return respond(interaction, refusal(command.access, settings));
+      try {
+        await command.execute(interaction, ctx);
+      } catch (error) {
+        await fail(interaction, error, interaction.commandName);
       }
       return;
     }

@@ -31,8 +31,11 @@ export interface BotWorld {
   stop(): Promise<void>;
 }
 
-/** `opts.logger`: where the bot's log goes (silent by default); tests that assert log lines pass their own. */
-export async function startBotWorld(env: Record<string, string> = {}, opts: { logger?: Logger } = {}): Promise<BotWorld> {
+/**
+ * `opts.logger`: where the bot's log goes (silent by default); tests that assert log lines pass their
+ * own, or a function that builds it from the bot's token (to redact it, as the bot does).
+ */
+export async function startBotWorld(env: Record<string, string> = {}, opts: { logger?: Logger | ((token: string) => Logger) } = {}): Promise<BotWorld> {
   const fake = await FakeDiscord.start();
   const ollama = await FakeOllama.start();
   const guild = fake.createGuild({ name: 'Test Server', ownerName: 'admin' });
@@ -50,7 +53,8 @@ export async function startBotWorld(env: Record<string, string> = {}, opts: { lo
     RESPONSE_TIMEOUT: '3',
     ...env,
   });
-  const core = createCore(openDatabase(config.DB_PATH), config, opts.logger ?? silentLogger());
+  const logger = typeof opts.logger === 'function' ? opts.logger(fake.token) : opts.logger;
+  const core = createCore(openDatabase(config.DB_PATH), config, logger ?? silentLogger());
   const bot = await startDiscordBot(core, fake.token);
 
   const world: BotWorld = {

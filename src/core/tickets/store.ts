@@ -48,7 +48,7 @@ export interface TicketInfo {
   lastAnswer: Turn | undefined;
 }
 
-interface TicketRow {
+export interface TicketRow {
   id: number;
   guild_id: string;
   thread_id: string;
@@ -61,7 +61,7 @@ interface TicketRow {
   close_reason: string | null;
 }
 
-interface TurnRow extends SourceColumns {
+export interface TurnRow extends SourceColumns {
   id: number;
   ticket_id: number;
   role: TurnRole;
@@ -75,7 +75,7 @@ interface TurnRow extends SourceColumns {
 const MAX_SUBJECT = 200;
 const MAX_CLOSE_REASON = 500;
 
-const toTicket = (row: TicketRow): Ticket => ({
+export const toTicket = (row: TicketRow): Ticket => ({
   id: row.id,
   guildId: row.guild_id,
   threadId: row.thread_id,
@@ -88,7 +88,7 @@ const toTicket = (row: TicketRow): Ticket => ({
   closeReason: row.close_reason,
 });
 
-const toTurn = (row: TurnRow): Turn => ({
+export const toTurn = (row: TurnRow): Turn => ({
   id: row.id,
   ticketId: row.ticket_id,
   role: row.role,

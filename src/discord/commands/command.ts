@@ -3,8 +3,10 @@ import type {
   AutocompleteInteraction,
   ButtonInteraction,
   ChatInputCommandInteraction,
+  MessageContextMenuCommandInteraction,
   ModalSubmitInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
+  RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { BotContext } from '../context.js';
 import type { Access } from '../permissions.js';
@@ -19,6 +21,13 @@ export interface SlashCommand {
   readonly ephemeral?: boolean;
   execute(interaction: ChatInputCommandInteraction<'cached'>, ctx: BotContext): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction<'cached'>, ctx: BotContext): Promise<ApplicationCommandOptionChoiceData[]>;
+}
+
+/** A message context-menu command (right-click a message → Apps): its definition, who may run it, what it does. */
+export interface MessageCommand {
+  readonly data: { readonly name: string; toJSON(): RESTPostAPIContextMenuApplicationCommandsJSONBody };
+  readonly access: Access;
+  execute(interaction: MessageContextMenuCommandInteraction<'cached'>, ctx: BotContext): Promise<void>;
 }
 
 /** A button or modal, found by the first part of its custom id (`prefix:arg:arg`). */

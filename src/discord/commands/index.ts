@@ -1,10 +1,14 @@
-import type { ComponentHandler, SlashCommand } from './command.js';
+import type { ComponentHandler, MessageCommand, SlashCommand } from './command.js';
 import { knowledgeCommands, knowledgeComponents } from './knowledge.js';
+import { supportCommands, supportComponents, supportMessageCommands } from './support.js';
 import { systemCommands, systemComponents } from './system.js';
 import { ticketCommands, ticketComponents } from './tickets.js';
 import { trainingCommands, trainingComponents } from './training.js';
 
 /** Every slash command the bot registers, in the order Discord lists them. */
-export const allCommands: readonly SlashCommand[] = [...ticketCommands, ...trainingCommands, ...knowledgeCommands, ...systemCommands];
+export const allCommands: readonly SlashCommand[] = [...ticketCommands, ...trainingCommands, ...knowledgeCommands, ...systemCommands, ...supportCommands];
 
-export const allComponents: readonly ComponentHandler[] = [...ticketComponents, ...trainingComponents, ...knowledgeComponents, ...systemComponents];
+export const allComponents: readonly ComponentHandler[] = [...ticketComponents, ...trainingComponents, ...knowledgeComponents, ...systemComponents, ...supportComponents];
+
+/** Commands on a message's right-click menu (Apps). */
+export const allMessageCommands: readonly MessageCommand[] = [...supportMessageCommands];

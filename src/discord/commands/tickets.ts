@@ -20,6 +20,8 @@ import type { BotContext } from '../context.js';
 import { isStaff } from '../permissions.js';
 import { NO_MENTIONS, respond } from '../reply.js';
 import { ensureTicketTags, setStatusTag } from '../tickets/forum-tags.js';
+import { postTranscriptToLog } from '../support/transcripts.js';
+import { ticketModeText } from '../render/ticket-mode.js';
 import { DESCRIPTION_MAX, openTicketFromPanel, SUBJECT_MAX } from '../tickets/open-ticket.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
 import { requireText } from './options.js';
@@ -35,7 +37,7 @@ function requireSetup(ctx: BotContext, guildId: string): GuildSettings {
 }
 
 /** The ticket thread this command runs in, or a clear refusal. */
-function requireTicketThread(interaction: ChatInputCommandInteraction<'cached'>, ctx: BotContext) {
+export function requireTicketThread(interaction: ChatInputCommandInteraction<'cached'>, ctx: BotContext) {
   const channel = interaction.channel;
   const ticket = channel?.isThread() ? ctx.core.tickets.getByThread(interaction.guildId, channel.id) : undefined;
   if (!channel?.isThread() || !ticket) throw new UserError('Use this command inside a ticket thread.');
@@ -148,6 +150,7 @@ export async function closeTicketThread(
   await announce(`🔒 Ticket closed by <@${input.closedBy}>.${input.reason ? `\n**Reason:** ${input.reason}` : ''}`);
   await setStatusTag(thread, settings, 'closed');
   await thread.edit({ locked: true, archived: true });
+  await postTranscriptToLog(thread, settings, ctx);
 }
 
 const SOURCE_LABELS: Record<AnswerSource['kind'], string> = {
@@ -180,6 +183,7 @@ const ticketInfo: SlashCommand = {
           inline: false,
         },
       );
+    if (ticket.status === 'open') embed.addFields({ name: 'Mode', value: ticketModeText(ctx.core.support.mode(ticket.id)) });
     if (ticket.closedAt) {
       embed.addFields({
         name: 'Closed',

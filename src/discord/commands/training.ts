@@ -8,6 +8,7 @@ import { downloadTextAttachment, exportFileName, jsonFile } from '../attachments
 import type { BotContext } from '../context.js';
 import { CHOICE_LIMIT, clip, EMBED_LIMITS, fieldValue, joinLines, oneLine } from '../render/embed-text.js';
 import { pageButtons, pageFooter, parsePage } from '../render/pagination.js';
+import { entriesToReviewField } from '../render/entries-to-review.js';
 import { NO_MENTIONS, respond } from '../reply.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
 import { optionalText, requireText } from './options.js';
@@ -20,7 +21,7 @@ const DISCORD_OPTION_MAX = 6000;
 const TAGS_INPUT_MAX = TRAINING_LIMITS.tags * (TRAINING_LIMITS.tag + 2);
 const COLOR = 0x5865f2;
 
-function requireTrainingEnabled(ctx: BotContext): void {
+export function requireTrainingEnabled(ctx: BotContext): void {
   if (!ctx.core.config.ENABLE_TRAINING) {
     throw new UserError('Training is turned off for this bot (ENABLE_TRAINING=false), so nothing was changed. The bot’s owner can turn it on in its settings.');
   }
@@ -173,6 +174,8 @@ const trainingStats: SlashCommand = {
         { name: 'Most used', value: fieldValue(mostUsed.length ? joinLines(mostUsed, EMBED_LIMITS.fieldValue) : 'No trained answer has been used yet.') },
       );
     if (stats.total === 0) embed.setDescription('Nothing trained yet: add answers with `/train`, or load a file with `/import_training`.');
+    const review = entriesToReviewField(ctx.core.support.votes.entriesToReview(interaction.guildId));
+    if (review) embed.addFields(review);
     await respond(interaction, { embeds: [embed] });
   },
 };

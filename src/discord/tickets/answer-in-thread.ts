@@ -1,20 +1,65 @@
-import type { ThreadChannel } from 'discord.js';
+import type { Message, ThreadChannel } from 'discord.js';
 import type { HandleResult, TicketMessage } from '../../core/responder.js';
 import type { BotContext } from '../context.js';
 import { NO_MENTIONS } from '../reply.js';
+import { finishAnswer } from '../support/handoff.js';
 import { setStatusTag } from './forum-tags.js';
 import { StreamingReply, type MessageSink } from './streaming-reply.js';
 
 /** Discord shows "typing…" for 10 s per request; renew a little sooner. */
 const TYPING_RENEW_MS = 8000;
 
-function threadSink(thread: ThreadChannel): MessageSink {
+/**
+ * Per thread, the answers being shown. The responder answers a ticket's messages one at a time,
+ * but shows them through Discord afterwards; the next answer's first message waits for the one
+ * before it, so the member reads the answers in the order they asked. Each entry settles once
+ * that answer and every earlier one in the thread are shown, which is also what shutdown awaits.
+ */
+const beingShown = new Map<string, Promise<void>>();
+
+function takeTurnToShow(threadId: string): { before: Promise<void>; shown: () => void } {
+  const before = beingShown.get(threadId) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((resolve) => (release = resolve));
+  const upToMine = Promise.all([before, mine]).then(() => undefined);
+  beingShown.set(threadId, upToMine);
+  return {
+    before,
+    shown: () => {
+      release();
+      void upToMine.then(() => {
+        if (beingShown.get(threadId) === upToMine) beingShown.delete(threadId);
+      });
+    },
+  };
+}
+
+/** Resolves once every answer being shown in any thread is out, or after `timeoutMs`; true if all are. */
+export async function answersShown(timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([Promise.all(beingShown.values()).then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `posted`: the messages of this answer still shown, in order (the last one gets the answer's buttons). */
+function threadSink(thread: ThreadChannel, after: Promise<void>, posted = new Set<Message>()): MessageSink {
   return {
     async send(content) {
+      await after;
       const message = await thread.send({ content, allowedMentions: NO_MENTIONS });
+      posted.add(message);
       return {
         edit: (next: string) => message.edit({ content: next, allowedMentions: NO_MENTIONS }),
-        delete: () => message.delete(),
+        delete: () => {
+          posted.delete(message);
+          return message.delete();
+        },
       };
     },
   };
@@ -33,7 +78,9 @@ export function queuedNotice(position: number): string {
  */
 export async function answerInThread(thread: ThreadChannel, message: TicketMessage, ctx: BotContext): Promise<HandleResult> {
   const log = ctx.core.logger.child({ module: 'tickets', threadId: thread.id });
-  const reply = new StreamingReply(threadSink(thread));
+  const turn = takeTurnToShow(thread.id);
+  const posted = new Set<Message>();
+  const reply = new StreamingReply(threadSink(thread, turn.before, posted));
   let typing: NodeJS.Timeout | undefined;
   let typingNeeded = true;
   const stopTyping = () => {
@@ -67,9 +114,11 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
     await reply.finish(result.answer.text);
     const settings = ctx.core.guildSettings.get(thread.guildId);
     if (settings) await setStatusTag(thread, settings, 'answered').catch((e: unknown) => log.warn({ err: e }, 'could not set the Answered tag'));
+    await finishAnswer(thread, [...posted].at(-1), result, ctx).catch((e: unknown) => log.warn({ err: e }, 'could not add the answer buttons or call staff'));
     return result;
   } finally {
     clearImmediate(startTyping);
     stopTyping();
+    turn.shown();
   }
 }

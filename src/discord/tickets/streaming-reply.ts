@@ -13,6 +13,14 @@ export interface MessageSink {
 /** Shown at the end of a message while the AI is still writing it. */
 export const WRITING_MARK = ' ▌';
 
+const FINISH_ATTEMPTS = 4;
+
+/** Discord's 5xx answers (discord.js's HTTPError carries the status): worth another try later. */
+function isServerError(error: unknown): boolean {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 500;
+}
+
 /**
  * Shows a growing answer in Discord: posts early, then edits as text arrives, at most once per
  * `intervalMs`, and continues in further messages past 2000 characters. One Discord request is
@@ -30,6 +38,7 @@ export class StreamingReply {
   constructor(
     private readonly sink: MessageSink,
     private readonly intervalMs = 1000,
+    private readonly retryPauseMs = 1000,
   ) {}
 
   /** Posts a placeholder (e.g. "working on it") that the answer will replace. */
@@ -45,13 +54,24 @@ export class StreamingReply {
     this.schedule();
   }
 
-  /** The finished answer: waits until every part of it is posted exactly as given. */
+  /**
+   * The finished answer: waits until every part of it is posted exactly as given. An earlier
+   * update that failed is simply redone here; a server error (which discord.js has already
+   * retried three times at once) gets a few more tries after a pause before it is given up.
+   */
   async finish(text: string): Promise<void> {
     this.latest = text;
     this.final = true;
     clearTimeout(this.timer);
-    await this.flushing;
-    await this.flushNow();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.flushNow();
+        return;
+      } catch (error) {
+        if (attempt >= FINISH_ATTEMPTS || !isServerError(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, this.retryPauseMs * attempt));
+      }
+    }
   }
 
   private schedule(): void {
@@ -64,7 +84,8 @@ export class StreamingReply {
   }
 
   private async flushNow(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    // A failed earlier flush is not ours to report: this one renders everything again.
+    while (this.flushing) await this.flushing.catch(() => undefined);
     // Measured start to start, so a slow request does not shorten the pause before the next.
     this.lastFlushAt = Date.now();
     const run = this.render().finally(() => {

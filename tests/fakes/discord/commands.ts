@@ -108,8 +108,9 @@ export class CommandStore {
   }
 
   /** The command a member would see in `guildId`: a guild command first, else a global one. */
-  find(name: string, guildId: string): APIApplicationCommand | undefined {
-    return this.list(guildId).find((c) => c.name === name) ?? this.list().find((c) => c.name === name);
+  find(name: string, guildId: string, type: ApplicationCommandType = ApplicationCommandType.ChatInput): APIApplicationCommand | undefined {
+    const match = (c: APIApplicationCommand) => c.name === name && c.type === type;
+    return this.list(guildId).find(match) ?? this.list().find(match);
   }
 
   get(id: string, guildId?: string): APIApplicationCommand {

@@ -7,7 +7,7 @@ import { editChannel, startThread } from './channels.js';
 import { CommandStore } from './commands.js';
 import { Gateway, type GatewaySession, type PrivilegedIntent } from './gateway.js';
 import type { InteractionHandle } from './interaction-handle.js';
-import { InteractionFactory, type AttachmentUpload, type AutocompleteInput, type SlashCommandInput } from './interaction-payloads.js';
+import { InteractionFactory, type AttachmentUpload, type AutocompleteInput, type MessageCommandInput, type SlashCommandInput } from './interaction-payloads.js';
 import { Interactions } from './interactions.js';
 import { parseMessageBody, type UploadedFile } from './message-input.js';
 import { deleteMessage, editMessage, sendMessage, visibleMessages } from './messages.js';
@@ -354,6 +354,12 @@ export class FakeDiscord {
   async invokeSlashCommand(input: SlashCommandInput): Promise<InteractionHandle> {
     this.requireBotConnected();
     return this.track(this.factory.slashCommand(input).handle);
+  }
+
+  /** Runs a message context-menu command (right-click a message → Apps) as the member would. */
+  async invokeMessageCommand(input: MessageCommandInput): Promise<InteractionHandle> {
+    this.requireBotConnected();
+    return this.track(this.factory.messageCommand(input).handle);
   }
 
   async autocomplete(input: AutocompleteInput): Promise<InteractionHandle> {

@@ -1,4 +1,4 @@
-import { ApplicationCommandOptionType, ComponentType, InteractionType, PermissionFlagsBits } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, ApplicationCommandType, ComponentType, InteractionType, PermissionFlagsBits } from 'discord-api-types/v10';
 import type { APIApplicationCommand, APIApplicationCommandOption } from 'discord-api-types/v10';
 import type { CommandStore } from './commands.js';
 import type { InteractionRecord, Interactions } from './interactions.js';
@@ -35,6 +35,17 @@ export interface SlashCommandInput {
 export interface AutocompleteInput extends Omit<SlashCommandInput, 'attachments'> {
   /** The option the member is typing in; its value is the partial text. */
   focused: string;
+}
+
+/** A member runs a message context-menu command on a message in `channelId`. */
+export interface MessageCommandInput {
+  guildId: string;
+  channelId: string;
+  userId: string;
+  /** The command's name as registered, e.g. "Train from this". */
+  name: string;
+  targetMessageId: string;
+  overrideCommandPermissions?: boolean;
 }
 
 type Resolved = Record<'users' | 'members' | 'roles' | 'channels' | 'attachments', Record<string, unknown>>;
@@ -118,6 +129,38 @@ export class InteractionFactory {
         ...(command.guild_id ? { guild_id: command.guild_id } : {}),
         ...(options.length ? { options } : {}),
         ...(resolved ? { resolved } : {}),
+      },
+    });
+  }
+
+  /** A message context-menu command (right-click a message → Apps) on `targetMessageId`, as Discord's client sends it. */
+  messageCommand(input: MessageCommandInput): InteractionRecord {
+    const { perms, payload } = this.base(input.guildId, input.channelId, input.userId);
+    const command = this.commands.find(input.name, input.guildId, ApplicationCommandType.Message);
+    if (!command) throw new Error(`message command "${input.name}" is not registered (guild or global): Discord would not offer it`);
+    if (!hasPermission(perms, PermissionFlagsBits.UseApplicationCommands)) throw new Error(`user ${input.userId} may not use application commands here`);
+    const required = command.default_member_permissions ? BigInt(command.default_member_permissions) : 0n;
+    if (required !== 0n && !hasPermission(perms, required) && !input.overrideCommandPermissions) {
+      throw new Error(`"${input.name}" needs permissions ${required} (default_member_permissions): Discord hides it from user ${input.userId}`);
+    }
+    const target = this.messageFor(input.targetMessageId, input.userId);
+    if (target.channelId !== input.channelId) throw new Error(`message ${input.targetMessageId} is not in channel ${input.channelId}`);
+    const record = this.interactions.create({
+      type: InteractionType.ApplicationCommand,
+      guildId: input.guildId,
+      channelId: input.channelId,
+      userId: input.userId,
+      commandName: command.name,
+    });
+    return this.send(record, {
+      ...payload,
+      data: {
+        id: command.id,
+        name: command.name,
+        type: ApplicationCommandType.Message,
+        target_id: target.id,
+        resolved: { messages: { [target.id]: this.world.apiMessage(target) } },
+        ...(command.guild_id ? { guild_id: command.guild_id } : {}),
       },
     });
   }

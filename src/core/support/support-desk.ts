@@ -1,0 +1,83 @@
+import type { Db } from '../../db/database.js';
+import type { KnowledgeStore } from '../knowledge/store.js';
+import type { Answer } from '../responder.js';
+import type { Ticket, TicketStore } from '../tickets/store.js';
+import type { TrainingStore } from '../training/store.js';
+import { AnswerFeedback } from './answer-feedback.js';
+import { Conversations } from './conversation.js';
+import { Handoffs, type PendingHandoff } from './handoff.js';
+import { KnowledgeGaps } from './knowledge-gaps.js';
+import { StaleTickets } from './stale-tickets.js';
+import { TrainingSuggestions } from './suggestions.js';
+import { StaffTakeover, type BotMode } from './takeover.js';
+import { TicketStats } from './ticket-stats.js';
+import { Transcripts } from './transcript.js';
+import { AnswerVotes } from './votes.js';
+
+/** What the responder asks of the support desk while it handles a ticket message. */
+export interface ResponderSupport {
+  /** Staff took this ticket over: store the member's message, do not answer it. */
+  isPaused(ticketId: number): boolean;
+  /** How well the member's question matched what the server taught the bot (knowledge gaps). */
+  recordMatch(userTurnId: number, answer: Answer): void;
+}
+
+/** Who a ticket is waiting for, for /ticket_info. */
+export interface TicketMode {
+  bot: BotMode;
+  handoff: PendingHandoff | undefined;
+}
+
+/**
+ * The support desk around the bot's answers: staff takeover and hand-offs, members' feedback,
+ * training suggestions, analytics, stale tickets and transcripts. One object over one database.
+ */
+export class SupportDesk {
+  readonly conversations: Conversations;
+  readonly takeover: StaffTakeover;
+  readonly handoffs: Handoffs;
+  readonly votes: AnswerVotes;
+  readonly gaps: KnowledgeGaps;
+  readonly suggestions: TrainingSuggestions;
+  readonly feedback: AnswerFeedback;
+  readonly stats: TicketStats;
+  readonly stale: StaleTickets;
+  readonly transcripts: Transcripts;
+  readonly responderSupport: ResponderSupport;
+
+  constructor(
+    private readonly db: Db,
+    deps: { tickets: TicketStore; training: TrainingStore; knowledge: KnowledgeStore },
+    options: { staleTicketHours: number },
+  ) {
+    this.conversations = new Conversations(db);
+    this.takeover = new StaffTakeover(db);
+    this.handoffs = new Handoffs(db);
+    this.votes = new AnswerVotes(db);
+    this.gaps = new KnowledgeGaps(db);
+    this.suggestions = new TrainingSuggestions(db, deps.training);
+    this.feedback = new AnswerFeedback(db, { conversations: this.conversations, votes: this.votes, handoffs: this.handoffs, suggestions: this.suggestions });
+    this.stats = new TicketStats(db, this.gaps);
+    this.stale = new StaleTickets(db, options.staleTicketHours);
+    this.transcripts = new Transcripts({ ...deps, conversations: this.conversations });
+    this.responderSupport = {
+      isPaused: (ticketId) => this.takeover.isPaused(ticketId),
+      recordMatch: (userTurnId, answer) => {
+        const matched = answer.source.kind === 'trained' || answer.trainingEntries.length > 0 || answer.kbEntries.length > 0;
+        this.gaps.record(userTurnId, answer.score, matched);
+      },
+    };
+  }
+
+  /** A staff member wrote in a ticket: the bot steps back, and the hand-off (if any) is answered. */
+  staffWrote(ticket: Ticket, staffId: string, now = Date.now()): void {
+    this.db.transaction(() => {
+      this.takeover.staffReplied(ticket, staffId, now);
+      this.handoffs.staffAnswered(ticket.id);
+    })();
+  }
+
+  mode(ticketId: number): TicketMode {
+    return { bot: this.takeover.mode(ticketId), handoff: this.handoffs.pending(ticketId) };
+  }
+}

@@ -1,0 +1,138 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../../db/database.js';
+import { SOLVED_REASON } from './answer-feedback.js';
+import type { KnowledgeGap, KnowledgeGaps, TimeRange } from './knowledge-gaps.js';
+
+export type StatsPeriod = 'day' | 'week' | 'month' | 'all';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const PERIOD_MS: Record<StatsPeriod, number> = { day: DAY_MS, week: 7 * DAY_MS, month: 30 * DAY_MS, all: Number.POSITIVE_INFINITY };
+
+/** Answers given in the period, by who or what gave them. */
+export interface AnswerCounts {
+  /** Trained answers, including a trained answer shown while the AI was unavailable. */
+  training: number;
+  /** A knowledge-base entry shown while the AI was unavailable. */
+  knowledgeBase: number;
+  ai: number;
+  /** Staff messages in tickets. */
+  staff: number;
+  total: number;
+  /** Not in the total: "staff will follow up" when the bot had nothing to say. */
+  fallbacks: number;
+}
+
+export interface TicketStatsReport {
+  period: StatsPeriod;
+  range: TimeRange;
+  opened: number;
+  closed: number;
+  /** Over tickets opened in the period that got an answer (bot, not a fallback, or staff). */
+  medianFirstAnswerMs: number | null;
+  /** Over tickets closed in the period. */
+  medianCloseMs: number | null;
+  answers: AnswerCounts;
+  /** Closed tickets the member marked solved, or that no staff member had to write in. */
+  deflected: number;
+  /** deflected / closed; null with nothing closed. */
+  deflectionRate: number | null;
+  votes: { helpful: number; notHelpful: number };
+  knowledgeGaps: KnowledgeGap[];
+}
+
+type Params = { guildId: string; since: number; until: number };
+
+/** The middle value (the mean of the two middle ones for an even count); null for none. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** part / total, or null when there is nothing to share. */
+export function shareOf(part: number, total: number): number | null {
+  return total > 0 ? part / total : null;
+}
+
+/** /ticket_stats: every figure computed from the stored tickets, turns and votes of one server. */
+export class TicketStats {
+  private readonly countOpened: Statement<[Params], { n: number }>;
+  private readonly countClosed: Statement<[Params], { n: number }>;
+  private readonly firstAnswerDelays: Statement<[Params], { delay: number | null }>;
+  private readonly closeDurations: Statement<[Params], { duration: number }>;
+  private readonly answersBySource: Statement<[Params], { role: string; source_kind: string | null; from_training: number; n: number }>;
+  private readonly deflection: Statement<[Params & { solved: string }], { deflected: number | null }>;
+  private readonly voteCounts: Statement<[Params], { helpful: number | null; not_helpful: number | null }>;
+
+  constructor(
+    db: Db,
+    private readonly gaps: KnowledgeGaps,
+  ) {
+    this.countOpened = db.prepare('SELECT COUNT(*) AS n FROM tickets WHERE guild_id = @guildId AND opened_at BETWEEN @since AND @until');
+    this.countClosed = db.prepare('SELECT COUNT(*) AS n FROM tickets WHERE guild_id = @guildId AND closed_at BETWEEN @since AND @until');
+    this.firstAnswerDelays = db.prepare(
+      `SELECT (SELECT MIN(tt.created_at) FROM ticket_turns tt
+               WHERE tt.ticket_id = t.id AND tt.created_at <= @until
+                 AND (tt.role = 'staff' OR (tt.role = 'bot' AND tt.source_kind IS NOT 'fallback'))) - t.opened_at AS delay
+       FROM tickets t WHERE t.guild_id = @guildId AND t.opened_at BETWEEN @since AND @until`,
+    );
+    this.closeDurations = db.prepare(
+      'SELECT closed_at - opened_at AS duration FROM tickets WHERE guild_id = @guildId AND closed_at BETWEEN @since AND @until',
+    );
+    this.answersBySource = db.prepare(
+      `SELECT tt.role, tt.source_kind, tt.training_entry_id IS NOT NULL AS from_training, COUNT(*) AS n
+       FROM ticket_turns tt JOIN tickets t ON t.id = tt.ticket_id
+       WHERE t.guild_id = @guildId AND tt.role IN ('bot', 'staff') AND tt.created_at BETWEEN @since AND @until
+       GROUP BY 1, 2, 3`,
+    );
+    this.deflection = db.prepare(
+      `SELECT SUM(t.close_reason IS @solved OR NOT EXISTS (SELECT 1 FROM ticket_turns tt WHERE tt.ticket_id = t.id AND tt.role = 'staff')) AS deflected
+       FROM tickets t WHERE t.guild_id = @guildId AND t.closed_at BETWEEN @since AND @until`,
+    );
+    this.voteCounts = db.prepare(
+      `SELECT SUM(vote = 'helpful') AS helpful, SUM(vote = 'not_helpful') AS not_helpful
+       FROM answer_votes WHERE guild_id = @guildId AND created_at BETWEEN @since AND @until`,
+    );
+  }
+
+  /** The report for the period ending at `now`. */
+  report(guildId: string, period: StatsPeriod, now = Date.now()): TicketStatsReport {
+    const range = { since: period === 'all' ? 0 : now - PERIOD_MS[period], until: now };
+    const params = { guildId, ...range };
+    const closed = this.countClosed.get(params)?.n ?? 0;
+    const deflected = this.deflection.get({ ...params, solved: SOLVED_REASON })?.deflected ?? 0;
+    const votes = this.voteCounts.get(params);
+    return {
+      period,
+      range,
+      opened: this.countOpened.get(params)?.n ?? 0,
+      closed,
+      medianFirstAnswerMs: median(
+        this.firstAnswerDelays
+          .all(params)
+          .map((r) => r.delay)
+          .filter((d): d is number => d !== null),
+      ),
+      medianCloseMs: median(this.closeDurations.all(params).map((r) => r.duration)),
+      answers: this.answerCounts(params),
+      deflected,
+      deflectionRate: shareOf(deflected, closed),
+      votes: { helpful: votes?.helpful ?? 0, notHelpful: votes?.not_helpful ?? 0 },
+      knowledgeGaps: this.gaps.top(guildId, range, 10),
+    };
+  }
+
+  private answerCounts(params: Params): AnswerCounts {
+    const counts: AnswerCounts = { training: 0, knowledgeBase: 0, ai: 0, staff: 0, total: 0, fallbacks: 0 };
+    for (const row of this.answersBySource.all(params)) {
+      if (row.role === 'staff') counts.staff += row.n;
+      else if (row.source_kind === 'trained' || (row.source_kind === 'knowledge' && row.from_training)) counts.training += row.n;
+      else if (row.source_kind === 'knowledge') counts.knowledgeBase += row.n;
+      else if (row.source_kind === 'ai') counts.ai += row.n;
+      else if (row.source_kind === 'fallback') counts.fallbacks += row.n;
+    }
+    counts.total = counts.training + counts.knowledgeBase + counts.ai + counts.staff;
+    return counts;
+  }
+}

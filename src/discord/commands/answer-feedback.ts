@@ -1,0 +1,51 @@
+import type { ButtonInteraction, ThreadChannel } from 'discord.js';
+import { UserError } from '../../core/errors.js';
+import { SOLVED_REASON } from '../../core/support/answer-feedback.js';
+import { ANSWER_BUTTON, parseAnswerButton } from '../components/answer-buttons.js';
+import type { BotContext } from '../context.js';
+import { respond } from '../reply.js';
+import { callStaff } from '../support/handoff.js';
+import { fetchTicketThread } from '../support/ticket-thread.js';
+import type { ComponentHandler } from './command.js';
+import { closeTicketThread } from './tickets.js';
+
+/** The thread the button was pressed in: the answer's ticket, as Discord only shows a message where it was posted. */
+async function threadOf(interaction: ButtonInteraction<'cached'>, ctx: BotContext): Promise<ThreadChannel> {
+  const thread = interaction.channel?.isThread() ? interaction.channel : await fetchTicketThread(ctx, interaction.channelId);
+  if (!thread) throw new UserError('These buttons only work inside a ticket thread.');
+  return thread;
+}
+
+/** Solved / Not helpful / Talk to staff under a bot answer; only the ticket's member may press them. */
+export const answerFeedbackButtons: ComponentHandler = {
+  prefix: ANSWER_BUTTON,
+  access: 'everyone',
+  async handleButton(interaction, args, ctx) {
+    const button = parseAnswerButton(args);
+    if (!button) throw new UserError('This button is no longer in use.');
+    const { feedback } = ctx.core.support;
+    const guildId = interaction.guildId;
+    const memberId = interaction.user.id;
+    const thread = await threadOf(interaction, ctx);
+    const answered = ctx.core.support.conversations.turn(guildId, button.turnId);
+    if (answered && answered.ticket.threadId !== thread.id) throw new UserError('This button belongs to another ticket.');
+
+    if (button.action === 'ok') {
+      const settings = ctx.core.guildSettings.get(guildId);
+      if (!settings) throw new UserError('Tickets are not set up any more: please ask an admin to run `/setup` again.');
+      feedback.solved(guildId, button.turnId, memberId);
+      await closeTicketThread(thread, { closedBy: memberId, reason: SOLVED_REASON }, settings, ctx, (text) => respond(interaction, text, false));
+      return;
+    }
+
+    const result = button.action === 'no' ? feedback.notHelpful(guildId, button.turnId, memberId) : feedback.talkToStaff(guildId, button.turnId, memberId);
+    const thanks = button.action === 'no' ? 'Thanks for telling us. ' : '';
+    await respond(
+      interaction,
+      result.pingStaff
+        ? `${thanks}I’ve asked the staff team to help you here; they will reply in this thread.`
+        : `${thanks}The staff team has already been asked and will reply in this thread.`,
+    );
+    if (result.pingStaff) await callStaff(thread, result.ticket, button.action === 'no' ? 'not-helpful' : 'member', ctx);
+  },
+};

@@ -1,0 +1,82 @@
+import { ChannelType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { UserError } from '../../core/errors.js';
+import type { StatsPeriod } from '../../core/support/ticket-stats.js';
+import { ticketStatsEmbed } from '../render/ticket-stats.js';
+import { respond } from '../reply.js';
+import { transcriptCaption, transcriptFile } from '../support/transcripts.js';
+import { answerFeedbackButtons } from './answer-feedback.js';
+import type { ComponentHandler, MessageCommand, SlashCommand } from './command.js';
+import { suggestionCommands, suggestionComponents } from './suggestions.js';
+import { requireTicketThread } from './tickets.js';
+import { trainFromMessageCommands, trainFromMessageComponents } from './train-from-message.js';
+
+const aiPause: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('ai_pause')
+    .setDescription('Stop the bot answering in this ticket (staff answer here)')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+  access: 'staff',
+  ephemeral: false,
+  async execute(interaction, ctx) {
+    const { ticket } = requireTicketThread(interaction, ctx);
+    ctx.core.support.takeover.pause(ticket, interaction.user.id);
+    await respond(interaction, '⏸️ The bot is paused in this ticket: staff will answer here. `/ai_resume` lets it answer again.', false);
+  },
+};
+
+const aiResume: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('ai_resume')
+    .setDescription('Let the bot answer in this ticket again')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+  access: 'staff',
+  ephemeral: false,
+  async execute(interaction, ctx) {
+    const { ticket } = requireTicketThread(interaction, ctx);
+    ctx.core.support.takeover.resume(ticket);
+    await respond(interaction, '▶️ The bot answers in this ticket again.', false);
+  },
+};
+
+const PERIODS: { name: string; value: StatsPeriod }[] = [
+  { name: 'Last 24 hours', value: 'day' },
+  { name: 'Last 7 days', value: 'week' },
+  { name: 'Last 30 days', value: 'month' },
+  { name: 'All time', value: 'all' },
+];
+
+const ticketStats: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('ticket_stats')
+    .setDescription('Tickets, answer times, answer sources, deflection, votes and knowledge gaps')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
+    .addStringOption((o) => o.setName('period').setDescription('Which period (default: last 7 days)').addChoices(...PERIODS)),
+  access: 'staff',
+  async execute(interaction, ctx) {
+    const period = (interaction.options.getString('period') ?? 'week') as StatsPeriod;
+    if (!PERIODS.some((p) => p.value === period)) throw new UserError('The period must be day, week, month or all.');
+    await respond(interaction, { embeds: [ticketStatsEmbed(ctx.core.support.stats.report(interaction.guildId, period))] });
+  },
+};
+
+const ticketTranscript: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('ticket_transcript')
+    .setDescription('Get a ticket’s transcript as a Markdown file')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
+    .addChannelOption((o) =>
+      o.setName('ticket').setDescription('The ticket’s thread (default: this one)').addChannelTypes(ChannelType.PublicThread, ChannelType.PrivateThread),
+    ),
+  access: 'staff',
+  defer: true,
+  async execute(interaction, ctx) {
+    const threadId = interaction.options.getChannel('ticket')?.id ?? interaction.channelId;
+    const built = transcriptFile(ctx, interaction.guild, threadId);
+    if (!built) throw new UserError('That is not a ticket: run this inside a ticket thread, or pick one with the `ticket` option.');
+    await respond(interaction, { content: transcriptCaption(built.transcript), files: [built.file] });
+  },
+};
+
+export const supportCommands: SlashCommand[] = [aiPause, aiResume, ticketStats, ticketTranscript, ...suggestionCommands];
+export const supportComponents: ComponentHandler[] = [answerFeedbackButtons, ...suggestionComponents, ...trainFromMessageComponents];
+export const supportMessageCommands: MessageCommand[] = [...trainFromMessageCommands];

@@ -1,0 +1,55 @@
+import type { Message, ThreadChannel } from 'discord.js';
+import type { HandleResult } from '../../core/responder.js';
+import type { HandoffReason } from '../../core/support/handoff.js';
+import type { Ticket } from '../../core/tickets/store.js';
+import { answerButtons } from '../components/answer-buttons.js';
+import type { BotContext } from '../context.js';
+import { NO_MENTIONS } from '../reply.js';
+import { setStatusTag } from '../tickets/forum-tags.js';
+
+const REASONS: Record<HandoffReason, string> = {
+  member: 'asked to talk to staff',
+  'not-helpful': 'said the bot’s answer did not help',
+  fallback: 'asked something the bot could not answer',
+};
+
+/**
+ * Calls staff into a ticket: the Needs staff tag, and one message that pings the staff role and
+ * nobody else (the member is named, not pinged). The caller has checked with the core that this
+ * is the first call since staff last wrote.
+ */
+export async function callStaff(thread: ThreadChannel, ticket: Ticket, reason: HandoffReason, ctx: BotContext): Promise<void> {
+  const settings = ctx.core.guildSettings.get(thread.guildId);
+  const roleId = settings?.staffRoleId;
+  await thread.send({
+    content: `🙋 ${roleId ? `<@&${roleId}> ` : ''}This ticket needs a staff member: <@${ticket.ownerId}> ${REASONS[reason]}. The bot keeps answering until staff reply here.`,
+    allowedMentions: { parse: [], roles: roleId ? [roleId] : [] },
+  });
+  if (settings) await setStatusTag(thread, settings, 'needsStaff');
+}
+
+/**
+ * After a bot answer is shown: its buttons on its last message (whose id the turn keeps, for
+ * "Train from this"), and a call to staff when the bot had no answer to give.
+ */
+export async function finishAnswer(
+  thread: ThreadChannel,
+  lastMessage: Message | undefined,
+  result: Extract<HandleResult, { kind: 'answered' }>,
+  ctx: BotContext,
+): Promise<void> {
+  const { answer, ticket } = result;
+  if (lastMessage && answer.turnId !== undefined) {
+    ctx.core.tickets.updateTurn(answer.turnId, { messageId: lastMessage.id });
+    await lastMessage.edit({ components: answerButtons(answer.turnId), allowedMentions: NO_MENTIONS });
+  }
+  if (answer.source.kind === 'fallback' && ctx.core.support.handoffs.request(ticket, 'fallback')) await callStaff(thread, ticket, 'fallback', ctx);
+}
+
+/** A staff member wrote in a ticket: the bot steps back there, and a waiting ticket is answered. */
+export async function staffTookOver(thread: ThreadChannel, ticket: Ticket, staffId: string, ctx: BotContext): Promise<void> {
+  const wasWaiting = ctx.core.support.handoffs.pending(ticket.id) !== undefined;
+  ctx.core.support.staffWrote(ticket, staffId);
+  const settings = ctx.core.guildSettings.get(thread.guildId);
+  if (wasWaiting && settings) await setStatusTag(thread, settings, 'answered');
+}

@@ -1,0 +1,79 @@
+import type { StaleTicket } from '../../core/support/stale-tickets.js';
+import { INACTIVE_REASON } from '../../core/support/stale-tickets.js';
+import { closeTicketThread } from '../commands/tickets.js';
+import type { BotContext } from '../context.js';
+import { NO_MENTIONS } from '../reply.js';
+import { fetchTicketThread } from './ticket-thread.js';
+
+/** How often the database is asked which tickets are due; a due ticket waits at most this long. */
+export const STALE_SWEEP_INTERVAL_MS = 60_000;
+
+function waitText(hours: number): string {
+  return hours >= 1 ? `${Number(hours.toFixed(1))} hour${hours === 1 ? '' : 's'}` : `${Math.max(1, Math.round(hours * 60))} minutes`;
+}
+
+export function reminderText(ownerId: string, hours: number): string {
+  return `👋 <@${ownerId}>, do you still need help with this? Just reply here if so. Without a reply, this ticket closes automatically in ${waitText(hours)}.`;
+}
+
+/**
+ * One sweep: reminds the members whose tickets went quiet after an answer, and closes as
+ * "inactive" those still quiet as long after the reminder. What is due comes from the database
+ * at `now`, so a sweep after a restart catches up on everything.
+ */
+export async function sweepStaleTickets(ctx: BotContext, now = Date.now()): Promise<{ reminded: number; closed: number }> {
+  const { core } = ctx;
+  const log = core.logger.child({ module: 'stale-tickets' });
+  const due = core.support.stale.due(now);
+  const done = { reminded: 0, closed: 0 };
+  const each = async (ticket: StaleTicket, act: () => Promise<void>) => {
+    try {
+      await act();
+    } catch (error) {
+      log.warn({ err: error, threadId: ticket.threadId }, 'stale-ticket step failed; the next sweep tries again');
+    }
+  };
+  for (const ticket of due.remind) {
+    await each(ticket, async () => {
+      const thread = await fetchTicketThread(ctx, ticket.threadId);
+      if (!thread) return closeGoneTicket(ctx, ticket, now);
+      await thread.send({ content: reminderText(ticket.ownerId, core.config.STALE_TICKET_HOURS), allowedMentions: { parse: [], users: [ticket.ownerId] } });
+      core.support.stale.markReminded(ticket, now);
+      done.reminded++;
+    });
+  }
+  for (const ticket of due.close) {
+    await each(ticket, async () => {
+      const thread = await fetchTicketThread(ctx, ticket.threadId);
+      const settings = core.guildSettings.get(ticket.guildId);
+      if (!thread || !settings) return closeGoneTicket(ctx, ticket, now);
+      await closeTicketThread(thread, { closedBy: ctx.client.user.id, reason: INACTIVE_REASON }, settings, ctx, async (text) => {
+        await thread.send({ content: text, allowedMentions: NO_MENTIONS });
+      });
+      done.closed++;
+    });
+  }
+  return done;
+}
+
+/** The thread (or the server's setup) is gone: close the ticket in the database so it stops coming up. */
+function closeGoneTicket(ctx: BotContext, ticket: StaleTicket, now: number): void {
+  ctx.core.tickets.close(ticket.guildId, ticket.threadId, { closedBy: ctx.client.user.id, reason: INACTIVE_REASON }, now);
+}
+
+/** Sweeps every minute (when STALE_TICKET_HOURS is not 0) until stopped; sweeps never overlap. */
+export function startStaleSweeper(ctx: BotContext, intervalMs = STALE_SWEEP_INTERVAL_MS): { stop(): void } {
+  if (!ctx.core.support.stale.enabled) return { stop: () => undefined };
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    sweepStaleTickets(ctx)
+      .catch((error: unknown) => ctx.core.logger.error({ err: error }, 'stale-ticket sweep failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

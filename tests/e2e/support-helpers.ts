@@ -1,0 +1,48 @@
+import type { MessageView } from '../fakes/discord/index.js';
+import type { BotWorld } from './harness.js';
+
+/** Settings that make a trained question's own wording answer from training whatever the matcher's calibration. */
+export const TRAINED_ENV = { TRAINED_ANSWER_THRESHOLD: '0.5', SIMILARITY_THRESHOLD: '0.3' };
+
+export const botMessages = (w: BotWorld, channelId: string) => w.fake.messages(channelId).filter((m) => m.author.bot);
+
+export function tagNames(w: BotWorld, threadId: string): (string | undefined)[] {
+  const forum = w.fake.channel(w.forumId);
+  return w.fake.channel(threadId).appliedTags.map((id) => forum.availableTags.find((t) => t.id === id)?.name);
+}
+
+/** Every button's custom id on a message. */
+export function buttonIds(message: MessageView): string[] {
+  return (message.components as { components?: { custom_id?: string }[] }[]).flatMap((row) => (row.components ?? []).map((c) => c.custom_id ?? ''));
+}
+
+/** A member's own forum post (a ticket); resolves once the bot's answer carries its buttons. */
+export async function openTicket(w: BotWorld, title: string, content: string, userId = w.memberId): Promise<{ threadId: string; answer: MessageView }> {
+  const { thread } = w.fake.createForumPostAsUser({ forumId: w.forumId, userId, title, content });
+  const answer = await answerWithButtons(w, thread.id);
+  return { threadId: thread.id, answer };
+}
+
+/** The first (or next, after `after`) bot message in the thread that carries the answer buttons. */
+export function answerWithButtons(w: BotWorld, threadId: string, after?: MessageView): Promise<MessageView> {
+  return w.fake.waitFor(
+    () => botMessages(w, threadId).find((m) => (!after || BigInt(m.id) > BigInt(after.id)) && buttonIds(m).some((id) => id.startsWith('ans:'))),
+    5000,
+    'an answer with buttons',
+  );
+}
+
+/** Presses one of an answer's buttons (Solved = ok, Not helpful = no, Talk to staff = staff). */
+export async function press(w: BotWorld, answer: MessageView, action: 'ok' | 'no' | 'staff', userId = w.memberId) {
+  const customId = buttonIds(answer).find((id) => id.startsWith(`ans:${action}:`))!;
+  const handle = await w.fake.clickButton({ messageId: answer.id, customId, userId });
+  return handle.waitForResponse();
+}
+
+/** Messages that pinged the staff role. */
+export const staffPings = (w: BotWorld, threadId: string) => w.fake.messages(threadId).filter((m) => m.mentionsPinged.roles.includes(w.staffRoleId));
+
+/** Waits a moment and checks that nothing new came: for "the bot stays quiet" assertions. */
+export async function quietFor(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
