@@ -21,6 +21,8 @@ export interface BotWorld {
   forumId: string;
   generalId: string;
   staffRoleId: string;
+  /** The role Discord gives the bot on joining; tests narrow its permissions. */
+  botRoleId: string;
   adminId: string;
   staffId: string;
   memberId: string;
@@ -66,6 +68,7 @@ export async function startBotWorld(env: Record<string, string> = {}, opts: { lo
     forumId: forum.id,
     generalId: general.id,
     staffRoleId: staffRole.id,
+    botRoleId: guild.botRoleId,
     adminId: guild.ownerId,
     staffId: staff.id,
     memberId: member.id,

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { FALLBACK_TEXT } from '../../src/core/responder.js';
+import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/index.js';
 import { startBotWorld, type BotWorld } from './harness.js';
 
 let w: BotWorld;
@@ -48,6 +50,14 @@ describe('tickets end to end', () => {
     const names = w.fake.channel(w.forumId).availableTags.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(['Open', 'Answered', 'Needs staff', 'Closed']));
     expect(w.core.guildSettings.get(w.guildId)).toMatchObject({ forumChannelId: w.forumId, staffRoleId: w.staffRoleId });
+  });
+
+  it('/setup warns when the bot could not notify the staff role', async () => {
+    const setupText = async () => JSON.stringify((await (await w.command('setup', { forum: w.forumId, staff_role: w.staffRoleId })).waitForResponse()).embeds);
+    expect(await setupText()).not.toContain('cannot notify');
+    w.fake.setRolePermissions(w.guildId, w.botRoleId, DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.MentionEveryone);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await setupText()).toContain('cannot notify');
   });
 
   it('panel → button → modal → forum post, answered at once from training', async () => {

@@ -11,7 +11,7 @@ import {
   TextInputStyle,
   time,
 } from 'discord.js';
-import type { ChatInputCommandInteraction, ForumChannel, ThreadChannel } from 'discord.js';
+import type { ChatInputCommandInteraction, ForumChannel, Role, ThreadChannel } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { AnswerSource } from '../../core/tickets/store.js';
@@ -80,6 +80,9 @@ const setup: SlashCommand = {
               logChannel ? `Transcripts go to ${logChannel.toString()}.` : undefined,
               'The forum has the tags **Open**, **Answered**, **Needs staff** and **Closed**.',
               'Next: `/ticket_panel` posts the **Open ticket** button, and `/train` teaches the bot answers.',
+              canPing(forum, role)
+                ? undefined
+                : `⚠️ The bot cannot notify ${role.toString()} when a ticket needs staff: turn on **Allow anyone to @mention this role** in Server Settings → Roles, or give the bot **Mention @everyone, @here and All Roles**.`,
             ]
               .filter(Boolean)
               .join('\n'),
@@ -88,6 +91,12 @@ const setup: SlashCommand = {
     });
   },
 };
+
+/** Discord delivers a role ping from the bot only if the role is mentionable or the bot may mention every role. */
+function canPing(forum: ForumChannel, role: Role): boolean {
+  const me = forum.guild.members.me;
+  return role.mentionable || (me ? forum.permissionsFor(me).has(PermissionFlagsBits.MentionEveryone) : false);
+}
 
 const ticketPanel: SlashCommand = {
   data: new SlashCommandBuilder()
