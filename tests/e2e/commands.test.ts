@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMAND_CONTRACT } from '../command-contract.js';
 import { startBotWorld, type BotWorld } from './harness.js';
 
 let w: BotWorld;
@@ -10,34 +11,11 @@ afterAll(async () => {
   await w.stop();
 });
 
-/** The command table of issue 3: names and options are a contract. */
-const CONTRACT: Record<string, string[]> = {
-  setup: ['forum', 'staff_role', 'log_channel'],
-  ticket_panel: ['channel', 'title', 'description'],
-  close_ticket: ['reason'],
-  ticket_info: [],
-  train: ['question', 'answer', 'category', 'tags'],
-  training_list: ['category', 'page'],
-  training_delete: ['id'],
-  training_stats: [],
-  kb_create: ['name', 'description'],
-  kb_add: ['kb', 'title', 'content', 'tags'],
-  kb_list: [],
-  kb_view: ['kb', 'page'],
-  kb_search: ['query', 'kb'],
-  kb_export: ['kb'],
-  kb_import: ['file', 'kb'],
-  kb_delete: ['kb'],
-  status: [],
-  test_ai: ['message'],
-  export_training: [],
-  import_training: ['file'],
-};
 
 describe('slash commands end to end', () => {
   it('registers every command of the contract, with its options, to the guild', () => {
     const registered = w.fake.commands(w.guildId);
-    for (const [name, options] of Object.entries(CONTRACT)) {
+    for (const [name, options] of Object.entries(COMMAND_CONTRACT)) {
       const command = registered.find((c) => c.name === name);
       expect(command, name).toBeDefined();
       expect((command!.options ?? []).map((o) => o.name), name).toEqual(expect.arrayContaining(options));

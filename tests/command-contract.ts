@@ -1,0 +1,23 @@
+/** Issue 3's command table: names and options are a contract with the servers that use the bot. */
+export const COMMAND_CONTRACT: Record<string, string[]> = {
+  setup: ['forum', 'staff_role', 'log_channel'],
+  ticket_panel: ['channel', 'title', 'description'],
+  close_ticket: ['reason'],
+  ticket_info: [],
+  train: ['question', 'answer', 'category', 'tags'],
+  training_list: ['category', 'page'],
+  training_delete: ['id'],
+  training_stats: [],
+  kb_create: ['name', 'description'],
+  kb_add: ['kb', 'title', 'content', 'tags'],
+  kb_list: [],
+  kb_view: ['kb', 'page'],
+  kb_search: ['query', 'kb'],
+  kb_export: ['kb'],
+  kb_import: ['file', 'kb'],
+  kb_delete: ['kb'],
+  status: [],
+  test_ai: ['message'],
+  export_training: [],
+  import_training: ['file'],
+};
