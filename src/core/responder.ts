@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import { buildChatMessages } from './ai/prompt.js';
 import { AiUnavailableError, type AiFailureKind, type ChatMessage } from './ai/ollama.js';
 import { KeyedSerialQueue } from './keyed-serial-queue.js';
+import { extractTerms } from './text/fts.js';
 import type { KnowledgeStore } from './knowledge/store.js';
 import type { MatchCandidate, Matcher } from './matching/matcher.js';
 import type { StatCounters } from './stats/counters.js';
@@ -86,6 +87,8 @@ export type HandleResult =
 /** Knowledge-base hits below this search score are too loose to show the AI. */
 const KB_CONTEXT_MIN_SCORE = 0.2;
 const KB_CONTEXT_LIMIT = 3;
+/** Words a paragraph of a ticket's first message needs to be matched on its own. */
+const MIN_PARAGRAPH_TERMS = 3;
 
 export const FALLBACK_TEXT =
   "I couldn't find an answer to this in what I've been taught, and the AI assistant is unavailable right now. " +
@@ -191,8 +194,9 @@ export class Responder {
    * the other part dilutes the match. Each paragraph is tried too, and the best-scored list wins.
    */
   private bestMatches(guildId: string, text: string): MatchCandidate[] {
-    const parts = text.split(/\n\s*\n/).filter((p) => p.trim() !== '');
-    const variants = parts.length > 1 ? [text, ...parts.slice(0, 4)] : [text];
+    // A paragraph of one or two words ("Guide", "Thanks!") says too little to be answered alone.
+    const parts = text.split(/\n\s*\n/).filter((p) => extractTerms(p).length >= MIN_PARAGRAPH_TERMS);
+    const variants = [text, ...parts.slice(0, 4).filter((p) => p.trim() !== text.trim())];
     let best: MatchCandidate[] = [];
     for (const variant of variants) {
       const matches = this.deps.matcher.match(guildId, variant, 5);

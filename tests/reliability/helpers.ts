@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Writable } from 'node:stream';
+import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
+import { createLogger, type Logger } from '../../src/log.js';
+import type { FakeDiscord } from '../fakes/discord/index.js';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+/** Node with tsx's loader, by absolute path so it works from any working directory. */
+export const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+
+export function tempDir(prefix = 'bot-rel-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A TypeScript file run by node + tsx, with its output collected line by line. */
+export interface TsProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the first output line matching `pattern`. */
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function runTs(script: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): TsProcess {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, script, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { PATH: process.env.PATH ?? '', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+    for (const l of [...listeners]) l();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.once('exit', (code, signal) => res({ code, signal })));
+  return {
+    child,
+    output: () => out,
+    exited,
+    waitForLine(pattern, timeoutMs = 15_000) {
+      return new Promise((res, rej) => {
+        const check = () => {
+          const line = out.split('\n').find((l) => pattern.test(l));
+          if (line === undefined) return;
+          listeners.delete(check);
+          clearTimeout(timer);
+          res(line);
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          rej(new Error(`timed out waiting for ${pattern}; output so far:\n${out}`));
+        }, timeoutMs);
+        listeners.add(check);
+        void exited.then(() => setTimeout(() => listeners.has(check) && (listeners.delete(check), clearTimeout(timer), rej(new Error(`process exited before ${pattern}; output:\n${out}`))), 50));
+        check();
+      });
+    },
+  };
+}
+
+/** A logger built as the bot builds it (secrets scrubbed), its readable console output kept in memory. */
+export function capturingLogger(secrets: string[] = []): { logger: Logger; text(): string } {
+  let text = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      text += chunk.toString('utf8');
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'debug', console: sink, secrets });
+  return {
+    logger,
+    text: () => text,
+  };
+}
+
+/** The server the bot process meets: an admin (owner), a staff role and member, a member, a ticket forum. */
+export function createScene(fake: FakeDiscord) {
+  const guild = fake.createGuild({ name: 'Process Server', ownerName: 'admin' });
+  const staffRole = fake.createRole(guild.id, { name: 'Support', permissions: PermissionFlagsBits.ManageMessages });
+  const member = fake.addMember(guild.id, { username: 'member' });
+  const forum = fake.createChannel(guild.id, { type: ChannelType.GuildForum, name: 'tickets' });
+  const general = fake.createChannel(guild.id, { type: ChannelType.GuildText, name: 'general' });
+  return { guildId: guild.id, adminId: guild.ownerId, staffRoleId: staffRole.id, memberId: member.id, forumId: forum.id, generalId: general.id };
+}
+
+/**
+ * `npm start`'s entry point as a real process in an empty folder (no .env), logged in to the fake
+ * Discord; resolves once it says it is logged in.
+ */
+export async function startBotProcess(env: Record<string, string>): Promise<TsProcess & { cwd: string; dbPath: string }> {
+  const cwd = tempDir('bot-proc-');
+  const dbPath = join(cwd, 'data', 'bot.db');
+  const proc = runTs(join(ROOT, 'src', 'index.ts'), [], { cwd, env: { DB_PATH: dbPath, LOG_LEVEL: 'info', ...env } });
+  await proc.waitForLine(/Logged in as/, 20_000);
+  return { ...proc, cwd, dbPath };
+}
