@@ -81,7 +81,8 @@ export interface AnswerProgress {
 
 export type HandleResult =
   | { kind: 'answered'; ticket: Ticket; answer: Answer }
-  | { kind: 'stored'; ticket: Ticket; reason: 'staff' | 'auto-response-off' | 'empty' | 'paused' }
+  | { kind: 'stored'; ticket: Ticket; reason: 'staff'; /** A staff hand-off was waiting and is now answered. */ handoffAnswered: boolean }
+  | { kind: 'stored'; ticket: Ticket; reason: 'auto-response-off' | 'empty' | 'paused' }
   | { kind: 'ignored'; reason: 'not-a-ticket' | 'ticket-closed' };
 
 /** Knowledge-base hits below this search score are too loose to show the AI. */
@@ -121,7 +122,12 @@ export class Responder {
       content: message.content,
     });
     counters.increment(message.guildId, 'messages_received');
-    if (message.fromStaff) return { kind: 'stored', ticket, reason: 'staff' };
+    if (message.fromStaff) {
+      // Paused in the same synchronous step that stores the turn: a member message right behind
+      // it cannot slip through to the bot.
+      const handoffAnswered = this.deps.support?.staffWrote(ticket, message.authorId) ?? false;
+      return { kind: 'stored', ticket, reason: 'staff', handoffAnswered };
+    }
     if (this.deps.support?.isPaused(ticket.id)) return { kind: 'stored', ticket, reason: 'paused' };
     if (!settings.autoRespond) return { kind: 'stored', ticket, reason: 'auto-response-off' };
     if (message.textless || message.content.trim() === '') return { kind: 'stored', ticket, reason: 'empty' };

@@ -20,6 +20,8 @@ export interface ResponderSupport {
   isPaused(ticketId: number): boolean;
   /** How well the member's question matched what the server taught the bot (knowledge gaps). */
   recordMatch(userTurnId: number, answer: Answer): void;
+  /** A staff member wrote: the bot steps back there. True when a hand-off was waiting for staff. */
+  staffWrote(ticket: Ticket, staffId: string): boolean;
 }
 
 /** Who a ticket is waiting for, for /ticket_info. */
@@ -65,6 +67,11 @@ export class SupportDesk {
       recordMatch: (userTurnId, answer) => {
         const matched = answer.source.kind === 'trained' || answer.trainingEntries.length > 0 || answer.kbEntries.length > 0;
         this.gaps.record(userTurnId, answer.score, matched);
+      },
+      staffWrote: (ticket, staffId) => {
+        const waiting = this.handoffs.pending(ticket.id) !== undefined;
+        this.staffWrote(ticket, staffId);
+        return waiting;
       },
     };
   }

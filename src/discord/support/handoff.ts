@@ -46,10 +46,8 @@ export async function finishAnswer(
   if (answer.source.kind === 'fallback' && ctx.core.support.handoffs.request(ticket, 'fallback')) await callStaff(thread, ticket, 'fallback', ctx);
 }
 
-/** A staff member wrote in a ticket: the bot steps back there, and a waiting ticket is answered. */
-export async function staffTookOver(thread: ThreadChannel, ticket: Ticket, staffId: string, ctx: BotContext): Promise<void> {
-  const wasWaiting = ctx.core.support.handoffs.pending(ticket.id) !== undefined;
-  ctx.core.support.staffWrote(ticket, staffId);
+/** A staff member wrote in a ticket (the core has paused the bot there): a waiting ticket counts as answered. */
+export async function staffTookOver(thread: ThreadChannel, handoffAnswered: boolean, ctx: BotContext): Promise<void> {
   const settings = ctx.core.guildSettings.get(thread.guildId);
-  if (wasWaiting && settings) await setStatusTag(thread, settings, 'answered');
+  if (handoffAnswered && settings) await setStatusTag(thread, settings, 'answered');
 }

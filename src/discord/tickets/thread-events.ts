@@ -58,7 +58,7 @@ export async function onMessageCreate(message: OmitPartialGroupDMChannel<Message
     const tagging = isNew ? setStatusTag(thread, settings, 'open').catch((e: unknown) => core.logger.warn({ err: e }, 'could not tag a new ticket')) : undefined;
     const [result] = await Promise.all([answering, tagging]);
     // A staff message pauses the bot in this ticket (stored first, like every message).
-    if (result.kind === 'stored' && result.reason === 'staff') await staffTookOver(thread, result.ticket, message.author.id, ctx);
+    if (result.kind === 'stored' && result.reason === 'staff') await staffTookOver(thread, result.handoffAnswered, ctx);
   } catch (error) {
     // The database refused the write (locked, read-only, disk full): say so where the member waits.
     const storage = describeStorageFailure(error);
