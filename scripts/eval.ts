@@ -1,12 +1,18 @@
 /**
  * Measures the trained-answer matcher on a labelled dataset (format: shared/eval/README.md).
  *
- *   npm run eval -- <dataset.json> [--threshold T] [--fit] [--cross-check]
+ *   npm run eval -- <dataset.json> [--threshold T] [--fit] [--cross-check] [--embed]
  *
  * The dataset's `train` entries go through the real TrainingStore into a fresh temporary database
  * (one guild); every query goes through the real Matcher. The last line printed is one JSON object
  * with the metrics. --fit prints calibration parameters fitted on this dataset; --cross-check fits
  * on half of the answers' queries and reports the other half, both ways (an overfitting check).
+ *
+ * --embed fuses semantic similarity in (SemanticIndex): the trained questions and the queries are
+ * embedded through OLLAMA_URL with OLLAMA_EMBED_MODEL (default nomic-embed-text) when OLLAMA_URL is
+ * set, else through a FakeOllama started in this process (tests/fakes/ollama.ts: deterministic
+ * hashed bag-of-words vectors, a stand-in, not a semantic model). ms_per_query then counts the
+ * matching only; the embedding round trips are reported on their own line.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +21,12 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { openDatabase, type Db } from '../src/db/database.js';
 import { fitCalibration, type CalibrationParams, type LabelledFeatures } from '../src/core/matching/calibration.js';
-import { Matcher } from '../src/core/matching/matcher.js';
+import { Matcher, type SemanticEvidence } from '../src/core/matching/matcher.js';
+import { SemanticIndex } from '../src/core/matching/semantic-index.js';
+import { OllamaService } from '../src/core/ai/ollama.js';
+import { silentLogger } from '../src/log.js';
 import { TrainingStore } from '../src/core/training/store.js';
+import { FakeOllama } from '../tests/fakes/ollama.js';
 
 const GUILD_ID = 'eval-guild';
 const DEFAULT_THRESHOLD = 0.85;
@@ -33,6 +43,7 @@ interface Args {
   threshold: number;
   fit: boolean;
   crossCheck: boolean;
+  embed: boolean;
 }
 
 /** One query's outcome: the best answer's intent (if any) and its confidence. */
@@ -60,6 +71,7 @@ function parseArgs(argv: readonly string[]): Args {
   let threshold = DEFAULT_THRESHOLD;
   let fit = false;
   let crossCheck = false;
+  let embed = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--threshold') {
@@ -67,13 +79,13 @@ function parseArgs(argv: readonly string[]): Args {
       if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) throw new UsageError('--threshold needs a number between 0 and 1.');
     } else if (arg === '--fit') fit = true;
     else if (arg === '--cross-check') crossCheck = true;
-    else if (arg === '--embed') throw new UsageError('--embed: semantic matching through Ollama is not available in this version; run without it.');
+    else if (arg === '--embed') embed = true;
     else if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg}.`);
     else if (path === undefined) path = arg;
     else throw new UsageError(`Unexpected argument ${arg}.`);
   }
-  if (path === undefined) throw new UsageError('Usage: npm run eval -- <dataset.json> [--threshold T] [--fit] [--cross-check]');
-  return { path, threshold, fit, crossCheck };
+  if (path === undefined) throw new UsageError('Usage: npm run eval -- <dataset.json> [--threshold T] [--fit] [--cross-check] [--embed]');
+  return { path, threshold, fit, crossCheck, embed };
 }
 
 function loadDataset(path: string): Dataset {
@@ -102,7 +114,7 @@ function intentByAnswer(dataset: Dataset): Map<string, string> {
   return new Map(dataset.train.map((entry) => [entry.answer, entry.intent ?? entry.answer]));
 }
 
-function withTrainedDatabase<T>(dataset: Dataset, run: (db: Db) => T): T {
+async function withTrainedDatabase<T>(dataset: Dataset, run: (db: Db) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'bot-eval-'));
   const db = openDatabase(join(dir, 'eval.sqlite'));
   try {
@@ -110,17 +122,20 @@ function withTrainedDatabase<T>(dataset: Dataset, run: (db: Db) => T): T {
     db.transaction(() => {
       for (const entry of dataset.train) store.add(GUILD_ID, { question: entry.question, answer: entry.answer });
     })();
-    return run(db);
+    return await run(db);
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function runQueries(matcher: Matcher, dataset: Dataset, intents: Map<string, string>): Outcome[] {
+/** The semantic evidence of each query (same order), or none for the words alone. */
+type Evidence = ReadonlyMap<string, SemanticEvidence | undefined>;
+
+function runQueries(matcher: Matcher, dataset: Dataset, intents: Map<string, string>, evidence?: Evidence): Outcome[] {
   return dataset.queries.map((query) => {
     const started = performance.now();
-    const [best] = matcher.match(GUILD_ID, query.text, 1);
+    const [best] = matcher.match(GUILD_ID, query.text, 1, evidence?.get(query.text));
     const ms = performance.now() - started;
     return { expected: query.intent, predicted: best ? (intents.get(best.answer) ?? null) : null, score: best?.score ?? 0, ms };
   });
@@ -147,9 +162,9 @@ function round(value: number): number {
 }
 
 /** The best answer's calibration features for each query, labelled right or wrong. */
-function labelledFeatures(matcher: Matcher, dataset: Dataset, intents: Map<string, string>): (LabelledFeatures & { expected: string | null })[] {
+function labelledFeatures(matcher: Matcher, dataset: Dataset, intents: Map<string, string>, evidence?: Evidence): (LabelledFeatures & { expected: string | null })[] {
   return dataset.queries.map((query) => {
-    const [best] = matcher.rank(GUILD_ID, query.text);
+    const [best] = matcher.rank(GUILD_ID, query.text, evidence?.get(query.text));
     const features = best?.features ?? { coverage: 0, margin: 0 };
     const correct = best !== undefined && query.intent !== null && intents.get(best.answer) === query.intent;
     return { ...features, correct, expected: query.intent };
@@ -160,16 +175,16 @@ function labelledFeatures(matcher: Matcher, dataset: Dataset, intents: Map<strin
  * Splits the answers in two halves (alternating, in order of first appearance) and the
  * out-of-scope queries likewise; fits calibration on one half's queries, measures the other.
  */
-function crossCheck(db: Db, dataset: Dataset, intents: Map<string, string>, threshold: number): void {
+function crossCheck(db: Db, dataset: Dataset, intents: Map<string, string>, threshold: number, evidence?: Evidence): void {
   const order = [...new Set(dataset.train.map((e) => e.intent ?? e.answer))];
   const half = new Map(order.map((intent, i) => [intent, i % 2]));
-  const samples = labelledFeatures(new Matcher(db), dataset, intents);
+  const samples = labelledFeatures(new Matcher(db), dataset, intents, evidence);
   const sideOf = (expected: string | null, i: number) => (expected === null ? i % 2 : half.get(expected)!);
   for (const fitSide of [0, 1]) {
     const params = fitCalibration(samples.filter((s, i) => sideOf(s.expected, i) === fitSide));
     const matcher = new Matcher(db, { calibration: params });
     const heldOut = { ...dataset, queries: dataset.queries.filter((q, i) => sideOf(q.intent, i) !== fitSide) };
-    const result = metrics(runQueries(matcher, heldOut, intents), threshold);
+    const result = metrics(runQueries(matcher, heldOut, intents, evidence), threshold);
     console.log(`cross-check: fitted on half ${fitSide + 1} ${formatParams(params)}; held-out half: ${JSON.stringify(result)}`);
   }
 }
@@ -189,29 +204,57 @@ function printSummary(dataset: Dataset, result: Metrics): void {
   console.log(`  time per query                       ${result.ms_per_query.toFixed(3)} ms`);
 }
 
-function main(): void {
+/**
+ * Embeds the trained questions and the queries (see --embed above) and returns each query's
+ * semantic evidence; undefined when embedding is not asked for.
+ */
+async function embedAll(db: Db, dataset: Dataset): Promise<Evidence | undefined> {
+  const external = process.env.OLLAMA_URL;
+  const model = external ? (process.env.OLLAMA_EMBED_MODEL ?? 'nomic-embed-text') : 'fake-embed';
+  const fake = external ? undefined : await FakeOllama.start({ models: [model] });
+  try {
+    const ollama = new OllamaService({ host: external ?? fake!.url, model, embedModel: model, timeoutMs: 120_000, maxConcurrent: 1, logger: silentLogger() });
+    const semantic = new SemanticIndex(db, { embedder: ollama, matcher: new Matcher(db), logger: silentLogger() }, { queryTimeoutMs: 600_000 });
+    const started = performance.now();
+    const stored = await semantic.embedPending();
+    const trainedMs = performance.now() - started;
+    const texts = [...new Set(dataset.queries.map((q) => q.text))];
+    const queryStarted = performance.now();
+    const evidence = await semantic.semanticEvidence(GUILD_ID, texts);
+    const queryMs = performance.now() - queryStarted;
+    if (evidence.some((e) => e === undefined)) throw new UsageError(`--embed: the queries could not be embedded through ${external ?? 'the fake Ollama'}.`);
+    console.log(
+      `embeddings: ${model} via ${external ? external : 'FakeOllama (in process)'}; ${stored} trained questions in ${Math.round(trainedMs)} ms, ` +
+        `${texts.length} queries in ${Math.round(queryMs)} ms (${(queryMs / texts.length).toFixed(3)} ms per query, batched)`,
+    );
+    return new Map(texts.map((text, i) => [text, evidence[i]]));
+  } finally {
+    await fake?.stop();
+  }
+}
+
+async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const dataset = loadDataset(args.path);
   const intents = intentByAnswer(dataset);
-  withTrainedDatabase(dataset, (db) => {
+  await withTrainedDatabase(dataset, async (db) => {
+    const evidence = args.embed ? await embedAll(db, dataset) : undefined;
     if (args.fit) {
-      const params = fitCalibration(labelledFeatures(new Matcher(db), dataset, intents));
+      const params = fitCalibration(labelledFeatures(new Matcher(db), dataset, intents, evidence));
       console.log(`calibration fitted on all queries: ${formatParams(params)}`);
     }
-    if (args.crossCheck) crossCheck(db, dataset, intents, args.threshold);
+    if (args.crossCheck) crossCheck(db, dataset, intents, args.threshold, evidence);
     const matcher = new Matcher(db);
 
-    const result = metrics(runQueries(matcher, dataset, intents), args.threshold);
+    const result = metrics(runQueries(matcher, dataset, intents, evidence), args.threshold);
     printSummary(dataset, result);
     console.log(JSON.stringify(result));
   });
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error: unknown) => {
   if (error instanceof UsageError) {
     console.error(error.message);
     process.exitCode = 1;
   } else throw error;
-}
+});

@@ -66,6 +66,7 @@ async function main(): Promise<number> {
       const drained = await bot.drain(DRAIN_MS);
       if (!drained) logger.warn('Some answers were still in progress and were left unfinished');
       await bot.stop();
+      await core.semantic.stop(); // a batch of embeddings in flight finishes (or stays queued) before the database closes
       db.close();
       logger.info('Stopped cleanly');
       await flush(logger);

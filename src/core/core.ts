@@ -5,6 +5,7 @@ import { OllamaService } from './ai/ollama.js';
 import { GuildSettingsStore } from './guilds/settings.js';
 import { KnowledgeStore } from './knowledge/store.js';
 import { Matcher } from './matching/matcher.js';
+import { SemanticIndex } from './matching/semantic-index.js';
 import { Responder } from './responder.js';
 import { StatCounters } from './stats/counters.js';
 import { SupportDesk } from './support/support-desk.js';
@@ -22,6 +23,8 @@ export interface Core {
   guildSettings: GuildSettingsStore;
   counters: StatCounters;
   matcher: Matcher;
+  /** Embedding search (OLLAMA_EMBED_MODEL); embeds new entries in the background once started. */
+  semantic: SemanticIndex;
   ai: OllamaService;
   responder: Responder;
   support: SupportDesk;
@@ -43,6 +46,8 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     maxConcurrent: config.OLLAMA_MAX_CONCURRENT,
     logger: logger.child({ module: 'ollama' }),
   });
+  const semantic = new SemanticIndex(db, { embedder: ai, matcher, logger: logger.child({ module: 'semantic' }) });
+  semantic.start(); // a no-op without OLLAMA_EMBED_MODEL; its timer does not keep the process alive
   const responder = new Responder({
     training,
     knowledge,
@@ -50,6 +55,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     counters,
     matcher,
     ai,
+    semantic: semantic.enabled ? semantic : undefined,
     logger: logger.child({ module: 'responder' }),
     support: support.responderSupport,
     settings: {
@@ -69,6 +75,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     guildSettings: new GuildSettingsStore(db),
     counters,
     matcher,
+    semantic,
     ai,
     responder,
     support,

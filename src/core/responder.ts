@@ -5,6 +5,7 @@ import { KeyedSerialQueue } from './keyed-serial-queue.js';
 import { extractTerms } from './text/fts.js';
 import type { KnowledgeStore } from './knowledge/store.js';
 import type { MatchCandidate, Matcher } from './matching/matcher.js';
+import type { SemanticIndex } from './matching/semantic-index.js';
 import type { StatCounters } from './stats/counters.js';
 import type { AnswerSource, Ticket, TicketStore } from './tickets/store.js';
 import type { ResponderSupport } from './support/support-desk.js';
@@ -35,6 +36,8 @@ export interface ResponderDeps {
   settings: ResponderSettings;
   /** Staff takeover and knowledge-gap records; tools that only preview answers leave it out. */
   support?: ResponderSupport;
+  /** Embedding search (OLLAMA_EMBED_MODEL) fused with the words; without it, the words alone. */
+  semantic?: Pick<SemanticIndex, 'matchHybridAll' | 'similarKnowledge'>;
 }
 
 export interface TicketMessage {
@@ -178,7 +181,7 @@ export class Responder {
     progress: AnswerProgress,
   ): Promise<Answer> {
     const { settings } = this.deps;
-    const matches = this.bestMatches(guildId, text);
+    const matches = await this.bestMatches(guildId, text);
     const best = matches[0];
     const score = best?.score ?? 0;
     if (best && score >= settings.trainedAnswerThreshold) {
@@ -191,7 +194,7 @@ export class Responder {
       };
     }
     const trainingEntries = matches.filter((m) => m.score >= settings.similarityThreshold);
-    const kbEntries = this.knowledgeFor(guildId, text);
+    const kbEntries = await this.withSimilarKnowledge(guildId, text, this.knowledgeFor(guildId, text));
     return this.askAi(guildId, conversation, { score, trainingEntries, kbEntries }, progress);
   }
 
@@ -199,16 +202,37 @@ export class Responder {
    * A ticket's first message is "subject + description"; the question may be in either part, and
    * the other part dilutes the match. Each paragraph is tried too, and the best-scored list wins.
    */
-  private bestMatches(guildId: string, text: string): MatchCandidate[] {
+  private async bestMatches(guildId: string, text: string): Promise<MatchCandidate[]> {
     // A paragraph of one or two words ("Guide", "Thanks!") says too little to be answered alone.
     const parts = text.split(/\n\s*\n/).filter((p) => extractTerms(p).length >= MIN_PARAGRAPH_TERMS);
     const variants = [text, ...parts.slice(0, 4).filter((p) => p.trim() !== text.trim())];
+    const lists = this.deps.semantic
+      ? await this.deps.semantic.matchHybridAll(guildId, variants, 5)
+      : variants.map((variant) => this.deps.matcher.match(guildId, variant, 5));
     let best: MatchCandidate[] = [];
-    for (const variant of variants) {
-      const matches = this.deps.matcher.match(guildId, variant, 5);
+    for (const matches of lists) {
       if ((matches[0]?.score ?? 0) > (best[0]?.score ?? 0)) best = matches;
     }
     return best;
+  }
+
+  /**
+   * Knowledge-base entries at least SIMILARITY_THRESHOLD similar by embedding join the words'
+   * hits (up to KB_CONTEXT_LIMIT), so the AI also sees entries written in other words.
+   */
+  private async withSimilarKnowledge(guildId: string, text: string, hits: KnowledgeHit[]): Promise<KnowledgeHit[]> {
+    const semantic = this.deps.semantic;
+    if (!semantic || hits.length >= KB_CONTEXT_LIMIT) return hits;
+    const similar = (await semantic.similarKnowledge(guildId, text, KB_CONTEXT_LIMIT)).filter(
+      (s) => s.similarity >= this.deps.settings.similarityThreshold && !hits.some((h) => h.entryId === s.entryId),
+    );
+    const entries = this.deps.knowledge.getEntries(guildId, similar.map((s) => s.entryId));
+    const added = entries.flatMap((entry) => {
+      const kb = this.deps.knowledge.get(guildId, entry.kbId);
+      const similarity = similar.find((s) => s.entryId === entry.id)!.similarity;
+      return kb ? [{ entryId: entry.id, kbName: kb.name, title: entry.title, content: entry.content, score: similarity }] : [];
+    });
+    return [...hits, ...added].slice(0, KB_CONTEXT_LIMIT);
   }
 
   private knowledgeFor(guildId: string, text: string): KnowledgeHit[] {

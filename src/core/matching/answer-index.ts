@@ -33,6 +33,7 @@ export class AnswerIndex {
   private readonly countMatches: Statement<[string, number], { n: number }>;
   private readonly selectCandidates: Statement<[string, string, number], AnswerDocument>;
   private readonly selectPhrasings: Statement<[string, string, number], Phrasing>;
+  private readonly selectDocuments: Statement<[string, string], AnswerDocument>;
 
   constructor(db: Db) {
     this.selectStats = db.prepare('SELECT answers, words, generation FROM training_index_stats WHERE guild_id = ?');
@@ -46,6 +47,10 @@ export class AnswerIndex {
        FROM training_answers_fts f JOIN training_answers a ON a.id = f.rowid
        WHERE training_answers_fts MATCH ? AND a.guild_id = ?
        ORDER BY bm25(training_answers_fts, 0.0, 1.0) LIMIT ?`,
+    );
+    this.selectDocuments = db.prepare(
+      `SELECT id, answer, questions, word_count AS wordCount FROM training_answers
+       WHERE guild_id = ? AND answer IN (SELECT value FROM json_each(?)) ORDER BY id`,
     );
     this.selectPhrasings = db.prepare(
       'SELECT id, question, category FROM training_entries WHERE guild_id = ? AND answer = ? ORDER BY id LIMIT ?',
@@ -86,6 +91,11 @@ export class AnswerIndex {
   private count(guildId: string | undefined, phrase: string, cap: number): number {
     const match = guildId === undefined ? `{questions}: ${phrase}` : `${guildFilter(guildId)} AND {questions}: ${phrase}`;
     return this.countMatches.get(match, cap)?.n ?? 0;
+  }
+
+  /** The guild's answer documents for these answer texts (unknown ones left out). */
+  documents(guildId: string, answers: readonly string[]): AnswerDocument[] {
+    return answers.length === 0 ? [] : this.selectDocuments.all(guildId, JSON.stringify(answers));
   }
 
   phrasings(guildId: string, answer: string, limit: number): Phrasing[] {

@@ -3,9 +3,11 @@
  * a logistic function of two general features.
  * - coverage: the share of the question's information (IDF-weighted terms) the answer's phrasings
  *   contain. Low when the member asks about something the trained questions never mention.
- * - margin: how far the answer's BM25 score leads the best *other* answer — or, if higher, the part
- *   of its own score that comes from stop words only (a guild with one answer still has to beat
- *   "a question that merely shares its function words"). Low when two answers fit about as well.
+ * - margin: how far the answer leads the best *other* answer — the smaller of its BM25 lead and its
+ *   lead in the ranking (which adds phrasing, trigram and embedding similarity), so two views that
+ *   disagree leave nobody confident — or its lead over the part of its own BM25 that comes from stop
+ *   words only, if that is smaller (a guild with one answer still has to beat "a question that merely
+ *   shares its function words"). Low when two answers fit about as well.
  * Three parameters, fitted by logistic regression (see scripts/eval.ts --fit).
  */
 
@@ -21,7 +23,7 @@ export interface CalibrationParams {
 }
 
 /** Fitted on the public CLINC150 5-shot benchmark (shared/eval); see notes/matcher-method.md. */
-export const DEFAULT_CALIBRATION: CalibrationParams = { bias: -1.761, coverage: 1.965, margin: 0.457 };
+export const DEFAULT_CALIBRATION: CalibrationParams = { bias: -1.481, coverage: 2.312, margin: 0.368 };
 
 export function confidence(features: AnswerFeatures, params: CalibrationParams = DEFAULT_CALIBRATION): number {
   return sigmoid(params.bias + params.coverage * features.coverage + params.margin * features.margin);

@@ -15,6 +15,24 @@ export interface MatchCandidate {
   score: number;
 }
 
+/**
+ * What a vector search adds to one question's lookup (see SemanticIndex): answers it found that
+ * the words may have missed, and the question's similarity to any candidate answer.
+ */
+export interface SemanticEvidence {
+  /** Answers whose trained questions are nearest to the question by embedding, best first. */
+  nearestAnswers: readonly string[];
+  /** Cosine similarity between the question and each answer's closest trained question; absent when it has no vector. */
+  similarities(answers: readonly string[]): ReadonlyMap<string, number>;
+}
+
+/**
+ * Weight of the semantic similarity in the ranking, per standard deviation of the candidates'
+ * similarities and as a share of the question's total IDF (BM25's units). Standardised over the
+ * candidates, the similarity means the same for any embedding model, whatever its cosine range.
+ */
+export const SEMANTIC_WEIGHT = 0.15;
+
 /** An answer with its evidence, for the eval script's calibration fitting. */
 export interface RankedAnswer {
   answer: string;
@@ -107,9 +125,12 @@ export class Matcher {
     this.options = { ...DEFAULTS, ...options };
   }
 
-  /** Best trained entries for a member's message in one guild, best first, at most `limit` (one per answer). */
-  match(guildId: string, text: string, limit = 5): MatchCandidate[] {
-    const { terms, ranked } = this.rankEvidence(guildId, text);
+  /**
+   * Best trained entries for a member's message in one guild, best first, at most `limit` (one per
+   * answer). With `semantic` (from SemanticIndex), vector similarity joins the ranking.
+   */
+  match(guildId: string, text: string, limit = 5, semantic?: SemanticEvidence): MatchCandidate[] {
+    const { terms, ranked } = this.rankEvidence(guildId, text, semantic);
     const results: MatchCandidate[] = [];
     for (const { evidence, score } of ranked.slice(0, Math.max(0, limit))) {
       const phrasing = this.bestPhrasing(guildId, evidence.doc, terms);
@@ -120,11 +141,11 @@ export class Matcher {
   }
 
   /** Every candidate answer with its calibration features, best first (for fitting and diagnostics). */
-  rank(guildId: string, text: string): RankedAnswer[] {
-    return this.rankEvidence(guildId, text).ranked.map(({ evidence, features, score }) => ({ answer: evidence.doc.answer, features, score }));
+  rank(guildId: string, text: string, semantic?: SemanticEvidence): RankedAnswer[] {
+    return this.rankEvidence(guildId, text, semantic).ranked.map(({ evidence, features, score }) => ({ answer: evidence.doc.answer, features, score }));
   }
 
-  private rankEvidence(guildId: string, text: string): { terms: QueryTerm[]; ranked: ScoredAnswer[] } {
+  private rankEvidence(guildId: string, text: string, semantic?: SemanticEvidence): { terms: QueryTerm[]; ranked: ScoredAnswer[] } {
     const words = matchWords(text);
     const stats = this.index.stats(guildId);
     if (words.length === 0 || stats === undefined || stats.answers <= 0) return { terms: [], ranked: [] };
@@ -137,18 +158,28 @@ export class Matcher {
     const counted: CountedTerm[] = distinctTerms(words).map(({ stem, word }) => ({ stem, word, stop: STOP_STEMS.has(stem), df: documentFrequency(word, stem) }));
     const terms: QueryTerm[] = counted.map((t) => ({ stem: t.stem, word: t.word, stop: t.stop, known: t.df > 0, idf: idf(t.df, t.stop) }));
     const selection = this.candidateQuery(guildId, counted, frequencyOf);
-    if (selection === undefined) return { terms, ranked: [] };
-    const plan = stats.answers <= selection.allGuildsPostings ? 'guild-token' : 'join';
-    const docs = this.index.candidates(guildId, selection.expression, this.options.candidateLimit, plan);
+    const plan = selection && stats.answers <= selection.allGuildsPostings ? 'guild-token' : 'join';
+    const docs = selection ? this.index.candidates(guildId, selection.expression, this.options.candidateLimit, plan) : [];
+    if (semantic !== undefined) {
+      const found = new Set(docs.map((d) => d.answer));
+      docs.push(...this.index.documents(guildId, semantic.nearestAnswers.filter((a) => !found.has(a)).slice(0, this.options.candidateLimit)));
+    }
+    if (docs.length === 0) return { terms, ranked: [] };
 
-    const evidence = this.scorer.score(terms, docs, { k1: this.options.k1, b: this.options.b, averageLength: stats.words / stats.answers }, (word) => {
+    const idfOfWord = (word: string) => {
       const stem = stemOf(word);
       return idf(documentFrequency(word, stem), STOP_STEMS.has(stem));
-    });
+    };
+    // A phrasing's words beyond the question's only weigh its length: a stop word takes its prior
+    // share instead of a count over the guild (the priciest count there is in a big guild).
+    const stopIdf = idf(Math.round(PRIOR_STOP_SHARE * stats.answers), true);
+    const phrasingIdf = (word: string) => (STOP_STEMS.has(stemOf(word)) ? stopIdf : idfOfWord(word));
+    const evidence = this.scorer.score(terms, docs, { k1: this.options.k1, b: this.options.b, averageLength: stats.words / stats.answers }, { ofWord: idfOfWord, ofPhrasingWord: phrasingIdf });
+    const similar = semantic === undefined ? new Map<string, number>() : addSemanticEvidence(evidence, semantic, terms);
     const features = answerFeatures(evidence);
     const ranked = evidence
       .map((item, i) => ({ evidence: item, features: features[i]!, score: confidence(features[i]!, this.options.calibration) }))
-      .filter((item) => item.evidence.score > 0)
+      .filter((item) => item.evidence.bm25 > 0 || similar.has(item.evidence.doc.answer))
       .sort((x, y) => y.evidence.score - x.evidence.score || x.evidence.doc.id - y.evidence.doc.id);
     return { terms, ranked };
   }
@@ -233,6 +264,27 @@ export class Matcher {
     }
     return best;
   }
+}
+
+/**
+ * Adds the semantic similarity to each candidate's ranking score, standardised over the candidates
+ * (z-score; a candidate without a vector counts as average). Only the ranking changes: the margin
+ * feature is the smaller of the lexical and the ranking lead (answerFeatures), so vectors can move
+ * an answer up or cast doubt on the lexical winner, but never make the matcher surer than the words.
+ */
+function addSemanticEvidence(evidence: AnswerEvidence[], semantic: SemanticEvidence, terms: readonly QueryTerm[]): ReadonlyMap<string, number> {
+  const similar = semantic.similarities(evidence.map((e) => e.doc.answer));
+  const values = [...similar.values()];
+  if (values.length < 2) return similar;
+  const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
+  const spread = Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / values.length);
+  if (!(spread > 1e-9)) return similar;
+  const totalIdf = terms.reduce((sum, t) => sum + t.idf, 0);
+  for (const item of evidence) {
+    const similarity = similar.get(item.doc.answer);
+    if (similarity !== undefined) item.score += totalIdf * SEMANTIC_WEIGHT * ((similarity - mean) / spread);
+  }
+  return similar;
 }
 
 function distinctTerms(words: readonly string[]): { stem: string; word: string }[] {

@@ -1,5 +1,6 @@
 import type { AnswerDocument } from './answer-index.js';
 import type { AnswerFeatures } from './calibration.js';
+import { TrigramSpace, type TrigramVector } from './char-trigrams.js';
 import { MIN_FUZZY_LENGTH, wordSimilarity } from './similarity.js';
 import { matchWords, stemOf } from './words.js';
 
@@ -15,6 +16,11 @@ export interface QueryTerm {
   known: boolean;
 }
 
+export interface WordIdf {
+  ofWord(word: string): number;
+  ofPhrasingWord(word: string): number;
+}
+
 export interface Bm25Params {
   k1: number;
   b: number;
@@ -25,21 +31,43 @@ export interface Bm25Params {
 /** How well one answer document fits the question, before calibration. */
 export interface AnswerEvidence {
   doc: AnswerDocument;
-  /** BM25 over the answer's pooled phrasings, with partial credit for near-spelled words. */
+  /** The ranking score: `bm25` plus the question's total IDF times the weighted similarities below. */
   score: number;
-  /** The part of `score` earned by stop words alone. */
+  /** BM25 over the answer's pooled phrasings, with partial credit for near-spelled words. */
+  bm25: number;
+  /** The part of `bm25` earned by stop words alone. */
   stopScore: number;
   /** IDF-weighted share of the question's terms found in the answer's phrasings, in [0, 1]. */
   coverage: number;
+  /** IDF-weighted cosine between the question and the answer's closest single phrasing, in [0, 1]. */
+  nearest: number;
+  /** Character-trigram TF-IDF cosine between the question and the pooled phrasings (candidate-local IDF), in [0, 1]. */
+  trigram: number;
 }
 
-/** An answer document parsed once: term frequencies by stem, and its distinct words. */
+/**
+ * Weights of the two re-ranking similarities, as shares of the question's total IDF (so they are
+ * in BM25's units whatever the question's length). Pooled BM25 finds words spread over phrasings;
+ * the closest single phrasing rewards a question that says what one trained question says;
+ * trigrams give partial credit to words spelled alike. See notes/matcher-method.md.
+ */
+export const NEAREST_WEIGHT = 0.4;
+export const TRIGRAM_WEIGHT = 0.4;
+/** Phrasings of one answer compared one by one (the pooled BM25 sees them all). */
+const MAX_PHRASINGS_COMPARED = 200;
+
+/** An answer document parsed once: term frequencies by stem, its distinct words, its phrasings, its trigrams. */
 interface ParsedDocument {
   termFrequency: Map<string, number>;
   words: string[];
+  /** Each phrasing's distinct stems, with the word that stands for each (for IDF lookups). */
+  phrasings: Map<string, string>[];
+  trigrams: TrigramVector;
 }
 
 const PARSED_CACHE_LIMIT = 5_000;
+/** Distinct trigrams numbered before the numbering (and the parsed documents using it) starts afresh. */
+const TRIGRAM_SPACE_LIMIT = 200_000;
 const SIMILARITY_CACHE_LIMIT = 100_000;
 
 /**
@@ -49,18 +77,26 @@ const SIMILARITY_CACHE_LIMIT = 100_000;
  */
 export class AnswerScorer {
   private readonly parsed = new Map<number, { questions: string; doc: ParsedDocument }>();
+  private trigramSpace = new TrigramSpace();
   /** wordSimilarity by query word, then candidate word, then whether typos count. */
   private readonly similarities = new Map<string, Map<string, number>>();
   private similarityEntries = 0;
 
   /**
-   * @param idfOfWord IDF (in the same guild) of a word found in a candidate document, for the
-   *   partial credit of a near-spelled match.
+   * @param idf IDF (in the same guild) of a word found in a candidate document: `ofWord` for the
+   *   partial credit of a near-spelled match, `ofPhrasingWord` for the length of a phrasing.
    */
-  score(terms: readonly QueryTerm[], docs: readonly AnswerDocument[], params: Bm25Params, idfOfWord: (word: string) => number): AnswerEvidence[] {
+  score(terms: readonly QueryTerm[], docs: readonly AnswerDocument[], params: Bm25Params, idf: WordIdf): AnswerEvidence[] {
     const totalIdf = terms.reduce((sum, term) => sum + term.idf, 0);
-    return docs.map((doc) => {
-      const parsed = this.parse(doc);
+    if (this.trigramSpace.size >= TRIGRAM_SPACE_LIMIT) {
+      this.trigramSpace = new TrigramSpace();
+      this.parsed.clear();
+    }
+    const parsedDocs = docs.map((doc) => this.parse(doc));
+    const trigrams = this.trigramSpace.cosines(this.trigramSpace.vector(terms.map((t) => t.word)), parsedDocs.map((p) => p.trigrams));
+    const phrasingIdf = memoised(idf.ofPhrasingWord);
+    return docs.map((doc, i) => {
+      const parsed = parsedDocs[i]!;
       const lengthNorm = params.k1 * (1 - params.b + (params.b * doc.wordCount) / Math.max(params.averageLength, 1));
       const saturate = (tf: number) => (tf * (params.k1 + 1)) / (tf + lengthNorm);
       let score = 0;
@@ -78,10 +114,21 @@ export class AnswerScorer {
         const near = term.stop ? undefined : this.nearestWord(term, parsed.words);
         if (near === undefined) continue;
         const nearTf = parsed.termFrequency.get(stemOf(near.word)) ?? 1;
-        score += near.similarity * Math.min(term.idf, idfOfWord(near.word)) * saturate(nearTf);
+        score += near.similarity * Math.min(term.idf, idf.ofWord(near.word)) * saturate(nearTf);
         covered += near.similarity * term.idf;
       }
-      return { doc, score, stopScore, coverage: totalIdf > 0 ? covered / totalIdf : 0 };
+      const nearest = nearestPhrasingCosine(terms, parsed.phrasings, phrasingIdf);
+      const trigram = trigrams[i]!;
+      const combined = score + totalIdf * (NEAREST_WEIGHT * nearest + TRIGRAM_WEIGHT * trigram);
+      return {
+        doc,
+        score: combined,
+        bm25: score,
+        stopScore,
+        coverage: totalIdf > 0 ? covered / totalIdf : 0,
+        nearest,
+        trigram,
+      };
     });
   }
 
@@ -122,33 +169,87 @@ export class AnswerScorer {
     if (cached !== undefined && cached.questions === doc.questions) return cached.doc;
     const termFrequency = new Map<string, number>();
     const words = new Set<string>();
-    for (const word of matchWords(doc.questions)) {
-      const stem = stemOf(word);
-      termFrequency.set(stem, (termFrequency.get(stem) ?? 0) + 1);
-      words.add(word);
+    const allWords: string[] = [];
+    const phrasings: Map<string, string>[] = [];
+    for (const question of doc.questions.split('\n')) {
+      const phrasing = new Map<string, string>();
+      for (const word of matchWords(question)) {
+        const stem = stemOf(word);
+        termFrequency.set(stem, (termFrequency.get(stem) ?? 0) + 1);
+        words.add(word);
+        allWords.push(word);
+        if (!phrasing.has(stem)) phrasing.set(stem, word);
+      }
+      if (phrasing.size > 0 && phrasings.length < MAX_PHRASINGS_COMPARED) phrasings.push(phrasing);
     }
-    const parsed = { termFrequency, words: [...words] };
+    const parsed = { termFrequency, words: [...words], phrasings, trigrams: this.trigramSpace.vector(allWords) };
     if (this.parsed.size >= PARSED_CACHE_LIMIT) this.parsed.clear();
     this.parsed.set(doc.id, { questions: doc.questions, doc: parsed });
     return parsed;
   }
 }
 
+/** One question's lookups: a word recurs across phrasings and candidates. */
+function memoised(idfOfWord: (word: string) => number): (word: string) => number {
+  const known = new Map<string, number>();
+  return (word) => {
+    let idf = known.get(word);
+    if (idf === undefined) {
+      idf = idfOfWord(word);
+      known.set(word, idf);
+    }
+    return idf;
+  };
+}
+
 /**
- * Calibration features for each answer: its coverage, and its lead over the best other answer or
- * over its own stop-word-only score, whichever is higher.
+ * The IDF-weighted cosine (binary term weights) between the question and its closest phrasing:
+ * a kNN view next to the pooled one, for a question that says what one trained question says.
+ */
+function nearestPhrasingCosine(terms: readonly QueryTerm[], phrasings: readonly Map<string, string>[], idfOfWord: (word: string) => number): number {
+  const queryIdf = new Map(terms.map((t) => [t.stem, t.idf]));
+  let queryNorm = 0;
+  for (const idf of queryIdf.values()) queryNorm += idf * idf;
+  let best = 0;
+  for (const phrasing of phrasings) {
+    let dot = 0;
+    let norm = 0;
+    for (const [stem, word] of phrasing) {
+      const shared = queryIdf.get(stem);
+      const idf = shared ?? idfOfWord(word);
+      norm += idf * idf;
+      if (shared !== undefined) dot += idf * idf;
+    }
+    if (dot > 0) best = Math.max(best, dot / Math.sqrt(queryNorm * norm));
+  }
+  return best;
+}
+
+/**
+ * Calibration features for each answer: its coverage, and its lead over the best other answer —
+ * in both views, the lexical one (BM25) and the ranking (with the phrasing and trigram
+ * similarities), whichever lead is smaller — or over its own stop-word-only share when that is
+ * higher. When the two views disagree on the winner, neither answer gets a positive margin: the
+ * matcher is not sure. And an answer never leads while ranked below another.
  */
 export function answerFeatures(evidence: readonly AnswerEvidence[]): AnswerFeatures[] {
+  const leadIn = leads(evidence.map((e) => e.bm25));
+  const leadInRanking = leads(evidence.map((e) => e.score));
+  return evidence.map((item, i) => ({
+    coverage: item.coverage,
+    margin: Math.min(leadIn[i]!, leadInRanking[i]!, item.bm25 - item.stopScore),
+  }));
+}
+
+/** Each value minus the largest of the others (0 when there are none). */
+function leads(values: readonly number[]): number[] {
   let best = -Infinity;
   let second = -Infinity;
-  for (const { score } of evidence) {
-    if (score > best) {
+  for (const value of values) {
+    if (value > best) {
       second = best;
-      best = score;
-    } else if (score > second) second = score;
+      best = value;
+    } else if (value > second) second = value;
   }
-  return evidence.map((item) => {
-    const bestOther = item.score === best ? (second === -Infinity ? 0 : second) : best;
-    return { coverage: item.coverage, margin: item.score - Math.max(bestOther, item.stopScore) };
-  });
+  return values.map((value) => value - (value === best ? (second === -Infinity ? 0 : second) : best));
 }

@@ -4,6 +4,7 @@ import { trainingIndex } from './002_training_index.js';
 import { knowledgeSearch } from './003_knowledge_search.js';
 import { turnSources } from './004_turn_sources.js';
 import { supportDesk } from './005_support_desk.js';
+import { embeddings } from './006_embeddings.js';
 
 /** Every schema change, in order. Never edit a released migration: add the next number. */
-export const migrations: readonly Migration[] = [initial, trainingIndex, knowledgeSearch, turnSources, supportDesk];
+export const migrations: readonly Migration[] = [initial, trainingIndex, knowledgeSearch, turnSources, supportDesk, embeddings];

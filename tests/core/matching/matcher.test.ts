@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Matcher } from '../../../src/core/matching/matcher.js';
+import { Matcher, type SemanticEvidence } from '../../../src/core/matching/matcher.js';
 import { TrainingStore } from '../../../src/core/training/store.js';
 import type { Db } from '../../../src/db/database.js';
 import {
@@ -144,5 +144,57 @@ describe('Matcher.match', () => {
   it('returns nothing in a guild with no training', () => {
     const empty = new Matcher(openTempDb());
     expect(empty.match(GUILD_A, 'How do I reset my password?')).toEqual([]);
+  });
+
+  it('gives partial credit to a word that contains a trained word (character trigrams)', () => {
+    store.add(GUILD_A, { question: 'I cannot find my phone', answer: 'Use Find My Device.' });
+    store.add(GUILD_A, { question: 'Can I pay by bank transfer?', answer: 'Yes, by SEPA transfer.' });
+    expect(best('where is my cellphone')!.answer).toBe('Use Find My Device.');
+  });
+
+  it('prefers an answer one of whose phrasings says it all over words spread across another answer\'s phrasings', () => {
+    const add = (answer: string, questions: string[]) => questions.forEach((question) => store.add(GUILD_B, { question, answer }));
+    add('Spread', ['cancel my plan', 'order history', 'refund policy', 'order status', 'cancel anytime']);
+    add('Together', ['how can i cancel an order and get a refund', 'where are you located']);
+    expect(best('cancel order get refund', GUILD_B)!.answer).toBe('Together');
+  });
+});
+
+describe('Matcher.match with semantic evidence', () => {
+  /** Vector search stand-in: `favourite` is 0.9 similar to the question, every other answer 0.3. */
+  const favouring = (favourite: string): SemanticEvidence => ({
+    nearestAnswers: [favourite],
+    similarities: (answers) => new Map(answers.map((a) => [a, a === favourite ? 0.9 : 0.3])),
+  });
+
+  it('does not make an answer surer when the vectors agree with the words', () => {
+    const text = 'my password and my order';
+    const [words] = matcher.match(GUILD_A, text);
+    const [agreed] = matcher.match(GUILD_A, text, 5, favouring(PASSWORD_ANSWER));
+    expect(agreed!.answer).toBe(words!.answer);
+    expect(agreed!.score).toBeLessThanOrEqual(words!.score);
+  });
+
+  it('casts doubt when the vectors prefer another answer: it may move up, and nobody is confident', () => {
+    const text = 'my password and my order';
+    const [words] = matcher.match(GUILD_A, text);
+    expect(words!.answer).toBe(PASSWORD_ANSWER);
+    const fused = matcher.match(GUILD_A, text, 5, favouring(SHIPPING_ANSWER));
+    expect(fused[0]!.answer).toBe(SHIPPING_ANSWER);
+    for (const m of fused) expect(m.score).toBeLessThan(words!.score);
+  });
+
+  it('keeps a trained question confident whatever the vectors say', () => {
+    const [fused] = matcher.match(GUILD_A, 'How do I reset my password?', 5, favouring(SHIPPING_ANSWER));
+    expect(fused!.answer).toBe(PASSWORD_ANSWER);
+    expect(fused!.score).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+
+  it('adds an answer only the vectors found, below the threshold', () => {
+    const text = 'parcel tracking number';
+    expect(matcher.match(GUILD_A, text).map((m) => m.answer)).not.toContain(SHIPPING_ANSWER);
+    const fused = matcher.match(GUILD_A, text, 5, favouring(SHIPPING_ANSWER));
+    expect(fused.map((m) => m.answer)).toContain(SHIPPING_ANSWER);
+    for (const m of fused) expect(m.score).toBeLessThan(THRESHOLD);
   });
 });

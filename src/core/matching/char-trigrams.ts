@@ -1,0 +1,99 @@
+/**
+ * Character-trigram evidence: words that share most of their letters (compounds and their parts,
+ * "cellphone"/"phone", "paycheck"/"pay", inflections the stemmer misses) count as partly equal.
+ * Trigrams are taken inside each word, padded with one space each side (" ph", "pho", ..., "ne ").
+ */
+
+/** A text's distinct trigrams (as ids of one TrigramSpace) with their sublinear weights, 1 + ln(count). */
+export interface TrigramVector {
+  ids: Int32Array;
+  weights: Float64Array;
+}
+
+/** Trigrams are numbered so that a re-ranking works over typed arrays, not string-keyed maps. */
+export class TrigramSpace {
+  private readonly idOf = new Map<string, number>();
+  private documentFrequency = new Int32Array(1024);
+  private inverse = new Float64Array(1024);
+  private questionWeight = new Float64Array(1024);
+
+  /** Ids issued so far: a caller caching vectors starts afresh (new space) past its own limit. */
+  get size(): number {
+    return this.idOf.size;
+  }
+
+  vector(words: readonly string[]): TrigramVector {
+    const counts = new Map<number, number>();
+    for (const word of words) {
+      const padded = ` ${word} `;
+      for (let i = 0; i + 3 <= padded.length; i++) {
+        const id = this.id(padded.slice(i, i + 3));
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+    }
+    const ids = new Int32Array(counts.size);
+    const weights = new Float64Array(counts.size);
+    let k = 0;
+    for (const [id, count] of counts) {
+      ids[k] = id;
+      weights[k++] = 1 + Math.log(count);
+    }
+    return { ids, weights };
+  }
+
+  /**
+   * TF-IDF cosine between the question's trigrams and each candidate's, with the IDF taken over
+   * the candidates themselves. Candidate-local statistics cost O(candidates), whatever the guild's
+   * size, and are what a re-ranker needs: a trigram every candidate shares ("ing", " th")
+   * separates none of them and weighs little; one only the right answer has weighs most.
+   */
+  cosines(question: TrigramVector, candidates: readonly TrigramVector[]): number[] {
+    this.ensureCapacity();
+    const df = this.documentFrequency;
+    const idf = this.inverse;
+    const q = this.questionWeight;
+    const n = candidates.length;
+    for (const { ids } of candidates) for (const id of ids) df[id]! += 1;
+    for (const { ids } of candidates) for (const id of ids) idf[id] = Math.log(1 + n / (df[id]! + 0.5));
+    let questionNorm = 0;
+    for (let i = 0; i < question.ids.length; i++) {
+      const id = question.ids[i]!;
+      const w = question.weights[i]! * (df[id]! > 0 ? idf[id]! : Math.log(1 + n / 0.5));
+      q[id] = w;
+      questionNorm += w * w;
+    }
+    const cosines = candidates.map(({ ids, weights }) => {
+      let dot = 0;
+      let norm = 0;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        const w = weights[i]! * idf[id]!;
+        norm += w * w;
+        dot += q[id]! * w;
+      }
+      return questionNorm > 0 && norm > 0 ? dot / Math.sqrt(questionNorm * norm) : 0;
+    });
+    // Scratch arrays back to zero for the next question.
+    for (const { ids } of candidates) for (const id of ids) df[id] = 0;
+    for (const id of question.ids) q[id] = 0;
+    return cosines;
+  }
+
+  private id(gram: string): number {
+    let id = this.idOf.get(gram);
+    if (id === undefined) {
+      id = this.idOf.size;
+      this.idOf.set(gram, id);
+    }
+    return id;
+  }
+
+  private ensureCapacity(): void {
+    if (this.idOf.size <= this.documentFrequency.length) return;
+    let length = this.documentFrequency.length;
+    while (length < this.idOf.size) length *= 2;
+    this.documentFrequency = new Int32Array(length);
+    this.inverse = new Float64Array(length);
+    this.questionWeight = new Float64Array(length);
+  }
+}

@@ -1,0 +1,136 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../../db/database.js';
+import { blobToVector, vectorToBlob } from './vectors.js';
+
+export type EmbeddingKind = 'training' | 'knowledge';
+
+/** An entry waiting for its vector (migration 006's embedding_queue), with the text to embed. */
+export interface PendingEmbedding {
+  kind: EmbeddingKind;
+  id: number;
+  guildId: string;
+  text: string;
+}
+
+export interface StoredVector<K> {
+  key: K;
+  vector: Float32Array;
+}
+
+/**
+ * The SQL behind semantic search: the queue of entries to embed, and the vectors (migration 006).
+ * Every read is scoped to one guild and one model; vectors of another model are never compared.
+ */
+export class EmbeddingStore {
+  private readonly selectPendingTraining: Statement<[number], { id: number; guildId: string; text: string }>;
+  private readonly selectPendingKnowledge: Statement<[number], { id: number; guildId: string; text: string }>;
+  private readonly saveTraining: Statement<[string, Buffer, number, string]>;
+  private readonly saveKnowledge: Statement<[string, Buffer, number, string]>;
+  private readonly dequeue: Statement<[string, number]>;
+  private readonly requeueTraining: Statement<[string]>;
+  private readonly requeueKnowledge: Statement<[string]>;
+  private readonly countTraining: Statement<[string, string, number], { n: number }>;
+  private readonly countKnowledge: Statement<[string, string, number], { n: number }>;
+  private readonly selectGuildTraining: Statement<[string, string], { answer: string; vector: Buffer }>;
+  private readonly selectGuildKnowledge: Statement<[string, string], { id: number; vector: Buffer }>;
+  private readonly selectAnswerVectors: Statement<[string, string, string], { answer: string; vector: Buffer }>;
+  private readonly countQueue: Statement<[], { n: number }>;
+  private readonly saveBatch: (kind: EmbeddingKind, model: string, items: readonly { entry: PendingEmbedding; vector: Float32Array }[]) => number;
+
+  constructor(db: Db) {
+    this.selectPendingTraining = db.prepare(
+      `SELECT t.id, t.guild_id AS guildId, t.question AS text FROM embedding_queue q JOIN training_entries t ON t.id = q.entry_id
+       WHERE q.kind = 'training' ORDER BY q.entry_id LIMIT ?`,
+    );
+    this.selectPendingKnowledge = db.prepare(
+      `SELECT e.id, e.guild_id AS guildId, e.title || char(10) || e.content AS text FROM embedding_queue q JOIN kb_entries e ON e.id = q.entry_id
+       WHERE q.kind = 'knowledge' ORDER BY q.entry_id LIMIT ?`,
+    );
+    // Saved only while the entry still has the text that was embedded: an edit made meanwhile
+    // queued the entry again, and the vector of its old text must not be taken for the new one.
+    this.saveTraining = db.prepare(
+      `INSERT OR REPLACE INTO training_embeddings (entry_id, guild_id, model, vector)
+       SELECT id, guild_id, ?, ? FROM training_entries WHERE id = ? AND question = ?`,
+    );
+    this.saveKnowledge = db.prepare(
+      `INSERT OR REPLACE INTO kb_embeddings (entry_id, guild_id, model, vector)
+       SELECT id, guild_id, ?, ? FROM kb_entries WHERE id = ? AND title || char(10) || content = ?`,
+    );
+    this.dequeue = db.prepare('DELETE FROM embedding_queue WHERE kind = ? AND entry_id = ?');
+    this.requeueTraining = db.prepare(
+      "INSERT OR IGNORE INTO embedding_queue (kind, entry_id) SELECT 'training', entry_id FROM training_embeddings WHERE model <> ?",
+    );
+    this.requeueKnowledge = db.prepare(
+      "INSERT OR IGNORE INTO embedding_queue (kind, entry_id) SELECT 'knowledge', entry_id FROM kb_embeddings WHERE model <> ?",
+    );
+    // LIMIT: the caller only needs to know whether a guild is small enough to scan.
+    this.countTraining = db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM training_embeddings WHERE guild_id = ? AND model = ? LIMIT ?)');
+    this.countKnowledge = db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM kb_embeddings WHERE guild_id = ? AND model = ? LIMIT ?)');
+    this.selectGuildTraining = db.prepare(
+      `SELECT t.answer, e.vector FROM training_embeddings e JOIN training_entries t ON t.id = e.entry_id
+       WHERE e.guild_id = ? AND e.model = ? AND t.guild_id = e.guild_id`,
+    );
+    this.selectGuildKnowledge = db.prepare('SELECT entry_id AS id, vector FROM kb_embeddings WHERE guild_id = ? AND model = ?');
+    this.selectAnswerVectors = db.prepare(
+      `SELECT t.answer, e.vector FROM training_entries t JOIN training_embeddings e ON e.entry_id = t.id
+       WHERE t.guild_id = ? AND e.model = ? AND t.answer IN (SELECT value FROM json_each(?))`,
+    );
+    this.countQueue = db.prepare('SELECT count(*) AS n FROM embedding_queue');
+    this.saveBatch = db.transaction((kind, model, items) => {
+      let saved = 0;
+      for (const { entry, vector } of items) {
+        const save = kind === 'training' ? this.saveTraining : this.saveKnowledge;
+        if (save.run(model, vectorToBlob(vector), entry.id, entry.text).changes > 0) {
+          this.dequeue.run(kind, entry.id);
+          saved++;
+        }
+      }
+      return saved;
+    });
+  }
+
+  /** Up to `limit` queued entries, trained questions first. */
+  pending(limit: number): PendingEmbedding[] {
+    const training = this.selectPendingTraining.all(limit).map((row) => ({ kind: 'training' as const, ...row }));
+    if (training.length >= limit) return training;
+    const knowledge = this.selectPendingKnowledge.all(limit - training.length).map((row) => ({ kind: 'knowledge' as const, ...row }));
+    return [...training, ...knowledge];
+  }
+
+  /** Entries still waiting for a vector (all guilds). */
+  queued(): number {
+    return this.countQueue.get()?.n ?? 0;
+  }
+
+  /** Stores the vectors of one kind in one transaction; returns how many were still current and saved. */
+  save(kind: EmbeddingKind, model: string, items: readonly { entry: PendingEmbedding; vector: Float32Array }[]): number {
+    return this.saveBatch(kind, model, items);
+  }
+
+  /** Queues every entry whose vector was made by another model (the model changed). */
+  requeueOtherModels(model: string): void {
+    this.requeueTraining.run(model);
+    this.requeueKnowledge.run(model);
+  }
+
+  /** The guild's vectors of `model`, counted up to `cap`. */
+  count(kind: EmbeddingKind, guildId: string, model: string, cap: number): number {
+    return (kind === 'training' ? this.countTraining : this.countKnowledge).get(guildId, model, cap)?.n ?? 0;
+  }
+
+  /** Every trained question's vector in the guild, keyed by its answer text. */
+  guildTrainingVectors(guildId: string, model: string): StoredVector<string>[] {
+    return this.selectGuildTraining.all(guildId, model).map((row) => ({ key: row.answer, vector: blobToVector(row.vector) }));
+  }
+
+  /** Every knowledge-base entry's vector in the guild, keyed by entry id. */
+  guildKnowledgeVectors(guildId: string, model: string): StoredVector<number>[] {
+    return this.selectGuildKnowledge.all(guildId, model).map((row) => ({ key: row.id, vector: blobToVector(row.vector) }));
+  }
+
+  /** The vectors of the trained questions of these answers in the guild, keyed by answer text. */
+  answerVectors(guildId: string, model: string, answers: readonly string[]): StoredVector<string>[] {
+    if (answers.length === 0) return [];
+    return this.selectAnswerVectors.all(guildId, model, JSON.stringify(answers)).map((row) => ({ key: row.answer, vector: blobToVector(row.vector) }));
+  }
+}
