@@ -74,4 +74,41 @@ describe('StreamingReply', () => {
     for (const m of messages) expect(m.length).toBeLessThanOrEqual(2000);
     expect(messages.join('\n\n')).toBe(text);
   });
+
+  it("sends the finished answer's buttons with its last message's final text, in no request of their own", async () => {
+    const shown: { content: string; buttons?: string }[] = [];
+    let requests = 0;
+    const sink: MessageSink<string> = {
+      async send(content, buttons) {
+        requests++;
+        const index = shown.push({ content, ...(buttons ? { buttons } : {}) }) - 1;
+        return {
+          async edit(next, more) {
+            requests++;
+            // As on Discord, an edit without components keeps the ones the message has.
+            shown[index] = { ...shown[index], content: next, ...(more ? { buttons: more } : {}) };
+          },
+          async delete() {
+            requests++;
+            shown.splice(index, 1);
+          },
+        };
+      },
+    };
+
+    const streamed = new StreamingReply<string>(sink, 1000);
+    streamed.update('Hello');
+    await new Promise((r) => setTimeout(r, 20));
+    await streamed.finish('Hello, world!', 'buttons');
+    expect(shown).toEqual([{ content: 'Hello, world!', buttons: 'buttons' }]);
+    expect(requests).toBe(2);
+
+    shown.length = 0;
+    requests = 0;
+    const long = 'A sentence of a long trained answer that goes on. '.repeat(60).trim();
+    await new StreamingReply<string>(sink, 1000).finish(long, 'buttons');
+    expect(shown.length).toBe(2);
+    expect(shown.map((m) => m.buttons)).toEqual([undefined, 'buttons']);
+    expect(requests).toBe(2);
+  });
 });

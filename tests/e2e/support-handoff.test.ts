@@ -22,7 +22,8 @@ describe('answer buttons and hand-off to staff', () => {
     expect(answer.content).toBe('You asked: Printer\n\nMy printer is offline');
     const stored = w.core.tickets.info(w.guildId, threadId)!.lastAnswer!;
     expect(buttonIds(answer)).toEqual([`ans:ok:${stored.id}`, `ans:no:${stored.id}`, `ans:staff:${stored.id}`]);
-    expect(stored.messageId).toBe(answer.id);
+    // The buttons come with the answer's text; the turn records that message's id once Discord returns it.
+    await w.fake.waitFor(() => w.core.tickets.info(w.guildId, threadId)!.lastAnswer!.messageId === answer.id, 3000);
     const labels = (answer.components[0] as { components: { label: string }[] }).components.map((c) => c.label);
     expect(labels).toEqual(['Solved', 'Not helpful', 'Talk to staff']);
   });

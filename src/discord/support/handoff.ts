@@ -1,10 +1,8 @@
-import type { Message, ThreadChannel } from 'discord.js';
+import type { ThreadChannel } from 'discord.js';
 import type { HandleResult } from '../../core/responder.js';
 import type { HandoffReason } from '../../core/support/handoff.js';
 import type { Ticket } from '../../core/tickets/store.js';
-import { answerButtons } from '../components/answer-buttons.js';
 import type { BotContext } from '../context.js';
-import { NO_MENTIONS } from '../reply.js';
 import { setStatusTag } from '../tickets/forum-tags.js';
 
 const REASONS: Record<HandoffReason, string> = {
@@ -28,21 +26,9 @@ export async function callStaff(thread: ThreadChannel, ticket: Ticket, reason: H
   if (settings) await setStatusTag(thread, settings, 'needsStaff');
 }
 
-/**
- * After a bot answer is shown: its buttons on its last message (whose id the turn keeps, for
- * "Train from this"), and a call to staff when the bot had no answer to give.
- */
-export async function finishAnswer(
-  thread: ThreadChannel,
-  lastMessage: Message | undefined,
-  result: Extract<HandleResult, { kind: 'answered' }>,
-  ctx: BotContext,
-): Promise<void> {
+/** After a bot answer is shown (its buttons came with its last message): staff are called when the bot had no answer to give. */
+export async function finishAnswer(thread: ThreadChannel, result: Extract<HandleResult, { kind: 'answered' }>, ctx: BotContext): Promise<void> {
   const { answer, ticket } = result;
-  if (lastMessage && answer.turnId !== undefined) {
-    ctx.core.tickets.updateTurn(answer.turnId, { messageId: lastMessage.id });
-    await lastMessage.edit({ components: answerButtons(answer.turnId), allowedMentions: NO_MENTIONS });
-  }
   if (answer.source.kind === 'fallback' && ctx.core.support.handoffs.request(ticket, 'fallback')) await callStaff(thread, ticket, 'fallback', ctx);
 }
 

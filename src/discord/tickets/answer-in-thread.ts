@@ -1,5 +1,6 @@
 import type { Message, ThreadChannel } from 'discord.js';
 import type { HandleResult, TicketMessage } from '../../core/responder.js';
+import { answerButtons } from '../components/answer-buttons.js';
 import type { BotContext } from '../context.js';
 import { NO_MENTIONS } from '../reply.js';
 import { finishAnswer } from '../support/handoff.js';
@@ -47,15 +48,18 @@ export async function answersShown(timeoutMs: number): Promise<boolean> {
   }
 }
 
+/** The answer's buttons, sent with the last message's final text (one request, not a post and then an edit). */
+type AnswerExtras = { components: ReturnType<typeof answerButtons> };
+
 /** `posted`: the messages of this answer still shown, in order (the last one gets the answer's buttons). */
-function threadSink(thread: ThreadChannel, after: Promise<void>, posted = new Set<Message>()): MessageSink {
+function threadSink(thread: ThreadChannel, after: Promise<void>, posted = new Set<Message>()): MessageSink<AnswerExtras> {
   return {
-    async send(content) {
+    async send(content, extras) {
       await after;
-      const message = await thread.send({ content, allowedMentions: NO_MENTIONS });
+      const message = await thread.send({ content, ...extras, allowedMentions: NO_MENTIONS });
       posted.add(message);
       return {
-        edit: (next: string) => message.edit({ content: next, allowedMentions: NO_MENTIONS }),
+        edit: (next: string, more?: AnswerExtras) => message.edit({ content: next, ...more, allowedMentions: NO_MENTIONS }),
         delete: () => {
           posted.delete(message);
           return message.delete();
@@ -63,6 +67,20 @@ function threadSink(thread: ThreadChannel, after: Promise<void>, posted = new Se
       };
     },
   };
+}
+
+/**
+ * Ticket messages take turns, one per turn of the event loop. A burst of new tickets arrives in a
+ * few gateway reads; without turns, every one of them would be matched in one go (milliseconds
+ * each against a large training set) while the AI's streams and Discord's replies wait, leaving
+ * Ollama idle and answers unsent. FIFO, so a ticket's messages keep their order.
+ */
+let lastCpuTurn: Promise<void> = Promise.resolve();
+
+function takeCpuTurn(): Promise<void> {
+  const turn = lastCpuTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  lastCpuTurn = turn;
+  return turn;
 }
 
 export function queuedNotice(position: number): string {
@@ -79,8 +97,9 @@ export function queuedNotice(position: number): string {
 export async function answerInThread(thread: ThreadChannel, message: TicketMessage, ctx: BotContext): Promise<HandleResult> {
   const log = ctx.core.logger.child({ module: 'tickets', threadId: thread.id });
   const turn = takeTurnToShow(thread.id);
+  await takeCpuTurn();
   const posted = new Set<Message>();
-  const reply = new StreamingReply(threadSink(thread, turn.before, posted));
+  const reply = new StreamingReply<AnswerExtras>(threadSink(thread, turn.before, posted));
   let typing: NodeJS.Timeout | undefined;
   let typingNeeded = true;
   const stopTyping = () => {
@@ -111,10 +130,14 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
     });
     stopTyping();
     if (result.kind !== 'answered') return result;
-    await reply.finish(result.answer.text);
+    const { turnId } = result.answer;
+    await reply.finish(result.answer.text, turnId !== undefined ? { components: answerButtons(turnId) } : undefined);
+    // The turn keeps its last message's id, for "Train from this".
+    const lastMessage = [...posted].at(-1);
+    if (lastMessage && turnId !== undefined) ctx.core.tickets.updateTurn(turnId, { messageId: lastMessage.id });
     const settings = ctx.core.guildSettings.get(thread.guildId);
     if (settings) await setStatusTag(thread, settings, 'answered').catch((e: unknown) => log.warn({ err: e }, 'could not set the Answered tag'));
-    await finishAnswer(thread, [...posted].at(-1), result, ctx).catch((e: unknown) => log.warn({ err: e }, 'could not add the answer buttons or call staff'));
+    await finishAnswer(thread, result, ctx).catch((e: unknown) => log.warn({ err: e }, 'could not call staff'));
     return result;
   } finally {
     clearImmediate(startTyping);

@@ -1,13 +1,16 @@
 import { splitMessage } from '../render/split-message.js';
 
-/** A posted message we may edit later. */
-export interface PostedMessage {
-  edit(content: string): Promise<unknown>;
+/**
+ * A posted message we may edit later. `Extras` is what the finished answer's last message carries
+ * besides its text (its buttons): sent with the final text, not as a request of its own.
+ */
+export interface PostedMessage<Extras = never> {
+  edit(content: string, extras?: Extras): Promise<unknown>;
   delete(): Promise<unknown>;
 }
 
-export interface MessageSink {
-  send(content: string): Promise<PostedMessage>;
+export interface MessageSink<Extras = never> {
+  send(content: string, extras?: Extras): Promise<PostedMessage<Extras>>;
 }
 
 /** Shown at the end of a message while the AI is still writing it. */
@@ -27,16 +30,17 @@ function isServerError(error: unknown): boolean {
  * in flight at a time, so a slow or rate-limited Discord (discord.js waits out 429s) makes us
  * edit less often, never more.
  */
-export class StreamingReply {
-  private readonly posted: { message: PostedMessage; content: string }[] = [];
+export class StreamingReply<Extras = never> {
+  private readonly posted: { message: PostedMessage<Extras>; content: string; withExtras: boolean }[] = [];
   private latest = '';
   private final = false;
+  private finalExtras: Extras | undefined;
   private flushing: Promise<void> | undefined;
   private lastFlushAt = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly sink: MessageSink,
+    private readonly sink: MessageSink<Extras>,
     private readonly intervalMs = 1000,
     private readonly retryPauseMs = 1000,
   ) {}
@@ -58,10 +62,12 @@ export class StreamingReply {
    * The finished answer: waits until every part of it is posted exactly as given. An earlier
    * update that failed is simply redone here; a server error (which discord.js has already
    * retried three times at once) gets a few more tries after a pause before it is given up.
+   * `lastMessageExtras` go out with the last message's final text, in the same request.
    */
-  async finish(text: string): Promise<void> {
+  async finish(text: string, lastMessageExtras?: Extras): Promise<void> {
     this.latest = text;
     this.final = true;
+    this.finalExtras = lastMessageExtras;
     clearTimeout(this.timer);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -99,12 +105,14 @@ export class StreamingReply {
     const text = this.final ? this.latest : this.latest + WRITING_MARK;
     const chunks = splitMessage(text);
     for (const [i, content] of chunks.entries()) {
+      const extras = this.final && i === chunks.length - 1 ? this.finalExtras : undefined;
       const existing = this.posted[i];
       if (!existing) {
-        this.posted.push({ message: await this.sink.send(content), content });
-      } else if (existing.content !== content) {
-        await existing.message.edit(content);
+        this.posted.push({ message: await this.sink.send(content, extras), content, withExtras: extras !== undefined });
+      } else if (existing.content !== content || (extras !== undefined && !existing.withExtras)) {
+        await existing.message.edit(content, extras);
         existing.content = content;
+        existing.withExtras = extras !== undefined;
       }
     }
     // The writing mark can push the text over a split; the final text may need one message fewer.
