@@ -1,0 +1,134 @@
+import type { BurstRun, BurstSettings } from '../phases/burst.js';
+import type { FirstTextRun } from '../phases/first-text.js';
+import type { ImportRun } from '../phases/import.js';
+import type { MatchRun } from '../phases/matching.js';
+import type { FloorRun } from '../phases/rest-floor.js';
+import type { TrainedReplyRun } from '../phases/trained-reply.js';
+
+/** The issue's table, in its order: the keys of the last JSON line. */
+export interface Figures {
+  match_p50_ms_1k: number;
+  match_p50_ms_100k: number;
+  match_scaling_ratio: number;
+  trained_reply_p50_ms: number;
+  trained_reply_p99_ms: number;
+  rest_roundtrip_p50_ms: number;
+  trained_reply_overhead_ratio: number;
+  first_text_after_first_token_ms: number;
+  burst_tickets: number;
+  burst_ratio: number;
+  rss_mb_100k: number;
+  db_bytes_per_entry: number;
+  import_10k_ms: number;
+}
+
+/** What explains the figures: shown in the table, not in the JSON line. */
+export interface Notes {
+  match1k: MatchRun;
+  match100k: MatchRun;
+  match1kShared: MatchRun;
+  trainedPicked: number;
+  trainedTried: number;
+  untrainedDropped: number;
+  untrainedTried: number;
+  floor: FloorRun;
+  replies: TrainedReplyRun;
+  firstText: FirstTextRun;
+  burst: BurstRun;
+  burstSettings: BurstSettings;
+  memory: { rss: number; peak: number };
+  dbEntries: number;
+  dbLoadMs: number;
+  dbSpace: { name: string; bytesPerEntry: number }[];
+  imported: ImportRun;
+  botExitCode: number | null;
+  totalSeconds: number;
+}
+
+type Goal = { test: (v: number, f: Figures) => boolean; text: string } | undefined;
+
+const GOALS: Record<keyof Figures, Goal> = {
+  match_p50_ms_1k: undefined,
+  match_p50_ms_100k: { test: (v) => v <= 5, text: '≤ 5' },
+  match_scaling_ratio: { test: (v) => v <= 2, text: '≤ 2' },
+  trained_reply_p50_ms: { test: (v) => v < 50, text: '< 50' },
+  trained_reply_p99_ms: { test: (v) => v < 150, text: '< 150' },
+  rest_roundtrip_p50_ms: undefined,
+  trained_reply_overhead_ratio: { test: (v) => v <= 3, text: '≤ 3' },
+  first_text_after_first_token_ms: { test: (v) => v <= 500, text: '≤ 500' },
+  burst_tickets: { test: (v) => v === 1000, text: '= 1000' },
+  burst_ratio: { test: (v) => v <= 1.1, text: '≤ 1.1' },
+  rss_mb_100k: { test: (v) => v <= 200, text: '≤ 200' },
+  db_bytes_per_entry: { test: (v) => v <= 1000, text: '≤ 1000' },
+  import_10k_ms: { test: (v) => v <= 3000, text: '≤ 3000' },
+};
+
+const mix = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+function detail(key: keyof Figures, n: Notes): string {
+  switch (key) {
+    case 'match_p50_ms_1k':
+      return `p90 ${ms(n.match1k.p90)}, p99 ${ms(n.match1k.p99)}; ${n.match1k.queries} messages`;
+    case 'match_p50_ms_100k':
+      return `p90 ${ms(n.match100k.p90)}, p99 ${ms(n.match100k.p99)}`;
+    case 'match_scaling_ratio':
+      return `1k guild next to the 100k one in one DB: p50 ${ms(n.match1kShared.p50)}`;
+    case 'trained_reply_p50_ms':
+      return `${n.replies.samples} replies, ${n.replies.wrongReplies} not the trained answer`;
+    case 'trained_reply_p99_ms':
+      return `${n.replies.rateLimited} answered 429 during the phase`;
+    case 'rest_roundtrip_p50_ms':
+      return `p99 ${ms(n.floor.p99)}; ${n.floor.samples} posts`;
+    case 'trained_reply_overhead_ratio':
+      return 'trained p50 ÷ floor p50';
+    case 'first_text_after_first_token_ms':
+      return `median of ${n.firstText.samples.length}: ${n.firstText.samples.map((s) => s.toFixed(0)).join(', ')} ms`;
+    case 'burst_tickets':
+      return `${n.burst.requests} bot requests, ${n.burst.rateLimited} answered 429`;
+    case 'burst_ratio':
+      return `${(n.burst.totalMs / 1000).toFixed(1)} s ÷ ideal ${(n.burst.idealMs / 1000).toFixed(1)} s (P=${n.burstSettings.parallelism}, ${n.burst.perAnswerMs} ms/answer); slowest ticket ${(n.burst.slowestTicketMs / 1000).toFixed(1)} s`;
+    case 'rss_mb_100k':
+      return `MiB; peak ${n.memory.peak.toFixed(0)} MiB`;
+    case 'db_bytes_per_entry':
+      return `${n.dbEntries} entries (all guilds); largest: ${n.dbSpace
+        .slice(0, 4)
+        .map((s) => `${s.name} ${s.bytesPerEntry.toFixed(0)}`)
+        .join(', ')}`;
+    case 'import_10k_ms':
+      return `${(n.imported.fileBytes / 1e6).toFixed(1)} MB file into the 100k guild`;
+  }
+}
+
+export function printReport(figures: Figures, notes: Notes): void {
+  const rows = (Object.keys(figures) as (keyof Figures)[]).map((key) => {
+    const goal = GOALS[key];
+    const value = figures[key];
+    return [key, String(value), goal?.text ?? '—', goal ? (goal.test(value, figures) ? 'met' : 'MISSED') : '', detail(key, notes)];
+  });
+  const header = ['figure', 'value', 'goal', '', 'notes'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const out: string[] = [
+    '',
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    `Matcher quality at 0.85 (same messages): 1k guild ${pct(notes.match1k.rightShare)} right, ${pct(notes.match1k.wrongShare)} wrong, ` +
+      `${pct(notes.match1k.offTopicAnsweredShare)} off-topic answered; 100k guild ${pct(notes.match100k.rightShare)} right, ` +
+      `${pct(notes.match100k.wrongShare)} wrong, ${pct(notes.match100k.offTopicAnsweredShare)} off-topic answered.`,
+    `Trained-reply messages: ${notes.trainedPicked} of ${notes.trainedTried} retyped trained questions got their own answer at 0.85; ` +
+      `${notes.untrainedDropped} of ${notes.untrainedTried} off-topic posts got a trained answer and were left out of the AI phases.`,
+    `Burst requests by kind: ${mix(notes.burst.requestMix)}; answered 429: ${mix(notes.burst.limitedMix) || 'none'}.`,
+    `Setup: ${notes.dbEntries} entries loaded in ${(notes.dbLoadMs / 1000).toFixed(1)} s. Bot stopped with exit code ${notes.botExitCode}. Bench took ${notes.totalSeconds.toFixed(0)} s.`,
+    '',
+  ];
+  console.log(out.join('\n'));
+  console.log(JSON.stringify(figures));
+}

@@ -1,0 +1,201 @@
+/**
+ * `npm run bench`: speed, scale and memory of the real bot against their limits (issue 5).
+ * The real code throughout: the bot (src/index.ts) in its own process, logged in with discord.js
+ * to the fake Discord, asking the fake Ollama through the `ollama` client, over a real SQLite
+ * file. Progress goes to stderr; stdout gets a table and, last, one JSON line. See bench/README.md.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { SyntheticServer } from './data/corpus.js';
+import { BotProcess } from './lib/bot-process.js';
+import { printReport, type Figures, type Notes } from './lib/report.js';
+import { startScene, type Scene } from './lib/scene.js';
+import { round } from './lib/stats.js';
+import { runBurst, type BurstSettings } from './phases/burst.js';
+import { buildTrainingDatabase, databaseBytes, spaceByObject } from './phases/database.js';
+import { measureFirstText } from './phases/first-text.js';
+import { measureImport, trainingExportFile } from './phases/import.js';
+import { keepUntrained, pickTrainedMessages, timeMatcher } from './phases/matching.js';
+import { measureRestFloor } from './phases/rest-floor.js';
+import { measureTrainedReplies } from './phases/trained-reply.js';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const BIG_GUILD_ENTRIES = QUICK ? 10_000 : 100_000;
+const SMALL_GUILD_ENTRIES = 1_000;
+/** Other servers on the same bot, so every lookup really has to keep to its own guild. */
+const OTHER_GUILDS = [
+  { id: '300000000000000001', seed: 2, entries: 5_000 },
+  { id: '300000000000000002', seed: 3, entries: 5_000 },
+];
+const SMALL_GUILD_ID = '200000000000000001';
+
+const TRAINED_TICKETS = 40;
+const TRAINED_WARM_UP = 40;
+const TRAINED_SAMPLES = 400;
+const FIRST_TEXT_RUNS = 5;
+const IMPORT_ENTRIES = 10_000;
+const BURST: BurstSettings = {
+  tickets: QUICK ? 100 : 1_000,
+  parallelism: 4,
+  firstTokenDelayMs: 300,
+  tokenDelayMs: 40,
+  chunkSize: 24,
+  answer:
+    'I could not find this in the trained answers, so here is a general one: restart the app, sign in again ' +
+    'and try once more. If it still fails, reply with the exact error and the time it happened, and staff will help.',
+};
+
+const benchStart = performance.now();
+const progress = (text: string) => process.stderr.write(`[bench ${((performance.now() - benchStart) / 1000).toFixed(0).padStart(3)} s] ${text}\n`);
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'bot-bench-'));
+  let scene: Scene | undefined;
+  let bot: BotProcess | undefined;
+  try {
+    progress('generating the synthetic server (seeded)');
+    const server = new SyntheticServer(1);
+    const bigGuild = server.entries(BIG_GUILD_ENTRIES);
+    const smallGuild = bigGuild.slice(0, SMALL_GUILD_ENTRIES);
+    const answerOfTopic = new Map(bigGuild.map((e) => [e.topic, e.answer]));
+    const smallTopics = [...new Set(smallGuild.map((e) => e.topic))];
+    const warmUp = [...server.paraphrases(smallTopics, 300, 11), ...server.offTopic(100, 12)];
+    const queries = [...server.paraphrases(smallTopics, 2_000, 21), ...server.offTopic(500, 22)];
+    const offTopic = server.offTopic(BURST.tickets + 200, 31);
+
+    scene = await startScene(TRAINED_TICKETS + FIRST_TEXT_RUNS + BURST.tickets);
+    const botGuildId = scene.guildId;
+
+    progress(`building the databases: ${BIG_GUILD_ENTRIES} entries in the bot's guild, ${SMALL_GUILD_ENTRIES} in a small one, ${OTHER_GUILDS.length} other guilds`);
+    const botDb = join(dir, 'bot.db');
+    const others = OTHER_GUILDS.map((g) => ({ guildId: g.id, entries: new SyntheticServer(g.seed).entries(g.entries) }));
+    const built = buildTrainingDatabase(botDb, [{ guildId: botGuildId, entries: bigGuild }, { guildId: SMALL_GUILD_ID, entries: smallGuild }, ...others]);
+    const smallDb = join(dir, 'small.db');
+    buildTrainingDatabase(smallDb, [{ guildId: SMALL_GUILD_ID, entries: smallGuild }]);
+    const dbBytes = databaseBytes(botDb);
+    progress(`  ${built.entries} entries loaded in ${(built.ms / 1000).toFixed(1)} s, ${(dbBytes / 1e6).toFixed(1)} MB`);
+
+    progress('matcher: 1k guild, 100k guild, same messages');
+    const match1k = timeMatcher(smallDb, SMALL_GUILD_ID, warmUp, queries, answerOfTopic);
+    const match100k = timeMatcher(botDb, botGuildId, warmUp, queries, answerOfTopic);
+    const match1kShared = timeMatcher(botDb, SMALL_GUILD_ID, warmUp, queries, answerOfTopic);
+    const trained = pickTrainedMessages(botDb, botGuildId, server, bigGuild, TRAINED_WARM_UP + TRAINED_SAMPLES);
+    const untrained = keepUntrained(
+      botDb,
+      botGuildId,
+      offTopic.map((q, i) => ({ title: `Question from member ${i + 1}`, text: q.text })),
+    );
+
+    progress('starting the bot (its own process)');
+    bot = await BotProcess.start({
+      cwd: dir,
+      fake: scene.fake,
+      guildId: botGuildId,
+      env: {
+        DISCORD_TOKEN: scene.fake.token,
+        DISCORD_API_URL: scene.fake.apiUrl,
+        DISCORD_GUILD_ID: botGuildId,
+        OLLAMA_URL: scene.ollama.url,
+        OLLAMA_MAX_CONCURRENT: String(BURST.parallelism),
+        DB_PATH: botDb,
+        LOG_LEVEL: 'warn',
+      },
+    });
+    const setup = await (
+      await scene.fake.invokeSlashCommand({ guildId: botGuildId, channelId: scene.generalId, userId: scene.adminId, name: 'setup', options: { forum: scene.forumId, staff_role: scene.staffRoleId } })
+    ).waitForResponse();
+    if (!/forum|ticket/i.test(setup.content + JSON.stringify(setup.embeds))) throw new Error(`/setup answered unexpectedly: ${setup.content}`);
+
+    progress('REST floor: bare posts through discord.js');
+    const floor = await measureRestFloor(scene, { samples: 150, warmUp: 20, channels: 30, gapMs: 40 });
+
+    progress(`trained replies: ${TRAINED_SAMPLES} member messages at ${BIG_GUILD_ENTRIES} entries`);
+    const replies = await measureTrainedReplies(scene, {
+      tickets: TRAINED_TICKETS,
+      openers: untrained.posts,
+      messages: trained.messages,
+      warmUp: TRAINED_WARM_UP,
+      gapMs: 40,
+    });
+
+    progress('first streamed text after the first token');
+    const firstText = await measureFirstText(scene, {
+      runs: FIRST_TEXT_RUNS,
+      posts: untrained.posts,
+      members: scene.members.slice(TRAINED_TICKETS),
+      firstTokenDelayMs: 1_000,
+      tokenDelayMs: 50,
+      chunkSize: 8,
+    });
+
+    progress(`burst: ${BURST.tickets} tickets at once, Ollama parallelism ${BURST.parallelism} (takes a few minutes)`);
+    const burst = await runBurst(scene, BURST, untrained.posts, scene.members.slice(TRAINED_TICKETS + FIRST_TEXT_RUNS));
+    const memory = bot.memoryMiB();
+    if (burst.answered < BURST.tickets) progress(`unanswered tickets: ${burst.unanswered.join('\n  ')}\nbot output:\n${bot.recentOutput()}`);
+
+    progress(`/import_training of ${IMPORT_ENTRIES} entries`);
+    const importFile = trainingExportFile(new SyntheticServer(9).entries(IMPORT_ENTRIES));
+    const imported = await measureImport(scene, importFile);
+    if (!imported.reply.startsWith('Imported')) throw new Error(`/import_training did not import: ${imported.reply}`);
+
+    const exitCode = await bot.stop();
+    bot = undefined;
+
+    const figures: Figures = {
+      match_p50_ms_1k: round(match1k.p50),
+      match_p50_ms_100k: round(match100k.p50),
+      match_scaling_ratio: round(match100k.p50 / match1k.p50),
+      trained_reply_p50_ms: round(replies.p50),
+      trained_reply_p99_ms: round(replies.p99),
+      rest_roundtrip_p50_ms: round(floor.p50),
+      trained_reply_overhead_ratio: round(replies.p50 / floor.p50),
+      first_text_after_first_token_ms: round(firstText.median),
+      burst_tickets: burst.answered,
+      burst_ratio: round(burst.ratio),
+      rss_mb_100k: round(memory.rss),
+      db_bytes_per_entry: round(dbBytes / built.entries),
+      import_10k_ms: round(imported.ms),
+    };
+    const notes: Notes = {
+      match1k,
+      match100k,
+      match1kShared,
+      trainedPicked: trained.messages.length,
+      trainedTried: trained.tried,
+      untrainedDropped: untrained.dropped,
+      untrainedTried: offTopic.length,
+      floor,
+      replies,
+      firstText,
+      burst,
+      burstSettings: BURST,
+      memory,
+      dbEntries: built.entries,
+      dbLoadMs: built.ms,
+      dbSpace: spaceByObject(botDb, built.entries),
+      imported,
+      botExitCode: exitCode,
+      totalSeconds: (performance.now() - started) / 1000,
+    };
+    printReport(figures, notes);
+  } catch (error) {
+    if (bot) process.stderr.write(`[bench] bot output:\n${bot.recentOutput()}\n`);
+    throw error;
+  } finally {
+    await bot?.stop().catch(() => undefined);
+    await scene?.stop().catch(() => undefined);
+    if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
+    else progress(`kept ${dir}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
