@@ -62,8 +62,10 @@ const importEntrySchema = trainingFieldsSchema.extend({
 type ImportEntry = z.output<typeof importEntrySchema>;
 
 const statements = preparedOnce((db) => ({
-  selectQuestions: db.prepare<[string], { id: number; question: string; answer: string; category: string; tags: string }>(
-    'SELECT id, question, answer, category, tags FROM training_entries WHERE guild_id = ? ORDER BY id',
+  // Only what matching needs: a guild's answers can hold tens of megabytes of text.
+  selectQuestions: db.prepare<[string], { id: number; question: string }>('SELECT id, question FROM training_entries WHERE guild_id = ? ORDER BY id'),
+  selectContent: db.prepare<[string, number], { answer: string; category: string; tags: string }>(
+    'SELECT answer, category, tags FROM training_entries WHERE guild_id = ? AND id = ?',
   ),
   insert: db.prepare<[string, string, string, string, string, string | null, number, number, number]>(
     `INSERT INTO training_entries (guild_id, question, answer, category, tags, author_id, usage_count, created_at, updated_at)
@@ -105,11 +107,12 @@ function parseTrainingFile(input: string | Buffer, opts: TrainingImportOptions):
  */
 export function importTraining(db: Db, guildId: string, input: string | Buffer, opts: TrainingImportOptions = {}): TrainingImportResult {
   const entries = parseTrainingFile(input, opts);
-  const { selectQuestions, insert, update } = statements(db);
-  const existing = new Map<string, { id: number; answer: string; category: string; tags: string[] }>();
+  const { selectQuestions, selectContent, insert, update } = statements(db);
+  // Normalised question → the id of the guild's first entry with it.
+  const existing = new Map<string, number>();
   for (const row of selectQuestions.all(guildId)) {
     const key = normaliseQuestion(row.question);
-    if (!existing.has(key)) existing.set(key, { id: row.id, answer: row.answer, category: row.category, tags: JSON.parse(row.tags) as string[] });
+    if (!existing.has(key)) existing.set(key, row.id);
   }
   const now = Date.now();
   const result: TrainingImportResult = { added: 0, updated: 0, skipped: 0 };
@@ -117,17 +120,18 @@ export function importTraining(db: Db, guildId: string, input: string | Buffer, 
   db.transaction(() => {
     for (const entry of entries) {
       const key = normaliseQuestion(entry.question);
-      const match = existing.get(key);
+      const id = existing.get(key);
       const tags = JSON.stringify(entry.tags);
-      if (!match) {
+      // Read inside the transaction: an entry earlier in this file may have changed it.
+      const current = id === undefined ? undefined : selectContent.get(guildId, id);
+      if (id === undefined || !current) {
         const { lastInsertRowid } = insert.run(guildId, entry.question, entry.answer, entry.category, tags, opts.authorId ?? null, entry.usageCount ?? 0, now, now);
-        existing.set(key, { id: Number(lastInsertRowid), answer: entry.answer, category: entry.category, tags: entry.tags });
+        existing.set(key, Number(lastInsertRowid));
         result.added++;
-      } else if (sameContent(match, entry)) {
+      } else if (sameContent({ ...current, tags: JSON.parse(current.tags) as string[] }, entry)) {
         result.skipped++;
       } else {
-        update.run(entry.answer, entry.category, tags, now, guildId, match.id);
-        existing.set(key, { id: match.id, answer: entry.answer, category: entry.category, tags: entry.tags });
+        update.run(entry.answer, entry.category, tags, now, guildId, id);
         result.updated++;
       }
     }

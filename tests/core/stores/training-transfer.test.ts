@@ -85,6 +85,17 @@ describe('importTraining', () => {
     expect(store.count(GUILD_B)).toBe(1);
   });
 
+  it('reads a question met twice in one file as the same entry: added once, then updated or skipped against what the file wrote', () => {
+    const result = importTraining(
+      db,
+      GUILD_A,
+      file([entry(1), { id: 2, question: 'question 1', answer: 'Answer 1' }, { id: 3, question: 'QUESTION 1!', answer: 'Second thoughts' }]),
+      {},
+    );
+    expect(result).toEqual({ added: 1, updated: 1, skipped: 1 });
+    expect(store.all(GUILD_A)).toMatchObject([{ question: 'Question 1?', answer: 'Second thoughts' }]);
+  });
+
   it('accepts the old seed format: a bare array of {question, answer}', () => {
     const seed = JSON.stringify([{ question: 'Hi?', answer: 'Hello!', category: 'Greetings', tags: 'hello, hi' }, { question: 'Bye?', answer: 'Bye!' }]);
     expect(importTraining(db, GUILD_A, Buffer.from(seed), {})).toEqual({ added: 2, updated: 0, skipped: 0 });
