@@ -2,7 +2,10 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database.js';
 import { quoteTerm } from '../text/fts.js';
 
-/** One trained answer with all its phrasings (migration 002's training_answers row). */
+/** Document ids per guild (migration 007): a guild's ids are slot * 2^32 + n. */
+const SLOT_SIZE = 4294967296;
+
+/** One trained answer with all its phrasings (a training_answers row, migration 007). */
 export interface AnswerDocument {
   id: number;
   answer: string;
@@ -15,6 +18,9 @@ export interface GuildIndexStats {
   words: number;
   /** Changes on every write to the guild's training; cached statistics are valid while it holds. */
   generation: number;
+  /** The guild's answer documents have ids in [first, last] (migration 007). */
+  first: number;
+  last: number;
 }
 
 export interface Phrasing {
@@ -24,90 +30,85 @@ export interface Phrasing {
 }
 
 /**
+ * SQL condition: training_entries row `t` holds the answer text `value`, found through migration
+ * 007's fingerprint index (its expressions must stay exactly these for SQLite to use it). Used as
+ * `json_each(?) CROSS JOIN training_entries t ON ...`: CROSS JOIN keeps the few texts the outer
+ * loop, or SQLite may scan the guild's entries instead.
+ */
+export const HOLDS_ANSWER = `length(t.answer) = length(value) AND substr(t.answer, 1, 16) = substr(value, 1, 16)
+  AND substr(t.answer, -16) = substr(value, -16) AND t.answer = value`;
+
+/**
  * The SQL behind the matcher: per-guild totals, document frequencies and ranked candidates from
- * the FTS5 index over answer documents. Every MATCH is scoped to one guild by ANDing the guild's
- * token (an indexed column), and every row is checked against guild_id once more.
+ * the FTS5 index over answer documents. Every search is scoped to one guild by its range of
+ * document ids (which FTS5 seeks to, so the cost does not grow with other guilds or with the
+ * guild's answers that lack the words), and every row is checked against guild_id once more.
  */
 export class AnswerIndex {
   private readonly selectStats: Statement<[string], GuildIndexStats>;
-  private readonly countMatches: Statement<[string, number], { n: number }>;
-  private readonly selectCandidates: Statement<[string, string, number], AnswerDocument>;
-  private readonly selectPhrasings: Statement<[string, string, number], Phrasing>;
+  private readonly countMatches: Statement<[string, number, number, number], { n: number }>;
+  private readonly selectCandidates: Statement<[string, number, number, number, string], AnswerDocument>;
+  private readonly selectPhrasings: Statement<[number, string, number], Phrasing>;
   private readonly selectDocuments: Statement<[string, string], AnswerDocument>;
 
   constructor(db: Db) {
-    this.selectStats = db.prepare('SELECT answers, words, generation FROM training_index_stats WHERE guild_id = ?');
+    this.selectStats = db.prepare(
+      `SELECT answers, words, generation, slot * ${SLOT_SIZE} AS first, slot * ${SLOT_SIZE} + ${SLOT_SIZE - 1} AS last
+       FROM training_index_stats WHERE guild_id = ?`,
+    );
     // LIMIT bounds the cost of a very common term: past the cap we only need "at least cap".
     this.countMatches = db.prepare(
-      'SELECT count(*) AS n FROM (SELECT 1 FROM training_answers_fts WHERE training_answers_fts MATCH ? LIMIT ?)',
+      'SELECT count(*) AS n FROM (SELECT 1 FROM training_answers_fts WHERE training_answers_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)',
     );
-    // bm25 with weight 0 on the guild column: the guild token says where to look, not how well.
+    // The answer text is read from one of the document's entries, only for the few candidates.
     this.selectCandidates = db.prepare(
-      `SELECT a.id, a.answer, a.questions, a.word_count AS wordCount
-       FROM training_answers_fts f JOIN training_answers a ON a.id = f.rowid
-       WHERE training_answers_fts MATCH ? AND a.guild_id = ?
-       ORDER BY bm25(training_answers_fts, 0.0, 1.0) LIMIT ?`,
+      `SELECT a.id, (SELECT answer FROM training_entries WHERE answer_id = a.id LIMIT 1) AS answer, a.questions, a.word_count AS wordCount
+       FROM (SELECT rowid, bm25(training_answers_fts) AS rank FROM training_answers_fts
+             WHERE training_answers_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rank LIMIT ?) f
+       JOIN training_answers a ON a.id = f.rowid
+       WHERE a.guild_id = ? ORDER BY f.rank`,
     );
     this.selectDocuments = db.prepare(
-      `SELECT id, answer, questions, word_count AS wordCount FROM training_answers
-       WHERE guild_id = ? AND answer IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      `SELECT DISTINCT a.id, value AS answer, a.questions, a.word_count AS wordCount
+       FROM json_each(?) CROSS JOIN training_entries t ON t.guild_id = ? AND ${HOLDS_ANSWER}
+       JOIN training_answers a ON a.id = t.answer_id ORDER BY a.id`,
     );
-    this.selectPhrasings = db.prepare(
-      'SELECT id, question, category FROM training_entries WHERE guild_id = ? AND answer = ? ORDER BY id LIMIT ?',
-    );
+    this.selectPhrasings = db.prepare('SELECT id, question, category FROM training_entries WHERE answer_id = ? AND guild_id = ? ORDER BY id LIMIT ?');
   }
 
   stats(guildId: string): GuildIndexStats | undefined {
     return this.selectStats.get(guildId);
   }
 
-  /**
-   * Answers whose phrasings contain the word (after stemming) — of one guild, or of all guilds when
-   * guildId is undefined — counted up to cap.
-   */
-  documentFrequency(guildId: string | undefined, word: string, cap: number): number {
-    return this.count(guildId, quoteTerm(word), cap);
+  /** The guild's answers whose phrasings contain the word (after stemming), counted up to cap. */
+  documentFrequency(guild: GuildIndexStats, word: string, cap: number): number {
+    return this.count(guild, quoteTerm(word), cap);
   }
 
-  /** Answers of the guild with a word starting with `prefix`, counted up to cap. */
-  prefixFrequency(guildId: string, prefix: string, cap: number): number {
-    return this.count(guildId, `${quoteTerm(prefix)} *`, cap);
+  /** The guild's answers with a word starting with `prefix`, counted up to cap. */
+  prefixFrequency(guild: GuildIndexStats, prefix: string, cap: number): number {
+    return this.count(guild, `${quoteTerm(prefix)} *`, cap);
   }
 
   /**
-   * The guild's answers matching `expression`, best BM25 first. The expression is an FTS5 query
+   * The guild's answers matching `expression`, best FTS5 BM25 first. The expression is an FTS5 query
    * over the questions built only from quoteTerm / literalMatchQuery output (src/core/text/fts.ts).
-   *
-   * FTS5's bm25() counts every document that contains each phrase of the query, so ANDing the
-   * guild token costs as much as the guild is large. `plan` says which is cheaper for this
-   * question: 'guild-token' (visits the guild's answers) or 'join' (visits every guild's answers
-   * that contain the terms, and keeps this guild's by the join on guild_id).
    */
-  candidates(guildId: string, expression: string, limit: number, plan: 'guild-token' | 'join'): AnswerDocument[] {
-    const match = plan === 'guild-token' ? `${guildFilter(guildId)} AND {questions}: (${expression})` : `{questions}: (${expression})`;
-    return this.selectCandidates.all(match, guildId, limit);
+  candidates(guildId: string, guild: GuildIndexStats, expression: string, limit: number): AnswerDocument[] {
+    return this.selectCandidates.all(expression, guild.first, guild.last, limit, guildId);
   }
 
-  private count(guildId: string | undefined, phrase: string, cap: number): number {
-    const match = guildId === undefined ? `{questions}: ${phrase}` : `${guildFilter(guildId)} AND {questions}: ${phrase}`;
-    return this.countMatches.get(match, cap)?.n ?? 0;
+  private count(guild: GuildIndexStats, expression: string, cap: number): number {
+    return this.countMatches.get(expression, guild.first, guild.last, cap)?.n ?? 0;
   }
 
   /** The guild's answer documents for these answer texts (unknown ones left out). */
   documents(guildId: string, answers: readonly string[]): AnswerDocument[] {
-    return answers.length === 0 ? [] : this.selectDocuments.all(guildId, JSON.stringify(answers));
+    return answers.length === 0 ? [] : this.selectDocuments.all(JSON.stringify(answers), guildId);
   }
 
-  phrasings(guildId: string, answer: string, limit: number): Phrasing[] {
-    return this.selectPhrasings.all(guildId, answer, limit);
+  /** The entries of one answer document, oldest first. */
+  phrasings(guildId: string, doc: AnswerDocument, limit: number): Phrasing[] {
+    return this.selectPhrasings.all(doc.id, guildId, limit);
   }
-}
-
-/** The token migration 002 indexes for a guild: 'g' + hex of the id's UTF-8 bytes. */
-export function guildToken(guildId: string): string {
-  return `g${Buffer.from(guildId, 'utf8').toString('hex')}`;
-}
-
-function guildFilter(guildId: string): string {
-  return `{guild_key}: ${quoteTerm(guildToken(guildId))}`;
 }

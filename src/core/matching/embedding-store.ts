@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database.js';
+import { HOLDS_ANSWER } from './answer-index.js';
 import { blobToVector, vectorToBlob } from './vectors.js';
 
 export type EmbeddingKind = 'training' | 'knowledge';
@@ -72,8 +73,8 @@ export class EmbeddingStore {
     );
     this.selectGuildKnowledge = db.prepare('SELECT entry_id AS id, vector FROM kb_embeddings WHERE guild_id = ? AND model = ?');
     this.selectAnswerVectors = db.prepare(
-      `SELECT t.answer, e.vector FROM training_entries t JOIN training_embeddings e ON e.entry_id = t.id
-       WHERE t.guild_id = ? AND e.model = ? AND t.answer IN (SELECT value FROM json_each(?))`,
+      `SELECT value AS answer, e.vector FROM json_each(?) CROSS JOIN training_entries t ON t.guild_id = ? AND ${HOLDS_ANSWER}
+       JOIN training_embeddings e ON e.entry_id = t.id WHERE e.model = ?`,
     );
     this.countQueue = db.prepare('SELECT count(*) AS n FROM embedding_queue');
     this.saveBatch = db.transaction((kind, model, items) => {
@@ -131,6 +132,6 @@ export class EmbeddingStore {
   /** The vectors of the trained questions of these answers in the guild, keyed by answer text. */
   answerVectors(guildId: string, model: string, answers: readonly string[]): StoredVector<string>[] {
     if (answers.length === 0) return [];
-    return this.selectAnswerVectors.all(guildId, model, JSON.stringify(answers)).map((row) => ({ key: row.answer, vector: blobToVector(row.vector) }));
+    return this.selectAnswerVectors.all(JSON.stringify(answers), guildId, model).map((row) => ({ key: row.answer, vector: blobToVector(row.vector) }));
   }
 }

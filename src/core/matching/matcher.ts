@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.js';
 import { literalMatchQuery, quoteTerm } from '../text/fts.js';
-import { AnswerIndex, type AnswerDocument, type Phrasing } from './answer-index.js';
+import { AnswerIndex, type AnswerDocument, type GuildIndexStats, type Phrasing } from './answer-index.js';
 import { confidence, DEFAULT_CALIBRATION, type AnswerFeatures, type CalibrationParams } from './calibration.js';
 import { AnswerScorer, answerFeatures, type AnswerEvidence, type QueryTerm } from './scoring.js';
 import { STOP_WORDS } from './stopwords.js';
@@ -88,13 +88,6 @@ interface CountedTerm {
   df: number;
 }
 
-interface CandidateSelection {
-  /** FTS5 expression over the questions (quoted terms, OR-ed or AND-ed). */
-  expression: string;
-  /** How many answers of all guilds contain its terms (an upper bound of the join plan's work). */
-  allGuildsPostings: number;
-}
-
 interface ScoredAnswer {
   evidence: AnswerEvidence;
   features: AnswerFeatures;
@@ -152,14 +145,13 @@ export class Matcher {
 
     const frequencyOf = this.frequencyLookup(guildId, stats.generation);
     const documentFrequency = (word: string, stem: string) =>
-      frequencyOf(stem, () => this.index.documentFrequency(guildId, word, this.options.frequencyCountCap));
+      frequencyOf(stem, () => this.index.documentFrequency(stats, word, this.options.frequencyCountCap));
     const idf = (df: number, stop: boolean) => this.idf(df, stop, stats.answers);
 
     const counted: CountedTerm[] = distinctTerms(words).map(({ stem, word }) => ({ stem, word, stop: STOP_STEMS.has(stem), df: documentFrequency(word, stem) }));
     const terms: QueryTerm[] = counted.map((t) => ({ stem: t.stem, word: t.word, stop: t.stop, known: t.df > 0, idf: idf(t.df, t.stop) }));
-    const selection = this.candidateQuery(guildId, counted, frequencyOf);
-    const plan = selection && stats.answers <= selection.allGuildsPostings ? 'guild-token' : 'join';
-    const docs = selection ? this.index.candidates(guildId, selection.expression, this.options.candidateLimit, plan) : [];
+    const expression = this.candidateQuery(stats, counted, frequencyOf);
+    const docs = expression ? this.index.candidates(guildId, stats, expression, this.options.candidateLimit) : [];
     if (semantic !== undefined) {
       const found = new Set(docs.map((d) => d.answer));
       docs.push(...this.index.documents(guildId, semantic.nearestAnswers.filter((a) => !found.has(a)).slice(0, this.options.candidateLimit)));
@@ -191,34 +183,26 @@ export class Matcher {
    * an unknown long word, its first letters as a prefix, so a typo still finds the answer it meant.
    * When even the rarest word is common, all the words must occur together, which is selective.
    */
-  private candidateQuery(guildId: string, terms: readonly CountedTerm[], frequencyOf: FrequencyLookup): CandidateSelection | undefined {
+  private candidateQuery(guild: GuildIndexStats, terms: readonly CountedTerm[], frequencyOf: FrequencyLookup): string | undefined {
     const known = terms.filter((t) => t.df > 0).sort((x, y) => x.df - y.df);
     const budget = this.options.candidatePostings;
-    const cap = this.options.frequencyCountCap;
-    // Counted in all guilds only to choose the cheaper plan: a stale count costs time, never accuracy.
-    const allGuilds = (word: string, stem: string) => frequencyOf(`@${stem}`, () => this.index.documentFrequency(undefined, word, cap));
-    if (known.length > 0 && known[0]!.df > budget) {
-      return { expression: literalMatchQuery(known.map((t) => t.word), 'AND')!, allGuildsPostings: Math.min(...known.map((t) => allGuilds(t.word, t.stem))) };
-    }
+    if (known.length > 0 && known[0]!.df > budget) return literalMatchQuery(known.map((t) => t.word), 'AND');
     const phrases: string[] = [];
     let postings = 0;
-    let allGuildsPostings = 0;
     for (const term of known) {
       if (postings > 0 && postings + term.df > budget) break;
       phrases.push(quoteTerm(term.word));
       postings += term.df;
-      allGuildsPostings += allGuilds(term.word, term.stem);
     }
     for (const term of terms) {
       if (term.df > 0 || term.word.length < MIN_PREFIX_WORD_LENGTH || !/^\p{L}+$/u.test(term.word)) continue;
       const prefix = term.word.slice(0, PREFIX_LENGTH);
-      const df = frequencyOf(`${prefix}*`, () => this.index.prefixFrequency(guildId, prefix, budget + 1));
+      const df = frequencyOf(`${prefix}*`, () => this.index.prefixFrequency(guild, prefix, budget + 1));
       if (df === 0 || postings + df > budget) continue;
       phrases.push(`${quoteTerm(prefix)} *`);
       postings += df;
-      allGuildsPostings = Infinity; // not counted across guilds: let the guild token bound the search
     }
-    return phrases.length > 0 ? { expression: phrases.join(' OR '), allGuildsPostings } : undefined;
+    return phrases.length > 0 ? phrases.join(' OR ') : undefined;
   }
 
   /** BM25's IDF over the guild's answers, topped up with prior pseudo-answers in a small guild. */
@@ -248,7 +232,7 @@ export class Matcher {
 
   /** The answer's phrasing closest to the question (shared terms by IDF), to show staff what matched. */
   private bestPhrasing(guildId: string, doc: AnswerDocument, terms: readonly QueryTerm[]): Phrasing | undefined {
-    const phrasings = this.index.phrasings(guildId, doc.answer, MAX_PHRASINGS_COMPARED);
+    const phrasings = this.index.phrasings(guildId, doc, MAX_PHRASINGS_COMPARED);
     if (phrasings.length <= 1) return phrasings[0];
     let best: Phrasing | undefined;
     let bestScore = -Infinity;

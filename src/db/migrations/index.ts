@@ -5,6 +5,7 @@ import { knowledgeSearch } from './003_knowledge_search.js';
 import { turnSources } from './004_turn_sources.js';
 import { supportDesk } from './005_support_desk.js';
 import { embeddings } from './006_embeddings.js';
+import { answerDocumentsByReference } from './007_answer_documents_by_reference.js';
 
 /** Every schema change, in order. Never edit a released migration: add the next number. */
-export const migrations: readonly Migration[] = [initial, trainingIndex, knowledgeSearch, turnSources, supportDesk, embeddings];
+export const migrations: readonly Migration[] = [initial, trainingIndex, knowledgeSearch, turnSources, supportDesk, embeddings, answerDocumentsByReference];
