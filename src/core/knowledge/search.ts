@@ -2,7 +2,8 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database.js';
 import { extractTerms, literalMatchQuery, quoteTerm } from '../text/fts.js';
 
-export interface KbSearchRow {
+/** A kb_entries row as the stores read it. */
+export interface KbEntryRow {
   id: number;
   kb_id: number;
   guild_id: string;
@@ -10,6 +11,9 @@ export interface KbSearchRow {
   content: string;
   tags: string;
   created_at: number;
+}
+
+export interface KbSearchRow extends KbEntryRow {
   kb_name: string;
   rank: number;
   snippet: string;

@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.js';
 import { UserError } from '../errors.js';
 import { describeFieldProblem, ellipsis } from '../transfer/fields.js';
 import { KNOWLEDGE_FIELD_NAMES, kbEntryFieldsSchema, kbFieldsSchema } from './fields.js';
-import { KnowledgeSearch } from './search.js';
+import { KnowledgeSearch, type KbEntryRow } from './search.js';
 
 export { KNOWLEDGE_LIMITS } from './fields.js';
 
@@ -56,16 +56,6 @@ interface KbRow {
   description: string;
   created_at: number;
   entry_count: number;
-}
-
-interface KbEntryRow {
-  id: number;
-  kb_id: number;
-  guild_id: string;
-  title: string;
-  content: string;
-  tags: string;
-  created_at: number;
 }
 
 const DEFAULT_PAGE_SIZE = 10;
