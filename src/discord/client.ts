@@ -5,7 +5,7 @@ import type { BotContext } from './context.js';
 import { createInteractionRouter } from './interactions.js';
 import { NO_MENTIONS } from './reply.js';
 import { startStaleSweeper } from './support/stale-sweeper.js';
-import { answersShown } from './tickets/answer-in-thread.js';
+import { AnswerOrder } from './tickets/answer-order.js';
 import { onMessageCreate, onMessageDelete, onMessageUpdate } from './tickets/thread-events.js';
 
 export class InvalidTokenError extends Error {
@@ -56,7 +56,7 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
     throw error;
   }
   const readyClient = await ready;
-  const ctx: BotContext = { core, client: readyClient };
+  const ctx: BotContext = { core, client: readyClient, answerOrder: new AnswerOrder() };
   await registerCommands(readyClient, core.config.DISCORD_GUILD_ID);
   log.info({ tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, `Logged in as ${readyClient.user.tag} in ${readyClient.guilds.cache.size} server(s)`);
 
@@ -80,7 +80,7 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   return {
     client: readyClient,
     async drain(timeoutMs) {
-      const [written, shown] = await Promise.all([core.responder.drain(timeoutMs), answersShown(timeoutMs)]);
+      const [written, shown] = await Promise.all([core.responder.drain(timeoutMs), ctx.answerOrder.allShown(timeoutMs)]);
       return written && shown;
     },
     async stop() {

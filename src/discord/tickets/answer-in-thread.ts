@@ -10,44 +10,6 @@ import { StreamingReply, type MessageSink } from './streaming-reply.js';
 /** Discord shows "typing…" for 10 s per request; renew a little sooner. */
 const TYPING_RENEW_MS = 8000;
 
-/**
- * Per thread, the answers being shown. The responder answers a ticket's messages one at a time,
- * but shows them through Discord afterwards; the next answer's first message waits for the one
- * before it, so the member reads the answers in the order they asked. Each entry settles once
- * that answer and every earlier one in the thread are shown, which is also what shutdown awaits.
- */
-const beingShown = new Map<string, Promise<void>>();
-
-function takeTurnToShow(threadId: string): { before: Promise<void>; shown: () => void } {
-  const before = beingShown.get(threadId) ?? Promise.resolve();
-  let release!: () => void;
-  const mine = new Promise<void>((resolve) => (release = resolve));
-  const upToMine = Promise.all([before, mine]).then(() => undefined);
-  beingShown.set(threadId, upToMine);
-  return {
-    before,
-    shown: () => {
-      release();
-      void upToMine.then(() => {
-        if (beingShown.get(threadId) === upToMine) beingShown.delete(threadId);
-      });
-    },
-  };
-}
-
-/** Resolves once every answer being shown in any thread is out, or after `timeoutMs`; true if all are. */
-export async function answersShown(timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([Promise.all(beingShown.values()).then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** The answer's buttons, sent with the last message's final text (one request, not a post and then an edit). */
 type AnswerExtras = { components: ReturnType<typeof answerButtons> };
 
@@ -69,20 +31,6 @@ function threadSink(thread: ThreadChannel, after: Promise<void>, posted = new Se
   };
 }
 
-/**
- * Ticket messages take turns, one per turn of the event loop. A burst of new tickets arrives in a
- * few gateway reads; without turns, every one of them would be matched in one go (milliseconds
- * each against a large training set) while the AI's streams and Discord's replies wait, leaving
- * Ollama idle and answers unsent. FIFO, so a ticket's messages keep their order.
- */
-let lastCpuTurn: Promise<void> = Promise.resolve();
-
-function takeCpuTurn(): Promise<void> {
-  const turn = lastCpuTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
-  lastCpuTurn = turn;
-  return turn;
-}
-
 export function queuedNotice(position: number): string {
   return position <= 1
     ? '⏳ Working on your question — you are next in line.'
@@ -96,8 +44,8 @@ export function queuedNotice(position: number): string {
  */
 export async function answerInThread(thread: ThreadChannel, message: TicketMessage, ctx: BotContext): Promise<HandleResult> {
   const log = ctx.core.logger.child({ module: 'tickets', threadId: thread.id });
-  const turn = takeTurnToShow(thread.id);
-  await takeCpuTurn();
+  const turn = ctx.answerOrder.takeTurnToShow(thread.id);
+  await ctx.answerOrder.takeCpuTurn();
   const posted = new Set<Message>();
   const reply = new StreamingReply<AnswerExtras>(threadSink(thread, turn.before, posted));
   let typing: NodeJS.Timeout | undefined;
