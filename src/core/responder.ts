@@ -2,10 +2,10 @@ import type { Logger } from '../log.js';
 import { buildChatMessages } from './ai/prompt.js';
 import { AiUnavailableError, type AiFailureKind, type ChatMessage } from './ai/ollama.js';
 import { KeyedSerialQueue } from './keyed-serial-queue.js';
-import { extractTerms } from './text/fts.js';
 import type { KnowledgeStore } from './knowledge/store.js';
 import type { MatchCandidate, Matcher } from './matching/matcher.js';
 import type { SemanticIndex } from './matching/semantic-index.js';
+import { Retrieval, type KnowledgeHit } from './retrieval.js';
 import type { StatCounters } from './stats/counters.js';
 import type { AnswerSource, Ticket, TicketStore } from './tickets/store.js';
 import type { ResponderSupport } from './support/support-desk.js';
@@ -52,14 +52,6 @@ export interface TicketMessage {
   fromStaff: boolean;
 }
 
-export interface KnowledgeHit {
-  entryId: number;
-  kbName: string;
-  title: string;
-  content: string;
-  score: number;
-}
-
 /** What the bot decided to say, and why. */
 export interface Answer {
   text: string;
@@ -88,12 +80,6 @@ export type HandleResult =
   | { kind: 'stored'; ticket: Ticket; reason: 'auto-response-off' | 'empty' | 'paused' }
   | { kind: 'ignored'; reason: 'not-a-ticket' | 'ticket-closed' };
 
-/** Knowledge-base hits below this search score are too loose to show the AI. */
-const KB_CONTEXT_MIN_SCORE = 0.2;
-const KB_CONTEXT_LIMIT = 3;
-/** Words a paragraph of a ticket's first message needs to be matched on its own. */
-const MIN_PARAGRAPH_TERMS = 3;
-
 export const FALLBACK_TEXT =
   "I couldn't find an answer to this in what I've been taught, and the AI assistant is unavailable right now. " +
   'A staff member will follow up here as soon as they can.';
@@ -107,9 +93,12 @@ export const CUT_OFF_NOTE = '*(This answer was cut off before it was finished. A
  */
 export class Responder {
   private readonly lanes = new KeyedSerialQueue();
+  private readonly retrieval: Retrieval;
   private lastAiFailure: AiFailureKind | undefined;
 
-  constructor(private readonly deps: ResponderDeps) {}
+  constructor(private readonly deps: ResponderDeps) {
+    this.retrieval = new Retrieval({ ...deps, similarityThreshold: deps.settings.similarityThreshold });
+  }
 
   /** Stores a ticket message and, when it is the bot's to answer, answers it. */
   async handleMessage(message: TicketMessage, progress: AnswerProgress = {}): Promise<HandleResult> {
@@ -181,7 +170,7 @@ export class Responder {
     progress: AnswerProgress,
   ): Promise<Answer> {
     const { settings } = this.deps;
-    const matches = await this.bestMatches(guildId, text);
+    const matches = await this.retrieval.trainedMatches(guildId, text);
     const best = matches[0];
     const score = best?.score ?? 0;
     if (best && score >= settings.trainedAnswerThreshold) {
@@ -194,52 +183,8 @@ export class Responder {
       };
     }
     const trainingEntries = matches.filter((m) => m.score >= settings.similarityThreshold);
-    const kbEntries = await this.withSimilarKnowledge(guildId, text, this.knowledgeFor(guildId, text));
+    const kbEntries = await this.retrieval.knowledge(guildId, text);
     return this.askAi(guildId, conversation, { score, trainingEntries, kbEntries }, progress);
-  }
-
-  /**
-   * A ticket's first message is "subject + description"; the question may be in either part, and
-   * the other part dilutes the match. Each paragraph is tried too, and the best-scored list wins.
-   */
-  private async bestMatches(guildId: string, text: string): Promise<MatchCandidate[]> {
-    // A paragraph of one or two words ("Guide", "Thanks!") says too little to be answered alone.
-    const parts = text.split(/\n\s*\n/).filter((p) => extractTerms(p).length >= MIN_PARAGRAPH_TERMS);
-    const variants = [text, ...parts.slice(0, 4).filter((p) => p.trim() !== text.trim())];
-    const lists = this.deps.semantic
-      ? await this.deps.semantic.matchHybridAll(guildId, variants, 5)
-      : variants.map((variant) => this.deps.matcher.match(guildId, variant, 5));
-    let best: MatchCandidate[] = [];
-    for (const matches of lists) {
-      if ((matches[0]?.score ?? 0) > (best[0]?.score ?? 0)) best = matches;
-    }
-    return best;
-  }
-
-  /**
-   * Knowledge-base entries at least SIMILARITY_THRESHOLD similar by embedding join the words'
-   * hits (up to KB_CONTEXT_LIMIT), so the AI also sees entries written in other words.
-   */
-  private async withSimilarKnowledge(guildId: string, text: string, hits: KnowledgeHit[]): Promise<KnowledgeHit[]> {
-    const semantic = this.deps.semantic;
-    if (!semantic || hits.length >= KB_CONTEXT_LIMIT) return hits;
-    const similar = (await semantic.similarKnowledge(guildId, text, KB_CONTEXT_LIMIT)).filter(
-      (s) => s.similarity >= this.deps.settings.similarityThreshold && !hits.some((h) => h.entryId === s.entryId),
-    );
-    const entries = this.deps.knowledge.getEntries(guildId, similar.map((s) => s.entryId));
-    const added = entries.flatMap((entry) => {
-      const kb = this.deps.knowledge.get(guildId, entry.kbId);
-      const similarity = similar.find((s) => s.entryId === entry.id)!.similarity;
-      return kb ? [{ entryId: entry.id, kbName: kb.name, title: entry.title, content: entry.content, score: similarity }] : [];
-    });
-    return [...hits, ...added].slice(0, KB_CONTEXT_LIMIT);
-  }
-
-  private knowledgeFor(guildId: string, text: string): KnowledgeHit[] {
-    return this.deps.knowledge
-      .search(guildId, text, { limit: KB_CONTEXT_LIMIT })
-      .filter((hit) => hit.score >= KB_CONTEXT_MIN_SCORE)
-      .map((hit) => ({ entryId: hit.entry.id, kbName: hit.kbName, title: hit.entry.title, content: hit.entry.content, score: hit.score }));
   }
 
   private async askAi(
