@@ -3,7 +3,7 @@ import { UserError } from '../../../src/core/errors.js';
 import { KnowledgeStore } from '../../../src/core/knowledge/store.js';
 import { exportKnowledgeBase, importKnowledgeBase, KNOWLEDGE_EXPORT_FORMAT } from '../../../src/core/knowledge/transfer.js';
 import type { Db } from '../../../src/db/database.js';
-import { GUILD_A, GUILD_B, openTempDb } from './temp-db.js';
+import { expectRefusedUnchanged, GUILD_A, GUILD_B, openTempDb } from './temp-db.js';
 
 let db: Db;
 let store: KnowledgeStore;
@@ -23,17 +23,7 @@ const entry = (n: number, fields: Record<string, unknown> = {}) => ({ title: `Gu
 const snapshot = () => store.list(GUILD_A).map((kb) => ({ kb, entries: store.allEntries(GUILD_A, kb.id) }));
 
 function expectRefused(input: string | Buffer, message: string | RegExp, opts = {}) {
-  const before = snapshot();
-  let error: unknown;
-  try {
-    importKnowledgeBase(db, GUILD_A, input, opts);
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(UserError);
-  if (typeof message === 'string') expect((error as Error).message).toBe(message);
-  else expect((error as Error).message).toMatch(message);
-  expect(snapshot()).toEqual(before);
+  expectRefusedUnchanged(() => importKnowledgeBase(db, GUILD_A, input, opts), snapshot, message);
 }
 
 describe('exportKnowledgeBase', () => {

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/core/errors.js';
 import { TrainingStore } from '../../../src/core/training/store.js';
 import { exportTraining, importTraining, TRAINING_EXPORT_FORMAT } from '../../../src/core/training/transfer.js';
 import type { Db } from '../../../src/db/database.js';
-import { GUILD_A, GUILD_B, openTempDb } from './temp-db.js';
+import { expectRefusedUnchanged, GUILD_A, GUILD_B, openTempDb } from './temp-db.js';
 
 let db: Db;
 let store: TrainingStore;
@@ -23,17 +22,7 @@ const entry = (n: number, fields: Record<string, unknown> = {}) => ({ id: n, que
 const snapshot = (guildId = GUILD_A) => store.all(guildId);
 
 function expectRefused(input: string | Buffer, message: string | RegExp, opts = {}) {
-  const before = snapshot();
-  let error: unknown;
-  try {
-    importTraining(db, GUILD_A, input, opts);
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(UserError);
-  if (typeof message === 'string') expect((error as Error).message).toBe(message);
-  else expect((error as Error).message).toMatch(message);
-  expect(snapshot()).toEqual(before);
+  expectRefusedUnchanged(() => importTraining(db, GUILD_A, input, opts), snapshot, message);
 }
 
 describe('exportTraining', () => {
