@@ -1,16 +1,35 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FakeDiscord } from '../../tests/fakes/discord/index.js';
 import { sleep } from './stats.js';
 
-const BOT_ENTRY = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
-/** tsx's loader by absolute URL: the bot runs in a temp folder (so no .env is read) where `tsx` does not resolve. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** tsx's loader by absolute URL, for the bench's own TypeScript helpers (the floor client): they run where `tsx` does not resolve. */
 export const TSX_LOADER = import.meta.resolve('tsx');
 const KEPT_OUTPUT = 40;
 
 /**
- * The real bot (src/index.ts, as `npm start` runs it: Node with tsx's loader) in its own process,
+ * `npm start`'s Node arguments, read from package.json (`node <flags> dist/index.js`), so the bench runs
+ * the bot with exactly the flags users get. The entry is made absolute: the bot runs in a temp folder.
+ */
+function npmStartNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const [program, ...args] = (pkg.scripts.start ?? '').trim().split(/\s+/);
+  const entry = args.pop();
+  if (program !== 'node' || entry === undefined) throw new Error(`npm start is "${pkg.scripts.start}", not "node <flags> <entry>": update bench/lib/bot-process.ts`);
+  return [...args, join(ROOT, entry)];
+}
+
+/** What `npm start` does first (its prestart: `npm run build`), so the bench runs the current source. */
+function buildBot(): void {
+  const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stderr}`);
+}
+
+/**
+ * The real bot as `npm start` runs it (built, then Node on dist/index.js; no tsx) in its own process,
  * so its memory is its own and every reply crosses a real socket to the fake Discord.
  */
 export class BotProcess {
@@ -39,7 +58,8 @@ export class BotProcess {
   }): Promise<BotProcess> {
     const inherited: Record<string, string> = {};
     for (const key of ['PATH', 'HOME', 'LANG', 'TMPDIR', 'SYSTEMROOT']) if (process.env[key]) inherited[key] = process.env[key]!;
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', TSX_LOADER, BOT_ENTRY], {
+    buildBot();
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...npmStartNodeArgs()], {
       cwd: opts.cwd,
       env: { ...inherited, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
