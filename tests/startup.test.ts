@@ -1,27 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { npmStartNodeArgs } from './npm-start.js';
 
-const root = resolve(import.meta.dirname, '..');
-const entry = join(root, 'dist', 'index.js');
-
-/** Runs `npm start`'s entry point (the built dist/index.js) in an empty folder, as on a fresh clone with no .env. */
+/** Runs the bot as `npm start` does (dist/, built by tests/global-setup.ts) in an empty folder, as on a fresh clone with no .env. */
 function start(env: Record<string, string>, dotenv?: string) {
   const cwd = mkdtempSync(join(tmpdir(), 'bot-start-'));
   if (dotenv !== undefined) writeFileSync(join(cwd, '.env'), dotenv);
-  return spawnSync(process.execPath, ['--enable-source-maps', entry], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
+  return spawnSync(process.execPath, npmStartNodeArgs(), { cwd, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
 }
 
 describe('npm start', () => {
-  // What `npm start` does before it starts the bot (its prestart: `npm run build`).
-  beforeAll(() => {
-    const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, encoding: 'utf8' });
-    expect(build.stderr).toBe('');
-    expect(build.status).toBe(0);
-  });
-
   it('without DISCORD_TOKEN says exactly what to do and exits 1', () => {
     const run = start({});
     expect(run.status).toBe(1);

@@ -1,32 +1,12 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FakeDiscord } from '../../tests/fakes/discord/index.js';
+import { buildBot, npmStartNodeArgs } from '../../tests/npm-start.js';
 import { sleep } from './stats.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** tsx's loader by absolute URL, for the bench's own TypeScript helpers (the floor client): they run where `tsx` does not resolve. */
 export const TSX_LOADER = import.meta.resolve('tsx');
 const KEPT_OUTPUT = 40;
-
-/**
- * `npm start`'s Node arguments, read from package.json (`node <flags> dist/index.js`), so the bench runs
- * the bot with exactly the flags users get. The entry is made absolute: the bot runs in a temp folder.
- */
-function npmStartNodeArgs(): string[] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const [program, ...args] = (pkg.scripts.start ?? '').trim().split(/\s+/);
-  const entry = args.pop();
-  if (program !== 'node' || entry === undefined) throw new Error(`npm start is "${pkg.scripts.start}", not "node <flags> <entry>": update bench/lib/bot-process.ts`);
-  return [...args, join(ROOT, entry)];
-}
-
-/** What `npm start` does first (its prestart: `npm run build`), so the bench runs the current source. */
-function buildBot(): void {
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stderr}`);
-}
 
 /**
  * The real bot as `npm start` runs it (built, then Node on dist/index.js; no tsx) in its own process,

@@ -1,14 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Writable } from 'node:stream';
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { createLogger, type Logger } from '../../src/log.js';
 import type { FakeDiscord } from '../fakes/discord/index.js';
+import { npmStartNodeArgs, ROOT } from '../npm-start.js';
 
-export const ROOT = resolve(import.meta.dirname, '..', '..');
+export { ROOT };
 /** Node with tsx's loader, by absolute path so it works from any working directory. */
 export const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
@@ -16,7 +17,7 @@ export function tempDir(prefix = 'bot-rel-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** A TypeScript file run by node + tsx, with its output collected line by line. */
+/** A Node process (the bot, or a TypeScript file run with tsx), with its output collected line by line. */
 export interface TsProcess {
   child: ChildProcess;
   output(): string;
@@ -25,8 +26,20 @@ export interface TsProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function runTs(script: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): TsProcess {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, script, ...args], {
+type RunOptions = { cwd?: string; env?: Record<string, string> };
+
+/** A TypeScript file run by node + tsx. */
+export function runTs(script: string, args: string[], opts: RunOptions = {}): TsProcess {
+  return runNode(['--import', TSX_LOADER, script, ...args], opts);
+}
+
+/** The bot run as `npm start` runs it (dist/, built by tests/global-setup.ts). */
+export function runBot(opts: RunOptions = {}): TsProcess {
+  return runNode(npmStartNodeArgs(), opts);
+}
+
+function runNode(nodeArgs: string[], opts: RunOptions): TsProcess {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: opts.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -98,7 +111,7 @@ export function createScene(fake: FakeDiscord) {
 export async function startBotProcess(env: Record<string, string>): Promise<TsProcess & { cwd: string; dbPath: string }> {
   const cwd = tempDir('bot-proc-');
   const dbPath = join(cwd, 'data', 'bot.db');
-  const proc = runTs(join(ROOT, 'src', 'index.ts'), [], { cwd, env: { DB_PATH: dbPath, LOG_LEVEL: 'info', ...env } });
+  const proc = runBot({ cwd, env: { DB_PATH: dbPath, LOG_LEVEL: 'info', ...env } });
   await proc.waitForLine(/Logged in as/, 20_000);
   return { ...proc, cwd, dbPath };
 }

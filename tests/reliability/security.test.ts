@@ -7,7 +7,7 @@ import type { Db } from '../../src/db/database.js';
 import { startBotWorld, type BotWorld } from '../e2e/harness.js';
 import { FakeDiscord, type AttachmentUpload, type InteractionReply, type OptionValue } from '../fakes/discord/index.js';
 import { FakeOllama } from '../fakes/ollama.js';
-import { capturingLogger, createScene, startBotProcess, runTs, ROOT, tempDir } from './helpers.js';
+import { capturingLogger, createScene, runBot, startBotProcess, tempDir } from './helpers.js';
 
 const seen = (r: InteractionReply) => `${r.content}\n${JSON.stringify(r.embeds)}\n${r.files.map((f) => f.data.toString('utf8')).join('\n')}`;
 const botTexts = (w: BotWorld, channelId: string) => w.fake.messages(channelId).filter((m) => m.author.bot).map((m) => m.content);
@@ -316,7 +316,7 @@ describe('6.13 the token never appears in logs, errors, /status or exports', () 
       expect(readFileSync(join(bot.cwd, 'logs', 'bot.log'), 'utf8')).not.toContain(fake.token);
 
       const wrongToken = `${fake.token.slice(0, -6)}WRONG1`;
-      const rejected = runTs(join(ROOT, 'src', 'index.ts'), [], {
+      const rejected = runBot({
         cwd: tempDir('bot-proc-'),
         env: { DISCORD_TOKEN: wrongToken, DISCORD_API_URL: fake.apiUrl, OLLAMA_URL: ollama.url, LOG_LEVEL: 'debug' },
       });
