@@ -41,8 +41,9 @@ export const HOLDS_ANSWER = `length(t.answer) = length(value) AND substr(t.answe
 /**
  * The SQL behind the matcher: per-guild totals, document frequencies and ranked candidates from
  * the FTS5 index over answer documents. Every search is scoped to one guild by its range of
- * document ids (which FTS5 seeks to, so the cost does not grow with other guilds or with the
- * guild's answers that lack the words), and every row is checked against guild_id once more.
+ * document ids, so it returns and ranks only that guild's documents, and every row is checked
+ * against guild_id once more. (FTS5's bm25() still counts each word's documents in all guilds:
+ * a small guild beside a very large one pays for the large one's common words.)
  */
 export class AnswerIndex {
   private readonly selectStats: Statement<[string], GuildIndexStats>;
