@@ -18,7 +18,7 @@ export function tempDir(prefix = 'bot-rel-'): string {
 }
 
 /** A Node process (the bot, or a TypeScript file run with tsx), with its output collected line by line. */
-export interface TsProcess {
+export interface NodeProcess {
   child: ChildProcess;
   output(): string;
   /** Resolves with the first output line matching `pattern`. */
@@ -29,16 +29,16 @@ export interface TsProcess {
 type RunOptions = { cwd?: string; env?: Record<string, string> };
 
 /** A TypeScript file run by node + tsx. */
-export function runTs(script: string, args: string[], opts: RunOptions = {}): TsProcess {
+export function runTs(script: string, args: string[], opts: RunOptions = {}): NodeProcess {
   return runNode(['--import', TSX_LOADER, script, ...args], opts);
 }
 
 /** The bot run as `npm start` runs it (dist/, built by tests/global-setup.ts). */
-export function runBot(opts: RunOptions = {}): TsProcess {
+export function runBot(opts: RunOptions = {}): NodeProcess {
   return runNode(npmStartNodeArgs(), opts);
 }
 
-function runNode(nodeArgs: string[], opts: RunOptions): TsProcess {
+function runNode(nodeArgs: string[], opts: RunOptions): NodeProcess {
   const child = spawn(process.execPath, nodeArgs, {
     cwd: opts.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', ...opts.env },
@@ -108,7 +108,7 @@ export function createScene(fake: FakeDiscord) {
  * `npm start`'s entry point as a real process in an empty folder (no .env), logged in to the fake
  * Discord; resolves once it says it is logged in.
  */
-export async function startBotProcess(env: Record<string, string>): Promise<TsProcess & { cwd: string; dbPath: string }> {
+export async function startBotProcess(env: Record<string, string>): Promise<NodeProcess & { cwd: string; dbPath: string }> {
   const cwd = tempDir('bot-proc-');
   const dbPath = join(cwd, 'data', 'bot.db');
   const proc = runBot({ cwd, env: { DB_PATH: dbPath, LOG_LEVEL: 'info', ...env } });
