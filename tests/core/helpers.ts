@@ -1,15 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseConfig, type Config } from '../../src/config.js';
 import { createCore, type Core } from '../../src/core/core.js';
 import { openDatabase } from '../../src/db/database.js';
 import { silentLogger } from '../../src/log.js';
-
-/** A fresh database file in its own temp folder. */
-export function tempDbPath(): string {
-  return join(mkdtempSync(join(tmpdir(), 'bot-core-')), 'training.db');
-}
+import { tempDbPath } from './temp-db.js';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const result = parseConfig({ DB_PATH: tempDbPath(), LOG_LEVEL: 'silent', ...overrides });

@@ -1,11 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { TrainingStore } from '../../../src/core/training/store.js';
-import { openDatabase, type Db } from '../../../src/db/database.js';
 
-export const GUILD_A = '100000000000000001';
-export const GUILD_B = '200000000000000002';
+export { GUILD_A, GUILD_B, openTempDb } from '../temp-db.js';
 
 export const PASSWORD_ANSWER = 'Use the "Forgot password" link on the login page.';
 export const REFUND_ANSWER = 'Refunds are issued within 14 days of purchase.';
@@ -22,11 +17,6 @@ export const SUPPORT_TRAINING: ReadonlyArray<readonly [answer: string, questions
   ['Settings > Account > Email lets you change it.', ['How can I change my email address?', 'update my email']],
   [OPENING_HOURS_ANSWER, ['What are your opening hours?', 'When are you open']],
 ];
-
-/** A fresh, fully migrated database file in its own temp folder. */
-export function openTempDb(): Db {
-  return openDatabase(join(mkdtempSync(join(tmpdir(), 'bot-matching-')), 'bot.db'));
-}
 
 export function trainSupportGuild(store: TrainingStore, guildId: string): void {
   for (const [answer, questions] of SUPPORT_TRAINING) for (const question of questions) store.add(guildId, { question, answer });

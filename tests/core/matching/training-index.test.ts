@@ -1,13 +1,11 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Matcher } from '../../../src/core/matching/matcher.js';
 import { TrainingStore } from '../../../src/core/training/store.js';
 import { openDatabase, type Db } from '../../../src/db/database.js';
 import { migrate } from '../../../src/db/migrate.js';
 import { migrations } from '../../../src/db/migrations/index.js';
+import { tempDbPath } from '../temp-db.js';
 import { GUILD_A, GUILD_B, openTempDb } from './support-guild.js';
 
 interface AnswerRow {
@@ -127,7 +125,7 @@ describe('the training answer index (migrations 002, 007)', () => {
   });
 
   it('indexes the entries of a database made before it', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'bot-matching-')), 'old.db');
+    const path = tempDbPath();
     const old = new BetterSqlite3(path);
     migrate(old, migrations.filter((m) => m.version < 2), path);
     old.prepare("INSERT INTO training_entries (guild_id, question, answer, created_at, updated_at) VALUES (?, 'How do I reset my password?', 'Use the link.', 1, 1)").run(GUILD_A);
@@ -141,7 +139,7 @@ describe('the training answer index (migrations 002, 007)', () => {
   });
 
   it('rebuilds the documents of a database made with the first index (migration 002)', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'bot-matching-')), 'v6.db');
+    const path = tempDbPath();
     const old = new BetterSqlite3(path);
     migrate(old, migrations.filter((m) => m.version < 7), path);
     const insert = old.prepare('INSERT INTO training_entries (guild_id, question, answer, created_at, updated_at) VALUES (?, ?, ?, 1, 1)');

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GuildSettingsStore, type GuildSettings } from '../../../src/core/guilds/settings.js';
 import { StatCounters } from '../../../src/core/stats/counters.js';
 import type { Db } from '../../../src/db/database.js';
-import { GUILD_A, GUILD_B, openTempDb } from './temp-db.js';
+import { GUILD_A, GUILD_B, openTempDb } from '../temp-db.js';
 
 let db: Db;
 

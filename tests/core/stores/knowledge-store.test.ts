@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
 import { KnowledgeStore, type KnowledgeBase } from '../../../src/core/knowledge/store.js';
 import type { Db } from '../../../src/db/database.js';
-import { GUILD_A, GUILD_B, openTempDb } from './temp-db.js';
+import { GUILD_A, GUILD_B, openTempDb } from '../temp-db.js';
 
 let db: Db;
 let store: KnowledgeStore;

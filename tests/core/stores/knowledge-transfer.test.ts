@@ -3,7 +3,7 @@ import { UserError } from '../../../src/core/errors.js';
 import { KnowledgeStore } from '../../../src/core/knowledge/store.js';
 import { exportKnowledgeBase, importKnowledgeBase, KNOWLEDGE_EXPORT_FORMAT } from '../../../src/core/knowledge/transfer.js';
 import type { Db } from '../../../src/db/database.js';
-import { expectRefusedUnchanged, GUILD_A, GUILD_B, openTempDb } from './temp-db.js';
+import { expectRefusedUnchanged, GUILD_A, GUILD_B, openTempDb } from '../temp-db.js';
 
 let db: Db;
 let store: KnowledgeStore;

@@ -6,7 +6,7 @@ import { TrainingStore } from '../../../src/core/training/store.js';
 import { openDatabase, SCHEMA_VERSION } from '../../../src/db/database.js';
 import { migrate } from '../../../src/db/migrate.js';
 import { migrations } from '../../../src/db/migrations/index.js';
-import { GUILD_A, tempDbPath } from './temp-db.js';
+import { GUILD_A, tempDbPath } from '../temp-db.js';
 
 describe('upgrading a database made with only the first migration', () => {
   it('applies the later migrations, keeps the rows, and indexes existing knowledge entries for search', () => {

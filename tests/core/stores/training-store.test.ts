@@ -3,7 +3,7 @@ import { UserError } from '../../../src/core/errors.js';
 import { StatCounters } from '../../../src/core/stats/counters.js';
 import { TRAINING_LIMITS, TrainingStore } from '../../../src/core/training/store.js';
 import type { Db } from '../../../src/db/database.js';
-import { GUILD_A, GUILD_B, openTempDb } from './temp-db.js';
+import { GUILD_A, GUILD_B, openTempDb } from '../temp-db.js';
 
 let db: Db;
 let store: TrainingStore;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrainingStore } from '../../../src/core/training/store.js';
 import { exportTraining, importTraining, TRAINING_EXPORT_FORMAT } from '../../../src/core/training/transfer.js';
 import type { Db } from '../../../src/db/database.js';
-import { expectRefusedUnchanged, GUILD_A, GUILD_B, openTempDb } from './temp-db.js';
+import { expectRefusedUnchanged, GUILD_A, GUILD_B, openTempDb } from '../temp-db.js';
 
 let db: Db;
 let store: TrainingStore;

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { UserError } from '../../../src/core/errors.js';
-import { openDatabase, type Db } from '../../../src/db/database.js';
+import { UserError } from '../../src/core/errors.js';
+import { openDatabase, type Db } from '../../src/db/database.js';
 
 /** A fresh database file in its own temp folder, fully migrated. */
 export function tempDbPath(): string {
