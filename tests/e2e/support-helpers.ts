@@ -42,7 +42,7 @@ export async function press(w: BotWorld, answer: MessageView, action: 'ok' | 'no
 /** Messages that pinged the staff role. */
 export const staffPings = (w: BotWorld, threadId: string) => w.fake.messages(threadId).filter((m) => m.mentionsPinged.roles.includes(w.staffRoleId));
 
-/** Waits a moment and checks that nothing new came: for "the bot stays quiet" assertions. */
+/** Waits a moment, so that "the bot stays quiet" assertions after it would see anything it sent. */
 export async function quietFor(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }

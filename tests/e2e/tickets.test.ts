@@ -56,7 +56,8 @@ describe('tickets end to end', () => {
     const setupText = async () => JSON.stringify((await (await w.command('setup', { forum: w.forumId, staff_role: w.staffRoleId })).waitForResponse()).embeds);
     expect(await setupText()).not.toContain('cannot notify');
     w.fake.setRolePermissions(w.guildId, w.botRoleId, DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.MentionEveryone);
-    await new Promise((r) => setTimeout(r, 100));
+    const botRole = () => w.bot.client.guilds.cache.get(w.guildId)?.roles.cache.get(w.botRoleId);
+    await w.fake.waitFor(() => botRole()?.permissions.has(PermissionFlagsBits.MentionEveryone) === false, 3000, 'the bot sees its role change');
     expect(await setupText()).toContain('cannot notify');
   });
 

@@ -23,14 +23,13 @@ afterAll(async () => {
 describe('6.3 a burst of 200 tickets while Ollama serves one answer at a time', () => {
   it('stores and answers every message, in arrival order per ticket, none dropped, and tells queued members the bot is working on it', async () => {
     const members = Array.from({ length: TICKETS }, (_, i) => w.fake.addMember(w.guildId, { username: `member${i}` }).id);
-    const started = Date.now();
+    // Posted in one go (no await in between), as a burst arrives.
     const threads = members.map((userId, i) => {
       const thread = w.fake.createForumPostAsUser({ forumId: w.forumId, userId, title: `Question ${i}`, content: `My problem number ${i}` }).thread.id;
       // Every twentieth member adds a second message at once: it must be answered after the first.
       if (i % 20 === 0) w.fake.postAsUser({ channelId: thread, userId, content: `Follow-up ${i}` });
       return thread;
     });
-    expect(Date.now() - started).toBeLessThan(1000);
 
     const answersOf = (i: number) => [`You asked: Question ${i}\n\nMy problem number ${i}`, ...(i % 20 === 0 ? [`You asked: Follow-up ${i}`] : [])];
     const shown = (thread: string) => w.fake.messages(thread).filter((m) => m.author.bot).map((m) => m.content);

@@ -19,11 +19,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await w.stop();
 });
-afterEach(async () => {
+/** Ollama back up, healthy and quick, echoing the question. */
+async function resetOllama(): Promise<void> {
   await w.ollama.restart();
   Object.assign(w.ollama, { mode: 'ok', firstTokenDelayMs: 0, tokenDelayMs: 0, chunkSize: 4, models: ['llama3'] });
   w.ollama.reply = (req) => `You asked: ${[...req.messages].reverse().find((m) => m.role === 'user')?.content ?? ''}`;
-});
+}
+afterEach(resetOllama);
 
 const botMessages = (threadId: string) => w.fake.messages(threadId).filter((m) => m.author.bot);
 const lastBotText = (threadId: string) => botMessages(threadId).at(-1)?.content ?? '';
@@ -145,8 +147,7 @@ describe('6.2 Ollama slow, hanging, busy, missing its model, or cut mid-answer',
       // Nothing left behind at Ollama once the bot gave up.
       await w.fake.waitFor(() => w.ollama.openChats() === 0, 2000, 'no open chat request');
 
-      await w.ollama.restart();
-      Object.assign(w.ollama, { mode: 'ok', firstTokenDelayMs: 0, tokenDelayMs: 0, models: ['llama3'] });
+      await resetOllama();
       w.ollama.reply = 'It works now.';
       w.fake.postAsUser({ channelId: thread, userId: w.memberId, content: 'Any news?' });
       const next = await botAnswer(thread, (m) => m.content === 'It works now.', Date.now());

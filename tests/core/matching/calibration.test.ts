@@ -8,6 +8,8 @@ describe('confidence', () => {
     expect(confidence({ coverage: 0.2, margin: 5 })).toBeGreaterThan(low);
     expect(confidence({ coverage: 1, margin: 100 })).toBeLessThanOrEqual(1);
     expect(confidence({ coverage: 0, margin: -100 })).toBeGreaterThanOrEqual(0);
+    expect(confidence({ coverage: 0, margin: 0 }, { bias: 0, coverage: 0, margin: 0 })).toBe(0.5);
+    expect(confidence({ coverage: 1, margin: 0 }, { bias: -1, coverage: 1, margin: 0 })).toBe(0.5);
   });
 });
 
@@ -19,7 +21,9 @@ describe('fitCalibration', () => {
     for (let c = 0; c <= 10; c++) {
       for (let m = 0; m <= 10; m++) {
         const features = { coverage: c / 10, margin: m / 2 };
-        const positives = Math.round(confidence(features, truth) * 20);
+        // The true logistic written out here, not taken from the module under test.
+        const probability = 1 / (1 + Math.exp(-(truth.bias + truth.coverage * features.coverage + truth.margin * features.margin)));
+        const positives = Math.round(probability * 20);
         for (let k = 0; k < 20; k++) samples.push({ ...features, correct: k < positives });
       }
     }
