@@ -56,6 +56,18 @@ describe('answer buttons and hand-off to staff', () => {
     await w.fake.waitFor(() => staffPings(w, threadId).length === 2, 3000);
   });
 
+  it('keeps a ticket tagged Needs staff while staff are called, even when the bot answers again', async () => {
+    const { threadId, answer } = await openTicket(w, 'Billing', 'I was charged twice');
+    await press(w, answer, 'staff');
+    await w.fake.waitFor(() => tagNames(w, threadId).includes('Needs staff'), 3000);
+    w.fake.postAsUser({ channelId: threadId, userId: w.memberId, content: 'Also, where is my invoice?' });
+    const second = await answerWithButtons(w, threadId, answer);
+    expect(second.content).toBe('You asked: Also, where is my invoice?');
+    await quietFor(200);
+    expect(tagNames(w, threadId)).toEqual(['Needs staff']);
+    expect(staffPings(w, threadId)).toHaveLength(1);
+  });
+
   it('calls staff by itself when the bot has no answer to give', async () => {
     await w.ollama.stop();
     const { threadId, answer } = await openTicket(w, 'Crash', 'The game crashes at boot');

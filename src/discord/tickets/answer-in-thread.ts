@@ -1,9 +1,11 @@
-import type { Message, ThreadChannel } from 'discord.js';
+import type { ThreadChannel } from 'discord.js';
+import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { HandleResult, TicketMessage } from '../../core/responder.js';
+import type { Logger } from '../../log.js';
 import { answerButtons } from '../components/answer-buttons.js';
 import type { BotContext } from '../context.js';
 import { NO_MENTIONS } from '../reply.js';
-import { finishAnswer } from '../support/handoff.js';
+import { pingStaff } from '../support/handoff.js';
 import { setStatusTag } from './forum-tags.js';
 import { StreamingReply, type MessageSink } from './streaming-reply.js';
 
@@ -13,22 +15,33 @@ const TYPING_RENEW_MS = 8000;
 /** The answer's buttons, sent with the last message's final text (one request, not a post and then an edit). */
 type AnswerExtras = { components: ReturnType<typeof answerButtons> };
 
-/** `posted`: the messages of this answer still shown, in order (the last one gets the answer's buttons). */
-function threadSink(thread: ThreadChannel, after: Promise<void>, posted = new Set<Message>()): MessageSink<AnswerExtras> {
+/** Posts in the thread once `after` (the thread's earlier answers) is shown. */
+function threadSink(thread: ThreadChannel, after: Promise<void>): MessageSink<AnswerExtras> {
   return {
     async send(content, extras) {
       await after;
       const message = await thread.send({ content, ...extras, allowedMentions: NO_MENTIONS });
-      posted.add(message);
       return {
+        id: message.id,
         edit: (next: string, more?: AnswerExtras) => message.edit({ content: next, ...more, allowedMentions: NO_MENTIONS }),
-        delete: () => {
-          posted.delete(message);
-          return message.delete();
-        },
+        delete: () => message.delete(),
       };
     },
   };
+}
+
+/**
+ * After an answer: with no answer to give, the bot calls staff (once until they write); the tag
+ * says Needs staff while staff are called, Answered otherwise.
+ */
+async function showStatus(thread: ThreadChannel, result: Extract<HandleResult, { kind: 'answered' }>, settings: GuildSettings, ctx: BotContext, log: Logger): Promise<void> {
+  const { answer, ticket } = result;
+  const { handoffs } = ctx.core.support;
+  if (answer.source.kind === 'fallback' && handoffs.request(ticket, 'fallback')) {
+    await pingStaff(thread, ticket, 'fallback', settings).catch((e: unknown) => log.warn({ err: e }, 'could not call staff'));
+  }
+  const status = handoffs.pending(ticket.id) ? 'needsStaff' : 'answered';
+  await setStatusTag(thread, settings, status).catch((e: unknown) => log.warn({ err: e, status }, 'could not set the status tag'));
 }
 
 export function queuedNotice(position: number): string {
@@ -39,15 +52,14 @@ export function queuedNotice(position: number): string {
 
 /**
  * Hands a ticket message to the responder and shows the answer in the thread: typing while
- * it works, a "you are in line" note when it has to wait, the AI's text as it streams, and
- * the Answered tag once done. Every message goes out with mentions disabled.
+ * it works, a "you are in line" note when it has to wait, the AI's text as it streams, then
+ * the ticket's status tag. Every message goes out with mentions disabled.
  */
-export async function answerInThread(thread: ThreadChannel, message: TicketMessage, ctx: BotContext): Promise<HandleResult> {
+export async function answerInThread(thread: ThreadChannel, message: TicketMessage, settings: GuildSettings, ctx: BotContext): Promise<HandleResult> {
   const log = ctx.core.logger.child({ module: 'tickets', threadId: thread.id });
   const turn = ctx.answerOrder.takeTurnToShow(thread.id);
   await ctx.answerOrder.takeCpuTurn();
-  const posted = new Set<Message>();
-  const reply = new StreamingReply<AnswerExtras>(threadSink(thread, turn.before, posted));
+  const reply = new StreamingReply<AnswerExtras>(threadSink(thread, turn.before));
   let typing: NodeJS.Timeout | undefined;
   let typingNeeded = true;
   const stopTyping = () => {
@@ -81,11 +93,9 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
     const { turnId } = result.answer;
     await reply.finish(result.answer.text, turnId !== undefined ? { components: answerButtons(turnId) } : undefined);
     // The turn keeps its last message's id, for "Train from this".
-    const lastMessage = [...posted].at(-1);
-    if (lastMessage && turnId !== undefined) ctx.core.tickets.updateTurn(turnId, { messageId: lastMessage.id });
-    const settings = ctx.core.guildSettings.get(thread.guildId);
-    if (settings) await setStatusTag(thread, settings, 'answered').catch((e: unknown) => log.warn({ err: e }, 'could not set the Answered tag'));
-    await finishAnswer(thread, result, ctx).catch((e: unknown) => log.warn({ err: e }, 'could not call staff'));
+    const lastId = reply.lastPosted?.id;
+    if (lastId !== undefined && turnId !== undefined) ctx.core.tickets.updateTurn(turnId, { messageId: lastId });
+    await showStatus(thread, result, settings, ctx, log);
     return result;
   } finally {
     clearImmediate(startTyping);

@@ -55,6 +55,7 @@ export async function openTicketFromPanel(
       content: `${input.subject}\n\n${input.description}`,
       fromStaff: false,
     },
+    settings,
     ctx,
   ).catch((error: unknown) => ctx.core.logger.error({ err: error, threadId: thread.id }, 'answering a new ticket failed'));
   return thread;

@@ -5,6 +5,8 @@ import { splitMessage } from '../render/split-message.js';
  * besides its text (its buttons): sent with the final text, not as a request of its own.
  */
 export interface PostedMessage<Extras = never> {
+  /** The message's id, where the sink knows it. */
+  readonly id?: string;
   edit(content: string, extras?: Extras): Promise<unknown>;
   delete(): Promise<unknown>;
 }
@@ -44,6 +46,11 @@ export class StreamingReply<Extras = never> {
     private readonly intervalMs = 1000,
     private readonly retryPauseMs = 1000,
   ) {}
+
+  /** The answer's last message still shown (the one that carries its extras once finished). */
+  get lastPosted(): PostedMessage<Extras> | undefined {
+    return this.posted.at(-1)?.message;
+  }
 
   /** Posts a placeholder (e.g. "working on it") that the answer will replace. */
   async placeholder(text: string): Promise<void> {

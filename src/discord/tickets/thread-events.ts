@@ -5,7 +5,6 @@ import { isStaff } from '../permissions.js';
 import { NO_MENTIONS } from '../reply.js';
 import { answerInThread } from './answer-in-thread.js';
 import { setStatusTag } from './forum-tags.js';
-import { staffTookOver } from '../support/handoff.js';
 
 /** A text stand-in for a message with no text (only files, stickers or embeds), so the turn is kept. */
 function describeTextless(message: Message): string {
@@ -53,12 +52,13 @@ export async function onMessageCreate(message: OmitPartialGroupDMChannel<Message
         textless: text === '',
         fromStaff,
       },
+      settings,
       ctx,
     );
     const tagging = isNew ? setStatusTag(thread, settings, 'open').catch((e: unknown) => core.logger.warn({ err: e }, 'could not tag a new ticket')) : undefined;
     const [result] = await Promise.all([answering, tagging]);
-    // A staff message pauses the bot in this ticket (stored first, like every message).
-    if (result.kind === 'stored' && result.reason === 'staff') await staffTookOver(thread, result.handoffAnswered, ctx);
+    // A staff message pauses the bot in this ticket (stored first, like every message); a ticket waiting for staff is now answered.
+    if (result.kind === 'stored' && result.reason === 'staff' && result.handoffAnswered) await setStatusTag(thread, settings, 'answered');
   } catch (error) {
     // The database refused the write (locked, read-only, disk full): say so where the member waits.
     const storage = describeStorageFailure(error);
