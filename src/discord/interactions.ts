@@ -1,10 +1,11 @@
 import type { AutocompleteInteraction, Interaction, RepliableInteraction } from 'discord.js';
 import { MessageFlags } from 'discord.js';
 import { describeStorageFailure, isUserError } from '../core/errors.js';
+import type { GuildSettings } from '../core/guilds/settings.js';
 import type { ComponentHandler, MessageCommand, SlashCommand } from './commands/command.js';
 import { parseCustomId } from './components/custom-id.js';
 import type { BotContext } from './context.js';
-import { hasAccess, refusal } from './permissions.js';
+import { hasAccess, refusal, type Access } from './permissions.js';
 import { respond } from './reply.js';
 
 const GENERIC_FAILURE = 'Something went wrong on the bot’s side, and nothing was changed. Staff can find the details in the bot’s log.';
@@ -14,7 +15,7 @@ export function createInteractionRouter(
   commands: readonly SlashCommand[],
   components: readonly ComponentHandler[],
   ctx: BotContext,
-  messageCommands: readonly MessageCommand[] = [],
+  messageCommands: readonly MessageCommand[],
 ) {
   const commandsByName = new Map(commands.map((c) => [c.data.name, c]));
   const messageCommandsByName = new Map(messageCommands.map((c) => [c.data.name, c]));
@@ -29,6 +30,22 @@ export function createInteractionRouter(
     }
     log.error({ err: error, what, guildId: interaction.guildId, user: interaction.user.id }, storage ? `${what} failed: ${storage}` : 'interaction failed');
     await respond(interaction, storage ?? GENERIC_FAILURE).catch((e: unknown) => log.warn({ err: e }, 'could not report the failure'));
+  }
+
+  /** The one gate every handler passes: access for this member (refused with the reason), then `run`, with failures reported. */
+  async function guarded(
+    interaction: RepliableInteraction<'cached'>,
+    access: Access,
+    settings: GuildSettings | undefined,
+    what: string,
+    run: () => Promise<unknown>,
+  ): Promise<void> {
+    if (!hasAccess(access, interaction, settings)) return respond(interaction, refusal(access, settings));
+    try {
+      await run();
+    } catch (error) {
+      await fail(interaction, error, what);
+    }
   }
 
   async function autocomplete(interaction: AutocompleteInteraction<'cached'>): Promise<void> {
@@ -54,39 +71,26 @@ export function createInteractionRouter(
     if (interaction.isChatInputCommand()) {
       const command = commandsByName.get(interaction.commandName);
       if (!command) return respond(interaction, 'This command is not known to the bot any more.');
-      if (!hasAccess(command.access, interaction, settings)) return respond(interaction, refusal(command.access, settings));
-      try {
+      return guarded(interaction, command.access, settings, `/${interaction.commandName}`, async () => {
         if (command.defer) await interaction.deferReply({ flags: command.ephemeral === false ? undefined : MessageFlags.Ephemeral });
         await command.execute(interaction, ctx);
-      } catch (error) {
-        await fail(interaction, error, `/${interaction.commandName}`);
-      }
-      return;
+      });
     }
 
     if (interaction.isMessageContextMenuCommand()) {
       const command = messageCommandsByName.get(interaction.commandName);
       if (!command) return respond(interaction, 'This command is not known to the bot any more.');
-      if (!hasAccess(command.access, interaction, settings)) return respond(interaction, refusal(command.access, settings));
-      try {
-        await command.execute(interaction, ctx);
-      } catch (error) {
-        await fail(interaction, error, interaction.commandName);
-      }
-      return;
+      return guarded(interaction, command.access, settings, interaction.commandName, () => command.execute(interaction, ctx));
     }
 
     if (interaction.isButton() || interaction.isModalSubmit()) {
       const { prefix, args } = parseCustomId(interaction.customId);
       const handler = componentsByPrefix.get(prefix);
       if (!handler) return respond(interaction, 'This button is no longer in use.');
-      if (!hasAccess(handler.access, interaction, settings)) return respond(interaction, refusal(handler.access, settings));
-      try {
+      return guarded(interaction, handler.access, settings, interaction.customId, async () => {
         if (interaction.isButton() && handler.handleButton) await handler.handleButton(interaction, args, ctx);
         else if (interaction.isModalSubmit() && handler.handleModal) await handler.handleModal(interaction, args, ctx);
-      } catch (error) {
-        await fail(interaction, error, interaction.customId);
-      }
+      });
     }
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/core/responder.js';
-import { formatDuration, testAiEmbed } from '../../src/discord/commands/system.js';
+import { testAiEmbed } from '../../src/discord/commands/system.js';
+import { formatDuration } from '../../src/discord/render/duration.js';
 
 const thresholds = { trained: 0.85, similarity: 0.7 };
 

@@ -7,7 +7,8 @@ import { respond } from '../reply.js';
 import { callStaff } from '../support/handoff.js';
 import { fetchTicketThread } from '../support/ticket-thread.js';
 import type { ComponentHandler } from './command.js';
-import { closeTicketThread } from './tickets.js';
+import { closeTicketThread } from '../tickets/close-ticket.js';
+import { requireSetup } from './guards.js';
 
 /** The thread the button was pressed in: the answer's ticket, as Discord only shows a message where it was posted. */
 async function threadOf(interaction: ButtonInteraction<'cached'>, ctx: BotContext): Promise<ThreadChannel> {
@@ -31,8 +32,7 @@ export const answerFeedbackButtons: ComponentHandler = {
     if (answered && answered.ticket.threadId !== thread.id) throw new UserError('This button belongs to another ticket.');
 
     if (button.action === 'ok') {
-      const settings = ctx.core.guildSettings.get(guildId);
-      if (!settings) throw new UserError('Tickets are not set up any more: please ask an admin to run `/setup` again.');
+      const settings = requireSetup(ctx, guildId);
       feedback.solved(guildId, button.turnId, memberId);
       await closeTicketThread(thread, { closedBy: memberId, reason: SOLVED_REASON }, settings, ctx, (text) => respond(interaction, text, false));
       return;

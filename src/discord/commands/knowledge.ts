@@ -4,7 +4,7 @@ import { KNOWLEDGE_LIMITS, type KnowledgeBase } from '../../core/knowledge/store
 import { exportKnowledgeBase, importKnowledgeBase } from '../../core/knowledge/transfer.js';
 import { DEFAULT_MAX_IMPORT_BYTES } from '../../core/transfer/import-file.js';
 import { downloadTextAttachment, exportFileName, jsonFile } from '../attachments.js';
-import { customId } from '../components/custom-id.js';
+import { customId, parseIdArg } from '../components/custom-id.js';
 import type { BotContext } from '../context.js';
 import { CHOICE_LIMIT, clip, EMBED_LIMITS, fieldValue, joinLines, oneLine } from '../render/embed-text.js';
 import { pageButtons, pageFooter, parsePage } from '../render/pagination.js';
@@ -269,8 +269,8 @@ const kbDeleteButtons: ComponentHandler = {
     const done = (description: string, color: number) =>
       interaction.update({ embeds: [new EmbedBuilder().setDescription(description).setColor(color)], components: [], allowedMentions: NO_MENTIONS });
     if (args[0] !== 'yes') return void (await done('Cancelled: nothing was deleted.', 0x99aab5));
-    const kbId = Number(args[1]);
-    const kb = Number.isSafeInteger(kbId) ? ctx.core.knowledge.get(interaction.guildId, kbId) : undefined;
+    const kbId = parseIdArg(args[1]);
+    const kb = kbId !== undefined ? ctx.core.knowledge.get(interaction.guildId, kbId) : undefined;
     if (!kb) return void (await done('That knowledge base no longer exists: nothing was deleted.', 0x99aab5));
     const { entriesDeleted } = ctx.core.knowledge.delete(interaction.guildId, kb.id);
     await done(`Deleted the knowledge base **${kb.name}** and its ${entriesLabel(entriesDeleted)}.`, 0xed4245);

@@ -2,13 +2,13 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, PermissionF
 import type { InteractionUpdateOptions } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import type { TrainingSuggestion } from '../../core/support/suggestions.js';
-import { customId } from '../components/custom-id.js';
+import { customId, parseIdArg } from '../components/custom-id.js';
 import { readTrainingModal, trainingModal } from '../components/training-modal.js';
 import type { BotContext } from '../context.js';
 import { clip, EMBED_LIMITS, fieldValue } from '../render/embed-text.js';
 import { NO_MENTIONS, respond } from '../reply.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
-import { requireTrainingEnabled } from './training.js';
+import { requireTrainingEnabled } from './guards.js';
 
 const SUGGESTION_BUTTON = 'sug';
 const SUGGESTION_MODAL = 'sugm';
@@ -52,8 +52,8 @@ function suggestionView(ctx: BotContext, guildId: string, note?: string): Intera
 }
 
 function suggestionId(arg: string | undefined): number {
-  const id = Number(arg);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new UserError('This button is no longer in use.');
+  const id = parseIdArg(arg);
+  if (id === undefined) throw new UserError('This button is no longer in use.');
   return id;
 }
 

@@ -7,7 +7,7 @@ import { transcriptCaption, transcriptFile } from '../support/transcripts.js';
 import { answerFeedbackButtons } from './answer-feedback.js';
 import type { ComponentHandler, MessageCommand, SlashCommand } from './command.js';
 import { suggestionCommands, suggestionComponents } from './suggestions.js';
-import { requireTicketThread } from './tickets.js';
+import { requireTicketThread } from './guards.js';
 import { trainFromMessageCommands, trainFromMessageComponents } from './train-from-message.js';
 
 const aiPause: SlashCommand = {
@@ -53,9 +53,10 @@ const ticketStats: SlashCommand = {
     .addStringOption((o) => o.setName('period').setDescription('Which period (default: last 7 days)').addChoices(...PERIODS)),
   access: 'staff',
   async execute(interaction, ctx) {
-    const period = (interaction.options.getString('period') ?? 'week') as StatsPeriod;
-    if (!PERIODS.some((p) => p.value === period)) throw new UserError('The period must be day, week, month or all.');
-    await respond(interaction, { embeds: [ticketStatsEmbed(ctx.core.support.stats.report(interaction.guildId, period))] });
+    const period = interaction.options.getString('period') ?? 'week';
+    const choice = PERIODS.find((p) => p.value === period);
+    if (!choice) throw new UserError('The period must be day, week, month or all.');
+    await respond(interaction, { embeds: [ticketStatsEmbed(ctx.core.support.stats.report(interaction.guildId, choice.value))] });
   },
 };
 

@@ -5,6 +5,7 @@ import type { MatchCandidate } from '../../core/matching/matcher.js';
 import type { Answer } from '../../core/responder.js';
 import { formatBytes } from '../attachments.js';
 import type { BotContext } from '../context.js';
+import { formatDuration } from '../render/duration.js';
 import { clip, EMBED_LIMITS, fieldValue, joinLines, oneLine } from '../render/embed-text.js';
 import { respond } from '../reply.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
@@ -12,24 +13,6 @@ import { requireText } from './options.js';
 
 /** A ticket message is at most 2000 characters in Discord; a test message is one. */
 const TEST_MESSAGE_MAX = 2000;
-
-/** "3d 4h 5m", "4h 5m", "5m 12s", "12s": the two largest units. */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const parts: [number, string][] = [
-    [Math.floor(total / 86_400), 'd'],
-    [Math.floor((total % 86_400) / 3600), 'h'],
-    [Math.floor((total % 3600) / 60), 'm'],
-    [total % 60, 's'],
-  ];
-  const first = parts.findIndex(([n]) => n > 0);
-  if (first === -1) return '0s';
-  return parts
-    .slice(first, first + 2)
-    .filter(([n]) => n > 0)
-    .map(([n, unit]) => `${n}${unit}`)
-    .join(' ');
-}
 
 /** The database file plus its write-ahead log, which holds recent writes until a checkpoint. */
 function databaseBytes(path: string): number | undefined {

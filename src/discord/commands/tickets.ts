@@ -11,38 +11,23 @@ import {
   TextInputStyle,
   time,
 } from 'discord.js';
-import type { ChatInputCommandInteraction, ForumChannel, Role, ThreadChannel } from 'discord.js';
+import type { ForumChannel, Role } from 'discord.js';
 import { UserError } from '../../core/errors.js';
-import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { AnswerSource } from '../../core/tickets/store.js';
 import { customId } from '../components/custom-id.js';
-import type { BotContext } from '../context.js';
 import { isStaff } from '../permissions.js';
 import { NO_MENTIONS, respond } from '../reply.js';
-import { ensureTicketTags, setStatusTag } from '../tickets/forum-tags.js';
-import { postTranscriptToLog } from '../support/transcripts.js';
 import { ticketModeText } from '../render/ticket-mode.js';
+import { closeTicketThread } from '../tickets/close-ticket.js';
+import { ensureTicketTags } from '../tickets/forum-tags.js';
 import { DESCRIPTION_MAX, openTicketFromPanel, SUBJECT_MAX } from '../tickets/open-ticket.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
+import { requireSetup, requireTicketThread } from './guards.js';
 import { requireText } from './options.js';
 
 const PANEL_BUTTON = 'tp';
 const PANEL_MODAL = 'tpm';
 const REASON_MAX = 500;
-
-function requireSetup(ctx: BotContext, guildId: string): GuildSettings {
-  const settings = ctx.core.guildSettings.get(guildId);
-  if (!settings?.forumChannelId) throw new UserError('Tickets are not set up yet: an admin needs to run `/setup` first.');
-  return settings;
-}
-
-/** The ticket thread this command runs in, or a clear refusal. */
-export function requireTicketThread(interaction: ChatInputCommandInteraction<'cached'>, ctx: BotContext) {
-  const channel = interaction.channel;
-  const ticket = channel?.isThread() ? ctx.core.tickets.getByThread(interaction.guildId, channel.id) : undefined;
-  if (!channel?.isThread() || !ticket) throw new UserError('Use this command inside a ticket thread.');
-  return { thread: channel as ThreadChannel, ticket };
-}
 
 const setup: SlashCommand = {
   data: new SlashCommandBuilder()
@@ -146,21 +131,6 @@ const closeTicket: SlashCommand = {
     await closeTicketThread(thread, { closedBy: interaction.user.id, reason }, settings, ctx, async (text) => respond(interaction, text, false));
   },
 };
-
-/** Closes a ticket: the closing message, the Closed tag, then the thread archived and locked. */
-export async function closeTicketThread(
-  thread: ThreadChannel,
-  input: { closedBy: string; reason: string | null },
-  settings: GuildSettings,
-  ctx: BotContext,
-  announce: (text: string) => Promise<void>,
-): Promise<void> {
-  ctx.core.tickets.close(thread.guildId, thread.id, input);
-  await announce(`🔒 Ticket closed by <@${input.closedBy}>.${input.reason ? `\n**Reason:** ${input.reason}` : ''}`);
-  await setStatusTag(thread, settings, 'closed');
-  await thread.edit({ locked: true, archived: true });
-  await postTranscriptToLog(thread, settings, ctx);
-}
 
 const SOURCE_LABELS: Record<AnswerSource['kind'], string> = {
   trained: 'a trained answer',

@@ -4,7 +4,7 @@ import { customId } from '../components/custom-id.js';
 import { readTrainingModal, trainingModal } from '../components/training-modal.js';
 import { respond } from '../reply.js';
 import type { ComponentHandler, MessageCommand } from './command.js';
-import { requireTrainingEnabled } from './training.js';
+import { requireTrainingEnabled } from './guards.js';
 
 const TRAIN_MODAL = 'trm';
 

@@ -11,6 +11,7 @@ import { pageButtons, pageFooter, parsePage } from '../render/pagination.js';
 import { entriesToReviewField } from '../render/entries-to-review.js';
 import { NO_MENTIONS, respond } from '../reply.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
+import { requireTrainingEnabled } from './guards.js';
 import { optionalText, requireText } from './options.js';
 
 const LIST_BUTTON = 'tl';
@@ -20,12 +21,6 @@ const DISCORD_OPTION_MAX = 6000;
 /** A comma-separated list of the allowed number of tags at their longest. */
 const TAGS_INPUT_MAX = TRAINING_LIMITS.tags * (TRAINING_LIMITS.tag + 2);
 const COLOR = 0x5865f2;
-
-export function requireTrainingEnabled(ctx: BotContext): void {
-  if (!ctx.core.config.ENABLE_TRAINING) {
-    throw new UserError('Training is turned off for this bot (ENABLE_TRAINING=false), so nothing was changed. The bot’s owner can turn it on in its settings.');
-  }
-}
 
 function tagsText(tags: readonly string[]): string {
   return tags.length ? tags.map((t) => `\`${t}\``).join(' ') : '—';

@@ -1,5 +1,5 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
-import { customId } from './custom-id.js';
+import { customId, parseIdArg } from './custom-id.js';
 
 /** `ans:<action>:<turnId>`: only ids, so a button works after a restart; the state is in the database. */
 export const ANSWER_BUTTON = 'ans';
@@ -20,7 +20,7 @@ export function answerButtons(turnId: number): ActionRowBuilder<ButtonBuilder>[]
 /** The action and answer a button's arguments name; undefined for anything else. */
 export function parseAnswerButton(args: readonly string[]): { action: AnswerAction; turnId: number } | undefined {
   const [action, id] = args;
-  const turnId = Number(id);
-  if ((action === 'ok' || action === 'no' || action === 'staff') && Number.isSafeInteger(turnId) && turnId > 0) return { action, turnId };
+  const turnId = parseIdArg(id);
+  if ((action === 'ok' || action === 'no' || action === 'staff') && turnId !== undefined) return { action, turnId };
   return undefined;
 }

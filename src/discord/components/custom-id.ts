@@ -11,3 +11,9 @@ export function parseCustomId(id: string): { prefix: string; args: string[] } {
   const [prefix = '', ...args] = id.split(':');
   return { prefix, args };
 }
+
+/** A record id carried in a custom id's argument: a positive safe integer, else undefined. */
+export function parseIdArg(arg: string | undefined): number | undefined {
+  const id = Number(arg);
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}

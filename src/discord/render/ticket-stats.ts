@@ -1,12 +1,12 @@
 import { EmbedBuilder } from 'discord.js';
 import { shareOf, type StatsPeriod, type TicketStatsReport } from '../../core/support/ticket-stats.js';
-import { formatDuration } from '../commands/system.js';
+import { formatDuration } from './duration.js';
 import { fieldValue, joinLines, oneLine, EMBED_LIMITS } from './embed-text.js';
 
 const PERIOD_TITLES: Record<StatsPeriod, string> = { day: 'the last 24 hours', week: 'the last 7 days', month: 'the last 30 days', all: 'all time' };
 
 /** "42%" (whole percent), or "—" when there is nothing to divide. */
-export function percent(share: number | null): string {
+function percent(share: number | null): string {
   return share === null ? '—' : `${Math.round(share * 100)}%`;
 }
 

@@ -1,18 +1,18 @@
 import type { StaleTicket } from '../../core/support/stale-tickets.js';
 import { INACTIVE_REASON } from '../../core/support/stale-tickets.js';
-import { closeTicketThread } from '../commands/tickets.js';
+import { closeTicketThread } from '../tickets/close-ticket.js';
 import type { BotContext } from '../context.js';
 import { NO_MENTIONS } from '../reply.js';
 import { fetchTicketThread } from './ticket-thread.js';
 
 /** How often the database is asked which tickets are due; a due ticket waits at most this long. */
-export const STALE_SWEEP_INTERVAL_MS = 60_000;
+const STALE_SWEEP_INTERVAL_MS = 60_000;
 
 function waitText(hours: number): string {
   return hours >= 1 ? `${Number(hours.toFixed(1))} hour${hours === 1 ? '' : 's'}` : `${Math.max(1, Math.round(hours * 60))} minutes`;
 }
 
-export function reminderText(ownerId: string, hours: number): string {
+function reminderText(ownerId: string, hours: number): string {
   return `👋 <@${ownerId}>, do you still need help with this? Just reply here if so. Without a reply, this ticket closes automatically in ${waitText(hours)}.`;
 }
 

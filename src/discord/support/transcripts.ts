@@ -31,7 +31,7 @@ export async function postTranscriptToLog(thread: ThreadChannel, settings: Guild
   if (!settings.logChannelId) return;
   const log = ctx.core.logger.child({ module: 'transcripts', threadId: thread.id });
   try {
-    const channel = thread.guild.channels.cache.get(settings.logChannelId) ?? (await thread.guild.channels.fetch(settings.logChannelId));
+    const channel = await thread.guild.channels.fetch(settings.logChannelId);
     if (!channel || channel.type !== ChannelType.GuildText) {
       log.warn({ logChannelId: settings.logChannelId }, 'the log channel from /setup is gone or not a text channel; transcript not posted');
       return;
