@@ -4,7 +4,8 @@ import type { BotWorld } from './harness.js';
 /** Settings that make a trained question's own wording answer from training whatever the matcher's calibration. */
 export const TRAINED_ENV = { TRAINED_ANSWER_THRESHOLD: '0.5', SIMILARITY_THRESHOLD: '0.3' };
 
-export const botMessages = (w: BotWorld, channelId: string) => w.fake.messages(channelId).filter((m) => m.author.bot);
+/** The bot's messages in a channel (a world, or any holder of the fake Discord, such as a bot process's scene). */
+export const botMessages = (w: Pick<BotWorld, 'fake'>, channelId: string) => w.fake.messages(channelId).filter((m) => m.author.bot);
 
 export function tagNames(w: BotWorld, threadId: string): (string | undefined)[] {
   const forum = w.fake.channel(w.forumId);
@@ -16,11 +17,16 @@ export function buttonIds(message: MessageView): string[] {
   return (message.components as { components?: { custom_id?: string }[] }[]).flatMap((row) => (row.components ?? []).map((c) => c.custom_id ?? ''));
 }
 
+/** A member's own forum post (a ticket), without waiting for the bot; returns the thread id. */
+export function postTicket(w: BotWorld, title: string, content: string, userId = w.memberId): string {
+  return w.fake.createForumPostAsUser({ forumId: w.forumId, userId, title, content }).thread.id;
+}
+
 /** A member's own forum post (a ticket); resolves once the bot's answer carries its buttons. */
 export async function openTicket(w: BotWorld, title: string, content: string, userId = w.memberId): Promise<{ threadId: string; answer: MessageView }> {
-  const { thread } = w.fake.createForumPostAsUser({ forumId: w.forumId, userId, title, content });
-  const answer = await answerWithButtons(w, thread.id);
-  return { threadId: thread.id, answer };
+  const threadId = postTicket(w, title, content, userId);
+  const answer = await answerWithButtons(w, threadId);
+  return { threadId, answer };
 }
 
 /** The first (or next, after `after`) bot message in the thread that carries the answer buttons. */

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttachmentUpload, InteractionReply } from '../fakes/discord/index.js';
 import { startBotWorld, type BotWorld } from '../e2e/harness.js';
+import { botMessages } from '../e2e/support-helpers.js';
+import { jsonUpload, kbExport, seen, trainingExport } from './helpers.js';
 
 let w: BotWorld;
 beforeAll(async () => {
@@ -12,21 +14,15 @@ afterAll(async () => {
 });
 
 const MB = 1024 * 1024;
-const seen = (r: InteractionReply) => `${r.content}\n${JSON.stringify(r.embeds)}`;
-const botTexts = (channelId: string) => w.fake.messages(channelId).filter((m) => m.author.bot).map((m) => m.content);
+const botTexts = (channelId: string) => botMessages(w, channelId).map((m) => m.content);
 
 async function run(name: string, options: Record<string, string | number> = {}, attachments?: Record<string, AttachmentUpload>): Promise<InteractionReply> {
   const handle = await w.command(name, options, { userId: w.staffId, ...(attachments ? { attachments } : {}) });
   return handle.waitForResponse({ timeoutMs: 15_000 });
 }
 
-const trainingDoc = (entries: unknown[], extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ format: 'discord-ai-ticket-bot/training', version: 1, entries, ...extra });
-const kbDoc = (entries: unknown[], extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ format: 'discord-ai-ticket-bot/knowledge-base', version: 1, knowledgeBase: { name: 'Imported KB', entries }, ...extra });
 const qa = (i: number) => ({ question: `Question number ${i}?`, answer: `Answer ${i}.` });
 const entry = (i: number) => ({ title: `Title ${i}`, content: `Content ${i}.` });
-const json = (data: string | Buffer, filename = 'export.json', contentType = 'application/json'): AttachmentUpload => ({ filename, data, contentType });
 
 /**
  * Makes Discord report `size` bytes for the attachment named `filename` (a member with Nitro may
@@ -55,48 +51,48 @@ interface BadFile {
 }
 
 const BAD_FILES: BadFile[] = [
-  { name: 'a non-JSON file', training: json('question,answer\nhi,there'), kb: json('not json at all {'), reply: /not valid JSON/ },
+  { name: 'a non-JSON file', training: jsonUpload('question,answer\nhi,there'), kb: jsonUpload('not json at all {'), reply: /not valid JSON/ },
   {
     name: 'JSON of the wrong shape',
-    training: json('{"hello": "world"}'),
-    kb: json('[1, 2, 3]'),
+    training: jsonUpload('{"hello": "world"}'),
+    kb: jsonUpload('[1, 2, 3]'),
     reply: /is not a (training|knowledge-base) export/,
   },
   {
     name: 'JSON of another version',
-    training: json(trainingDoc([qa(1)], { version: 2 })),
-    kb: json(kbDoc([entry(1)], { version: 2 })),
+    training: jsonUpload(trainingExport([qa(1)], { version: 2 })),
+    kb: jsonUpload(kbExport('Imported KB', [entry(1)], { version: 2 })),
     reply: /version 2; this bot reads version 1/,
   },
   {
     name: 'an entry missing a field (after valid ones: all or nothing)',
-    training: json(trainingDoc([qa(1), qa(2), { question: 'No answer?' }])),
-    kb: json(kbDoc([entry(1), entry(2), { title: 'No content' }])),
+    training: jsonUpload(trainingExport([qa(1), qa(2), { question: 'No answer?' }])),
+    kb: jsonUpload(kbExport('Imported KB', [entry(1), entry(2), { title: 'No content' }])),
     reply: /Entry 3: "(answer|content)" is missing/,
   },
   {
     name: 'a 50 MB file (refused by the size Discord reports, before downloading)',
-    training: json(trainingDoc([qa(1)]), 'huge-training.json'),
-    kb: json(kbDoc([entry(1)]), 'huge-kb.json'),
+    training: jsonUpload(trainingExport([qa(1)]), 'huge-training.json'),
+    kb: jsonUpload(kbExport('Imported KB', [entry(1)]), 'huge-kb.json'),
     reportedSize: 50 * MB,
     reply: /The file is 50 MB; the limit is 10 MB/,
   },
   {
     name: '200,000 entries',
-    training: json(trainingDoc(Array.from({ length: 200_000 }, (_, i) => ({ question: `q${i}`, answer: 'a' })))),
-    kb: json(kbDoc(Array.from({ length: 200_000 }, (_, i) => ({ title: `t${i}`, content: 'c' })))),
+    training: jsonUpload(trainingExport(Array.from({ length: 200_000 }, (_, i) => ({ question: `q${i}`, answer: 'a' })))),
+    kb: jsonUpload(kbExport('Imported KB', Array.from({ length: 200_000 }, (_, i) => ({ title: `t${i}`, content: 'c' })))),
     reply: /has 200000 entries; the limit is 50000/,
   },
   {
     name: 'duplicate ids',
-    training: json(trainingDoc([{ id: 7, ...qa(1) }, { id: 7, ...qa(2) }])),
-    kb: json(kbDoc([{ id: 7, ...entry(1) }, { id: 7, ...entry(2) }])),
+    training: jsonUpload(trainingExport([{ id: 7, ...qa(1) }, { id: 7, ...qa(2) }])),
+    kb: jsonUpload(kbExport('Imported KB', [{ id: 7, ...entry(1) }, { id: 7, ...entry(2) }])),
     reply: /more than one entry with the same id: 7/,
   },
   {
     name: 'fields over the length limits',
-    training: json(trainingDoc([qa(1), { question: 'q'.repeat(501), answer: 'a' }])),
-    kb: json(kbDoc([entry(1), { title: 't'.repeat(201), content: 'c' }])),
+    training: jsonUpload(trainingExport([qa(1), { question: 'q'.repeat(501), answer: 'a' }])),
+    kb: jsonUpload(kbExport('Imported KB', [entry(1), { title: 't'.repeat(201), content: 'c' }])),
     reply: /Entry 2: "(question|title)" is (501|201) characters; the limit is (500|200)\./,
   },
   {
@@ -107,8 +103,8 @@ const BAD_FILES: BadFile[] = [
   },
   {
     name: 'a binary file named .json',
-    training: json(Buffer.from([0x7b, 0x00, 0xff, 0xfe, 0x22, 0x00])),
-    kb: json(Buffer.from([0x7b, 0x00, 0xff, 0xfe, 0x22, 0x00])),
+    training: jsonUpload(Buffer.from([0x7b, 0x00, 0xff, 0xfe, 0x22, 0x00])),
+    kb: jsonUpload(Buffer.from([0x7b, 0x00, 0xff, 0xfe, 0x22, 0x00])),
     reply: /not a text file/,
   },
 ];
@@ -140,7 +136,7 @@ describe('6.7 /import_training and /kb_import refuse bad files, all or nothing',
   }
 
   it('a good file after all that imports fine (the refusals left nothing behind)', async () => {
-    const reply = await run('import_training', {}, { file: json(trainingDoc([qa(1), qa(2)])) });
+    const reply = await run('import_training', {}, { file: jsonUpload(trainingExport([qa(1), qa(2)])) });
     expect(reply.content).toMatch(/2 added/);
   });
 });
@@ -195,7 +191,7 @@ describe('6.8 option values: empty, over the limits, invisible characters, emoji
     for (let i = 1; long.length < 10_000; i++) long += `${i}. ${paragraph.repeat(3).trim()}\n\n`;
     long = `${long.slice(0, 9_999)}.`;
     expect(long.length).toBe(10_000);
-    const reply = await run('import_training', {}, { file: json(trainingDoc([{ question: 'Where is the complete installation guide?', answer: long }])) });
+    const reply = await run('import_training', {}, { file: jsonUpload(trainingExport([{ question: 'Where is the complete installation guide?', answer: long }])) });
     expect(reply.content).toMatch(/1 added/);
     expect(w.core.training.all(w.guildId).find((e) => e.question === 'Where is the complete installation guide?')?.answer).toBe(long);
 

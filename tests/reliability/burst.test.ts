@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBotWorld, type BotWorld } from '../e2e/harness.js';
+import { botMessages } from '../e2e/support-helpers.js';
 
 const TICKETS = 200;
 
@@ -32,7 +33,7 @@ describe('6.3 a burst of 200 tickets while Ollama serves one answer at a time', 
     });
 
     const answersOf = (i: number) => [`You asked: Question ${i}\n\nMy problem number ${i}`, ...(i % 20 === 0 ? [`You asked: Follow-up ${i}`] : [])];
-    const shown = (thread: string) => w.fake.messages(thread).filter((m) => m.author.bot).map((m) => m.content);
+    const shown = (thread: string) => botMessages(w, thread).map((m) => m.content);
     const done = () => threads.every((t, i) => shown(t).length === answersOf(i).length && !shown(t).some((c) => c.includes('▌') || c.startsWith('⏳')));
     await w.fake.waitFor(done, 60_000, 'every message answered');
 

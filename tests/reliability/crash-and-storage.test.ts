@@ -10,10 +10,11 @@ import BetterSqlite3 from 'better-sqlite3';
 import { FakeDiscord } from '../fakes/discord/index.js';
 import { FakeOllama } from '../fakes/ollama.js';
 import { startBotWorld } from '../e2e/harness.js';
-import { capturingLogger, createScene, ROOT, runTs, startBotProcess, tempDir } from './helpers.js';
+import { botMessages } from '../e2e/support-helpers.js';
+import { GUILD_A } from '../core/temp-db.js';
+import { capturingLogger, createScene, jsonUpload, ROOT, runTs, startBotProcess, tempDir, trainingExport } from './helpers.js';
 
-const GUILD = '100000000000000001';
-
+/** A training export of `count` distinct entries, as the bot writes one. */
 function trainingFile(count: number, prefix: string): string {
   const entries = Array.from({ length: count }, (_, i) => ({
     question: `${prefix} question number ${i} about topic ${i % 97}?`,
@@ -21,7 +22,7 @@ function trainingFile(count: number, prefix: string): string {
     category: `cat${i % 7}`,
     tags: [`t${i % 5}`],
   }));
-  return JSON.stringify({ format: 'discord-ai-ticket-bot/training', version: 1, exportedAt: new Date().toISOString(), entries });
+  return trainingExport(entries, { exportedAt: new Date().toISOString() });
 }
 
 describe('6.5 SIGKILL during a 10,000-entry import', () => {
@@ -33,11 +34,11 @@ describe('6.5 SIGKILL during a 10,000-entry import', () => {
 
     const db = openDatabase(dbPath);
     const store = new TrainingStore(db);
-    for (let i = 0; i < 50; i++) store.add(GUILD, { question: `Earlier question ${i}?`, answer: `Earlier answer ${i} 🙂 مرحبا`, category: 'old' });
-    const before = store.all(GUILD);
+    for (let i = 0; i < 50; i++) store.add(GUILD_A, { question: `Earlier question ${i}?`, answer: `Earlier answer ${i} 🙂 مرحبا`, category: 'old' });
+    const before = store.all(GUILD_A);
     db.close();
 
-    const child = runTs(join(ROOT, 'tests/reliability/fixtures/import-child.ts'), [dbPath, filePath, '5000'], { env: { GUILD_ID: GUILD } });
+    const child = runTs(join(ROOT, 'tests/reliability/fixtures/import-child.ts'), [dbPath, filePath, '5000'], { env: { GUILD_ID: GUILD_A } });
     await child.waitForLine(/^IN_TRANSACTION 5000$/, 20_000);
     child.child.kill('SIGKILL');
     const { signal } = await child.exited;
@@ -49,14 +50,14 @@ describe('6.5 SIGKILL during a 10,000-entry import', () => {
     try {
       expect(reopened.pragma('integrity_check', { simple: true })).toBe('ok');
       const after = new TrainingStore(reopened);
-      expect(after.count(GUILD)).toBe(50);
-      expect(after.all(GUILD)).toEqual(before);
+      expect(after.count(GUILD_A)).toBe(50);
+      expect(after.all(GUILD_A)).toEqual(before);
 
       // Importing again after the restart brings all of it in, once.
-      const result = importTraining(reopened, GUILD, trainingFile(10_000, 'imported'));
+      const result = importTraining(reopened, GUILD_A, trainingFile(10_000, 'imported'));
       expect(result).toEqual({ added: 10_000, updated: 0, skipped: 0 });
-      expect(after.count(GUILD)).toBe(10_050);
-      expect(after.all(GUILD).slice(0, 50)).toEqual(before);
+      expect(after.count(GUILD_A)).toBe(10_050);
+      expect(after.all(GUILD_A).slice(0, 50)).toEqual(before);
     } finally {
       reopened.close();
     }
@@ -143,7 +144,7 @@ describe('6.5 graceful SIGTERM', () => {
       const exit = await bot.exited;
       expect(exit).toEqual({ code: 0, signal: null });
       // The member got the whole answer before the bot stopped.
-      expect(fake.messages(thread.id).filter((m) => m.author.bot).map((m) => m.content)).toEqual([ollama.reply]);
+      expect(botMessages({ fake }, thread.id).map((m) => m.content)).toEqual([ollama.reply]);
       expect(bot.output()).toMatch(/SIGTERM received: finishing 1 answer/);
       expect(bot.output()).toContain('Stopped cleanly');
       // Closed cleanly: the write-ahead log was checkpointed into the file and removed.
@@ -172,12 +173,12 @@ describe('6.6 database locked, read-only or full (stores)', () => {
       const dbPath = join(dir, 'bot.db');
       const db = openDatabase(dbPath);
       const store = new TrainingStore(db);
-      store.add(GUILD, { question: 'Kept question?', answer: 'Kept answer.' });
+      store.add(GUILD_A, { question: 'Kept question?', answer: 'Kept answer.' });
       const file = trainingFile(2000, 'faulty');
       const clear = fault.apply(db, dbPath);
       let error: unknown;
       try {
-        importTraining(db, GUILD, file);
+        importTraining(db, GUILD_A, file);
       } catch (e) {
         error = e;
       }
@@ -186,8 +187,8 @@ describe('6.6 database locked, read-only or full (stores)', () => {
       expect(describeStorageFailure(error)).toContain('nothing was changed');
       clear();
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(store.count(GUILD)).toBe(1);
-      expect(importTraining(db, GUILD, file).added).toBe(2000);
+      expect(store.count(GUILD_A)).toBe(1);
+      expect(importTraining(db, GUILD_A, file).added).toBe(2000);
       db.close();
     });
   }
@@ -201,7 +202,7 @@ describe('6.6 database locked, read-only or full (what staff and members see)', 
       try {
         await w.setup();
         const { thread } = w.fake.createForumPostAsUser({ forumId: w.forumId, userId: w.memberId, title: 'Before', content: 'first question' });
-        await w.fake.waitFor(() => w.fake.messages(thread.id).some((m) => m.author.bot), 5000, 'the first answer');
+        await w.fake.waitFor(() => botMessages(w, thread.id).length > 0, 5000, 'the first answer');
         const turnsBefore = w.core.tickets.info(w.guildId, thread.id)!.counts;
         w.core.training.add(w.guildId, { question: 'Kept?', answer: 'Kept.' });
 
@@ -210,7 +211,7 @@ describe('6.6 database locked, read-only or full (what staff and members see)', 
         expect(train.content).toMatch(fault.message);
         expect(train.content).toContain('nothing was changed');
 
-        const file = { filename: 'training.json', data: trainingFile(500, 'import'), contentType: 'application/json' };
+        const file = jsonUpload(trainingFile(500, 'import'), 'training.json');
         const imported = await (await w.command('import_training', {}, { userId: w.staffId, attachments: { file } })).waitForResponse({ timeoutMs: 10_000 });
         expect(imported.content).toMatch(fault.message);
 

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WRITING_MARK } from '../../src/discord/tickets/streaming-reply.js';
 import { startBotWorld, type BotWorld } from '../e2e/harness.js';
+import { botMessages, postTicket } from '../e2e/support-helpers.js';
 
 let w: BotWorld;
 beforeAll(async () => {
@@ -16,12 +17,10 @@ afterEach(() => {
   w.ollama.reply = (req) => `You asked: ${req.messages.at(-1)!.content}`;
 });
 
-const botTexts = (threadId: string) => w.fake.messages(threadId).filter((m) => m.author.bot).map((m) => m.content);
+const botTexts = (threadId: string) => botMessages(w, threadId).map((m) => m.content);
 const LONG_ANSWER = Array.from({ length: 12 }, (_, i) => `Step ${i + 1}: check the setting number ${i + 1} and save it.`).join('\n');
 
-function openTicket(title: string, content = 'The launcher will not start'): string {
-  return w.fake.createForumPostAsUser({ forumId: w.forumId, userId: w.memberId, title, content }).thread.id;
-}
+const LAUNCHER_TROUBLE = 'The launcher will not start';
 
 /** Resolves once the bot has made no request to the fake for 300 ms (an answer's follow-up requests are done). */
 async function quiet(): Promise<void> {
@@ -41,7 +40,7 @@ describe('6.4 Discord answers 429 or 5xx on sends and edits; the gateway drops',
     w.ollama.chunkSize = 40;
     w.ollama.tokenDelayMs = 80;
     w.fake.rateLimitNext({ route: 'messages', count: 3, retryAfterMs: 800 });
-    const thread = openTicket('Rate limited');
+    const thread = postTicket(w, 'Rate limited', LAUNCHER_TROUBLE);
     await w.fake.waitFor(() => botTexts(thread).join('\n') === LONG_ANSWER, 15_000, 'the whole answer');
     const requests = messageRequests(thread);
     expect(requests.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(1);
@@ -54,7 +53,7 @@ describe('6.4 Discord answers 429 or 5xx on sends and edits; the gateway drops',
     w.ollama.chunkSize = 20;
     w.ollama.tokenDelayMs = 160; // about 5 s of writing
     const started = Date.now();
-    const thread = openTicket('Long answer');
+    const thread = postTicket(w, 'Long answer', LAUNCHER_TROUBLE);
     await w.fake.waitFor(() => botTexts(thread).join('\n') === LONG_ANSWER, 20_000, 'the whole answer');
     const requests = messageRequests(thread);
     expect(requests.filter((r) => r.status === 429)).toEqual([]);
@@ -69,7 +68,7 @@ describe('6.4 Discord answers 429 or 5xx on sends and edits; the gateway drops',
     await (await w.command('train', { question: 'Where do I download the launcher?', answer: 'From the #downloads channel.' })).waitForResponse();
     w.core.training.add(w.guildId, { question: 'How do I reset my password?', answer: 'Use /reset.' });
     w.core.training.add(w.guildId, { question: 'Which ports does the server use?', answer: 'Port 25565.' });
-    const trained = openTicket('Mouse', 'my mouse is broken');
+    const trained = postTicket(w, 'Mouse', 'my mouse is broken');
     await w.fake.waitFor(() => botTexts(trained).length === 1, 5000, 'the first answer');
     await quiet();
     w.fake.failNext({ status: 502, route: 'messages', count: 4 });
@@ -83,7 +82,7 @@ describe('6.4 Discord answers 429 or 5xx on sends and edits; the gateway drops',
     w.ollama.tokenDelayMs = 50;
     await quiet();
     w.fake.failNext({ status: 500, route: 'messages', count: 6 });
-    const streamed = openTicket('Server error');
+    const streamed = postTicket(w, 'Server error', LAUNCHER_TROUBLE);
     await w.fake.waitFor(() => botTexts(streamed).join('\n') === LONG_ANSWER, 15_000, 'the whole answer');
     expect(messageRequests(streamed).filter((r) => r.status === 500).length).toBe(6);
     expect(botTexts(streamed).some((t) => t.includes(WRITING_MARK))).toBe(false);
@@ -91,7 +90,7 @@ describe('6.4 Discord answers 429 or 5xx on sends and edits; the gateway drops',
 
   it('a dropped gateway connection is resumed, and messages posted meanwhile and afterwards are answered', async () => {
     w.ollama.reply = (req) => `You asked: ${req.messages.at(-1)!.content}`;
-    const thread = openTicket('Before the drop', 'before');
+    const thread = postTicket(w, 'Before the drop', 'before');
     await w.fake.waitFor(() => botTexts(thread).includes('You asked: Before the drop\n\nbefore'), 5000);
     const connectionsBefore = w.fake.gatewayLog.connections.length;
     w.fake.dropGatewayConnections();

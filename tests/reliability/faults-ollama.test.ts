@@ -3,6 +3,7 @@ import { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT } from '../../src/core
 import { WRITING_MARK } from '../../src/discord/tickets/streaming-reply.js';
 import type { MessageView } from '../fakes/discord/index.js';
 import { startBotWorld, type BotWorld } from '../e2e/harness.js';
+import { botMessages, postTicket } from '../e2e/support-helpers.js';
 import { FakeDiscord } from '../fakes/discord/index.js';
 import { FakeOllama } from '../fakes/ollama.js';
 import { createScene, startBotProcess } from './helpers.js';
@@ -27,17 +28,11 @@ async function resetOllama(): Promise<void> {
 }
 afterEach(resetOllama);
 
-const botMessages = (threadId: string) => w.fake.messages(threadId).filter((m) => m.author.bot);
-const lastBotText = (threadId: string) => botMessages(threadId).at(-1)?.content ?? '';
-
-/** A member's forum post; resolves with the thread id. */
-function openTicket(title: string, content: string): string {
-  return w.fake.createForumPostAsUser({ forumId: w.forumId, userId: w.memberId, title, content }).thread.id;
-}
+const lastBotText = (threadId: string) => botMessages(w, threadId).at(-1)?.content ?? '';
 
 /** Waits for the bot's message in the thread that satisfies `done`, and how long it took from `since`. */
 async function botAnswer(threadId: string, done: (m: MessageView) => boolean, since: number, timeoutMs = DEADLINE_MS + 2000) {
-  const message = await w.fake.waitFor(() => botMessages(threadId).find(done), timeoutMs, 'the bot’s answer');
+  const message = await w.fake.waitFor(() => botMessages(w, threadId).find(done), timeoutMs, 'the bot’s answer');
   return { message, elapsedMs: Date.now() - since };
 }
 
@@ -84,7 +79,7 @@ describe('6.1 Ollama down at start, down mid-answer, back again', () => {
     await w.ollama.stop();
     expect(await statusOllamaField()).toContain('Not reachable');
     const since = Date.now();
-    const thread = openTicket('Refund', 'How do I get a refund for my purchase?');
+    const thread = postTicket(w, 'Refund', 'How do I get a refund for my purchase?');
     const { message: fromKb, elapsedMs } = await botAnswer(thread, (m) => m.content.startsWith(AI_UNAVAILABLE_NOTE), since);
     expect(fromKb.content).toContain('Refunds are issued within 14 days');
     expect(elapsedMs).toBeLessThan(DEADLINE_MS);
@@ -135,7 +130,7 @@ describe('6.2 Ollama slow, hanging, busy, missing its model, or cut mid-answer',
     it(`${failure.name}: the member gets a sensible message within RESPONSE_TIMEOUT + 2 s, and the next message is answered normally`, async () => {
       failure.setup();
       const since = Date.now();
-      const thread = openTicket(`Trouble ${failure.name}`.slice(0, 100), 'My game keeps crashing on startup');
+      const thread = postTicket(w, `Trouble ${failure.name}`.slice(0, 100), 'My game keeps crashing on startup');
       const isFinal = (m: MessageView) => (failure.partial ? m.content.endsWith(CUT_OFF_NOTE) : m.content === FALLBACK_TEXT);
       const { message, elapsedMs } = await botAnswer(thread, isFinal, since);
       expect(elapsedMs).toBeLessThanOrEqual(DEADLINE_MS);
@@ -152,7 +147,7 @@ describe('6.2 Ollama slow, hanging, busy, missing its model, or cut mid-answer',
       w.fake.postAsUser({ channelId: thread, userId: w.memberId, content: 'Any news?' });
       const next = await botAnswer(thread, (m) => m.content === 'It works now.', Date.now());
       expect(next.elapsedMs).toBeLessThan(DEADLINE_MS);
-      expect(botMessages(thread).filter((m) => m.content.includes(WRITING_MARK))).toEqual([]);
+      expect(botMessages(w, thread).filter((m) => m.content.includes(WRITING_MARK))).toEqual([]);
     });
   }
 });

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Writable } from 'node:stream';
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
+import { KNOWLEDGE_EXPORT_FORMAT, KNOWLEDGE_EXPORT_VERSION } from '../../src/core/knowledge/transfer.js';
+import { TRAINING_EXPORT_FORMAT, TRAINING_EXPORT_VERSION } from '../../src/core/training/transfer.js';
 import { createLogger, type Logger } from '../../src/log.js';
-import type { FakeDiscord } from '../fakes/discord/index.js';
+import type { AttachmentUpload, FakeDiscord, InteractionReply } from '../fakes/discord/index.js';
 import { npmStartNodeArgs, ROOT } from '../npm-start.js';
 
 export { ROOT };
@@ -26,7 +28,12 @@ export interface NodeProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-type RunOptions = { cwd?: string; env?: Record<string, string> };
+type RunOptions = {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Written to the process's standard input, which is then closed (by default it has none). */
+  stdin?: string;
+};
 
 /** A TypeScript file run by node + tsx. */
 export function runTs(script: string, args: string[], opts: RunOptions = {}): NodeProcess {
@@ -42,8 +49,9 @@ function runNode(nodeArgs: string[], opts: RunOptions): NodeProcess {
   const child = spawn(process.execPath, nodeArgs, {
     cwd: opts.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
   let out = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
@@ -114,4 +122,24 @@ export async function startBotProcess(env: Record<string, string>): Promise<Node
   const proc = runBot({ cwd, env: { DB_PATH: dbPath, LOG_LEVEL: 'info', ...env } });
   await proc.waitForLine(/Logged in as/, 20_000);
   return { ...proc, cwd, dbPath };
+}
+
+/** Everything a member sees of a command's reply: its text, its embeds and the text of any file attached. */
+export function seen(reply: InteractionReply): string {
+  return `${reply.content}\n${JSON.stringify(reply.embeds)}\n${reply.files.map((f) => f.data.toString('utf8')).join('\n')}`;
+}
+
+/** A training export file's text; `extra` overrides or adds top-level fields (a wrong version, say). */
+export function trainingExport(entries: unknown[], extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ format: TRAINING_EXPORT_FORMAT, version: TRAINING_EXPORT_VERSION, entries, ...extra });
+}
+
+/** A knowledge-base export file's text; `extra` overrides or adds top-level fields. */
+export function kbExport(name: string, entries: unknown[], extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ format: KNOWLEDGE_EXPORT_FORMAT, version: KNOWLEDGE_EXPORT_VERSION, knowledgeBase: { name, entries }, ...extra });
+}
+
+/** A file a member attaches to an import command. */
+export function jsonUpload(data: string | Buffer, filename = 'export.json', contentType = 'application/json'): AttachmentUpload {
+  return { filename, data, contentType };
 }

@@ -5,12 +5,12 @@ import type { APIApplicationCommandOption } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
 import { startBotWorld, type BotWorld } from '../e2e/harness.js';
+import { botMessages } from '../e2e/support-helpers.js';
 import { FakeDiscord, type AttachmentUpload, type InteractionReply, type OptionValue } from '../fakes/discord/index.js';
 import { FakeOllama } from '../fakes/ollama.js';
-import { capturingLogger, createScene, runBot, startBotProcess, tempDir } from './helpers.js';
+import { capturingLogger, createScene, jsonUpload, kbExport, runBot, seen, startBotProcess, tempDir, trainingExport } from './helpers.js';
 
-const seen = (r: InteractionReply) => `${r.content}\n${JSON.stringify(r.embeds)}\n${r.files.map((f) => f.data.toString('utf8')).join('\n')}`;
-const botTexts = (w: BotWorld, channelId: string) => w.fake.messages(channelId).filter((m) => m.author.bot).map((m) => m.content);
+const botTexts = (w: BotWorld, channelId: string) => botMessages(w, channelId).map((m) => m.content);
 
 /** Every row of every table (FTS shadow tables aside): "nothing changed" means this is equal. */
 function dump(db: Db): Record<string, unknown[]> {
@@ -20,17 +20,6 @@ function dump(db: Db): Record<string, unknown[]> {
     .all() as string[];
   return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}"`).all()]));
 }
-
-const trainingFile = (entries: { question: string; answer: string }[]): AttachmentUpload => ({
-  filename: 'training.json',
-  data: JSON.stringify({ format: 'discord-ai-ticket-bot/training', version: 1, entries }),
-  contentType: 'application/json',
-});
-const kbFile = (name: string, entries: { title: string; content: string }[]): AttachmentUpload => ({
-  filename: 'kb.json',
-  data: JSON.stringify({ format: 'discord-ai-ticket-bot/knowledge-base', version: 1, knowledgeBase: { name, entries } }),
-  contentType: 'application/json',
-});
 
 let w: BotWorld;
 let log: ReturnType<typeof capturingLogger>;
@@ -78,7 +67,9 @@ function validOptions(command: string, options: readonly APIApplicationCommandOp
         values[o.name] = w.memberId;
         break;
       case ApplicationCommandOptionType.Attachment:
-        values[o.name] = command.startsWith('kb') ? kbFile('Planted', [{ title: 't', content: 'c' }]) : trainingFile([{ question: 'Planted?', answer: 'planted' }]);
+        values[o.name] = command.startsWith('kb')
+          ? jsonUpload(kbExport('Planted', [{ title: 't', content: 'c' }]), 'kb.json')
+          : jsonUpload(trainingExport([{ question: 'Planted?', answer: 'planted' }]), 'training.json');
         break;
       default:
         break;
@@ -133,7 +124,7 @@ describe('6.10 every staff command checks permission in its handler', () => {
       expect((await handle.waitForResponse()).content).toBe('Only members with the **Manage Server** permission can use this command.');
     }
     expect(dump(w.core.db)).toEqual(before);
-    expect(w.fake.messages(w.generalId).filter((m) => m.author.bot && m.components.length > 0)).toEqual([]);
+    expect(botMessages(w, w.generalId).filter((m) => m.components.length > 0)).toEqual([]);
   });
 
   it('a ticket can be closed only by its owner or staff', async () => {
@@ -188,7 +179,7 @@ describe('6.11 guild isolation', () => {
     expect(byName.content).toBe('No knowledge base named "Internal".');
     const add = await asB('kb_add', { kb: String(kbId), title: 'Injected', content: 'into the other server' });
     expect(add.content).toBe(`No knowledge base with id ${kbId}.`);
-    const importInto = await asB('kb_import', { kb: String(kbId) }, { file: kbFile('Whatever', [{ title: 'Injected', content: 'x' }]) });
+    const importInto = await asB('kb_import', { kb: String(kbId) }, { file: jsonUpload(kbExport('Whatever', [{ title: 'Injected', content: 'x' }]), 'kb.json') });
     expect(importInto.content).toBe(`No knowledge base with id ${kbId}.`);
     replies.push(await asB('kb_search', { query: 'refund policy internals Alice' }));
     const preview = await asB('test_ai', { message: 'What is the secret staff password?' });
@@ -232,7 +223,7 @@ describe('6.12 mentions disabled; prompt injection cannot reach another server',
     w.fake.postAsUser({ channelId: thread.id, userId: w.memberId, content: 'and the AI?' });
     await w.fake.waitFor(() => botTexts(w, thread.id).includes(`AI says ${pings}`), 5000);
     expect(botTexts(w, thread.id)).toContain(`Sure: ${pings}`);
-    for (const m of w.fake.messages(thread.id).filter((x) => x.author.bot)) expect(m.mentionsPinged, m.content).toEqual({ everyone: false, users: [], roles: [] });
+    for (const m of botMessages(w, thread.id)) expect(m.mentionsPinged, m.content).toEqual({ everyone: false, users: [], roles: [] });
 
     // Text members and staff typed, shown back by commands.
     const trained = await (await w.command('train', { question: `${pings} question?`, answer: `${pings} answer` }, { userId: w.staffId })).waitForResponse();
@@ -244,7 +235,7 @@ describe('6.12 mentions disabled; prompt injection cannot reach another server',
 
   it('a ticket opened from the panel pings only its owner, whatever the description says', async () => {
     await (await w.command('ticket_panel', {}, { channelId: w.generalId })).waitForResponse();
-    const panel = w.fake.messages(w.generalId).find((m) => m.author.bot && m.components.length > 0)!;
+    const panel = botMessages(w, w.generalId).find((m) => m.components.length > 0)!;
     const button = (panel.components as { components: { custom_id: string }[] }[])[0]!.components[0]!;
     const modal = await (await w.fake.clickButton({ messageId: panel.id, customId: button.custom_id, userId: w.memberId })).waitForResponse();
     await (
@@ -290,7 +281,7 @@ describe('6.13 the token never appears in logs, errors, /status or exports', () 
       await (await w.command('status')).waitForResponse(),
       await (await w.command('export_training')).waitForResponse(),
       await (await w.command('kb_export', { kb: String(kbId) })).waitForResponse(),
-      await (await w.command('import_training', {}, { attachments: { file: { filename: 'x.json', data: `{"token": "${token.slice(0, 5)}`, contentType: 'application/json' } } })).waitForResponse(),
+      await (await w.command('import_training', {}, { attachments: { file: jsonUpload(`{"token": "${token.slice(0, 5)}`, 'x.json') } })).waitForResponse(),
       await (await w.command('test_ai', { message: 'hello' })).waitForResponse(),
     ];
     expect(replies[1]!.files).toHaveLength(1);

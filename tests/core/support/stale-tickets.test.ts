@@ -1,20 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src/core/core.js';
 import { testCore } from '../helpers.js';
+import { GUILD_A, GUILD_B } from '../temp-db.js';
+import { openTicket, OWNER } from './fixtures.js';
 
-const GUILD = '100000000000000001';
-const OTHER = '100000000000000002';
-const OWNER = '200000000000000001';
 const HOUR = 60 * 60 * 1000;
 const T0 = Date.UTC(2025, 4, 1, 9, 0, 0);
 
 let c: Core;
 afterEach(() => c.db.close());
 
-let seq = 0;
-function ticket(guildId = GUILD) {
-  return c.tickets.open({ guildId, threadId: `30000000000000000${++seq}`, ownerId: OWNER, subject: 'Help' }, T0);
-}
+const ticket = (guildId = GUILD_A) => openTicket(c, guildId, T0);
 const ids = (list: { threadId: string }[]) => list.map((t) => t.threadId);
 
 describe('stale tickets on an injected clock', () => {
@@ -28,7 +24,7 @@ describe('stale tickets on an injected clock', () => {
     expect(stale.due(T0 + 1000 + 48 * HOUR - 1)).toEqual({ remind: [], close: [] });
     const due = stale.due(T0 + 1000 + 48 * HOUR);
     expect(ids(due.remind)).toEqual([t.threadId]);
-    expect(due.remind[0]).toMatchObject({ guildId: GUILD, ownerId: OWNER, answeredAt: T0 + 1000 });
+    expect(due.remind[0]).toMatchObject({ guildId: GUILD_A, ownerId: OWNER, answeredAt: T0 + 1000 });
     stale.markReminded(due.remind[0]!, T0 + 50 * HOUR);
 
     // Reminded: nothing until as long again after the reminder, then the close.
@@ -49,7 +45,7 @@ describe('stale tickets on an injected clock', () => {
     c.tickets.addTurn(staffLast.id, { role: 'staff', content: 'On it' }, T0);
     const closed = ticket();
     c.tickets.addTurn(closed.id, { role: 'bot', content: 'Answer', source: { kind: 'fallback', reason: 'down' } }, T0);
-    c.tickets.close(GUILD, closed.threadId, { closedBy: OWNER }, T0);
+    c.tickets.close(GUILD_A, closed.threadId, { closedBy: OWNER }, T0);
 
     expect(ids(c.support.stale.due(T0 + 10 * HOUR).remind)).toEqual([staffLast.threadId]);
     // Once staff answer the hand-off, the member's silence counts again.
@@ -75,11 +71,11 @@ describe('stale tickets on an injected clock', () => {
 
   it('finds due tickets in every server, each with its own guild, and STALE_TICKET_HOURS=0 turns it off', () => {
     c = testCore({ STALE_TICKET_HOURS: '1' });
-    for (const guildId of [GUILD, OTHER]) {
+    for (const guildId of [GUILD_A, GUILD_B]) {
       const t = ticket(guildId);
       c.tickets.addTurn(t.id, { role: 'staff', content: 'Anything else?' }, T0);
     }
-    expect(c.support.stale.due(T0 + 2 * HOUR).remind.map((t) => t.guildId).sort()).toEqual([GUILD, OTHER]);
+    expect(c.support.stale.due(T0 + 2 * HOUR).remind.map((t) => t.guildId).sort()).toEqual([GUILD_A, GUILD_B]);
     c.db.close();
 
     c = testCore({ STALE_TICKET_HOURS: '0' });

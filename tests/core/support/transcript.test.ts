@@ -3,10 +3,9 @@ import type { Core } from '../../../src/core/core.js';
 import { formatUtc } from '../../../src/core/support/transcript.js';
 import type { NewTurn } from '../../../src/core/tickets/store.js';
 import { testCore } from '../helpers.js';
+import { GUILD_A, GUILD_B } from '../temp-db.js';
+import { OWNER, STAFF } from './fixtures.js';
 
-const GUILD = '100000000000000001';
-const OWNER = '200000000000000001';
-const STAFF = '200000000000000009';
 const T0 = Date.UTC(2025, 5, 2, 8, 30, 0);
 
 let c: Core;
@@ -15,10 +14,10 @@ afterEach(() => c.db.close());
 describe('ticket transcripts', () => {
   it('shows who said what and when, and where each answer came from, naming the entries', () => {
     c = testCore();
-    const entry = c.training.add(GUILD, { question: 'How do I reset my password?', answer: 'Use /reset.' });
-    const kb = c.knowledge.create(GUILD, { name: 'Billing' });
-    const refund = c.knowledge.addEntry(GUILD, kb.id, { title: 'Refunds', content: 'Within 14 days.' });
-    const ticket = c.tickets.open({ guildId: GUILD, threadId: '300000000000000001', ownerId: OWNER, subject: 'Password & refund!' }, T0);
+    const entry = c.training.add(GUILD_A, { question: 'How do I reset my password?', answer: 'Use /reset.' });
+    const kb = c.knowledge.create(GUILD_A, { name: 'Billing' });
+    const refund = c.knowledge.addEntry(GUILD_A, kb.id, { title: 'Refunds', content: 'Within 14 days.' });
+    const ticket = c.tickets.open({ guildId: GUILD_A, threadId: '300000000000000001', ownerId: OWNER, subject: 'Password & refund!' }, T0);
     const turns: NewTurn[] = [
       { role: 'user', authorId: OWNER, content: 'How do I reset my password?' },
       { role: 'bot', content: 'Use /reset.', source: { kind: 'trained', trainingEntryId: entry.id, score: 0.912 } },
@@ -29,10 +28,10 @@ describe('ticket transcripts', () => {
       { role: 'staff', authorId: STAFF, content: 'Refunded.' },
     ];
     turns.forEach((turn, i) => c.tickets.addTurn(ticket.id, turn, T0 + i * 1000));
-    c.tickets.close(GUILD, ticket.threadId, { closedBy: STAFF, reason: 'done' }, T0 + 60_000);
+    c.tickets.close(GUILD_A, ticket.threadId, { closedBy: STAFF, reason: 'done' }, T0 + 60_000);
 
     const names: Record<string, string> = { [OWNER]: 'alice', [STAFF]: 'bob' };
-    const transcript = c.support.transcripts.build(GUILD, ticket.threadId, { user: (id) => names[id], bot: 'Helper Bot' })!;
+    const transcript = c.support.transcripts.build(GUILD_A, ticket.threadId, { user: (id) => names[id], bot: 'Helper Bot' })!;
     expect(transcript.fileName).toBe(`ticket-${ticket.id}-password-refund.md`);
     expect(transcript.markdown).toBe(
       [
@@ -83,12 +82,12 @@ describe('ticket transcripts', () => {
 
   it('says when an entry was deleted since, and is only built for this server’s tickets', () => {
     c = testCore();
-    const entry = c.training.add(GUILD, { question: 'Q?', answer: 'A.' });
-    const ticket = c.tickets.open({ guildId: GUILD, threadId: '300000000000000002', ownerId: OWNER, subject: 'x' }, T0);
+    const entry = c.training.add(GUILD_A, { question: 'Q?', answer: 'A.' });
+    const ticket = c.tickets.open({ guildId: GUILD_A, threadId: '300000000000000002', ownerId: OWNER, subject: 'x' }, T0);
     c.tickets.addTurn(ticket.id, { role: 'bot', content: 'A.', source: { kind: 'trained', trainingEntryId: entry.id, score: 0.9 } }, T0);
-    c.training.delete(GUILD, entry.id);
-    expect(c.support.transcripts.build(GUILD, ticket.threadId)!.markdown).toContain(`trained answer #${entry.id} (since deleted)`);
-    expect(c.support.transcripts.build('100000000000000002', ticket.threadId)).toBeUndefined();
+    c.training.delete(GUILD_A, entry.id);
+    expect(c.support.transcripts.build(GUILD_A, ticket.threadId)!.markdown).toContain(`trained answer #${entry.id} (since deleted)`);
+    expect(c.support.transcripts.build(GUILD_B, ticket.threadId)).toBeUndefined();
     expect(formatUtc(0)).toBe('1970-01-01 00:00:00 UTC');
   });
 });

@@ -98,14 +98,30 @@ export class InteractionFactory {
   private command(input: SlashCommandInput, perms: bigint): { command: APIApplicationCommand; path: string[] } {
     const [name, ...rest] = input.name.split(' ');
     const path = [...rest, ...(input.subcommandGroup ? [input.subcommandGroup] : []), ...(input.subcommand ? [input.subcommand] : [])];
-    const command = this.commands.find(name!, input.guildId);
-    if (!command) throw new Error(`/${name} is not registered (guild or global): Discord would not offer it`);
+    const command = this.offeredCommand(input, perms, name!, ApplicationCommandType.ChatInput, `/${name}`);
+    return { command, path };
+  }
+
+  /**
+   * The registered command `name` of `type`, refused as Discord's client refuses it: not registered,
+   * no Use Application Commands here, or hidden by its default_member_permissions (unless an admin's
+   * override is modelled). `label` names the command in the errors.
+   */
+  private offeredCommand(
+    input: { guildId: string; userId: string; overrideCommandPermissions?: boolean },
+    perms: bigint,
+    name: string,
+    type: ApplicationCommandType,
+    label: string,
+  ): APIApplicationCommand {
+    const command = this.commands.find(name, input.guildId, type);
+    if (!command) throw new Error(`${label} is not registered (guild or global): Discord would not offer it`);
     if (!hasPermission(perms, PermissionFlagsBits.UseApplicationCommands)) throw new Error(`user ${input.userId} may not use application commands here`);
     const required = command.default_member_permissions ? BigInt(command.default_member_permissions) : 0n;
     if (required !== 0n && !hasPermission(perms, required) && !input.overrideCommandPermissions) {
-      throw new Error(`/${name} needs permissions ${required} (default_member_permissions): Discord hides it from user ${input.userId}; pass overrideCommandPermissions to model an admin's override`);
+      throw new Error(`${label} needs permissions ${required} (default_member_permissions): Discord hides it from user ${input.userId}; pass overrideCommandPermissions to model an admin's override`);
     }
-    return { command, path };
+    return command;
   }
 
   slashCommand(input: SlashCommandInput): InteractionRecord {
@@ -136,13 +152,7 @@ export class InteractionFactory {
   /** A message context-menu command (right-click a message → Apps) on `targetMessageId`, as Discord's client sends it. */
   messageCommand(input: MessageCommandInput): InteractionRecord {
     const { perms, payload } = this.base(input.guildId, input.channelId, input.userId);
-    const command = this.commands.find(input.name, input.guildId, ApplicationCommandType.Message);
-    if (!command) throw new Error(`message command "${input.name}" is not registered (guild or global): Discord would not offer it`);
-    if (!hasPermission(perms, PermissionFlagsBits.UseApplicationCommands)) throw new Error(`user ${input.userId} may not use application commands here`);
-    const required = command.default_member_permissions ? BigInt(command.default_member_permissions) : 0n;
-    if (required !== 0n && !hasPermission(perms, required) && !input.overrideCommandPermissions) {
-      throw new Error(`"${input.name}" needs permissions ${required} (default_member_permissions): Discord hides it from user ${input.userId}`);
-    }
+    const command = this.offeredCommand(input, perms, input.name, ApplicationCommandType.Message, `message command "${input.name}"`);
     const target = this.messageFor(input.targetMessageId, input.userId);
     if (target.channelId !== input.channelId) throw new Error(`message ${input.targetMessageId} is not in channel ${input.channelId}`);
     const record = this.interactions.create({
