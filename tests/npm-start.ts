@@ -1,9 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** The repository's root folder. */
 export const ROOT = resolve(import.meta.dirname, '..');
+
+/** tsx's loader by absolute URL (`node --import <it> file.ts`), so TypeScript runs from any working directory. */
+export const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 /**
  * `npm start`'s Node arguments, read from package.json (`node <flags> dist/index.js`), with the

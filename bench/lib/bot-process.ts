@@ -4,8 +4,6 @@ import type { FakeDiscord } from '../../tests/fakes/discord/index.js';
 import { buildBot, npmStartNodeArgs } from '../../tests/npm-start.js';
 import { sleep } from './stats.js';
 
-/** tsx's loader by absolute URL, for the bench's own TypeScript helpers (the floor client): they run where `tsx` does not resolve. */
-export const TSX_LOADER = import.meta.resolve('tsx');
 const KEPT_OUTPUT = 40;
 
 /**

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ChannelType } from 'discord-api-types/v10';
-import { TSX_LOADER } from '../lib/bot-process.js';
+import { TSX_LOADER } from '../../tests/npm-start.js';
 import type { Scene } from '../lib/scene.js';
 import { median, percentile } from '../lib/stats.js';
 

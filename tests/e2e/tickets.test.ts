@@ -3,6 +3,7 @@ import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { FALLBACK_TEXT } from '../../src/core/responder.js';
 import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/index.js';
 import { startBotWorld, type BotWorld } from './harness.js';
+import { botMessages } from './support-helpers.js';
 
 let w: BotWorld;
 beforeEach(async () => {
@@ -42,8 +43,6 @@ async function openTicketFromPanel(subject: string, description: string): Promis
   expect(confirmation.content).toContain(`<#${thread!.id}>`);
   return thread!.id;
 }
-
-const botMessages = (channelId: string) => w.fake.messages(channelId).filter((m) => m.author.bot);
 
 describe('tickets end to end', () => {
   it('/setup adds the four status tags to the forum, keeping its own tags', async () => {
@@ -86,8 +85,8 @@ describe('tickets end to end', () => {
     w.ollama.tokenDelayMs = 40;
 
     const { thread } = w.fake.createForumPostAsUser({ forumId: w.forumId, userId: w.memberId, title: 'Server crashes', content: 'It crashes when I join' });
-    await w.fake.waitFor(() => botMessages(thread.id).map((m) => m.content).join('\n\n') === long, 15_000);
-    const parts = botMessages(thread.id);
+    await w.fake.waitFor(() => botMessages(w, thread.id).map((m) => m.content).join('\n\n') === long, 15_000);
+    const parts = botMessages(w, thread.id);
     expect(parts.length).toBeGreaterThanOrEqual(3);
     for (const part of parts) expect(part.content.length).toBeLessThanOrEqual(2000);
     // It was streamed: the first part was edited after it was posted.

@@ -2,18 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Writable } from 'node:stream';
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { KNOWLEDGE_EXPORT_FORMAT, KNOWLEDGE_EXPORT_VERSION } from '../../src/core/knowledge/transfer.js';
 import { TRAINING_EXPORT_FORMAT, TRAINING_EXPORT_VERSION } from '../../src/core/training/transfer.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import type { AttachmentUpload, FakeDiscord, InteractionReply } from '../fakes/discord/index.js';
-import { npmStartNodeArgs, ROOT } from '../npm-start.js';
+import { npmStartNodeArgs, ROOT, TSX_LOADER } from '../npm-start.js';
 
 export { ROOT };
-/** Node with tsx's loader, by absolute path so it works from any working directory. */
-export const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 export function tempDir(prefix = 'bot-rel-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
