@@ -146,9 +146,11 @@ async function main(): Promise<number> {
   }
   const copy = privateCopy(parsed.config);
   const core = createCore(openDatabase(copy.path), parsed.config, silentLogger());
+  core.semantic.start(); // entries the bot had not embedded yet
   try {
     await chat(core, guildId);
   } finally {
+    await core.semantic.stop(); // a batch in flight finishes before the database closes
     core.db.close();
     copy.remove();
   }

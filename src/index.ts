@@ -54,6 +54,7 @@ async function main(): Promise<number> {
     await flush(logger);
     return 1;
   }
+  core.semantic.start(); // a no-op without OLLAMA_EMBED_MODEL; stopped before the database closes (below)
 
   return new Promise<number>((resolve) => {
     let stopping = false;

@@ -23,7 +23,10 @@ export interface Core {
   guildSettings: GuildSettingsStore;
   counters: StatCounters;
   matcher: Matcher;
-  /** Embedding search (OLLAMA_EMBED_MODEL); embeds new entries in the background once started. */
+  /**
+   * Embedding search (OLLAMA_EMBED_MODEL). Its background embedding writes to the database: whoever
+   * starts it awaits `semantic.stop()` before closing the database.
+   */
   semantic: SemanticIndex;
   ai: OllamaService;
   responder: Responder;
@@ -47,7 +50,6 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     logger: logger.child({ module: 'ollama' }),
   });
   const semantic = new SemanticIndex(db, { embedder: ai, matcher, logger: logger.child({ module: 'semantic' }) });
-  semantic.start(); // a no-op without OLLAMA_EMBED_MODEL; its timer does not keep the process alive
   const responder = new Responder({
     training,
     knowledge,

@@ -37,7 +37,7 @@ export interface ResponderDeps {
   /** Staff takeover and knowledge-gap records; tools that only preview answers leave it out. */
   support?: ResponderSupport;
   /** Embedding search (OLLAMA_EMBED_MODEL) fused with the words; without it, the words alone. */
-  semantic?: Pick<SemanticIndex, 'matchHybridAll' | 'similarKnowledge'>;
+  semantic?: Pick<SemanticIndex, 'matchHybridBest' | 'similarKnowledge'>;
 }
 
 export interface TicketMessage {

@@ -7,7 +7,7 @@ export interface RetrievalDeps {
   knowledge: KnowledgeStore;
   matcher: Matcher;
   /** Embedding search (OLLAMA_EMBED_MODEL) fused with the words; without it, the words alone. */
-  semantic?: Pick<SemanticIndex, 'matchHybridAll' | 'similarKnowledge'>;
+  semantic?: Pick<SemanticIndex, 'matchHybridBest' | 'similarKnowledge'>;
   /** Knowledge-base entries at least this similar by embedding join the words' hits (SIMILARITY_THRESHOLD). */
   similarityThreshold: number;
 }
@@ -39,14 +39,7 @@ export class Retrieval {
     // A paragraph of one or two words ("Guide", "Thanks!") says too little to be answered alone.
     const parts = text.split(/\n\s*\n/).filter((p) => extractTerms(p).length >= MIN_PARAGRAPH_TERMS);
     const variants = [text, ...parts.slice(0, 4).filter((p) => p.trim() !== text.trim())];
-    const lists = this.deps.semantic
-      ? await this.deps.semantic.matchHybridAll(guildId, variants, 5)
-      : variants.map((variant) => this.deps.matcher.match(guildId, variant, 5));
-    let best: MatchCandidate[] = [];
-    for (const matches of lists) {
-      if ((matches[0]?.score ?? 0) > (best[0]?.score ?? 0)) best = matches;
-    }
-    return best;
+    return this.deps.semantic ? this.deps.semantic.matchHybridBest(guildId, variants, 5) : this.deps.matcher.matchBest(guildId, variants, 5);
   }
 
   /** Up to KB_CONTEXT_LIMIT knowledge-base entries for the AI: the words' hits, then similar ones by embedding. */
@@ -68,11 +61,9 @@ export class Retrieval {
     const similar = (await semantic.similarKnowledge(guildId, text, KB_CONTEXT_LIMIT)).filter(
       (s) => s.similarity >= this.deps.similarityThreshold && !hits.some((h) => h.entryId === s.entryId),
     );
-    const entries = this.deps.knowledge.getEntries(guildId, similar.map((s) => s.entryId));
-    const added = entries.flatMap((entry) => {
-      const kb = this.deps.knowledge.get(guildId, entry.kbId);
+    const added = this.deps.knowledge.getEntriesWithBase(guildId, similar.map((s) => s.entryId)).map(({ entry, kbName }) => {
       const similarity = similar.find((s) => s.entryId === entry.id)!.similarity;
-      return kb ? [{ entryId: entry.id, kbName: kb.name, title: entry.title, content: entry.content, score: similarity }] : [];
+      return { entryId: entry.id, kbName, title: entry.title, content: entry.content, score: similarity };
     });
     return [...hits, ...added].slice(0, KB_CONTEXT_LIMIT);
   }

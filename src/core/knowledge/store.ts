@@ -26,6 +26,12 @@ export interface KbEntry {
   createdAt: number;
 }
 
+/** An entry with the name of its knowledge base. */
+export interface KbEntryInBase {
+  entry: KbEntry;
+  kbName: string;
+}
+
 export interface KbEntryPage {
   entries: KbEntry[];
   total: number;
@@ -95,7 +101,7 @@ export class KnowledgeStore {
   private readonly selectKbs: Statement<[string], KbRow>;
   private readonly selectKbsLike: Statement<[string, string, number], KbRow>;
   private readonly insertEntry: Statement<[number, string, string, string, string, string | null, number, number], KbEntryRow>;
-  private readonly selectEntries: Statement<[string, string], KbEntryRow>;
+  private readonly selectEntries: Statement<[string, string], KbEntryRow & { kb_name: string }>;
   private readonly selectEntryPage: Statement<[string, number, number, number], KbEntryRow>;
   private readonly selectAllEntries: Statement<[string, number], KbEntryRow>;
   private readonly countEntries: Statement<[string, number], { n: number }>;
@@ -118,7 +124,9 @@ export class KnowledgeStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, kb_id, guild_id, title, content, tags, created_at`,
     );
     this.selectEntries = db.prepare(
-      'SELECT id, kb_id, guild_id, title, content, tags, created_at FROM kb_entries WHERE guild_id = ? AND id IN (SELECT value FROM json_each(?))',
+      `SELECT e.id, e.kb_id, e.guild_id, e.title, e.content, e.tags, e.created_at, kb.name AS kb_name
+       FROM kb_entries AS e JOIN knowledge_bases AS kb ON kb.id = e.kb_id AND kb.guild_id = e.guild_id
+       WHERE e.guild_id = ? AND e.id IN (SELECT value FROM json_each(?))`,
     );
     this.selectEntryPage = db.prepare(
       'SELECT id, kb_id, guild_id, title, content, tags, created_at FROM kb_entries WHERE guild_id = ? AND kb_id = ? ORDER BY id LIMIT ? OFFSET ?',
@@ -187,8 +195,13 @@ export class KnowledgeStore {
 
   /** The entries of this server among `ids`, in the order of `ids`. */
   getEntries(guildId: string, ids: number[]): KbEntry[] {
+    return this.getEntriesWithBase(guildId, ids).map((found) => found.entry);
+  }
+
+  /** getEntries with each entry's knowledge-base name (one read, whatever the number of entries). */
+  getEntriesWithBase(guildId: string, ids: number[]): KbEntryInBase[] {
     if (ids.length === 0) return [];
-    const byId = new Map(this.selectEntries.all(guildId, JSON.stringify(ids)).map((row) => [row.id, toKbEntry(row)]));
+    const byId = new Map(this.selectEntries.all(guildId, JSON.stringify(ids)).map((row) => [row.id, { entry: toKbEntry(row), kbName: row.kb_name }]));
     return [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
   }
 

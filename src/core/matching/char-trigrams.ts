@@ -4,6 +4,14 @@
  * Trigrams are taken inside each word, padded with one space each side (" ph", "pho", ..., "ne ").
  */
 
+/** A word's trigrams in order, repeats kept: " ph", "pho", ..., "ne " for "phone". */
+export function paddedTrigrams(word: string): string[] {
+  const padded = ` ${word} `;
+  const grams: string[] = [];
+  for (let i = 0; i + 3 <= padded.length; i++) grams.push(padded.slice(i, i + 3));
+  return grams;
+}
+
 /** A text's distinct trigrams (as ids of one TrigramSpace) with their sublinear weights, 1 + ln(count). */
 export interface TrigramVector {
   ids: Int32Array;
@@ -25,9 +33,8 @@ export class TrigramSpace {
   vector(words: readonly string[]): TrigramVector {
     const counts = new Map<number, number>();
     for (const word of words) {
-      const padded = ` ${word} `;
-      for (let i = 0; i + 3 <= padded.length; i++) {
-        const id = this.id(padded.slice(i, i + 3));
+      for (const gram of paddedTrigrams(word)) {
+        const id = this.id(gram);
         counts.set(id, (counts.get(id) ?? 0) + 1);
       }
     }

@@ -36,6 +36,7 @@ export class EmbeddingStore {
   private readonly selectGuildKnowledge: Statement<[string, string], { id: number; vector: Buffer }>;
   private readonly selectAnswerVectors: Statement<[string, string, string], { answer: string; vector: Buffer }>;
   private readonly countQueue: Statement<[], { n: number }>;
+  private readonly selectTrainingGeneration: Statement<[string], { generation: number }>;
   private readonly saveBatch: (kind: EmbeddingKind, model: string, items: readonly { entry: PendingEmbedding; vector: Float32Array }[]) => number;
 
   constructor(db: Db) {
@@ -77,6 +78,7 @@ export class EmbeddingStore {
        JOIN training_embeddings e ON e.entry_id = t.id WHERE e.model = ?`,
     );
     this.countQueue = db.prepare('SELECT count(*) AS n FROM embedding_queue');
+    this.selectTrainingGeneration = db.prepare('SELECT generation FROM training_index_stats WHERE guild_id = ?');
     this.saveBatch = db.transaction((kind, model, items) => {
       let saved = 0;
       for (const { entry, vector } of items) {
@@ -117,6 +119,14 @@ export class EmbeddingStore {
   /** The guild's vectors of `model`, counted up to `cap`. */
   count(kind: EmbeddingKind, guildId: string, model: string, cap: number): number {
     return (kind === 'training' ? this.countTraining : this.countKnowledge).get(guildId, model, cap)?.n ?? 0;
+  }
+
+  /**
+   * Changes on every write to the guild's training (migration 007), an edited answer too; undefined
+   * for a guild that was never trained.
+   */
+  trainingGeneration(guildId: string): number | undefined {
+    return this.selectTrainingGeneration.get(guildId)?.generation;
   }
 
   /** Every trained question's vector in the guild, keyed by its answer text. */

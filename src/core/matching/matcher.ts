@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.js';
 import { literalMatchQuery, quoteTerm } from '../text/fts.js';
 import { AnswerIndex, type AnswerDocument, type GuildIndexStats, type Phrasing } from './answer-index.js';
 import { confidence, DEFAULT_CALIBRATION, type AnswerFeatures, type CalibrationParams } from './calibration.js';
-import { AnswerScorer, answerFeatures, type AnswerEvidence, type QueryTerm } from './scoring.js';
+import { AnswerScorer, answerFeatures, MAX_PHRASINGS_COMPARED, type AnswerEvidence, type QueryTerm } from './scoring.js';
 import { STOP_WORDS } from './stopwords.js';
 import { matchWords, stemOf } from './words.js';
 
@@ -31,7 +31,7 @@ export interface SemanticEvidence {
  * similarities and as a share of the question's total IDF (BM25's units). Standardised over the
  * candidates, the similarity means the same for any embedding model, whatever its cosine range.
  */
-export const SEMANTIC_WEIGHT = 0.15;
+const SEMANTIC_WEIGHT = 0.15;
 
 /** An answer with its evidence, for the eval script's calibration fitting. */
 export interface RankedAnswer {
@@ -78,7 +78,6 @@ const PRIOR_WORD_SHARE = 0.01;
 /** Unknown words of this length or more also look for candidates by their first letters (typos). */
 const MIN_PREFIX_WORD_LENGTH = 5;
 const PREFIX_LENGTH = 4;
-const MAX_PHRASINGS_COMPARED = 200;
 const STOP_STEMS: ReadonlySet<string> = new Set([...STOP_WORDS].map(stemOf));
 
 interface CountedTerm {
@@ -92,6 +91,12 @@ interface ScoredAnswer {
   evidence: AnswerEvidence;
   features: AnswerFeatures;
   score: number;
+}
+
+/** A question's terms and its candidate answers, best first. */
+interface Ranking {
+  terms: QueryTerm[];
+  ranked: ScoredAnswer[];
 }
 
 /** Cached per guild until its training changes: document frequency by stem (or "prefix*"). */
@@ -123,7 +128,30 @@ export class Matcher {
    * answer). With `semantic` (from SemanticIndex), vector similarity joins the ranking.
    */
   match(guildId: string, text: string, limit = 5, semantic?: SemanticEvidence): MatchCandidate[] {
-    const { terms, ranked } = this.rankEvidence(guildId, text, semantic);
+    return this.candidates(guildId, this.rankEvidence(guildId, text, semantic), limit);
+  }
+
+  /**
+   * `match` for several readings of one message (the whole text, each paragraph): the reading whose
+   * best answer is surest wins, the first on a tie, and [] when none has one. Only the winner's
+   * answers look up their phrasings. `semantic[i]` is the evidence for `texts[i]`.
+   */
+  matchBest(guildId: string, texts: readonly string[], limit = 5, semantic: readonly (SemanticEvidence | undefined)[] = []): MatchCandidate[] {
+    let best: Ranking | undefined;
+    texts.forEach((text, i) => {
+      const ranking = this.rankEvidence(guildId, text, semantic[i]);
+      if ((ranking.ranked[0]?.score ?? 0) > (best?.ranked[0]?.score ?? 0)) best = ranking;
+    });
+    return best === undefined ? [] : this.candidates(guildId, best, limit);
+  }
+
+  /** Every candidate answer with its calibration features, best first (for fitting and diagnostics). */
+  rank(guildId: string, text: string, semantic?: SemanticEvidence): RankedAnswer[] {
+    return this.rankEvidence(guildId, text, semantic).ranked.map(({ evidence, features, score }) => ({ answer: evidence.doc.answer, features, score }));
+  }
+
+  /** The best `limit` ranked answers, each with its phrasing closest to the question. */
+  private candidates(guildId: string, { terms, ranked }: Ranking, limit: number): MatchCandidate[] {
     const results: MatchCandidate[] = [];
     for (const { evidence, score } of ranked.slice(0, Math.max(0, limit))) {
       const phrasing = this.bestPhrasing(guildId, evidence.doc, terms);
@@ -133,12 +161,7 @@ export class Matcher {
     return results;
   }
 
-  /** Every candidate answer with its calibration features, best first (for fitting and diagnostics). */
-  rank(guildId: string, text: string, semantic?: SemanticEvidence): RankedAnswer[] {
-    return this.rankEvidence(guildId, text, semantic).ranked.map(({ evidence, features, score }) => ({ answer: evidence.doc.answer, features, score }));
-  }
-
-  private rankEvidence(guildId: string, text: string, semantic?: SemanticEvidence): { terms: QueryTerm[]; ranked: ScoredAnswer[] } {
+  private rankEvidence(guildId: string, text: string, semantic?: SemanticEvidence): Ranking {
     const words = matchWords(text);
     const stats = this.index.stats(guildId);
     if (words.length === 0 || stats === undefined || stats.answers <= 0) return { terms: [], ranked: [] };

@@ -51,10 +51,10 @@ export interface AnswerEvidence {
  * the closest single phrasing rewards a question that says what one trained question says;
  * trigrams give partial credit to words spelled alike. See notes/matcher-method.md.
  */
-export const NEAREST_WEIGHT = 0.4;
-export const TRIGRAM_WEIGHT = 0.4;
-/** Phrasings of one answer compared one by one (the pooled BM25 sees them all). */
-const MAX_PHRASINGS_COMPARED = 200;
+const NEAREST_WEIGHT = 0.4;
+const TRIGRAM_WEIGHT = 0.4;
+/** Phrasings of one answer compared one by one with the question (the pooled BM25 sees them all). */
+export const MAX_PHRASINGS_COMPARED = 200;
 
 /** An answer document parsed once: term frequencies by stem, its distinct words, its phrasings, its trigrams. */
 interface ParsedDocument {

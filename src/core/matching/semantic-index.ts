@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.js';
 import type { Logger } from '../../log.js';
-import { EmbeddingStore, type EmbeddingKind, type PendingEmbedding } from './embedding-store.js';
+import { EmbeddingStore, type EmbeddingKind, type PendingEmbedding, type StoredVector } from './embedding-store.js';
 import type { MatchCandidate, Matcher, SemanticEvidence } from './matcher.js';
 import { dotAt, unitVector } from './vectors.js';
 
@@ -41,12 +41,17 @@ const DEFAULTS: Required<SemanticIndexOptions> = {
 
 const QUERY_CACHE_LIMIT = 64;
 
-/** A guild's vectors of one kind, as one matrix (row i belongs to keys[i]). */
+/** Vectors as one matrix (row i belongs to keys[i]). */
 interface VectorMatrix<K> {
-  version: string;
   dimensions: number;
   keys: K[];
   matrix: Float32Array;
+}
+
+/** A guild's vectors of one kind, or none to scan (no vectors, or more than scanLimit), while `version` holds. */
+interface CachedVectors {
+  version: string;
+  vectors: VectorMatrix<string | number> | undefined;
 }
 
 /**
@@ -70,7 +75,7 @@ export class SemanticIndex {
   readonly model: string | undefined;
   private readonly store: EmbeddingStore;
   private readonly options: Required<SemanticIndexOptions>;
-  private readonly matrices = new Map<string, VectorMatrix<string | number>>();
+  private readonly matrices = new Map<string, CachedVectors>();
   private readonly queryVectors = new Map<string, Float32Array>();
   /** Bumped whenever this process saves vectors for a guild: cached matrices of it are stale. */
   private readonly writes = new Map<string, number>();
@@ -143,22 +148,21 @@ export class SemanticIndex {
 
   /** `Matcher.match` with vector similarity fused in when embeddings are available; the words alone otherwise. */
   async matchHybrid(guildId: string, text: string, limit = 5): Promise<MatchCandidate[]> {
-    return (await this.matchHybridAll(guildId, [text], limit))[0]!;
+    const [evidence] = await this.semanticEvidence(guildId, [text]);
+    return this.deps.matcher.match(guildId, text, limit, evidence);
   }
 
-  /** matchHybrid for several texts of one message (their vectors in one request). */
-  async matchHybridAll(guildId: string, texts: readonly string[], limit = 5): Promise<MatchCandidate[][]> {
-    const evidence = await this.semanticEvidence(guildId, texts);
-    return texts.map((text, i) => this.deps.matcher.match(guildId, text, limit, evidence[i]));
+  /** `Matcher.matchBest` (several readings of one message) likewise; their vectors in one request. */
+  async matchHybridBest(guildId: string, texts: readonly string[], limit = 5): Promise<MatchCandidate[]> {
+    return this.deps.matcher.matchBest(guildId, texts, limit, await this.semanticEvidence(guildId, texts));
   }
 
   /** What the vectors say about each text, for Matcher.match / rank; undefined where the words alone must do. */
   async semanticEvidence(guildId: string, texts: readonly string[]): Promise<(SemanticEvidence | undefined)[]> {
     const vectors = await this.vectorsOf(texts);
-    return texts.map((_, i) => {
-      const vector = vectors?.[i];
-      return vector && this.evidence(guildId, vector);
-    });
+    if (!vectors) return texts.map(() => undefined);
+    const trained = this.guildVectors<string>('training', guildId);
+    return vectors.map((vector) => this.evidence(guildId, vector, trained));
   }
 
   /**
@@ -169,13 +173,15 @@ export class SemanticIndex {
   async similarKnowledge(guildId: string, text: string, limit: number): Promise<{ entryId: number; similarity: number }[]> {
     const vector = (await this.vectorsOf([text]))?.[0];
     if (!vector) return [];
-    const scanned = this.scan<number>('knowledge', guildId, vector);
+    const entries = this.guildVectors<number>('knowledge', guildId);
+    const scanned = entries && bestPerKey(entries, vector);
     if (!scanned) return [];
     return [...scanned].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([entryId, similarity]) => ({ entryId, similarity }));
   }
 
-  private evidence(guildId: string, vector: Float32Array): SemanticEvidence {
-    const scanned = this.scan<string>('training', guildId, vector);
+  /** `trained`: the guild's trained vectors when it is small enough to scan them all. */
+  private evidence(guildId: string, vector: Float32Array, trained: VectorMatrix<string> | undefined): SemanticEvidence {
+    const scanned = trained && bestPerKey(trained, vector);
     const nearestAnswers = scanned
       ? [...scanned].sort((a, b) => b[1] - a[1]).slice(0, this.options.nearestAnswers).map(([answer]) => answer)
       : [];
@@ -183,55 +189,57 @@ export class SemanticIndex {
       nearestAnswers,
       similarities: (answers) => {
         if (scanned) return new Map(answers.flatMap((a) => (scanned.has(a) ? [[a, scanned.get(a)!] as const] : [])));
-        return bestPerKey(this.store.answerVectors(guildId, this.model!, answers), vector);
+        return bestPerKey(toMatrix(this.store.answerVectors(guildId, this.model!, answers), vector.length), vector) ?? new Map<string, number>();
       },
     };
   }
 
-  /** Best similarity per key over all the guild's vectors of a kind, or undefined when the guild is too big to scan. */
-  private scan<K extends string | number>(kind: EmbeddingKind, guildId: string, vector: Float32Array): Map<K, number> | undefined {
-    const matrix = this.matrix(kind, guildId) as VectorMatrix<K> | undefined;
-    if (!matrix || matrix.dimensions !== vector.length) return undefined;
-    const best = new Map<K, number>();
-    for (let row = 0; row < matrix.keys.length; row++) {
-      const key = matrix.keys[row]!;
-      const similarity = dotAt(vector, matrix.matrix, row * matrix.dimensions);
-      if (similarity > (best.get(key) ?? -Infinity)) best.set(key, similarity);
-    }
-    return best;
-  }
-
-  private matrix(kind: EmbeddingKind, guildId: string): VectorMatrix<string | number> | undefined {
+  /**
+   * All the guild's vectors of a kind, from the cache while they have not changed; undefined when
+   * it has none or more than `scanLimit` (remembered too, so a big guild is not counted per question).
+   */
+  private guildVectors<K extends string | number>(kind: EmbeddingKind, guildId: string): VectorMatrix<K> | undefined {
     const model = this.model!;
-    const count = this.store.count(kind, guildId, model, this.options.scanLimit + 1);
-    if (count === 0 || count > this.options.scanLimit) return undefined;
+    const writes = this.writes.get(guildId) ?? 0;
+    let count: number | undefined;
+    let version: string;
+    if (kind === 'training') {
+      // The rows are keyed by answer text. A vector comes only from this process's saves (writes);
+      // every other change (an entry added, deleted, its question or only its answer edited, which
+      // keeps the vector and so its count) gives the guild's training a new generation. Nothing to count.
+      const generation = this.store.trainingGeneration(guildId);
+      if (generation === undefined) return undefined;
+      version = `${generation}:${writes}`;
+    } else {
+      count = this.store.count(kind, guildId, model, this.options.scanLimit + 1);
+      version = `${count}:${writes}`;
+    }
     const cacheKey = `${kind}\u0000${guildId}`;
-    const version = `${count}:${this.writes.get(guildId) ?? 0}`;
     const cached = this.matrices.get(cacheKey);
     if (cached && cached.version === version) {
       this.matrices.delete(cacheKey); // most recently used last
       this.matrices.set(cacheKey, cached);
-      return cached;
+      return cached.vectors as VectorMatrix<K> | undefined;
     }
-    const rows = kind === 'training' ? this.store.guildTrainingVectors(guildId, model) : this.store.guildKnowledgeVectors(guildId, model);
-    const dimensions = rows[0]?.vector.length ?? 0;
-    const usable = rows.filter((r) => r.vector.length === dimensions);
-    const matrix = new Float32Array(usable.length * dimensions);
-    usable.forEach((r, i) => matrix.set(r.vector, i * dimensions));
-    const built: VectorMatrix<string | number> = { version, dimensions, keys: usable.map((r) => r.key), matrix };
+    count ??= this.store.count(kind, guildId, model, this.options.scanLimit + 1);
+    let vectors: VectorMatrix<string | number> | undefined;
+    if (count > 0 && count <= this.options.scanLimit) {
+      vectors = kind === 'training' ? toMatrix(this.store.guildTrainingVectors(guildId, model)) : toMatrix(this.store.guildKnowledgeVectors(guildId, model));
+    }
     this.matrices.delete(cacheKey);
-    this.matrices.set(cacheKey, built);
+    this.matrices.set(cacheKey, { version, vectors });
     this.evictBeyondBudget();
-    return built;
+    return vectors as VectorMatrix<K> | undefined;
   }
 
   private evictBeyondBudget(): void {
+    const bytesOf = (cached: CachedVectors) => cached.vectors?.matrix.byteLength ?? 0;
     let bytes = 0;
-    for (const m of this.matrices.values()) bytes += m.matrix.byteLength;
-    for (const [key, m] of this.matrices) {
+    for (const cached of this.matrices.values()) bytes += bytesOf(cached);
+    for (const [key, cached] of this.matrices) {
       if (bytes <= this.options.cacheBytes || this.matrices.size <= 1) break;
       this.matrices.delete(key);
-      bytes -= m.matrix.byteLength;
+      bytes -= bytesOf(cached);
     }
   }
 
@@ -323,19 +331,29 @@ export class EmbeddingPaused extends Error {
 }
 
 /** nomic-embed-text is trained with task prefixes; other models take the text as is. */
-export function documentText(model: string, text: string): string {
+function documentText(model: string, text: string): string {
   return /nomic/i.test(model) ? `search_document: ${text}` : text;
 }
 
-export function queryText(model: string, text: string): string {
+function queryText(model: string, text: string): string {
   return /nomic/i.test(model) ? `search_query: ${text}` : text;
 }
 
-function bestPerKey<K>(rows: readonly { key: K; vector: Float32Array }[], vector: Float32Array): Map<K, number> {
+/** The rows of `dimensions` (by default the first row's) as one matrix; rows of another length are left out. */
+function toMatrix<K>(rows: readonly StoredVector<K>[], dimensions = rows[0]?.vector.length ?? 0): VectorMatrix<K> {
+  const usable = rows.filter((r) => r.vector.length === dimensions);
+  const matrix = new Float32Array(usable.length * dimensions);
+  usable.forEach((r, i) => matrix.set(r.vector, i * dimensions));
+  return { dimensions, keys: usable.map((r) => r.key), matrix };
+}
+
+/** The best similarity to `vector` per key; undefined when the vectors have another number of dimensions. */
+function bestPerKey<K>(vectors: VectorMatrix<K>, vector: Float32Array): Map<K, number> | undefined {
+  if (vectors.dimensions !== vector.length) return undefined;
   const best = new Map<K, number>();
-  for (const { key, vector: other } of rows) {
-    if (other.length !== vector.length) continue;
-    const similarity = dotAt(vector, other, 0);
+  for (let row = 0; row < vectors.keys.length; row++) {
+    const key = vectors.keys[row]!;
+    const similarity = dotAt(vector, vectors.matrix, row * vectors.dimensions);
     if (similarity > (best.get(key) ?? -Infinity)) best.set(key, similarity);
   }
   return best;

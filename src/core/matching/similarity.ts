@@ -1,3 +1,4 @@
+import { paddedTrigrams } from './char-trigrams.js';
 import { stemOf } from './words.js';
 
 /**
@@ -54,16 +55,9 @@ export function boundedDamerau(a: string, b: string, max: number): number {
   return previous[m]!;
 }
 
-function trigrams(word: string): Set<string> {
-  const padded = ` ${word} `;
-  const grams = new Set<string>();
-  for (let i = 0; i + 3 <= padded.length; i++) grams.add(padded.slice(i, i + 3));
-  return grams;
-}
-
 function trigramDice(a: string, b: string): number {
-  const ga = trigrams(a);
-  const gb = trigrams(b);
+  const ga = new Set(paddedTrigrams(a));
+  const gb = new Set(paddedTrigrams(b));
   let shared = 0;
   for (const gram of ga) if (gb.has(gram)) shared++;
   return (2 * shared) / (ga.size + gb.size);

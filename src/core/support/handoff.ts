@@ -26,7 +26,7 @@ export class Handoffs {
        WHERE ticket_support.handoff_at IS NULL`,
     );
     this.selectPending = db.prepare('SELECT handoff_at, handoff_reason FROM ticket_support WHERE ticket_id = ?');
-    this.clearStmt = db.prepare('UPDATE ticket_support SET handoff_at = NULL, handoff_reason = NULL WHERE ticket_id = ?');
+    this.clearStmt = db.prepare('UPDATE ticket_support SET handoff_at = NULL, handoff_reason = NULL WHERE ticket_id = ? AND handoff_at IS NOT NULL');
   }
 
   /** Records the request; true when staff should be pinged now (none pending since staff last wrote). */
@@ -39,8 +39,8 @@ export class Handoffs {
     return row?.handoff_at != null ? { reason: row.handoff_reason ?? 'member', at: row.handoff_at } : undefined;
   }
 
-  /** A staff member wrote in the ticket: the next request pings again. */
-  staffAnswered(ticketId: number): void {
-    this.clearStmt.run(ticketId);
+  /** A staff member wrote in the ticket: the next request pings again. True when a hand-off was pending. */
+  staffAnswered(ticketId: number): boolean {
+    return this.clearStmt.run(ticketId).changes > 0;
   }
 }

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database.js';
+import { normalisedWords } from '../text/normalise.js';
 
 /** A question members asked that no trained or knowledge-base entry matched. */
 export interface KnowledgeGap {
@@ -12,15 +13,6 @@ export interface KnowledgeGap {
 export interface TimeRange {
   since: number;
   until: number;
-}
-
-/** The same question asked twice: case, spacing and closing punctuation aside. */
-export function questionKey(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .replace(/[\s?!.,;:…]+$/u, '')
-    .trim();
 }
 
 /**
@@ -49,7 +41,8 @@ export class KnowledgeGaps {
   top(guildId: string, range: TimeRange, limit = 10): KnowledgeGap[] {
     const groups = new Map<string, KnowledgeGap>();
     for (const row of this.selectUnmatched.iterate({ guildId, ...range })) {
-      const key = questionKey(row.content);
+      // The same question asked twice, case, spacing and punctuation aside; a message without words is no question to train.
+      const key = normalisedWords(row.content);
       if (key === '') continue;
       const group = groups.get(key);
       if (group) Object.assign(group, { question: row.content, count: group.count + 1, lastAskedAt: row.created_at });

@@ -68,19 +68,18 @@ export class SupportDesk {
         const matched = answer.source.kind === 'trained' || answer.trainingEntries.length > 0 || answer.kbEntries.length > 0;
         this.gaps.record(userTurnId, answer.score, matched);
       },
-      staffWrote: (ticket, staffId) => {
-        const waiting = this.handoffs.pending(ticket.id) !== undefined;
-        this.staffWrote(ticket, staffId);
-        return waiting;
-      },
+      staffWrote: (ticket, staffId) => this.staffWrote(ticket, staffId),
     };
   }
 
-  /** A staff member wrote in a ticket: the bot steps back, and the hand-off (if any) is answered. */
-  staffWrote(ticket: Ticket, staffId: string, now = Date.now()): void {
-    this.db.transaction(() => {
+  /**
+   * A staff member wrote in a ticket: the bot steps back, and the hand-off (if any) is answered.
+   * True when a hand-off was waiting for staff.
+   */
+  staffWrote(ticket: Ticket, staffId: string, now = Date.now()): boolean {
+    return this.db.transaction(() => {
       this.takeover.staffReplied(ticket, staffId, now);
-      this.handoffs.staffAnswered(ticket.id);
+      return this.handoffs.staffAnswered(ticket.id);
     })();
   }
 

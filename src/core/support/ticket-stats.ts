@@ -6,7 +6,7 @@ import type { KnowledgeGap, KnowledgeGaps, TimeRange } from './knowledge-gaps.js
 export type StatsPeriod = 'day' | 'week' | 'month' | 'all';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-export const PERIOD_MS: Record<StatsPeriod, number> = { day: DAY_MS, week: 7 * DAY_MS, month: 30 * DAY_MS, all: Number.POSITIVE_INFINITY };
+const PERIOD_MS: Record<StatsPeriod, number> = { day: DAY_MS, week: 7 * DAY_MS, month: 30 * DAY_MS, all: Number.POSITIVE_INFINITY };
 
 /** Answers given in the period, by who or what gave them. */
 export interface AnswerCounts {
@@ -58,7 +58,6 @@ export function shareOf(part: number, total: number): number | null {
 /** /ticket_stats: every figure computed from the stored tickets, turns and votes of one server. */
 export class TicketStats {
   private readonly countOpened: Statement<[Params], { n: number }>;
-  private readonly countClosed: Statement<[Params], { n: number }>;
   private readonly firstAnswerDelays: Statement<[Params], { delay: number | null }>;
   private readonly closeDurations: Statement<[Params], { duration: number }>;
   private readonly answersBySource: Statement<[Params], { role: string; source_kind: string | null; from_training: number; n: number }>;
@@ -70,13 +69,13 @@ export class TicketStats {
     private readonly gaps: KnowledgeGaps,
   ) {
     this.countOpened = db.prepare('SELECT COUNT(*) AS n FROM tickets WHERE guild_id = @guildId AND opened_at BETWEEN @since AND @until');
-    this.countClosed = db.prepare('SELECT COUNT(*) AS n FROM tickets WHERE guild_id = @guildId AND closed_at BETWEEN @since AND @until');
     this.firstAnswerDelays = db.prepare(
       `SELECT (SELECT MIN(tt.created_at) FROM ticket_turns tt
                WHERE tt.ticket_id = t.id AND tt.created_at <= @until
                  AND (tt.role = 'staff' OR (tt.role = 'bot' AND tt.source_kind IS NOT 'fallback'))) - t.opened_at AS delay
        FROM tickets t WHERE t.guild_id = @guildId AND t.opened_at BETWEEN @since AND @until`,
     );
+    // One row per ticket closed in the period: also their count.
     this.closeDurations = db.prepare(
       'SELECT closed_at - opened_at AS duration FROM tickets WHERE guild_id = @guildId AND closed_at BETWEEN @since AND @until',
     );
@@ -100,7 +99,8 @@ export class TicketStats {
   report(guildId: string, period: StatsPeriod, now = Date.now()): TicketStatsReport {
     const range = { since: period === 'all' ? 0 : now - PERIOD_MS[period], until: now };
     const params = { guildId, ...range };
-    const closed = this.countClosed.get(params)?.n ?? 0;
+    const closeDurations = this.closeDurations.all(params).map((r) => r.duration);
+    const closed = closeDurations.length;
     const deflected = this.deflection.get({ ...params, solved: SOLVED_REASON })?.deflected ?? 0;
     const votes = this.voteCounts.get(params);
     return {
@@ -114,7 +114,7 @@ export class TicketStats {
           .map((r) => r.delay)
           .filter((d): d is number => d !== null),
       ),
-      medianCloseMs: median(this.closeDurations.all(params).map((r) => r.duration)),
+      medianCloseMs: median(closeDurations),
       answers: this.answerCounts(params),
       deflected,
       deflectionRate: shareOf(deflected, closed),

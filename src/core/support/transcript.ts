@@ -86,20 +86,20 @@ export class Transcripts {
   }
 
   /** Where an answer came from, in words, naming the entries that still exist. */
-  describeSource(guildId: string, source: AnswerSource): string {
+  private describeSource(guildId: string, source: AnswerSource): string {
     switch (source.kind) {
       case 'trained':
-        return `trained answer ${this.trainedLabel(guildId, source.trainingEntryId)} (match score ${source.score.toFixed(2)})`;
+        return `trained answer ${this.trainedLabels(guildId, [source.trainingEntryId])[0]!} (match score ${source.score.toFixed(2)})`;
       case 'knowledge': {
         const from =
           source.trainingEntryId !== undefined
-            ? `trained answer ${this.trainedLabel(guildId, source.trainingEntryId)}`
+            ? `trained answer ${this.trainedLabels(guildId, [source.trainingEntryId])[0]!}`
             : `knowledge base ${this.kbLabels(guildId, source.kbEntryIds).join(', ')}`;
         return `${from}, shown while the AI was unavailable`;
       }
       case 'ai': {
         const context = [
-          ...source.trainingEntryIds.map((id) => `trained answer ${this.trainedLabel(guildId, id)}`),
+          ...this.trainedLabels(guildId, source.trainingEntryIds).map((label) => `trained answer ${label}`),
           ...this.kbLabels(guildId, source.kbEntryIds).map((label) => `knowledge base ${label}`),
         ];
         const given = context.length ? `given ${context.join('; ')}` : 'no trained or knowledge-base entry was close enough to give it';
@@ -110,18 +110,19 @@ export class Transcripts {
     }
   }
 
-  private trainedLabel(guildId: string, id: number): string {
-    const entry = this.deps.training.get(guildId, id);
-    return entry ? `#${id} “${entry.question.replace(/\s+/g, ' ').slice(0, 80)}”` : `#${id} (since deleted)`;
+  private trainedLabels(guildId: string, ids: number[]): string[] {
+    const entries = new Map(this.deps.training.getMany(guildId, ids).map((e) => [e.id, e]));
+    return ids.map((id) => {
+      const entry = entries.get(id);
+      return entry ? `#${id} “${entry.question.replace(/\s+/g, ' ').slice(0, 80)}”` : `#${id} (since deleted)`;
+    });
   }
 
   private kbLabels(guildId: string, ids: number[]): string[] {
-    const entries = new Map(this.deps.knowledge.getEntries(guildId, ids).map((e) => [e.id, e]));
+    const found = new Map(this.deps.knowledge.getEntriesWithBase(guildId, ids).map((f) => [f.entry.id, f]));
     return ids.map((id) => {
-      const entry = entries.get(id);
-      if (!entry) return `entry #${id} (since deleted)`;
-      const kb = this.deps.knowledge.get(guildId, entry.kbId);
-      return `“${kb?.name ?? '?'}” › “${entry.title}” (entry #${id})`;
+      const hit = found.get(id);
+      return hit ? `“${hit.kbName}” › “${hit.entry.title}” (entry #${id})` : `entry #${id} (since deleted)`;
     });
   }
 }

@@ -14,7 +14,7 @@ export interface EntryToReview {
 }
 
 /** "Repeated": at least this many not-helpful votes, and more of them than helpful ones. */
-export const REVIEW_MIN_NOT_HELPFUL = 2;
+const REVIEW_MIN_NOT_HELPFUL = 2;
 const REVIEW_LIST_LIMIT = 10;
 
 interface VoteRow {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../db/database.js';
-import { extractTerms } from '../text/fts.js';
+import { normalisedWords } from '../text/normalise.js';
 import {
   checkDuplicateIds,
   checkEntryCount,
@@ -78,8 +78,7 @@ const statements = preparedOnce((db) => ({
 
 /** Two questions that differ only in case, punctuation or spacing are the same question. */
 export function normaliseQuestion(question: string): string {
-  const terms = extractTerms(question);
-  return terms.length > 0 ? terms.join(' ') : question.toLowerCase();
+  return normalisedWords(question) || question.toLowerCase();
 }
 
 function sameContent(a: { answer: string; category: string; tags: string[] }, b: { answer: string; category: string; tags: string[] }): boolean {
@@ -108,27 +107,30 @@ function parseTrainingFile(input: string | Buffer, opts: TrainingImportOptions):
 export function importTraining(db: Db, guildId: string, input: string | Buffer, opts: TrainingImportOptions = {}): TrainingImportResult {
   const entries = parseTrainingFile(input, opts);
   const { selectQuestions, selectContent, insert, update } = statements(db);
-  // Normalised question → the id of the guild's first entry with it.
-  const existing = new Map<string, number>();
-  for (const row of selectQuestions.all(guildId)) {
-    const key = normaliseQuestion(row.question);
-    if (!existing.has(key)) existing.set(key, row.id);
-  }
   const now = Date.now();
   const result: TrainingImportResult = { added: 0, updated: 0, skipped: 0 };
 
   db.transaction(() => {
+    // Normalised question → the id of the guild's first entry with it.
+    const existing = new Map<string, number>();
+    for (const row of selectQuestions.all(guildId)) {
+      const key = normaliseQuestion(row.question);
+      if (!existing.has(key)) existing.set(key, row.id);
+    }
     for (const entry of entries) {
       const key = normaliseQuestion(entry.question);
       const id = existing.get(key);
       const tags = JSON.stringify(entry.tags);
-      // Read inside the transaction: an entry earlier in this file may have changed it.
-      const current = id === undefined ? undefined : selectContent.get(guildId, id);
-      if (id === undefined || !current) {
+      if (id === undefined) {
         const { lastInsertRowid } = insert.run(guildId, entry.question, entry.answer, entry.category, tags, opts.authorId ?? null, entry.usageCount ?? 0, now, now);
         existing.set(key, Number(lastInsertRowid));
         result.added++;
-      } else if (sameContent({ ...current, tags: JSON.parse(current.tags) as string[] }, entry)) {
+        continue;
+      }
+      // Read one entry at a time, not with the questions above: only the file's entries need their
+      // answers, and a guild's can hold tens of megabytes. (The row exists: read in this transaction, which deletes nothing.)
+      const current = selectContent.get(guildId, id)!;
+      if (sameContent({ ...current, tags: JSON.parse(current.tags) as string[] }, entry)) {
         result.skipped++;
       } else {
         update.run(entry.answer, entry.category, tags, now, guildId, id);

@@ -198,3 +198,29 @@ describe('Matcher.match with semantic evidence', () => {
     for (const m of fused) expect(m.score).toBeLessThan(THRESHOLD);
   });
 });
+
+describe('Matcher.matchBest (several readings of one message)', () => {
+  const readings = ['Hello team\n\nHow do I reset my password?', 'Hello team', 'How do I reset my password?'];
+
+  it('gives the list of the reading whose best answer is surest, as match gives it', () => {
+    const lists = readings.map((text) => matcher.match(GUILD_A, text));
+    const surest = lists.reduce((best, list) => ((list[0]?.score ?? 0) > (best[0]?.score ?? 0) ? list : best), []);
+    expect(surest[0]).toMatchObject({ answer: PASSWORD_ANSWER, question: 'How do I reset my password?' });
+    expect(matcher.matchBest(GUILD_A, readings)).toEqual(surest);
+    expect(matcher.matchBest(GUILD_A, readings, 1)).toEqual(surest.slice(0, 1));
+  });
+
+  it('uses each reading\'s own semantic evidence', () => {
+    const shipping: SemanticEvidence = { nearestAnswers: [SHIPPING_ANSWER], similarities: (a) => new Map(a.map((x) => [x, x === SHIPPING_ANSWER ? 0.9 : 0.3])) };
+    const text = 'parcel tracking number';
+    const fused = matcher.match(GUILD_A, text, 5, shipping);
+    expect(fused.map((m) => m.answer)).toContain(SHIPPING_ANSWER);
+    expect(matcher.matchBest(GUILD_A, ['Hello team', text], 5, [undefined, shipping])).toEqual(fused);
+    expect(matcher.matchBest(GUILD_A, ['Hello team', text])).toEqual([]);
+  });
+
+  it('returns nothing when no reading finds an answer', () => {
+    expect(matcher.matchBest(GUILD_A, ['', '🙂'])).toEqual([]);
+    expect(matcher.matchBest(GUILD_A, [])).toEqual([]);
+  });
+});

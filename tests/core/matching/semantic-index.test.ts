@@ -4,6 +4,7 @@ import { KnowledgeStore } from '../../../src/core/knowledge/store.js';
 import { Matcher } from '../../../src/core/matching/matcher.js';
 import { EmbeddingPaused, SemanticIndex, type Embedder, type SemanticIndexOptions } from '../../../src/core/matching/semantic-index.js';
 import { TrainingStore } from '../../../src/core/training/store.js';
+import { importTraining } from '../../../src/core/training/transfer.js';
 import type { Db } from '../../../src/db/database.js';
 import { silentLogger } from '../../../src/log.js';
 import { FakeOllama } from '../../fakes/ollama.js';
@@ -165,6 +166,20 @@ describe('SemanticIndex: matching', () => {
     const [best] = await semantic.matchHybrid(GUILD_A, text);
     expect(best!.answer).toBe('Use Find My Device.');
     expect(best!.score).toBeLessThan(THRESHOLD);
+  });
+
+  it('finds the new answer by meaning once staff change only the answer (import), not the one it replaced', async () => {
+    store.add(GUILD_A, { question: 'I lost my phone', answer: 'Use Find My Device.' });
+    const semantic = semanticIndex(keywordEmbedder);
+    await semantic.embedPending();
+    expect((await semantic.matchHybrid(GUILD_A, 'cell went missing'))[0]!.answer).toBe('Use Find My Device.');
+
+    const file = JSON.stringify([{ question: 'I lost my phone', answer: 'Call us on 0800 123 and we lock it for you.' }]);
+    expect(importTraining(db, GUILD_A, file)).toMatchObject({ updated: 1 });
+    expect(semantic.queued()).toBe(0); // the question kept its vector
+    const answers = (await semantic.matchHybrid(GUILD_A, 'cell went missing')).map((m) => m.answer);
+    expect(answers[0]).toBe('Call us on 0800 123 and we lock it for you.');
+    expect(answers).not.toContain('Use Find My Device.');
   });
 
   it('re-ranks only the words\' candidates in a guild too big to scan', async () => {

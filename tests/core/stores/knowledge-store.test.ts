@@ -120,6 +120,18 @@ describe('KnowledgeStore entries', () => {
     expect(store.list(GUILD_B)).toEqual([]);
   });
 
+  it('reads entries with their knowledge base\'s name, in the order asked, only from this guild', () => {
+    const faq = seedFaq();
+    const guides = store.create(GUILD_A, { name: 'Guides' });
+    const router = store.addEntry(GUILD_A, guides.id, { title: 'Router', content: 'Hold reset for ten seconds.' });
+    const [password] = store.listEntries(GUILD_A, faq.id).entries;
+    expect(store.getEntriesWithBase(GUILD_A, [router.id, password!.id, 999_999])).toEqual([
+      { entry: router, kbName: 'Guides' },
+      { entry: password, kbName: 'FAQ' },
+    ]);
+    expect(store.getEntriesWithBase(GUILD_B, [router.id, password!.id])).toEqual([]);
+  });
+
   it('lists entries in pages, oldest first', () => {
     const kb = store.create(GUILD_A, { name: 'Big' });
     for (let i = 1; i <= 12; i++) store.addEntry(GUILD_A, kb.id, { title: `Entry ${i}`, content: 'text' });

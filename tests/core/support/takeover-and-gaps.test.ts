@@ -72,9 +72,19 @@ describe('staff takeover in the responder', () => {
     expect(c.support.handoffs.request(ticket, 'member', 20)).toBe(false);
     expect(c.support.handoffs.request(other, 'member', 20)).toBe(true);
     expect(c.support.mode(ticket.id).handoff).toEqual({ reason: 'fallback', at: 10 });
-    c.support.staffWrote(ticket, STAFF);
+    expect(c.support.staffWrote(ticket, STAFF)).toBe(true);
     expect(c.support.mode(ticket.id).handoff).toBeUndefined();
+    expect(c.support.staffWrote(ticket, STAFF)).toBe(false);
     expect(c.support.handoffs.request(ticket, 'not-helpful', 30)).toBe(true);
+  });
+
+  it('tells the Discord layer when a staff message answers a waiting hand-off (the thread is tagged answered)', async () => {
+    c = testCore({ OLLAMA_URL: ollama.url });
+    const ticket = openTicket();
+    expect(await c.responder.handleMessage(say(ticket, 'Looking', true))).toMatchObject({ kind: 'stored', reason: 'staff', handoffAnswered: false });
+    c.support.handoffs.request(ticket, 'member');
+    expect(await c.responder.handleMessage(say(ticket, 'Here is the fix', true))).toMatchObject({ kind: 'stored', reason: 'staff', handoffAnswered: true });
+    expect(await c.responder.handleMessage(say(ticket, 'Anything else?', true))).toMatchObject({ handoffAnswered: false });
   });
 });
 

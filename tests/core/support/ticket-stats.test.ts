@@ -156,6 +156,16 @@ describe('ticket stats over a known month of tickets', () => {
     expect(other.knowledgeGaps).toEqual([gap('How do I get a refund?', 1, NOW - HOUR)]);
   });
 
+  it('counts one knowledge gap per question, whatever its case, spacing or punctuation, and skips messages without words', () => {
+    c = testCore();
+    play(GUILD, 'G', NOW - HOUR, [
+      { role: 'user', authorId: OWNER, content: 'Where is the shop?', at: NOW - 50 * MIN, match: { score: 0, matched: false } },
+      { role: 'user', authorId: OWNER, content: 'where, is the SHOP!!', at: NOW - 40 * MIN, match: { score: 0, matched: false } },
+      { role: 'user', authorId: OWNER, content: '🙂 ?', at: NOW - 30 * MIN, match: { score: 0, matched: false } },
+    ]);
+    expect(c.support.stats.report(GUILD, 'day', NOW).knowledgeGaps).toEqual([gap('where, is the SHOP!!', 2, NOW - 40 * MIN)]);
+  });
+
   it('takes the median of an even count as the mean of the middle two', () => {
     expect(median([])).toBeNull();
     expect(median([5])).toBe(5);
