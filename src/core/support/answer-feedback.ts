@@ -24,9 +24,9 @@ export class AnswerFeedback {
     private readonly deps: { conversations: Conversations; votes: AnswerVotes; handoffs: Handoffs; suggestions: TrainingSuggestions },
   ) {}
 
-  solved(guildId: string, turnId: number, memberId: string, now = Date.now()): TicketTurn {
+  solved(guildId: string, turnId: number, memberId: string, threadId?: string, now = Date.now()): TicketTurn {
     return this.db.transaction(() => {
-      const answer = this.answerFor(guildId, turnId, memberId);
+      const answer = this.answerFor(guildId, turnId, memberId, threadId);
       this.deps.votes.record(answer, memberId, 'helpful', now);
       const source = answer.turn.source;
       if (source?.kind === 'ai' && source.complete) {
@@ -42,23 +42,27 @@ export class AnswerFeedback {
     })();
   }
 
-  notHelpful(guildId: string, turnId: number, memberId: string, now = Date.now()): FeedbackResult {
+  notHelpful(guildId: string, turnId: number, memberId: string, threadId?: string, now = Date.now()): FeedbackResult {
     return this.db.transaction(() => {
-      const answer = this.answerFor(guildId, turnId, memberId);
+      const answer = this.answerFor(guildId, turnId, memberId, threadId);
       this.deps.votes.record(answer, memberId, 'not_helpful', now);
       return { ...answer, pingStaff: this.deps.handoffs.request(answer.ticket, 'not-helpful', now) };
     })();
   }
 
-  talkToStaff(guildId: string, turnId: number, memberId: string, now = Date.now()): FeedbackResult {
-    const answer = this.answerFor(guildId, turnId, memberId);
+  talkToStaff(guildId: string, turnId: number, memberId: string, threadId?: string, now = Date.now()): FeedbackResult {
+    const answer = this.answerFor(guildId, turnId, memberId, threadId);
     return { ...answer, pingStaff: this.deps.handoffs.request(answer.ticket, 'member', now) };
   }
 
-  /** The bot answer behind a button, checked: this guild, an open ticket, its owner pressing. */
-  private answerFor(guildId: string, turnId: number, memberId: string): TicketTurn {
+  /**
+   * The bot answer behind a button, checked: this guild, the ticket the button was pressed in
+   * (`threadId`, when known), an open ticket, its owner pressing.
+   */
+  private answerFor(guildId: string, turnId: number, memberId: string, threadId: string | undefined): TicketTurn {
     const answer = this.deps.conversations.turn(guildId, turnId);
     if (!answer || answer.turn.role !== 'bot') throw new UserError('This answer no longer exists.');
+    if (threadId !== undefined && answer.ticket.threadId !== threadId) throw new UserError('This button belongs to another ticket.');
     if (answer.ticket.status === 'closed') throw new UserError('This ticket is closed.');
     if (answer.ticket.ownerId !== memberId) throw new UserError('Only the member who opened this ticket can use these buttons.');
     return answer;

@@ -6,13 +6,13 @@ import type { BotContext } from '../context.js';
 import { respond } from '../reply.js';
 import { callStaff } from '../support/handoff.js';
 import { fetchTicketThread } from '../support/ticket-thread.js';
-import type { ComponentHandler } from './command.js';
 import { closeTicketThread } from '../tickets/close-ticket.js';
+import type { ComponentHandler } from './command.js';
 import { requireSetup } from './guards.js';
 
 /** The thread the button was pressed in: the answer's ticket, as Discord only shows a message where it was posted. */
 async function threadOf(interaction: ButtonInteraction<'cached'>, ctx: BotContext): Promise<ThreadChannel> {
-  const thread = interaction.channel?.isThread() ? interaction.channel : await fetchTicketThread(ctx, interaction.channelId);
+  const thread = await fetchTicketThread(ctx, interaction.channelId);
   if (!thread) throw new UserError('These buttons only work inside a ticket thread.');
   return thread;
 }
@@ -28,17 +28,15 @@ export const answerFeedbackButtons: ComponentHandler = {
     const guildId = interaction.guildId;
     const memberId = interaction.user.id;
     const thread = await threadOf(interaction, ctx);
-    const answered = ctx.core.support.conversations.turn(guildId, button.turnId);
-    if (answered && answered.ticket.threadId !== thread.id) throw new UserError('This button belongs to another ticket.');
 
     if (button.action === 'ok') {
       const settings = requireSetup(ctx, guildId);
-      feedback.solved(guildId, button.turnId, memberId);
+      feedback.solved(guildId, button.turnId, memberId, thread.id);
       await closeTicketThread(thread, { closedBy: memberId, reason: SOLVED_REASON }, settings, ctx, (text) => respond(interaction, text, false));
       return;
     }
 
-    const result = button.action === 'no' ? feedback.notHelpful(guildId, button.turnId, memberId) : feedback.talkToStaff(guildId, button.turnId, memberId);
+    const result = button.action === 'no' ? feedback.notHelpful(guildId, button.turnId, memberId, thread.id) : feedback.talkToStaff(guildId, button.turnId, memberId, thread.id);
     const thanks = button.action === 'no' ? 'Thanks for telling us. ' : '';
     await respond(
       interaction,

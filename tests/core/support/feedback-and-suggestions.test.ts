@@ -39,6 +39,8 @@ describe('answer feedback', () => {
     const { ticket, turnId } = answered('Hi?', 'Hello.', ai);
     expect(() => c.support.feedback.notHelpful(GUILD_A, turnId, 'someone-else')).toThrow('Only the member who opened this ticket can use these buttons.');
     expect(() => c.support.feedback.talkToStaff(GUILD_B, turnId, OWNER)).toThrow('This answer no longer exists.');
+    expect(() => c.support.feedback.talkToStaff(GUILD_A, turnId, OWNER, '399999999999999999')).toThrow('This button belongs to another ticket.');
+    expect(c.support.feedback.talkToStaff(GUILD_A, turnId, OWNER, ticket.threadId).pingStaff).toBe(true);
     const question = c.db.prepare("SELECT id FROM ticket_turns WHERE role = 'user' AND ticket_id = ?").pluck().get(ticket.id) as number;
     expect(() => c.support.feedback.solved(GUILD_A, question, OWNER)).toThrow('This answer no longer exists.');
     c.tickets.close(GUILD_A, ticket.threadId, { closedBy: OWNER });
