@@ -3,10 +3,9 @@ import type { Core } from '../../../src/core/core.js';
 import type { TicketMessage } from '../../../src/core/responder.js';
 import { FakeOllama } from '../../fakes/ollama.js';
 import { testCore } from '../helpers.js';
+import { GUILD_A as GUILD } from '../temp-db.js';
+import { openTicket, OWNER, STAFF } from './fixtures.js';
 
-const GUILD = '100000000000000001';
-const OWNER = '200000000000000001';
-const STAFF = '200000000000000009';
 
 let ollama: FakeOllama;
 let c: Core;
@@ -18,10 +17,6 @@ afterAll(async () => {
 });
 afterEach(() => c.db.close());
 
-let seq = 0;
-function openTicket() {
-  return c.tickets.open({ guildId: GUILD, threadId: `30000000000000000${++seq}`, ownerId: OWNER, subject: 'Help' });
-}
 const say = (ticket: { threadId: string }, content: string, fromStaff = false): TicketMessage => ({
   guildId: GUILD,
   threadId: ticket.threadId,
@@ -34,7 +29,7 @@ const say = (ticket: { threadId: string }, content: string, fromStaff = false): 
 describe('staff takeover in the responder', () => {
   it('stores but does not answer a member in a ticket staff took over, until staff resume the bot', async () => {
     c = testCore({ OLLAMA_URL: ollama.url });
-    const ticket = openTicket();
+    const ticket = openTicket(c);
     expect((await c.responder.handleMessage(say(ticket, 'First question'))).kind).toBe('answered');
     expect(await c.responder.handleMessage(say(ticket, 'I am on it', true))).toMatchObject({ kind: 'stored', reason: 'staff' });
     c.support.staffWrote(ticket, STAFF);
@@ -52,7 +47,7 @@ describe('staff takeover in the responder', () => {
 
   it('/ai_pause and /ai_resume refuse what is already so, and closed tickets', () => {
     c = testCore({ OLLAMA_URL: ollama.url });
-    const ticket = openTicket();
+    const ticket = openTicket(c);
     expect(() => c.support.takeover.resume(ticket)).toThrow('The bot is already answering in this ticket.');
     c.support.takeover.pause(ticket, STAFF, 1234);
     expect(c.support.mode(ticket.id).bot).toEqual({ kind: 'paused', reason: 'command', by: STAFF, at: 1234 });
@@ -66,8 +61,8 @@ describe('staff takeover in the responder', () => {
 
   it('calls staff once per ticket until a staff member writes there', () => {
     c = testCore({ OLLAMA_URL: ollama.url });
-    const ticket = openTicket();
-    const other = openTicket();
+    const ticket = openTicket(c);
+    const other = openTicket(c);
     expect(c.support.handoffs.request(ticket, 'fallback', 10)).toBe(true);
     expect(c.support.handoffs.request(ticket, 'member', 20)).toBe(false);
     expect(c.support.handoffs.request(other, 'member', 20)).toBe(true);
@@ -80,7 +75,7 @@ describe('staff takeover in the responder', () => {
 
   it('tells the Discord layer when a staff message answers a waiting hand-off (the thread is tagged answered)', async () => {
     c = testCore({ OLLAMA_URL: ollama.url });
-    const ticket = openTicket();
+    const ticket = openTicket(c);
     expect(await c.responder.handleMessage(say(ticket, 'Looking', true))).toMatchObject({ kind: 'stored', reason: 'staff', handoffAnswered: false });
     c.support.handoffs.request(ticket, 'member');
     expect(await c.responder.handleMessage(say(ticket, 'Here is the fix', true))).toMatchObject({ kind: 'stored', reason: 'staff', handoffAnswered: true });
@@ -92,7 +87,7 @@ describe('knowledge gaps recorded by the responder', () => {
   it('notes the best trained score on the member’s turn, and marks it a gap only when no entry came close', async () => {
     c = testCore({ OLLAMA_URL: ollama.url, TRAINED_ANSWER_THRESHOLD: '0.5', SIMILARITY_THRESHOLD: '0.3' });
     c.training.add(GUILD, { question: 'How do I reset my password?', answer: 'Use /reset.' });
-    const ticket = openTicket();
+    const ticket = openTicket(c);
     const trained = await c.responder.handleMessage(say(ticket, 'How do I reset my password?'));
     const unknown = await c.responder.handleMessage(say(ticket, 'Can pigeons fly backwards?'));
     expect(trained.kind === 'answered' && trained.answer.source.kind).toBe('trained');

@@ -5,6 +5,7 @@ import { INACTIVE_REASON } from '../../../src/core/support/stale-tickets.js';
 import { median, type TicketStatsReport } from '../../../src/core/support/ticket-stats.js';
 import type { AnswerSource, NewTurn } from '../../../src/core/tickets/store.js';
 import { testCore } from '../helpers.js';
+import { OWNER, STAFF } from './fixtures.js';
 
 const GUILD = '100000000000000001';
 const OTHER = '100000000000000002';
@@ -13,8 +14,6 @@ const MIN = 60 * SEC;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 const NOW = Date.UTC(2025, 2, 1, 12, 0, 0);
-const OWNER = '200000000000000001';
-const STAFF = '200000000000000009';
 
 const trained: AnswerSource = { kind: 'trained', trainingEntryId: 1, score: 0.93 };
 const ai: AnswerSource = { kind: 'ai', model: 'llama3', trainingEntryIds: [], kbEntryIds: [], complete: true };
