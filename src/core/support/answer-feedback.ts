@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.js';
 import { UserError } from '../errors.js';
-import type { Conversations, TicketTurn } from './conversation.js';
+import type { TicketStore, TicketTurn } from '../tickets/store.js';
 import type { Handoffs } from './handoff.js';
 import type { TrainingSuggestions } from './suggestions.js';
 import type { AnswerVotes } from './votes.js';
@@ -21,7 +21,7 @@ export interface FeedbackResult extends TicketTurn {
 export class AnswerFeedback {
   constructor(
     private readonly db: Db,
-    private readonly deps: { conversations: Conversations; votes: AnswerVotes; handoffs: Handoffs; suggestions: TrainingSuggestions },
+    private readonly deps: { tickets: TicketStore; votes: AnswerVotes; handoffs: Handoffs; suggestions: TrainingSuggestions },
   ) {}
 
   solved(guildId: string, turnId: number, memberId: string, threadId?: string, now = Date.now()): TicketTurn {
@@ -30,7 +30,7 @@ export class AnswerFeedback {
       this.deps.votes.record(answer, memberId, 'helpful', now);
       const source = answer.turn.source;
       if (source?.kind === 'ai' && source.complete) {
-        const question = this.deps.conversations.questionBefore(answer.ticket.id, answer.turn.id);
+        const question = this.deps.tickets.questionBefore(answer.ticket.id, answer.turn.id);
         if (question) {
           this.deps.suggestions.offer(
             { guildId, ticketId: answer.ticket.id, turnId: answer.turn.id, question: question.content, answer: answer.turn.content },
@@ -60,7 +60,7 @@ export class AnswerFeedback {
    * (`threadId`, when known), an open ticket, its owner pressing.
    */
   private answerFor(guildId: string, turnId: number, memberId: string, threadId: string | undefined): TicketTurn {
-    const answer = this.deps.conversations.turn(guildId, turnId);
+    const answer = this.deps.tickets.turnInGuild(guildId, turnId);
     if (!answer || answer.turn.role !== 'bot') throw new UserError('This answer no longer exists.');
     if (threadId !== undefined && answer.ticket.threadId !== threadId) throw new UserError('This button belongs to another ticket.');
     if (answer.ticket.status === 'closed') throw new UserError('This ticket is closed.');

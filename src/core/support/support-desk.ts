@@ -4,7 +4,6 @@ import type { Answer } from '../responder.js';
 import type { Ticket, TicketStore } from '../tickets/store.js';
 import type { TrainingStore } from '../training/store.js';
 import { AnswerFeedback } from './answer-feedback.js';
-import { Conversations } from './conversation.js';
 import { Handoffs, type PendingHandoff } from './handoff.js';
 import { KnowledgeGaps } from './knowledge-gaps.js';
 import { StaleTickets } from './stale-tickets.js';
@@ -35,7 +34,6 @@ export interface TicketMode {
  * training suggestions, analytics, stale tickets and transcripts. One object over one database.
  */
 export class SupportDesk {
-  readonly conversations: Conversations;
   readonly takeover: StaffTakeover;
   readonly handoffs: Handoffs;
   readonly votes: AnswerVotes;
@@ -52,16 +50,15 @@ export class SupportDesk {
     deps: { tickets: TicketStore; training: TrainingStore; knowledge: KnowledgeStore },
     options: { staleTicketHours: number },
   ) {
-    this.conversations = new Conversations(db);
     this.takeover = new StaffTakeover(db);
     this.handoffs = new Handoffs(db);
     this.votes = new AnswerVotes(db);
     this.gaps = new KnowledgeGaps(db);
     this.suggestions = new TrainingSuggestions(db, deps.training);
-    this.feedback = new AnswerFeedback(db, { conversations: this.conversations, votes: this.votes, handoffs: this.handoffs, suggestions: this.suggestions });
+    this.feedback = new AnswerFeedback(db, { tickets: deps.tickets, votes: this.votes, handoffs: this.handoffs, suggestions: this.suggestions });
     this.stats = new TicketStats(db, this.gaps);
     this.stale = new StaleTickets(db, options.staleTicketHours);
-    this.transcripts = new Transcripts({ ...deps, conversations: this.conversations });
+    this.transcripts = new Transcripts(deps);
     this.responderSupport = {
       isPaused: (ticketId) => this.takeover.isPaused(ticketId),
       recordMatch: (userTurnId, answer) => {

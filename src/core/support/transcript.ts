@@ -1,7 +1,6 @@
 import type { KnowledgeStore } from '../knowledge/store.js';
 import type { AnswerSource, Ticket, TicketStore, Turn } from '../tickets/store.js';
 import type { TrainingStore } from '../training/store.js';
-import type { Conversations } from './conversation.js';
 
 export interface Transcript {
   ticket: Ticket;
@@ -41,14 +40,14 @@ function slug(text: string): string {
  */
 export class Transcripts {
   constructor(
-    private readonly deps: { tickets: TicketStore; conversations: Conversations; knowledge: KnowledgeStore; training: TrainingStore },
+    private readonly deps: { tickets: TicketStore; knowledge: KnowledgeStore; training: TrainingStore },
   ) {}
 
   /** undefined when the thread is not a ticket of this guild. */
   build(guildId: string, threadId: string, names: TranscriptNames = {}): Transcript | undefined {
     const ticket = this.deps.tickets.getByThread(guildId, threadId);
     if (!ticket) return undefined;
-    const turns = this.deps.conversations.all(ticket.id);
+    const turns = this.deps.tickets.turns(ticket.id);
     const markdown = [...this.header(ticket, turns, names), ...turns.flatMap((turn) => this.turnLines(ticket, turn, names))].join('\n');
     return { ticket, fileName: `ticket-${ticket.id}-${slug(ticket.subject)}.md`, markdown: `${markdown.trimEnd()}\n` };
   }

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database.js';
 import { sourceToColumns } from '../tickets/answer-source.js';
-import type { TicketTurn } from './conversation.js';
+import type { TicketTurn } from '../tickets/store.js';
 
 export type Vote = 'helpful' | 'not_helpful';
 

@@ -42,13 +42,19 @@ export interface NewTurn {
   source?: AnswerSource | null;
 }
 
+/** A turn with the ticket it belongs to. */
+export interface TicketTurn {
+  ticket: Ticket;
+  turn: Turn;
+}
+
 export interface TicketInfo {
   ticket: Ticket;
   counts: { user: number; bot: number; staff: number };
   lastAnswer: Turn | undefined;
 }
 
-export interface TicketRow {
+interface TicketRow {
   id: number;
   guild_id: string;
   thread_id: string;
@@ -61,7 +67,7 @@ export interface TicketRow {
   close_reason: string | null;
 }
 
-export interface TurnRow extends SourceColumns {
+interface TurnRow extends SourceColumns {
   id: number;
   ticket_id: number;
   role: TurnRole;
@@ -75,7 +81,7 @@ export interface TurnRow extends SourceColumns {
 const MAX_SUBJECT = 200;
 const MAX_CLOSE_REASON = 500;
 
-export const toTicket = (row: TicketRow): Ticket => ({
+const toTicket = (row: TicketRow): Ticket => ({
   id: row.id,
   guildId: row.guild_id,
   threadId: row.thread_id,
@@ -88,7 +94,7 @@ export const toTicket = (row: TicketRow): Ticket => ({
   closeReason: row.close_reason,
 });
 
-export const toTurn = (row: TurnRow): Turn => ({
+const toTurn = (row: TurnRow): Turn => ({
   id: row.id,
   ticketId: row.ticket_id,
   role: row.role,
@@ -124,6 +130,10 @@ export class TicketStore {
   private readonly turnsNewestFirst: Statement<[number], TurnRow>;
   private readonly roleCounts: Statement<[number], { role: TurnRole; n: number }>;
   private readonly lastBotTurn: Statement<[number], TurnRow>;
+  private readonly selectGuildTicket: Statement<[number, string], TicketRow>;
+  private readonly selectQuestionBefore: Statement<[number, number], TurnRow>;
+  private readonly selectQuestionAt: Statement<[number, number], TurnRow>;
+  private readonly selectAllTurns: Statement<[number], TurnRow>;
 
   constructor(private readonly db: Db) {
     this.insertTicket = db.prepare(
@@ -154,6 +164,10 @@ export class TicketStore {
     this.turnsNewestFirst = db.prepare('SELECT * FROM ticket_turns WHERE ticket_id = ? ORDER BY id DESC');
     this.roleCounts = db.prepare('SELECT role, COUNT(*) AS n FROM ticket_turns WHERE ticket_id = ? GROUP BY role');
     this.lastBotTurn = db.prepare("SELECT * FROM ticket_turns WHERE ticket_id = ? AND role = 'bot' ORDER BY id DESC LIMIT 1");
+    this.selectGuildTicket = db.prepare('SELECT * FROM tickets WHERE id = ? AND guild_id = ?');
+    this.selectQuestionBefore = db.prepare("SELECT * FROM ticket_turns WHERE ticket_id = ? AND role = 'user' AND id < ? ORDER BY id DESC LIMIT 1");
+    this.selectQuestionAt = db.prepare("SELECT * FROM ticket_turns WHERE ticket_id = ? AND role = 'user' AND created_at <= ? ORDER BY id DESC LIMIT 1");
+    this.selectAllTurns = db.prepare('SELECT * FROM ticket_turns WHERE ticket_id = ? ORDER BY id');
   }
 
   /** Starts a ticket for a thread; a thread that already has one gets that one back (events can repeat). */
@@ -258,6 +272,33 @@ export class TicketStore {
     return picked.reverse();
   }
 
+  /** A turn of this guild by id, with its ticket; undefined for another guild's turn. */
+  turnInGuild(guildId: string, turnId: number): TicketTurn | undefined {
+    return this.withTicket(guildId, this.selectTurn.get(turnId));
+  }
+
+  /** The turn stored for a Discord message (a member's or staff message, or a bot answer's last part), in this guild. */
+  turnOfMessage(guildId: string, messageId: string): TicketTurn | undefined {
+    return this.withTicket(guildId, this.selectTurnByMessage.get(messageId));
+  }
+
+  /** The member's latest message before a turn: the question that turn answered. */
+  questionBefore(ticketId: number, turnId: number): Turn | undefined {
+    const row = this.selectQuestionBefore.get(ticketId, turnId);
+    return row && toTurn(row);
+  }
+
+  /** The member's latest message stored at or before a time (for messages that are not turns). */
+  questionAt(ticketId: number, at: number): Turn | undefined {
+    const row = this.selectQuestionAt.get(ticketId, at);
+    return row && toTurn(row);
+  }
+
+  /** Every turn of a ticket, oldest first. */
+  turns(ticketId: number): Turn[] {
+    return this.selectAllTurns.all(ticketId).map(toTurn);
+  }
+
   info(guildId: string, threadId: string): TicketInfo | undefined {
     const ticket = this.getByThread(guildId, threadId);
     if (!ticket) return undefined;
@@ -269,6 +310,11 @@ export class TicketStore {
 
   countOpen(guildId: string): number {
     return this.countOpenStmt.get(guildId)?.n ?? 0;
+  }
+
+  private withTicket(guildId: string, row: TurnRow | undefined): TicketTurn | undefined {
+    const ticket = row && this.selectGuildTicket.get(row.ticket_id, guildId);
+    return ticket && row && { ticket: toTicket(ticket), turn: toTurn(row) };
   }
 
   private requireTicket(guildId: string, threadId: string): Ticket {

@@ -42,7 +42,7 @@ function suggestionView(ctx: BotContext, guildId: string, note?: string): Intera
     const none = 'No training suggestions are waiting. When a member marks an AI answer as solving their ticket, it shows up here for staff to approve.';
     return { content: note ? `${note}\n${none}` : none, embeds: [], components: [], allowedMentions: NO_MENTIONS };
   }
-  const ticket = ctx.core.support.conversations.turn(guildId, suggestion.turnId)?.ticket;
+  const ticket = ctx.core.tickets.turnInGuild(guildId, suggestion.turnId)?.ticket;
   return {
     content: note ?? '',
     embeds: [suggestionEmbed(suggestion, ctx.core.support.suggestions.pendingCount(guildId), ticket?.threadId)],

@@ -24,7 +24,7 @@ const trainFromThis: MessageCommand = {
     const guildId = interaction.guildId;
     const ticket = ctx.core.tickets.getByThread(guildId, message.channelId);
     if (!ticket) throw new UserError('Use **Train from this** on an answer inside a ticket thread.');
-    const stored = ctx.core.support.conversations.turnByMessage(guildId, message.id);
+    const stored = ctx.core.tickets.turnOfMessage(guildId, message.id);
     const fromBot = message.author.id === ctx.client.user.id;
     if (!fromBot && stored?.turn.role !== 'staff') {
       throw new UserError('**Train from this** works on an answer from the bot or from staff; this message is from the member or someone else.');
@@ -33,8 +33,8 @@ const trainFromThis: MessageCommand = {
     const answer = stored?.turn.content ?? message.content;
     if (answer.trim() === '') throw new UserError('This message has no text to train from.');
     const question = stored
-      ? ctx.core.support.conversations.questionBefore(ticket.id, stored.turn.id)
-      : ctx.core.support.conversations.questionAt(ticket.id, message.createdTimestamp);
+      ? ctx.core.tickets.questionBefore(ticket.id, stored.turn.id)
+      : ctx.core.tickets.questionAt(ticket.id, message.createdTimestamp);
     await interaction.showModal(trainingModal(customId(TRAIN_MODAL), 'Train from this answer', { question: question?.content ?? '', answer }));
   },
 };

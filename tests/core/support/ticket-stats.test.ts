@@ -35,7 +35,7 @@ function play(
   for (const { at, match, vote, ...turn } of turns) {
     const stored = c.tickets.addTurn(ticket.id, turn, at);
     if (match) c.support.gaps.record(stored.id, match.score, match.matched);
-    if (vote) c.support.votes.record(c.support.conversations.turn(guildId, stored.id)!, OWNER, vote.vote, vote.at);
+    if (vote) c.support.votes.record(c.tickets.turnInGuild(guildId, stored.id)!, OWNER, vote.vote, vote.at);
   }
   if (close) c.tickets.close(guildId, ticket.threadId, { closedBy: close.by ?? OWNER, reason: close.reason }, close.at);
 }
