@@ -7,7 +7,8 @@
  * - POST /api/chat: NDJSON (`application/x-ndjson`), `{model, created_at, message:{role:"assistant", content}, done:false}`
  *   lines, then a `done:true` line with done_reason and nanosecond durations; `stream:false` gives one JSON object.
  *   Like Ollama (gin's c.Stream), no status line is sent until the first token is ready.
- * - POST /api/embed {model, input} → {model, embeddings}: deterministic unit vectors (see `fakeEmbedding`).
+ * - POST /api/embed {model, input, truncate} → {model, embeddings}: deterministic unit vectors (see `fakeEmbedding`);
+ *   an input longer than the model's context is cut, or fails the whole request with 400 (./ollama-embed.ts).
  * - Errors are `{"error": "..."}` with Ollama's status and wording: 404 for a model that is not pulled, 503 when busy,
  *   and a failure after the first token is an extra `{"error"}` line while the status stays 200.
  *
@@ -16,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { checkEmbedInputs, DEFAULT_EMBED_CONTEXT, EMBED_CONTEXT_TOKENS } from './ollama-embed.js';
 
 export type FakeOllamaMode =
   /** answer normally */
@@ -63,6 +65,10 @@ export class FakeOllama {
   /** Characters per NDJSON chunk. */
   chunkSize = 4;
   mode: FakeOllamaMode = 'ok';
+  /** Embedding context per model (untagged name), in fake tokens; see ./ollama-embed.ts. */
+  embedContextTokens: Record<string, number> = { ...EMBED_CONTEXT_TOKENS };
+  /** /api/embed: an over-long input fails the whole request with 400 even when `truncate` is not false. */
+  embedRefusesOverlong = false;
   /** Chats served at once; the rest wait, like OLLAMA_NUM_PARALLEL. */
   parallelism = Number.POSITIVE_INFINITY;
   /** Pulled models, with or without a tag ("llama3" means "llama3:latest"). */
@@ -268,13 +274,20 @@ export class FakeOllama {
     const input = body.input;
     const texts = typeof input === 'string' ? (input === '' ? [] : [input]) : Array.isArray(input) ? input : undefined;
     if (!texts || texts.some((t) => typeof t !== 'string')) return sendJson(res, 400, { error: 'invalid input type' });
+    const checked = checkEmbedInputs(texts, {
+      contextTokens: this.embedContextTokens[untagged(body.model)] ?? DEFAULT_EMBED_CONTEXT,
+      truncate: body.truncate !== false,
+      refuseOverlong: this.embedRefusesOverlong,
+      version: this.version,
+    });
+    if (!checked.ok) return sendJson(res, checked.status, { error: checked.error });
     this.loaded.add(tagged(body.model));
     sendJson(res, 200, {
       model: body.model,
-      embeddings: texts.map((t) => fakeEmbedding(t)),
+      embeddings: checked.texts.map((t) => fakeEmbedding(t)),
       total_duration: 1_000_000,
       load_duration: 100_000,
-      prompt_eval_count: texts.reduce((n, t) => n + wordsOf(t).length, 0),
+      prompt_eval_count: checked.tokens,
     });
   }
 }
@@ -288,6 +301,7 @@ interface ChatBody {
 interface EmbedBody {
   model: string;
   input?: unknown;
+  truncate?: boolean;
 }
 
 /**
@@ -358,6 +372,10 @@ function doneStats(request: FakeChatRequest, evalCount: number, startedAt: bigin
     eval_count: evalCount,
     eval_duration: Number(now - loadedAt),
   };
+}
+
+function untagged(model: string): string {
+  return tagged(model).replace(/:latest$/, '');
 }
 
 function tagged(model: string): string {
