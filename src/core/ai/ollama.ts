@@ -1,5 +1,6 @@
 import { Ollama } from 'ollama';
 import type { Logger } from '../../log.js';
+import { OllamaEmbeddings } from './embeddings.js';
 import { AiUnavailableError, classifyOllamaError, displayHost, type AiFailureKind, type RequestPhase } from './failures.js';
 import { FifoSemaphore, type Release } from './fifo-semaphore.js';
 
@@ -38,8 +39,6 @@ export interface OllamaServiceOptions {
 
 /** A health check must never hold /status up for long, whatever RESPONSE_TIMEOUT is. */
 const HEALTH_TIMEOUT_MS = 3000;
-/** Texts per /api/embed request: big imports become several small requests, each within the timeout. */
-const EMBED_BATCH_SIZE = 32;
 
 /**
  * The bot's one door to Ollama: answers stream through at most `maxConcurrent` at a time (first come,
@@ -48,6 +47,8 @@ const EMBED_BATCH_SIZE = 32;
 export class OllamaService {
   readonly model: string;
   readonly embedModel: string | undefined;
+  /** Embeddings with OLLAMA_EMBED_MODEL; undefined without one. */
+  readonly embeddings: OllamaEmbeddings | undefined;
   private readonly slots: FifoSemaphore;
   private readonly host: string;
   private readonly logger: Logger;
@@ -58,6 +59,9 @@ export class OllamaService {
     if (!(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${options.timeoutMs}`);
     this.model = options.model;
     this.embedModel = options.embedModel;
+    this.embeddings = options.embedModel
+      ? new OllamaEmbeddings({ host: options.host, model: options.embedModel, timeoutMs: options.timeoutMs, logger: options.logger })
+      : undefined;
     this.host = options.host;
     this.logger = options.logger;
     this.timeoutMs = options.timeoutMs;
@@ -128,27 +132,13 @@ export class OllamaService {
     }
   }
 
-  /** Embeds texts through /api/embed with OLLAMA_EMBED_MODEL, in batches; one vector per text, in order. */
-  async embed(texts: string[]): Promise<number[][]> {
-    const model = this.embedModel;
-    if (!model) throw new AiUnavailableError('model_missing', 'no embedding model configured (OLLAMA_EMBED_MODEL)');
-    const vectors: number[][] = [];
-    for (let start = 0; start < texts.length; start += EMBED_BATCH_SIZE) {
-      const batch = texts.slice(start, start + EMBED_BATCH_SIZE);
-      const deadline = new RequestDeadline(this.timeoutMs);
-      try {
-        const { embeddings } = await this.client(deadline.signal).embed({ model, input: batch });
-        if (!Array.isArray(embeddings) || embeddings.length !== batch.length) {
-          throw new AiUnavailableError('error', `Ollama returned ${embeddings?.length ?? 'no'} embeddings for ${batch.length} texts`);
-        }
-        vectors.push(...embeddings);
-      } catch (error) {
-        throw this.failureOf(error, 'request', deadline);
-      } finally {
-        deadline.dispose();
-      }
-    }
-    return vectors;
+  /**
+   * Embeds texts with OLLAMA_EMBED_MODEL (see OllamaEmbeddings): one vector per text, in order,
+   * undefined for a text Ollama refused.
+   */
+  async embed(texts: string[]): Promise<(number[] | undefined)[]> {
+    if (!this.embeddings) throw new AiUnavailableError('model_missing', 'no embedding model configured (OLLAMA_EMBED_MODEL)');
+    return this.embeddings.embed(texts);
   }
 
   /**

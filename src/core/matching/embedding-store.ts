@@ -38,6 +38,7 @@ export class EmbeddingStore {
   private readonly countQueue: Statement<[], { n: number }>;
   private readonly selectTrainingGeneration: Statement<[string], { generation: number }>;
   private readonly saveBatch: (kind: EmbeddingKind, model: string, items: readonly { entry: PendingEmbedding; vector: Float32Array }[]) => number;
+  private readonly skipEntries: (entries: readonly PendingEmbedding[]) => number;
 
   constructor(db: Db) {
     this.selectPendingTraining = db.prepare(
@@ -79,6 +80,23 @@ export class EmbeddingStore {
     );
     this.countQueue = db.prepare('SELECT count(*) AS n FROM embedding_queue');
     this.selectTrainingGeneration = db.prepare('SELECT generation FROM training_index_stats WHERE guild_id = ?');
+    const unchanged = {
+      training: db.prepare<[number, string], number>('SELECT 1 FROM training_entries WHERE id = ? AND question = ?').pluck(),
+      knowledge: db.prepare<[number, string], number>("SELECT 1 FROM kb_entries WHERE id = ? AND title || char(10) || content = ?").pluck(),
+    };
+    const dropVector = {
+      training: db.prepare<[number]>('DELETE FROM training_embeddings WHERE entry_id = ?'),
+      knowledge: db.prepare<[number]>('DELETE FROM kb_embeddings WHERE entry_id = ?'),
+    };
+    this.skipEntries = db.transaction((entries: readonly PendingEmbedding[]) => {
+      let skipped = 0;
+      for (const entry of entries) {
+        if (unchanged[entry.kind].get(entry.id, entry.text) === undefined) continue;
+        dropVector[entry.kind].run(entry.id);
+        skipped += this.dequeue.run(entry.kind, entry.id).changes;
+      }
+      return skipped;
+    });
     this.saveBatch = db.transaction((kind, model, items) => {
       let saved = 0;
       for (const { entry, vector } of items) {
@@ -90,6 +108,15 @@ export class EmbeddingStore {
       }
       return saved;
     });
+  }
+
+  /**
+   * Takes entries Ollama refused to embed off the queue, with any vector of their older text, so the
+   * queue moves on; an entry edited meanwhile (its text is not the one refused) stays queued.
+   * Returns how many were taken off.
+   */
+  skip(entries: readonly PendingEmbedding[]): number {
+    return this.skipEntries(entries);
   }
 
   /** Up to `limit` queued entries, trained questions first. */
