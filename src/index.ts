@@ -43,6 +43,10 @@ async function main(): Promise<number> {
     else if (!health.modelPulled) logger.warn(`Ollama has no model "${config.OLLAMA_MODEL}": run  ollama pull ${config.OLLAMA_MODEL}`);
     else logger.info({ version: health.version, model: config.OLLAMA_MODEL }, 'Ollama is ready');
   });
+  void core.ai.embeddings?.check().then((check) => {
+    if (check.error && check.reachable) logger.warn(`Embedding model: ${check.error}. Until then tickets are matched by their words alone.`);
+    else if (check.reachable) logger.info(`Embedding model ${check.model} is ready (texts cut to ${check.contextTokens} tokens)`);
+  });
 
   let bot;
   try {

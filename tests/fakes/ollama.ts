@@ -7,6 +7,7 @@
  * - POST /api/chat: NDJSON (`application/x-ndjson`), `{model, created_at, message:{role:"assistant", content}, done:false}`
  *   lines, then a `done:true` line with done_reason and nanosecond durations; `stream:false` gives one JSON object.
  *   Like Ollama (gin's c.Stream), no status line is sent until the first token is ready.
+ * - POST /api/show {model} → capabilities, model_info (context length), parameters (./ollama-show.ts).
  * - POST /api/embed {model, input, truncate} → {model, embeddings}: deterministic unit vectors (see `fakeEmbedding`);
  *   an input longer than the model's context is cut, or fails the whole request with 400 (./ollama-embed.ts).
  * - Errors are `{"error": "..."}` with Ollama's status and wording: 404 for a model that is not pulled, 503 when busy,
@@ -18,6 +19,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { checkEmbedInputs, DEFAULT_EMBED_CONTEXT, EMBED_CONTEXT_TOKENS } from './ollama-embed.js';
+import { fakeModelCard, showNotFoundError, showResponse } from './ollama-show.js';
 
 export type FakeOllamaMode =
   /** answer normally */
@@ -69,6 +71,14 @@ export class FakeOllama {
   embedContextTokens: Record<string, number> = { ...EMBED_CONTEXT_TOKENS };
   /** /api/embed: an over-long input fails the whole request with 400 even when `truncate` is not false. */
   embedRefusesOverlong = false;
+  /**
+   * /api/embed: a request holding an input beyond this many tokens fails whole with 400, though
+   * /api/show reports a larger context: a server that refuses what the bot cannot foresee (a runner
+   * taking less than the model's context), for the tests of the bot's split-and-skip.
+   */
+  embedRefusesBeyondTokens: number | undefined;
+  /** /api/show capabilities per model (untagged name), where they differ from ./ollama-show.ts's default. */
+  capabilities: Record<string, string[]> = {};
   /** Chats served at once; the rest wait, like OLLAMA_NUM_PARALLEL. */
   parallelism = Number.POSITIVE_INFINITY;
   /** Pulled models, with or without a tag ("llama3" means "llama3:latest"). */
@@ -173,6 +183,7 @@ export class FakeOllama {
     if (route === 'GET /api/ps') return sendJson(res, 200, { models: [...this.loaded].map((m) => runningEntry(m)) });
     if (route === 'POST /api/chat') return this.chat(body as ChatBody, res);
     if (route === 'POST /api/embed') return this.embed(body as EmbedBody, res);
+    if (route === 'POST /api/show') return this.show(body as { model?: string; name?: string }, res);
     if (req.method === 'GET' && path === '/') return sendText(res, 200, 'Ollama is running');
     return sendText(res, 404, '404 page not found');
   }
@@ -263,6 +274,14 @@ export class FakeOllama {
     });
   }
 
+  private show(body: { model?: string; name?: string }, res: http.ServerResponse): void {
+    const model = String(body?.model || body?.name || '');
+    if (!this.isPulled(model)) return sendJson(res, 404, { error: showNotFoundError(model) });
+    const card = fakeModelCard(untagged(model));
+    const contextLength = this.embedContextTokens[untagged(model)] ?? card.contextLength;
+    sendJson(res, 200, showResponse({ ...card, contextLength, capabilities: this.capabilities[untagged(model)] ?? card.capabilities }));
+  }
+
   private async embed(body: EmbedBody, res: http.ServerResponse): Promise<void> {
     if (!this.isPulled(body?.model)) return sendJson(res, 404, { error: modelNotFoundError(String(body?.model ?? '')) });
     if (this.mode === 'busy503') return sendJson(res, 503, { error: SERVER_BUSY_ERROR });
@@ -275,9 +294,9 @@ export class FakeOllama {
     const texts = typeof input === 'string' ? (input === '' ? [] : [input]) : Array.isArray(input) ? input : undefined;
     if (!texts || texts.some((t) => typeof t !== 'string')) return sendJson(res, 400, { error: 'invalid input type' });
     const checked = checkEmbedInputs(texts, {
-      contextTokens: this.embedContextTokens[untagged(body.model)] ?? DEFAULT_EMBED_CONTEXT,
+      contextTokens: Math.min(this.embedContextTokens[untagged(body.model)] ?? DEFAULT_EMBED_CONTEXT, this.embedRefusesBeyondTokens ?? Infinity),
       truncate: body.truncate !== false,
-      refuseOverlong: this.embedRefusesOverlong,
+      refuseOverlong: this.embedRefusesOverlong || this.embedRefusesBeyondTokens !== undefined,
       version: this.version,
     });
     if (!checked.ok) return sendJson(res, checked.status, { error: checked.error });

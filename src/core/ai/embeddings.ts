@@ -105,6 +105,8 @@ export class OllamaEmbeddings {
   async embed(texts: readonly string[]): Promise<(number[] | undefined)[]> {
     if (texts.length === 0) return [];
     const room = (await this.contextTokens()) - SPECIAL_TOKENS;
+    // Recent Ollama embeds with a chat model too, but its vectors are poor for search; older runners answer 501.
+    if (this.latest?.embedding === false) throw new AiUnavailableError('model_missing', this.latest.error ?? `"${this.model}" is not an embedding model`);
     const fitted = texts.map((text) => capToTokens(text, room));
     const capped = fitted.filter((f) => f.capped).length;
     if (capped > 0) this.options.logger.debug({ model: this.model, capped, contextTokens: room + SPECIAL_TOKENS }, 'texts cut to the embedding model context');

@@ -36,6 +36,7 @@ export class EmbeddingStore {
   private readonly selectGuildKnowledge: Statement<[string, string], { id: number; vector: Buffer }>;
   private readonly selectAnswerVectors: Statement<[string, string, string], { answer: string; vector: Buffer }>;
   private readonly countQueue: Statement<[], { n: number }>;
+  private readonly countGuildQueue: Statement<[string, string], { n: number }>;
   private readonly selectTrainingGeneration: Statement<[string], { generation: number }>;
   private readonly saveBatch: (kind: EmbeddingKind, model: string, items: readonly { entry: PendingEmbedding; vector: Float32Array }[]) => number;
   private readonly skipEntries: (entries: readonly PendingEmbedding[]) => number;
@@ -79,6 +80,10 @@ export class EmbeddingStore {
        JOIN training_embeddings e ON e.entry_id = t.id WHERE e.model = ?`,
     );
     this.countQueue = db.prepare('SELECT count(*) AS n FROM embedding_queue');
+    this.countGuildQueue = db.prepare(
+      `SELECT (SELECT count(*) FROM embedding_queue q JOIN training_entries t ON t.id = q.entry_id WHERE q.kind = 'training' AND t.guild_id = ?)
+            + (SELECT count(*) FROM embedding_queue q JOIN kb_entries e ON e.id = q.entry_id WHERE q.kind = 'knowledge' AND e.guild_id = ?) AS n`,
+    );
     this.selectTrainingGeneration = db.prepare('SELECT generation FROM training_index_stats WHERE guild_id = ?');
     const unchanged = {
       training: db.prepare<[number, string], number>('SELECT 1 FROM training_entries WHERE id = ? AND question = ?').pluck(),
@@ -130,6 +135,11 @@ export class EmbeddingStore {
   /** Entries still waiting for a vector (all guilds). */
   queued(): number {
     return this.countQueue.get()?.n ?? 0;
+  }
+
+  /** Entries of one guild still waiting for a vector. */
+  queuedIn(guildId: string): number {
+    return this.countGuildQueue.get(guildId, guildId)?.n ?? 0;
   }
 
   /** Stores the vectors of one kind in one transaction; returns how many were still current and saved. */

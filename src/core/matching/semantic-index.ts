@@ -119,9 +119,9 @@ export class SemanticIndex {
     await this.running;
   }
 
-  /** Entries still waiting for a vector. */
-  queued(): number {
-    return this.store.queued();
+  /** Entries still waiting for a vector: all guilds', or one guild's. */
+  queued(guildId?: string): number {
+    return guildId === undefined ? this.store.queued() : this.store.queuedIn(guildId);
   }
 
   /**

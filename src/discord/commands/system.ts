@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { EmbedBuilder, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import type { EmbedModelStatus } from '../../core/ai/embeddings.js';
 import type { AiFailureKind, AiHealth } from '../../core/ai/ollama.js';
 import type { MatchCandidate } from '../../core/matching/matcher.js';
 import type { Answer } from '../../core/responder.js';
@@ -34,6 +35,20 @@ function ollamaSummary(health: AiHealth): string {
   return lines.join('\n');
 }
 
+/** OLLAMA_EMBED_MODEL: usable or why not, and how far the server's entries are embedded. */
+function semanticSummary(check: EmbedModelStatus | undefined, waiting: number, skipped: number): string {
+  if (!check) return 'Off (no OLLAMA_EMBED_MODEL): tickets are matched by their words alone.';
+  const model = `\`${check.model}\``;
+  let state: string;
+  if (!check.reachable) state = `❌ ${model}: Ollama is not reachable; matching by words alone until it is.`;
+  else if (!check.pulled) state = `❌ Embedding model ${model} is not pulled: run \`ollama pull ${check.model}\``;
+  else if (check.embedding === false) state = `❌ ${model} is not an embedding model: set OLLAMA_EMBED_MODEL to one, e.g. \`nomic-embed-text\``;
+  else state = `✅ Embedding model ${model} is ready (texts cut to ${check.contextKnown ? '' : 'an assumed '}${check.contextTokens} tokens)`;
+  const lines = [state, `Entries of this server waiting for a vector: ${waiting}`];
+  if (skipped > 0) lines.push(`Texts Ollama refused to embed since start (see the log): ${skipped}`);
+  return lines.join('\n');
+}
+
 const status: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('status')
@@ -44,7 +59,7 @@ const status: SlashCommand = {
   async execute(interaction, ctx) {
     const { core, client } = ctx;
     const guildId = interaction.guildId;
-    const health = await core.ai.health();
+    const [health, embedCheck] = await Promise.all([core.ai.health(), core.ai.embeddings?.check()]);
     const ping = client.ws.ping;
     const bytes = databaseBytes(core.config.DB_PATH);
     const knowledge = core.knowledge.stats(guildId);
@@ -57,6 +72,7 @@ const status: SlashCommand = {
         { name: 'Uptime', value: formatDuration(Date.now() - core.startedAt), inline: true },
         { name: 'Answers in progress', value: `${core.responder.inFlight()} (${core.ai.queueLength()} waiting for the AI)`, inline: true },
         { name: 'Ollama', value: fieldValue(ollamaSummary(health)) },
+        { name: 'Semantic search', value: fieldValue(semanticSummary(embedCheck, core.semantic.queued(guildId), core.ai.embeddings?.skipped() ?? 0)) },
         {
           name: 'Database',
           value: [

@@ -62,6 +62,18 @@ describe('FakeOllama /api/embed and the embedding model context', () => {
     expect((await embed({ model: 'all-minilm', input: ['a', 'b', 'c'] })).status).toBe(200);
   });
 
+  it('answers /api/show with the embedding capability and the context length the embed rule uses', async () => {
+    const show = async (model: string) => {
+      const res = await fetch(`${fake.url}/api/show`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ model }) });
+      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    };
+    expect((await show('all-minilm')).json).toMatchObject({ capabilities: ['embedding'], model_info: { 'general.architecture': 'bert', 'bert.context_length': 512 } });
+    expect((await show('nomic-embed-text:latest')).json).toMatchObject({ model_info: { 'nomic-bert.context_length': 2048 } });
+    expect(await show('mxbai-embed-large')).toEqual({ status: 404, json: { error: "model 'mxbai-embed-large' not found" } });
+    fake.models.push('llama3');
+    expect((await show('llama3')).json.capabilities).toEqual(['completion']);
+  });
+
   it('words the 400 as the Ollama version in use does', () => {
     expect(inputTooLongError('0.13.3')).toBe('the input length exceeds the context length');
     expect(inputTooLongError('0.6.5')).toBe('input exceeds maximum context length');

@@ -54,8 +54,7 @@ describe('OllamaEmbeddings: texts longer than the embedding model context', () =
 
   it('on a 400 for a batch, splits it until the refused text is alone, skips it (logged) and embeds all the others', async () => {
     // The server takes far less than the bot believes (64 tokens), as when a runner's batch is smaller than the context.
-    fake.embedRefusesOverlong = true;
-    fake.embedContextTokens['all-minilm'] = 64;
+    fake.embedRefusesBeyondTokens = 64;
     const texts = Array.from({ length: 40 }, (_, i) => `question number ${i}`);
     texts[17] = longEntry(60);
     const log = capturingLogger();
@@ -73,5 +72,39 @@ describe('OllamaEmbeddings: texts longer than the embedding model context', () =
   it('still fails the whole call when Ollama is down, so the queue keeps every entry for later', async () => {
     await fake.stop();
     await expect(service().embed(['hi'])).rejects.toMatchObject({ kind: 'down' });
+  });
+});
+
+describe('OllamaEmbeddings: the embedding model check (/api/show)', () => {
+  it('reports a pulled embedding model with the context it reports', async () => {
+    expect(await service('nomic-embed-text').embeddings!.check()).toMatchObject({
+      model: 'nomic-embed-text', reachable: true, pulled: true, embedding: true, contextTokens: 2048, contextKnown: true,
+    });
+    expect((await service('all-minilm').embeddings!.check()).contextTokens).toBe(512);
+  });
+
+  it('cuts texts to the context /api/show reports: whole for nomic-embed-text (2048), cut for all-minilm (512)', async () => {
+    const text = longEntry(300); // ~600 fake tokens
+    await service('nomic-embed-text').embed([text]);
+    await service('all-minilm').embed([text]);
+    const [toNomic, toMinilm] = embedBatches().map((batch) => batch[0]!);
+    expect(toNomic).toBe(text);
+    expect(toMinilm!.length).toBeLessThan(text.length);
+  });
+
+  it('says plainly when the model is not pulled, or is a chat model that cannot embed, and then embeds nothing', async () => {
+    expect(await service('mxbai-embed-large').embeddings!.check()).toMatchObject({
+      reachable: true, pulled: false, error: 'model "mxbai-embed-large" is not pulled; run: ollama pull mxbai-embed-large',
+    });
+    const chatModel = service('llama3');
+    expect(await chatModel.embeddings!.check()).toMatchObject({ pulled: true, embedding: false, error: expect.stringContaining('"llama3" is not an embedding model') });
+    await expect(chatModel.embed(['hi'])).rejects.toMatchObject({ kind: 'model_missing' });
+    expect(embedBatches()).toEqual([]);
+  });
+
+  it('assumes a safe 512-token context while Ollama does not say (no capabilities or context in /api/show)', async () => {
+    await fake.stop();
+    const ai = service('nomic-embed-text');
+    expect(await ai.embeddings!.check()).toMatchObject({ reachable: false, contextTokens: 512, contextKnown: false });
   });
 });

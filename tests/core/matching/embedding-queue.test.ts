@@ -19,8 +19,7 @@ beforeEach(async () => {
   db = openTempDb();
   fake = await FakeOllama.start({ models: ['all-minilm'] });
   // Every request holding an input beyond 64 tokens fails whole with a 400, whatever the bot cuts to.
-  fake.embedRefusesOverlong = true;
-  fake.embedContextTokens['all-minilm'] = 64;
+  fake.embedRefusesBeyondTokens = 64;
 });
 
 afterEach(async () => {
