@@ -39,7 +39,7 @@ async function main(): Promise<number> {
   }
   const core = createCore(db, config, logger);
   void core.ai.health().then((health) => {
-    if (!health.reachable) logger.warn(`Ollama is not reachable at ${config.OLLAMA_URL}: answers come from training and knowledge bases until it is.`);
+    if (!health.reachable) logger.warn(`${health.error ?? 'Ollama is not reachable'}: answers come from training and knowledge bases until it is.`);
     else if (!health.modelPulled) logger.warn(`Ollama has no model "${config.OLLAMA_MODEL}": run  ollama pull ${config.OLLAMA_MODEL}`);
     else logger.info({ version: health.version, model: config.OLLAMA_MODEL }, 'Ollama is ready');
   });

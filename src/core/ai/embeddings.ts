@@ -1,6 +1,7 @@
-import { Ollama } from 'ollama';
+import type { Ollama } from 'ollama';
 import type { Logger } from '../../log.js';
-import { AiUnavailableError, classifyOllamaError, displayHost, responseStatus } from './failures.js';
+import { AiUnavailableError, classifyOllamaError, responseStatus } from './failures.js';
+import type { HostPool } from './host-pool.js';
 import { capToTokens } from './token-estimate.js';
 
 /** What /api/show says about OLLAMA_EMBED_MODEL, for the start-up log and /status. */
@@ -23,7 +24,8 @@ export interface EmbedModelStatus {
 }
 
 export interface OllamaEmbeddingsOptions {
-  host: string;
+  /** The Ollama hosts; each request borrows the least busy one that has the model. */
+  pool: HostPool;
   model: string;
   /** Deadline of one /api/embed or /api/show request. */
   timeoutMs: number;
@@ -149,8 +151,12 @@ export class OllamaEmbeddings {
     return embeddings;
   }
 
-  /** One request with its own deadline; every failure becomes an AiUnavailableError (the HTTP error as its cause). */
+  /**
+   * One request on a host of the pool, with its own deadline; every failure becomes an
+   * AiUnavailableError (the HTTP error as its cause), and the pool learns how it went.
+   */
   private async request<T>(timeoutMs: number, call: (client: Ollama) => Promise<T>): Promise<T> {
+    const lease = await this.options.pool.acquire(this.model);
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -158,11 +164,15 @@ export class OllamaEmbeddings {
       controller.abort();
     }, timeoutMs);
     try {
-      const client = new Ollama({ host: this.options.host, fetch: (input, init) => fetch(input, { ...init, signal: controller.signal }) });
-      return await call(client);
+      const result = await call(lease.client(controller.signal));
+      lease.release();
+      return result;
     } catch (error) {
-      if (timedOut) throw new AiUnavailableError('timeout', `Ollama did not embed within ${timeoutMs} ms`);
-      throw classifyOllamaError(error, 'request', displayHost(this.options.host));
+      const failure = timedOut
+        ? new AiUnavailableError('timeout', `Ollama at ${lease.host} did not embed within ${timeoutMs} ms`)
+        : classifyOllamaError(error, 'request', lease.host);
+      lease.release(failure);
+      throw failure;
     } finally {
       clearTimeout(timer);
       controller.abort();

@@ -1,8 +1,8 @@
-import { Ollama } from 'ollama';
 import type { Logger } from '../../log.js';
 import { OllamaEmbeddings } from './embeddings.js';
-import { AiUnavailableError, classifyOllamaError, displayHost, type AiFailureKind, type RequestPhase } from './failures.js';
+import { AiUnavailableError, classifyOllamaError, type AiFailureKind, type RequestPhase } from './failures.js';
 import { FifoSemaphore, type Release } from './fifo-semaphore.js';
+import { canonicalModelName, HostPool, type HostLease, type HostStatus } from './host-pool.js';
 
 export { AiUnavailableError, type AiFailureKind };
 
@@ -19,6 +19,8 @@ export interface AiHealth {
   /** Why it is not usable (unreachable, model not pulled); absent when all is well. */
   error?: string;
   checkedAt: number;
+  /** Every host of OLLAMA_URL as last seen (filled by health(); absent in the health an answer updates). */
+  hosts?: HostStatus[];
 }
 
 export interface ChatOptions {
@@ -28,17 +30,16 @@ export interface ChatOptions {
 }
 
 export interface OllamaServiceOptions {
-  host: string;
+  /** OLLAMA_URL: one host, or several (each request goes to the least busy healthy one that has the model). */
+  host: string | readonly string[];
   model: string;
   /** Budget for a whole answer, counted from the moment its slot is acquired. */
   timeoutMs: number;
+  /** Answers at once per host. */
   maxConcurrent: number;
   logger: Logger;
   embedModel?: string;
 }
-
-/** A health check must never hold /status up for long, whatever RESPONSE_TIMEOUT is. */
-const HEALTH_TIMEOUT_MS = 3000;
 
 /**
  * The bot's one door to Ollama: answers stream through at most `maxConcurrent` at a time (first come,
@@ -49,8 +50,9 @@ export class OllamaService {
   readonly embedModel: string | undefined;
   /** Embeddings with OLLAMA_EMBED_MODEL; undefined without one. */
   readonly embeddings: OllamaEmbeddings | undefined;
+  /** The hosts of OLLAMA_URL; every request borrows one. */
+  readonly pool: HostPool;
   private readonly slots: FifoSemaphore;
-  private readonly host: string;
   private readonly logger: Logger;
   private readonly timeoutMs: number;
   private latestHealth: AiHealth | undefined;
@@ -59,13 +61,13 @@ export class OllamaService {
     if (!(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${options.timeoutMs}`);
     this.model = options.model;
     this.embedModel = options.embedModel;
+    this.pool = new HostPool({ urls: typeof options.host === 'string' ? [options.host] : options.host, logger: options.logger });
     this.embeddings = options.embedModel
-      ? new OllamaEmbeddings({ host: options.host, model: options.embedModel, timeoutMs: options.timeoutMs, logger: options.logger })
+      ? new OllamaEmbeddings({ pool: this.pool, model: options.embedModel, timeoutMs: options.timeoutMs, logger: options.logger })
       : undefined;
-    this.host = options.host;
     this.logger = options.logger;
     this.timeoutMs = options.timeoutMs;
-    this.slots = new FifoSemaphore(options.maxConcurrent);
+    this.slots = new FifoSemaphore(options.maxConcurrent * this.pool.size);
   }
 
   queueLength(): number {
@@ -83,21 +85,21 @@ export class OllamaService {
 
   /** Asks Ollama for its version and pulled models. Never throws. */
   async health(): Promise<AiHealth> {
-    const deadline = new RequestDeadline(HEALTH_TIMEOUT_MS);
-    let health: AiHealth;
-    try {
-      const client = this.client(deadline.signal);
-      const [{ version }, { models }] = await Promise.all([client.version(), client.list()]);
-      const wanted = canonicalModelName(this.model);
-      const modelPulled = models.some((m) => canonicalModelName(m.name) === wanted || canonicalModelName(m.model) === wanted);
-      health = { reachable: true, version, model: this.model, modelPulled, checkedAt: Date.now() };
-      if (!modelPulled) health.error = `model "${this.model}" is not pulled; run: ollama pull ${this.model}`;
-    } catch (error) {
-      const failure = this.failureOf(error, 'request', deadline);
-      health = { reachable: false, model: this.model, modelPulled: false, error: failure.message, checkedAt: Date.now() };
-    } finally {
-      deadline.dispose();
-    }
+    const hosts = await this.pool.checkAll();
+    const wanted = canonicalModelName(this.model);
+    const reachable = hosts.filter((h) => h.reachable);
+    const withModel = reachable.filter((h) => h.models?.includes(wanted));
+    const version = (withModel[0] ?? reachable[0])?.version;
+    const health: AiHealth = {
+      reachable: reachable.length > 0,
+      ...(version ? { version } : {}),
+      model: this.model,
+      modelPulled: withModel.length > 0,
+      checkedAt: Date.now(),
+      hosts,
+    };
+    if (reachable.length === 0) health.error = hosts.length === 1 ? hosts[0]!.error : `no Ollama host is reachable (${hosts.map((h) => h.error).join('; ')})`;
+    else if (withModel.length === 0) health.error = `model "${this.model}" is not pulled; run: ollama pull ${this.model}`;
     this.latestHealth = health;
     return health;
   }
@@ -111,8 +113,10 @@ export class OllamaService {
     const release = await this.acquireSlot(opts);
     const deadline = new RequestDeadline(this.timeoutMs, opts.signal);
     let phase: RequestPhase = 'request';
+    let lease: HostLease | undefined;
     try {
-      const stream = await this.client(deadline.signal).chat({ model: this.model, messages, stream: true });
+      lease = await this.pool.acquire(this.model);
+      const stream = await lease.client(deadline.signal).chat({ model: this.model, messages, stream: true });
       phase = 'stream';
       for await (const part of stream) {
         if (part.message?.content) yield part.message.content;
@@ -120,14 +124,17 @@ export class OllamaService {
           this.logger.debug({ doneReason: part.done_reason, evalCount: part.eval_count, totalMs: Math.round(part.total_duration / 1e6) }, 'answer complete');
         }
       }
+      lease.release();
       this.noteAnswered();
     } catch (error) {
-      const failure = this.failureOf(error, phase, deadline);
+      const failure = this.failureOf(error, phase, deadline, lease?.host);
+      lease?.release(failure);
       this.noteFailure(failure);
       throw failure;
     } finally {
-      // Also reached when the consumer breaks out early: close the HTTP request, free the slot.
+      // Also reached when the consumer breaks out early: close the HTTP request, free the host and the slot.
       deadline.dispose();
+      lease?.release();
       release();
     }
   }
@@ -139,14 +146,6 @@ export class OllamaService {
   async embed(texts: string[]): Promise<(number[] | undefined)[]> {
     if (!this.embeddings) throw new AiUnavailableError('model_missing', 'no embedding model configured (OLLAMA_EMBED_MODEL)');
     return this.embeddings.embed(texts);
-  }
-
-  /**
-   * One client per request, its fetch bound to that request's own signal: the client's abort()
-   * would end every stream of a shared instance, and its non-streaming calls take no signal at all.
-   */
-  private client(signal: AbortSignal): Ollama {
-    return new Ollama({ host: this.host, fetch: (input, init) => fetch(input, { ...init, signal }) });
   }
 
   private async acquireSlot(opts: ChatOptions): Promise<Release> {
@@ -170,10 +169,10 @@ export class OllamaService {
     }
   }
 
-  private failureOf(error: unknown, phase: RequestPhase, deadline: RequestDeadline): AiUnavailableError {
+  private failureOf(error: unknown, phase: RequestPhase, deadline: RequestDeadline, host = '(no host)'): AiUnavailableError {
     if (deadline.firedBecause === 'timeout') return new AiUnavailableError('timeout', `Ollama did not finish within ${deadline.timeoutMs} ms`);
     if (deadline.firedBecause === 'aborted') return new AiUnavailableError('aborted', 'the request was cancelled');
-    return classifyOllamaError(error, phase, displayHost(this.host));
+    return classifyOllamaError(error, phase, host);
   }
 
   /** An answer is the best health check there is: keep /status in step without asking Ollama again. */
@@ -229,10 +228,4 @@ class RequestDeadline {
 
 function withVersion(health: AiHealth, previous: AiHealth | undefined): AiHealth {
   return previous?.version ? { ...health, version: previous.version } : health;
-}
-
-/** Ollama treats `llama3` and `llama3:latest` as one model, case-insensitively. */
-function canonicalModelName(name: string | undefined): string {
-  const lower = (name ?? '').trim().toLowerCase();
-  return lower.includes(':') ? lower : `${lower}:latest`;
 }
