@@ -156,28 +156,22 @@ export class OllamaEmbeddings {
    * AiUnavailableError (the HTTP error as its cause), and the pool learns how it went.
    */
   private async request<T>(timeoutMs: number, call: (client: Ollama) => Promise<T>): Promise<T> {
-    const lease = await this.options.pool.acquire(this.model);
     const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
+    const timeout = () => new AiUnavailableError('timeout', `Ollama did not embed within ${timeoutMs} ms`);
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const result = await call(lease.client(controller.signal));
+      const { lease, result } = await this.options.pool.open(this.model, controller.signal, call, timeout);
       lease.release();
       return result;
     } catch (error) {
-      const failure = timedOut
-        ? new AiUnavailableError('timeout', `Ollama at ${lease.host} did not embed within ${timeoutMs} ms`)
-        : classifyOllamaError(error, 'request', lease.host);
-      lease.release(failure);
-      throw failure;
+      throw controller.signal.aborted ? timeout() : classifyOllamaError(error, 'request', '(Ollama)');
     } finally {
       clearTimeout(timer);
       controller.abort();
     }
   }
+
+
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Ollama } from 'ollama';
 import type { Logger } from '../../log.js';
 import { OllamaEmbeddings } from './embeddings.js';
 import { AiUnavailableError, classifyOllamaError, type AiFailureKind, type RequestPhase } from './failures.js';
@@ -39,6 +40,8 @@ export interface OllamaServiceOptions {
   maxConcurrent: number;
   logger: Logger;
   embedModel?: string;
+  /** How long a failed host is skipped before its next health check (HostPool's default: 10 s). */
+  hostRecheckMs?: number;
 }
 
 /**
@@ -61,7 +64,8 @@ export class OllamaService {
     if (!(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${options.timeoutMs}`);
     this.model = options.model;
     this.embedModel = options.embedModel;
-    this.pool = new HostPool({ urls: typeof options.host === 'string' ? [options.host] : options.host, logger: options.logger });
+    const urls = typeof options.host === 'string' ? [options.host] : options.host;
+    this.pool = new HostPool({ urls, logger: options.logger, ...(options.hostRecheckMs ? { recheckMs: options.hostRecheckMs } : {}) });
     this.embeddings = options.embedModel
       ? new OllamaEmbeddings({ pool: this.pool, model: options.embedModel, timeoutMs: options.timeoutMs, logger: options.logger })
       : undefined;
@@ -115,8 +119,10 @@ export class OllamaService {
     let phase: RequestPhase = 'request';
     let lease: HostLease | undefined;
     try {
-      lease = await this.pool.acquire(this.model);
-      const stream = await lease.client(deadline.signal).chat({ model: this.model, messages, stream: true });
+      const start = (client: Ollama) => client.chat({ model: this.model, messages, stream: true });
+      const opened = await this.pool.open(this.model, deadline.signal, start, () => this.failureOf(undefined, phase, deadline));
+      lease = opened.lease;
+      const stream = opened.result;
       phase = 'stream';
       for await (const part of stream) {
         if (part.message?.content) yield part.message.content;
