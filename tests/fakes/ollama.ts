@@ -77,6 +77,11 @@ export class FakeOllama {
    * taking less than the model's context), for the tests of the bot's split-and-skip.
    */
   embedRefusesBeyondTokens: number | undefined;
+  /**
+   * /api/embed: the model runner fails on these inputs, and the whole request gets 500 with the
+   * runner's error (routes.go EmbedHandler: an error from `g.Wait()` that is no StatusError).
+   */
+  embedRunnerFailsOn: ((text: string) => boolean) | undefined;
   /** /api/show capabilities per model (untagged name), where they differ from ./ollama-show.ts's default. */
   capabilities: Record<string, string[]> = {};
   /** Chats served at once; the rest wait, like OLLAMA_NUM_PARALLEL. */
@@ -300,6 +305,7 @@ export class FakeOllama {
       version: this.version,
     });
     if (!checked.ok) return sendJson(res, checked.status, { error: checked.error });
+    if (this.embedRunnerFailsOn && checked.texts.some(this.embedRunnerFailsOn)) return sendJson(res, 500, { error: MID_STREAM_ERROR });
     this.loaded.add(tagged(body.model));
     sendJson(res, 200, {
       model: body.model,
