@@ -112,18 +112,11 @@ export class HostPool {
   }
 
   /**
-   * Lends the best host for `model`. Throws AiUnavailableError: `down` when no host can be reached,
-   * `model_missing` when the reachable ones all lack the model.
-   */
-  async acquire(model: string): Promise<HostLease> {
-    return this.choose(model, new Set());
-  }
-
-  /**
    * Starts a request (`start`: up to its first response) on the best host for `model`; when that
-   * host cannot be reached, on the next best, so a host that just went down costs no answer. Other
-   * failures are thrown as AiUnavailableErrors (the lease released with them); a success returns the
-   * lease to release when the request is over. When `signal` aborts, `abortFailure` says why (a
+   * host cannot be reached or lacks the model, on the next best, so a host that just went down costs
+   * no answer. With no host left: `down` when none can be reached, `model_missing` when the reachable
+   * ones lack the model. Other failures are thrown as AiUnavailableErrors (the lease released with
+   * them); a success returns the lease to release when the request is over. When `signal` aborts, `abortFailure` says why (a
    * timeout counts against the host; a cancel does not) and the error is thrown as it came.
    */
   async open<T>(
