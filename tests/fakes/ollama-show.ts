@@ -3,7 +3,8 @@
  * ShowHandler and GetModelInfo give them:
  * - 404 `{"error":"model '<name>' not found"}` for a model that is not pulled;
  * - `capabilities` (since v0.6.4): "embedding" for a model with a pooling type (server/images.go),
- *   "completion" for a chat model;
+ *   "completion" for a chat model, plus "thinking" for one whose template handles reasoning
+ *   (server/images.go Capabilities: qwen3, deepseek-r1 and the like);
  * - `model_info`: GGUF keys, among them `general.architecture` and `<architecture>.context_length`;
  * - `parameters`: the Modelfile's PARAMETER lines as text ("num_ctx 8192" when it sets one).
  */
@@ -23,6 +24,7 @@ export function fakeModelCard(model: string): FakeModelCard {
     const architecture = model.startsWith('nomic') ? 'nomic-bert' : 'bert';
     return { architecture, contextLength: embedContext ?? DEFAULT_EMBED_CONTEXT, capabilities: ['embedding'], parameters: '' };
   }
+  if (/^(qwen3|deepseek-r1)/i.test(model)) return { architecture: 'qwen3', contextLength: 40960, capabilities: ['completion', 'thinking'], parameters: '' };
   return { architecture: 'llama', contextLength: 8192, capabilities: ['completion'], parameters: 'stop "<|eot_id|>"' };
 }
 
