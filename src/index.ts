@@ -1,5 +1,5 @@
 import { config as loadDotenv } from 'dotenv';
-import { formatConfigProblems, MISSING_TOKEN_HELP, parseConfig } from './config.js';
+import { formatConfigProblems, MISSING_TOKEN_HELP, parseConfig, retiredSettingWarnings } from './config.js';
 import { createCore } from './core/core.js';
 import { openDatabase } from './db/database.js';
 import { DatabaseTooNewError } from './db/migrate.js';
@@ -27,6 +27,7 @@ async function main(): Promise<number> {
   }
   const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE, secrets: [config.DISCORD_TOKEN] });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  for (const warning of retiredSettingWarnings(process.env)) logger.warn(warning);
 
   let db;
   try {
@@ -41,7 +42,11 @@ async function main(): Promise<number> {
   void core.ai.health().then((health) => {
     if (!health.reachable) logger.warn(`${health.error ?? 'Ollama is not reachable'}: answers come from training and knowledge bases until it is.`);
     else if (!health.modelPulled) logger.warn(`Ollama has no model "${config.OLLAMA_MODEL}": run  ollama pull ${config.OLLAMA_MODEL}`);
-    else logger.info({ version: health.version, model: config.OLLAMA_MODEL }, 'Ollama is ready');
+    else {
+      logger.info({ version: health.version, model: config.OLLAMA_MODEL }, 'Ollama is ready; loading the model so the first member does not wait for it');
+      // In the background: Discord logs in meanwhile, and a member's message waits for this same load.
+      void core.ai.warmUp();
+    }
   });
   void core.ai.embeddings?.check().then((check) => {
     if (check.error && check.reachable) logger.warn(`Embedding model: ${check.error}. Until then tickets are matched by their words alone.`);
@@ -71,6 +76,7 @@ async function main(): Promise<number> {
       const drained = await bot.drain(DRAIN_MS);
       if (!drained) logger.warn('Some answers were still in progress and were left unfinished');
       await bot.stop();
+      core.ai.stop();
       await core.semantic.stop(); // a batch of embeddings in flight finishes (or stays queued) before the database closes
       db.close();
       logger.info('Stopped cleanly');
