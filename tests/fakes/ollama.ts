@@ -22,7 +22,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { checkEmbedInputs, DEFAULT_EMBED_CONTEXT, EMBED_CONTEXT_TOKENS } from './ollama-embed.js';
 import { fakeModelCard, showNotFoundError, showResponse } from './ollama-show.js';
-import { ChatServer, closed, SERVER_BUSY_ERROR, sendJson, type ChatKnobs, type FakeChatMessage, type FakeChatRequest, type FakeOllamaMode, type PromptEvaluation } from './ollama-chat.js';
+import { ChatServer, closed, MID_STREAM_ERROR, SERVER_BUSY_ERROR, sendJson, type ChatKnobs, type FakeChatMessage, type FakeChatRequest, type FakeOllamaMode, type PromptEvaluation } from './ollama-chat.js';
 import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_NUM_CTX } from './ollama-runner.js';
 
 export { MID_STREAM_ERROR, SERVER_BUSY_ERROR, type FakeChatMessage, type FakeChatRequest, type FakeOllamaMode, type PromptEvaluation } from './ollama-chat.js';
@@ -79,6 +79,11 @@ export class FakeOllama implements ChatKnobs {
    * taking less than the model's context), for the tests of the bot's split-and-skip.
    */
   embedRefusesBeyondTokens: number | undefined;
+  /**
+   * /api/embed: the model runner fails on these inputs, and the whole request gets 500 with the
+   * runner's error (routes.go EmbedHandler: an error from `g.Wait()` that is no StatusError).
+   */
+  embedRunnerFailsOn: ((text: string) => boolean) | undefined;
   /** /api/show capabilities per model (untagged name), where they differ from ./ollama-show.ts's default. */
   capabilities: Record<string, string[]> = {};
   /** Chats served at once; the rest wait, like OLLAMA_NUM_PARALLEL (Ollama's default is 1). */
@@ -250,6 +255,7 @@ export class FakeOllama implements ChatKnobs {
       version: this.version,
     });
     if (!checked.ok) return sendJson(res, checked.status, { error: checked.error });
+    if (this.embedRunnerFailsOn && checked.texts.some(this.embedRunnerFailsOn)) return sendJson(res, 500, { error: MID_STREAM_ERROR });
     sendJson(res, 200, {
       model: body.model,
       embeddings: checked.texts.map((t) => fakeEmbedding(t)),

@@ -51,6 +51,8 @@ const CHECK_TTL_MS = 10 * 60_000;
 /** A failed check is not repeated for every batch. */
 const FAILED_CHECK_TTL_MS = 30_000;
 const CHECK_TIMEOUT_MS = 3_000;
+/** Embedded to tell a text Ollama cannot embed from an Ollama that cannot embed at all. */
+const PROBE_TEXT = 'ok';
 
 /**
  * Embeddings through Ollama's /api/embed with OLLAMA_EMBED_MODEL, made safe for real texts:
@@ -127,20 +129,31 @@ export class OllamaEmbeddings {
     return (await this.check()).contextTokens;
   }
 
-  /** Embeds one batch; on a 400 splits it in halves, down to the one text Ollama refuses. */
+  /**
+   * Embeds one batch; when Ollama fails it for its content (400, or an error of the model runner,
+   * not an outage) splits it in halves, down to the one text it fails on.
+   */
   private async embedSplitting(batch: readonly string[]): Promise<(number[] | undefined)[]> {
     try {
       return await this.embedBatch(batch);
     } catch (error) {
-      if (!(error instanceof AiUnavailableError) || responseStatus(error.cause) !== 400) throw error;
-      if (batch.length === 1) {
-        this.skippedTotal++;
-        this.options.logger.warn({ model: this.model, chars: batch[0]!.length, reason: error.message }, 'Ollama refused to embed a text; it is skipped');
-        return [undefined];
-      }
+      if (!(error instanceof AiUnavailableError) || error.kind !== 'error') throw error;
+      if (batch.length === 1) return [await this.skipIfOnlyThisText(batch[0]!, error)];
       const half = Math.ceil(batch.length / 2);
       return [...(await this.embedSplitting(batch.slice(0, half))), ...(await this.embedSplitting(batch.slice(half)))];
     }
+  }
+
+  /**
+   * A text Ollama failed alone is skipped when the failure is about it: a 400 always is (Ollama
+   * refuses the input); any other error only if a short text still embeds, else Ollama itself is
+   * failing and the error is thrown, so nothing is skipped during an outage.
+   */
+  private async skipIfOnlyThisText(text: string, failure: AiUnavailableError): Promise<undefined> {
+    if (responseStatus(failure.cause) !== 400) await this.embedBatch([PROBE_TEXT]).catch(() => Promise.reject(failure));
+    this.skippedTotal++;
+    this.options.logger.warn({ model: this.model, chars: text.length, reason: failure.message }, 'Ollama refused to embed a text; it is skipped');
+    return undefined;
   }
 
   private async embedBatch(batch: readonly string[]): Promise<number[][]> {
@@ -156,28 +169,22 @@ export class OllamaEmbeddings {
    * AiUnavailableError (the HTTP error as its cause), and the pool learns how it went.
    */
   private async request<T>(timeoutMs: number, call: (client: Ollama) => Promise<T>): Promise<T> {
-    const lease = await this.options.pool.acquire(this.model);
     const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
+    const timeout = () => new AiUnavailableError('timeout', `Ollama did not embed within ${timeoutMs} ms`);
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const result = await call(lease.client(controller.signal));
+      const { lease, result } = await this.options.pool.open(this.model, controller.signal, call, timeout);
       lease.release();
       return result;
     } catch (error) {
-      const failure = timedOut
-        ? new AiUnavailableError('timeout', `Ollama at ${lease.host} did not embed within ${timeoutMs} ms`)
-        : classifyOllamaError(error, 'request', lease.host);
-      lease.release(failure);
-      throw failure;
+      throw controller.signal.aborted ? timeout() : classifyOllamaError(error, 'request', '(Ollama)');
     } finally {
       clearTimeout(timer);
       controller.abort();
     }
   }
+
+
 }
 
 /**

@@ -112,23 +112,61 @@ export class HostPool {
   }
 
   /**
-   * Lends the best host for `model`. Throws AiUnavailableError: `down` when no host can be reached,
-   * `model_missing` when the reachable ones all lack the model.
+   * Starts a request (`start`: up to its first response) on the best host for `model`; when that
+   * host cannot be reached or lacks the model, on the next best, so a host that just went down costs
+   * no answer. With no host left: `down` when none can be reached, `model_missing` when the reachable
+   * ones lack the model. Other failures are thrown as AiUnavailableErrors (the lease released with
+   * them); a success returns the lease to release when the request is over. When `signal` aborts, `abortFailure` says why (a
+   * timeout counts against the host; a cancel does not) and the error is thrown as it came.
    */
-  async acquire(model: string): Promise<HostLease> {
+  async open<T>(
+    model: string,
+    signal: AbortSignal,
+    start: (client: Ollama, lease: HostLease) => Promise<T>,
+    abortFailure: () => AiUnavailableError | undefined = () => undefined,
+  ): Promise<{ lease: HostLease; result: T }> {
+    const tried = new Set<Host>();
+    for (;;) {
+      const lease = await this.choose(model, tried);
+      try {
+        return { lease, result: await start(lease.client(signal), lease) };
+      } catch (error) {
+        if (signal.aborted) {
+          lease.release(abortFailure());
+          throw error;
+        }
+        const failure = classifyOllamaError(error, 'request', lease.host);
+        lease.release(failure);
+        // Not reachable, or without the model: nothing was asked of it yet, so another host can take it.
+        if (failure.kind !== 'down' && failure.kind !== 'model_missing') throw failure;
+        if (!this.hosts.some((h) => !tried.has(h) && h.healthy && hasModel(h, model))) throw tried.size > 1 ? this.noHostFor(model) : failure;
+      }
+    }
+  }
+
+  /**
+   * Lends the host to use, leaving out `tried` (and adding it there); checks the skipped hosts at
+   * once when none qualifies. The pick and the lending happen without a pause between them, so
+   * requests arriving together spread over the hosts.
+   */
+  private async choose(model: string, tried: Set<Host>): Promise<HostLease> {
+    // Until a host was checked once, nobody knows its models (the start-up check usually did it).
+    const unchecked = this.hosts.filter((h) => h.unknown);
+    if (unchecked.length > 0) await Promise.all(unchecked.map((h) => this.check(h)));
     this.recheckDueHosts();
-    let host = this.pick(model);
-    if (!host) {
+    let host = this.pick(model, tried);
+    if (!host && tried.size === 0) {
       await Promise.all(this.hosts.filter((h) => !h.healthy || !hasModel(h, model)).map((h) => this.check(h)));
-      host = this.pick(model);
+      host = this.pick(model, tried);
     }
     if (!host) throw this.noHostFor(model);
+    tried.add(host);
     return this.lend(host, model);
   }
 
-  private pick(model: string): Host | undefined {
+  private pick(model: string, tried: ReadonlySet<Host>): Host | undefined {
     const now = Date.now();
-    const usable = this.hosts.filter((h) => h.healthy && hasModel(h, model));
+    const usable = this.hosts.filter((h) => !tried.has(h) && h.healthy && hasModel(h, model));
     const rank = (h: Host) => [h.busyUntil > now ? 1 : 0, h.active, h.lastUsed] as const;
     return usable.sort((a, b) => compareTuples(rank(a), rank(b)))[0];
   }
@@ -157,10 +195,7 @@ export class HostPool {
       return;
     }
     if (failure.kind === 'down' || failure.kind === 'timeout' || failure.kind === 'stream_cut') this.markDown(host, failure.message);
-    else if (failure.kind === 'model_missing') {
-      if (host.models) host.models.delete(canonicalModelName(model));
-      else void this.check(host); // learn what it has, so the next request for this model goes elsewhere
-    }
+    else if (failure.kind === 'model_missing') host.models?.delete(canonicalModelName(model));
     else if (failure.kind === 'busy') host.busyUntil = Date.now() + BUSY_PENALTY_MS;
   }
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeEmbedding, FakeOllama } from '../../fakes/ollama.js';
+import { fakeEmbedding, FakeOllama, MID_STREAM_ERROR } from '../../fakes/ollama.js';
 import { fakeTokenCount, inputTooLongError, truncateToTokens } from '../../fakes/ollama-embed.js';
 
 /** Pins the fake's /api/embed context rule against Ollama's server/routes.go EmbedHandler (see tests/fakes/ollama-embed.ts). */
@@ -72,6 +72,19 @@ describe('FakeOllama /api/embed and the embedding model context', () => {
     expect(await show('mxbai-embed-large')).toEqual({ status: 404, json: { error: "model 'mxbai-embed-large' not found" } });
     fake.models.push('llama3');
     expect((await show('llama3')).json.capabilities).toEqual(['completion']);
+  });
+
+  it('refuses inputs beyond embedRefusesBeyondTokens with 400, though /api/show reports the whole context', async () => {
+    fake.embedRefusesBeyondTokens = 64;
+    expect((await embed({ model: 'all-minilm', input: ['fine', words(63)] })).status).toBe(400);
+    expect((await embed({ model: 'all-minilm', input: ['fine', words(62)] })).status).toBe(200);
+  });
+
+  it('fails the whole request with 500 and the runner error when the runner fails on one input', async () => {
+    fake.embedRunnerFailsOn = (text) => text === 'bad';
+    const { status, json } = await embed({ model: 'all-minilm', input: ['good', 'bad'] });
+    expect(status).toBe(500);
+    expect(json).toEqual({ error: MID_STREAM_ERROR });
   });
 
   it('words the 400 as the Ollama version in use does', () => {

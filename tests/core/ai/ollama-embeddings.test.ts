@@ -69,6 +69,23 @@ describe('OllamaEmbeddings: texts longer than the embedding model context', () =
     expect(embedBatches().length).toBeLessThanOrEqual(14);
   });
 
+  it('skips a text the model runner fails on (500) once a short text proves Ollama itself embeds', async () => {
+    fake.embedRunnerFailsOn = (text) => text.includes('\u0000');
+    const texts = ['first question', 'broken \u0000 text', 'third question'];
+    const ai = service();
+    const vectors = await ai.embed(texts);
+    expect([vectors[0], vectors[2]]).toEqual([fakeEmbedding(texts[0]!), fakeEmbedding(texts[2]!)]);
+    expect(vectors[1]).toBeUndefined();
+    expect(ai.embeddings!.skipped()).toBe(1);
+  });
+
+  it('skips nothing when Ollama fails every text (500): the call fails and the queue keeps them', async () => {
+    fake.embedRunnerFailsOn = () => true;
+    const ai = service();
+    await expect(ai.embed(['first question', 'second question'])).rejects.toMatchObject({ kind: 'error' });
+    expect(ai.embeddings!.skipped()).toBe(0);
+  });
+
   it('still fails the whole call when Ollama is down, so the queue keeps every entry for later', async () => {
     await fake.stop();
     await expect(service().embed(['hi'])).rejects.toMatchObject({ kind: 'down' });
