@@ -11,6 +11,9 @@ import { StreamingReply, type MessageSink } from './streaming-reply.js';
 
 /** Discord shows "typing…" for 10 s per request; renew a little sooner. */
 const TYPING_RENEW_MS = 8000;
+/** Typing alone this long, and the member is told in words (a model starting on a CPU takes a minute). */
+const WRITING_NOTICE_MS = 3000;
+export const WRITING_NOTICE = '✍️ Writing an answer… The AI can take a minute to start on this machine; it will appear here.';
 
 /** The answer's buttons, sent with the last message's final text (one request, not a post and then an edit). */
 type AnswerExtras = { components: ReturnType<typeof answerButtons> };
@@ -67,6 +70,12 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
     void thread.sendTyping().catch(() => undefined);
     typing = setInterval(() => void thread.sendTyping().catch(() => undefined), TYPING_RENEW_MS);
   });
+  // Still nothing to show (no text, no place in line): say that the answer is coming.
+  const writingNotice = setTimeout(() => {
+    if (!typingNeeded) return;
+    stopTyping();
+    void reply.placeholder(WRITING_NOTICE).catch((e: unknown) => log.warn({ err: e }, 'writing notice failed'));
+  }, WRITING_NOTICE_MS);
   try {
     const result = await ctx.core.responder.handleMessage({ ...message, guildName: thread.guild?.name }, {
       onQueued: (position, behind) => {
@@ -82,6 +91,7 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
       },
     });
     stopTyping();
+    clearTimeout(writingNotice);
     if (result.kind !== 'answered') return result;
     const { turnId } = result.answer;
     await reply.finish(result.outcome.text, turnId !== undefined ? { components: answerButtons(turnId) } : undefined);
@@ -92,6 +102,7 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
     return result;
   } finally {
     clearImmediate(startTyping);
+    clearTimeout(writingNotice);
     stopTyping();
     turn.shown();
   }
