@@ -214,7 +214,7 @@ async function embedAll(db: Db, dataset: Dataset): Promise<Evidence | undefined>
   const fake = external ? undefined : await FakeOllama.start({ models: [model] });
   try {
     const hosts = external ? external.split(',').map((url) => url.trim()).filter((url) => url !== '') : [fake!.url];
-    const ollama = new OllamaService({ host: hosts, model, embedModel: model, timeoutMs: 120_000, maxConcurrent: 1, logger: silentLogger() });
+    const ollama = new OllamaService({ host: hosts, model, embedModel: model, firstTokenTimeoutMs: 120_000, maxConcurrent: 1, logger: silentLogger() });
     const semantic = new SemanticIndex(db, { embedder: ollama, matcher: new Matcher(db), logger: silentLogger() }, { queryTimeoutMs: 600_000 });
     const started = performance.now();
     const stored = await semantic.embedPending();

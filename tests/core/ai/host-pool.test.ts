@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 function service(urls: string[] = [a.url, b.url], options: { maxConcurrent?: number; embedModel?: string } = {}): OllamaService {
-  return new OllamaService({ host: urls, model: 'llama3', timeoutMs: 5_000, maxConcurrent: options.maxConcurrent ?? 1, logger: silentLogger(), hostRecheckMs: 100, ...options });
+  return new OllamaService({ host: urls, model: 'llama3', firstTokenTimeoutMs: 5_000, maxConcurrent: options.maxConcurrent ?? 1, logger: silentLogger(), hostRecheckMs: 100, ...options });
 }
 
 async function answer(ai: OllamaService, question = 'Hello?'): Promise<string> {
