@@ -41,7 +41,8 @@ export async function startBotWorld(env: Record<string, string> = {}, opts: { lo
   const fake = await FakeDiscord.start();
   const ollama = await FakeOllama.start();
   const guild = fake.createGuild({ name: 'Test Server', ownerName: 'admin' });
-  const staffRole = fake.createRole(guild.id, { name: 'Support', permissions: PermissionFlagsBits.ManageMessages });
+  // As SETUP.md asks: the bot's invite does not include Mention Everyone, so the staff role is made mentionable.
+  const staffRole = fake.createRole(guild.id, { name: 'Support', permissions: PermissionFlagsBits.ManageMessages, mentionable: true });
   const staff = fake.addMember(guild.id, { username: 'helper', roles: [staffRole.id] });
   const member = fake.addMember(guild.id, { username: 'member' });
   const forum = fake.createChannel(guild.id, { type: ChannelType.GuildForum, name: 'tickets' });

@@ -18,6 +18,7 @@ import { registerRoutes } from './rest-routes.js';
 import { handleRequest, Router, type RequestLogEntry } from './rest-server.js';
 import { SnowflakeGenerator } from './snowflake.js';
 import { channelView, messageView, type ChannelView, type MessageView } from './views.js';
+import { ThreadArchiver } from './thread-activity.js';
 import { World, type TypingEvent } from './world.js';
 
 export interface FakeDiscordOptions {
@@ -32,6 +33,11 @@ export interface FakeDiscordOptions {
   /** How long an interaction accepts its callback (Discord: 3000 ms). */
   interactionResponseWindowMs?: number;
   rateLimits?: RateLimitMode;
+  /**
+   * How many milliseconds one minute of a thread's `auto_archive_duration` lasts (Discord: 60,000).
+   * Idle threads archive themselves on this clock; e.g. 1 makes a 60-minute thread archive after 60 ms.
+   */
+  threadArchiveMinuteMs?: number;
 }
 
 export interface GuildView {
@@ -81,6 +87,7 @@ export class FakeDiscord {
   private readonly gateway: Gateway;
   private readonly handles = new Set<InteractionHandle>();
   private readonly privileged: Record<PrivilegedIntent, boolean>;
+  private readonly archiver: ThreadArchiver;
   private port = 0;
 
   private constructor(
@@ -115,6 +122,8 @@ export class FakeDiscord {
     this.world.on('change', () => {
       for (const h of this.handles) h.notify();
     });
+    this.archiver = new ThreadArchiver(this.world, opts.threadArchiveMinuteMs ?? 60_000);
+    this.archiver.start();
     this.commandStore = new CommandStore(this.applicationId, this.world.ids);
     this.interactions = new Interactions(this.world, () => windowMs);
     this.factory = new InteractionFactory(this.world, this.commandStore, this.interactions, (payload) =>
@@ -158,6 +167,7 @@ export class FakeDiscord {
   }
 
   async stop(): Promise<void> {
+    this.archiver.stop();
     await this.gateway.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -381,6 +391,11 @@ export class FakeDiscord {
   async submitModal(input: { customId: string; fields: Record<string, string>; userId: string; channelId?: string }): Promise<InteractionHandle> {
     this.requireBotConnected();
     return this.track(this.factory.modalSubmit(input).handle);
+  }
+
+  /** Archives now every thread idle for its auto_archive_duration (on the `threadArchiveMinuteMs` clock); returns their ids. */
+  archiveIdleThreads(): string[] {
+    return this.archiver.archiveIdle();
   }
 
   // ---- faults

@@ -57,6 +57,8 @@ export interface ThreadState {
   autoArchiveDuration: number;
   archiveTimestamp: number;
   createTimestamp: number;
+  /** The last message, unarchive or auto-archive change: the auto-archive timer runs from here. */
+  lastActivityAt: number;
   appliedTags: string[];
   /** Messages sent in the thread, not counting the starter message. */
   messageCount: number;
