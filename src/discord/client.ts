@@ -6,7 +6,7 @@ import { createInteractionRouter } from './interactions.js';
 import { NO_MENTIONS } from './reply.js';
 import { startStaleSweeper } from './support/stale-sweeper.js';
 import { AnswerOrder } from './tickets/answer-order.js';
-import { onMessageCreate, onMessageDelete, onMessageUpdate } from './tickets/thread-events.js';
+import { onMessageCreate, onMessageDelete, onMessageUpdate, onThreadUpdate } from './tickets/thread-events.js';
 
 export class InvalidTokenError extends Error {
   constructor() {
@@ -70,6 +70,7 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   client.on(Events.MessageCreate, (message) => guard('messageCreate', () => onMessageCreate(message, ctx)));
   client.on(Events.MessageUpdate, (_old, message) => guard('messageUpdate', () => onMessageUpdate(message, ctx)));
   client.on(Events.MessageDelete, (message) => guard('messageDelete', () => onMessageDelete(message, ctx)));
+  client.on(Events.ThreadUpdate, (_old, thread) => guard('threadUpdate', () => onThreadUpdate(thread, ctx)));
   client.on(Events.Error, (error) => log.error({ err: error }, 'Discord client error'));
   client.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'gateway disconnected'));
   client.on(Events.ShardResume, () => log.info('gateway resumed'));

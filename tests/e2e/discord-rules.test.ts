@@ -53,3 +53,42 @@ describe('panel tickets with long descriptions', () => {
     for (const m of bw.fake.messages(threadId).slice(1)) expect(m.mentionsPinged).toEqual({ everyone: false, users: [], roles: [] });
   });
 });
+
+describe('idle ticket posts archive themselves', () => {
+  it('ticket posts keep the longest auto-archive time; an archived ticket still takes the member’s messages and /close_ticket', async () => {
+    // One minute of auto_archive_duration lasts 5 ms here: a 60-minute post archives after 300 ms of quiet.
+    w = await startBotWorld({ TICKET_AUTO_ARCHIVE_MINUTES: '60' }, { fake: { threadArchiveMinuteMs: 5 } });
+    const bw = w;
+    await bw.setup();
+    const panelTicket = await openFromPanel(bw, 'Printer', 'It jams.');
+    const ownPost = bw.fake.createForumPostAsUser({ forumId: bw.forumId, userId: bw.memberId, title: 'Login', content: 'I cannot log in' }).thread.id;
+    await bw.fake.waitFor(() => bw.fake.channel(ownPost).autoArchiveDuration === 60, 3000, 'the member’s post adopted');
+    expect(bw.fake.channel(panelTicket).autoArchiveDuration).toBe(60);
+
+    // Quiet for an hour (300 ms here): Discord archives the post; the ticket stays open.
+    await bw.fake.waitFor(() => bw.fake.channel(ownPost).archived, 3000, 'the post archived');
+    expect(bw.core.tickets.getByThread(bw.guildId, ownPost)?.status).toBe('open');
+    // The member writes again: the message unarchives it, and the bot answers.
+    const before = botMessages(bw, ownPost).length;
+    bw.fake.postAsUser({ channelId: ownPost, userId: bw.memberId, content: 'still broken' });
+    await bw.fake.waitFor(() => botMessages(bw, ownPost).length > before, 5000, 'an answer in the unarchived post');
+
+    // /close_ticket in an archived ticket: the member's client unarchives it first, then the bot closes it.
+    await bw.fake.waitFor(() => bw.fake.channel(panelTicket).archived, 3000, 'the panel ticket archived');
+    const close = await bw.command('close_ticket', {}, { userId: bw.memberId, channelId: panelTicket });
+    expect((await close.waitForResponse()).content).toContain('Ticket closed');
+    await bw.fake.waitFor(() => bw.fake.channel(panelTicket).locked && bw.fake.channel(panelTicket).archived, 3000, 'locked and archived');
+    expect(bw.core.tickets.getByThread(bw.guildId, panelTicket)?.status).toBe('closed');
+  });
+
+  it('a moderator locking a ticket’s post in Discord closes the ticket', async () => {
+    const bw = await world();
+    const threadId = bw.fake.createForumPostAsUser({ forumId: bw.forumId, userId: bw.memberId, title: 'Refund', content: 'I want a refund' }).thread.id;
+    await bw.fake.waitFor(() => bw.core.tickets.getByThread(bw.guildId, threadId), 3000, 'the ticket');
+    // By default a ticket post stays active for a week, the longest Discord allows.
+    await bw.fake.waitFor(() => bw.fake.channel(threadId).autoArchiveDuration === 10080, 3000, 'the post adopted');
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, locked: true, archived: true });
+    await bw.fake.waitFor(() => bw.core.tickets.getByThread(bw.guildId, threadId)?.status === 'closed', 3000, 'the ticket closed');
+    expect(bw.core.tickets.getByThread(bw.guildId, threadId)).toMatchObject({ closedBy: null, closeReason: 'locked in Discord' });
+  });
+});
