@@ -9,6 +9,7 @@ import { SemanticIndex } from './matching/semantic-index.js';
 import { Responder } from './responder.js';
 import { StatCounters } from './stats/counters.js';
 import { SupportDesk } from './support/support-desk.js';
+import { TicketClosing } from './tickets/closing.js';
 import { TicketStore } from './tickets/store.js';
 import { TrainingStore } from './training/store.js';
 
@@ -20,6 +21,8 @@ export interface Core {
   training: TrainingStore;
   knowledge: KnowledgeStore;
   tickets: TicketStore;
+  /** Closing tickets so that Discord and the database agree (retried until Discord follows). */
+  closing: TicketClosing;
   guildSettings: GuildSettingsStore;
   counters: StatCounters;
   matcher: Matcher;
@@ -74,6 +77,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     training,
     knowledge,
     tickets,
+    closing: new TicketClosing(db, tickets),
     guildSettings: new GuildSettingsStore(db),
     counters,
     matcher,

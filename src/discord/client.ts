@@ -6,6 +6,8 @@ import { createInteractionRouter } from './interactions.js';
 import { NO_MENTIONS } from './reply.js';
 import { startStaleSweeper } from './support/stale-sweeper.js';
 import { AnswerOrder } from './tickets/answer-order.js';
+import { repairPendingCloses } from './tickets/close-in-discord.js';
+import { LiveAnswers } from './tickets/live-answers.js';
 import { onMessageCreate, onMessageDelete, onMessageUpdate, onThreadUpdate } from './tickets/thread-events.js';
 
 export class InvalidTokenError extends Error {
@@ -56,7 +58,7 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
     throw error;
   }
   const readyClient = await ready;
-  const ctx: BotContext = { core, client: readyClient, answerOrder: new AnswerOrder() };
+  const ctx: BotContext = { core, client: readyClient, answerOrder: new AnswerOrder(), liveAnswers: new LiveAnswers() };
   await registerCommands(readyClient, core.config.DISCORD_GUILD_ID);
   log.info({ tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, `Logged in as ${readyClient.user.tag} in ${readyClient.guilds.cache.size} server(s)`);
 
@@ -77,6 +79,8 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
 
   // Reminds and closes quiet tickets; what is due is read from the database, so a restart loses nothing.
   const staleSweeper = startStaleSweeper(ctx);
+  // Closes that Discord did not follow before a restart are finished now, not a minute later.
+  void repairPendingCloses(ctx).catch((error: unknown) => log.warn({ err: error }, 'repairing closed tickets at start-up failed'));
 
   return {
     client: readyClient,

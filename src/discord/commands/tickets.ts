@@ -18,7 +18,7 @@ import { customId } from '../components/custom-id.js';
 import { isStaff } from '../permissions.js';
 import { NO_MENTIONS, respond } from '../reply.js';
 import { ticketModeText } from '../render/ticket-mode.js';
-import { closeTicketThread } from '../tickets/close-ticket.js';
+import { closeProblemsText, closeTicketThread } from '../tickets/close-ticket.js';
 import { ensureTicketTags } from '../tickets/forum-tags.js';
 import { DESCRIPTION_MAX, openTicketFromPanel, SUBJECT_MAX } from '../tickets/open-ticket.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
@@ -128,7 +128,9 @@ const closeTicket: SlashCommand = {
       throw new UserError('Only the member who opened this ticket, or staff, can close it.');
     }
     const reason = interaction.options.getString('reason')?.trim() || null;
-    await closeTicketThread(thread, { closedBy: interaction.user.id, reason }, settings, ctx, async (text) => respond(interaction, text, false));
+    const problems = await closeTicketThread(thread, { closedBy: interaction.user.id, reason }, settings, ctx, async (text) => respond(interaction, text, false));
+    // Only the closer sees it; a locked post refuses even that, and the log has it either way.
+    if (problems.length > 0) await respond(interaction, closeProblemsText(problems)).catch(() => undefined);
   },
 };
 
