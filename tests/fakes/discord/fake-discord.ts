@@ -349,6 +349,16 @@ export class FakeDiscord {
     return channelView(this.world, editChannel(this.world, input.userId, this.world.channel(input.threadId), body));
   }
 
+  /** A member with Manage Channels edits a forum or text channel (name, topic, tags): CHANNEL_UPDATE. */
+  editChannelAsUser(input: { channelId: string; userId: string; name?: string; topic?: string; availableTags?: Partial<APIGuildForumTag>[] }): ChannelView {
+    const body = {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.topic !== undefined ? { topic: input.topic } : {}),
+      ...(input.availableTags !== undefined ? { available_tags: input.availableTags } : {}),
+    };
+    return channelView(this.world, editChannel(this.world, input.userId, this.world.channel(input.channelId), body));
+  }
+
   // ---- interactions
 
   private track(handle: InteractionHandle): InteractionHandle {
