@@ -200,3 +200,23 @@ describe('an answer that finishes after the ticket closed', () => {
     expect(refused).toEqual([]);
   });
 });
+
+describe('/setup checks the bot’s own permissions in the forum', () => {
+  it('lists every permission a forum override takes away, and sets nothing up', async () => {
+    w = await startBotWorld();
+    const bw = w;
+    const deny = PermissionFlagsBits.ManageThreads | PermissionFlagsBits.AttachFiles | PermissionFlagsBits.EmbedLinks;
+    const locked = bw.fake.createChannel(bw.guildId, {
+      type: 15,
+      name: 'locked-down',
+      permission_overwrites: [{ id: bw.botRoleId, type: 0, allow: '0', deny: deny.toString() }],
+    });
+    await bw.fake.waitFor(() => bw.bot.client.channels.cache.get(locked.id), 3000, 'the bot sees the forum');
+    const reply = await (await bw.command('setup', { forum: locked.id, staff_role: bw.staffRoleId })).waitForResponse();
+    expect(reply.ephemeral).toBe(true);
+    for (const name of ['Manage Threads', 'Attach Files', 'Embed Links']) expect(reply.content).toContain(`**${name}**`);
+    for (const name of ['View Channel', 'Create Posts', 'Manage Channels']) expect(reply.content).not.toContain(`**${name}**`);
+    expect(bw.core.guildSettings.get(bw.guildId)?.forumChannelId ?? null).toBeNull();
+    expect(bw.fake.channel(locked.id).availableTags).toEqual([]);
+  });
+});
