@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../log.js';
 import { OllamaService } from './ai/ollama.js';
+import { BotState } from './bot-state.js';
 import { GuildSettingsStore } from './guilds/settings.js';
 import { KnowledgeStore } from './knowledge/store.js';
 import { Matcher } from './matching/matcher.js';
@@ -23,6 +24,8 @@ export interface Core {
   tickets: TicketStore;
   /** Closing tickets so that Discord and the database agree (retried until Discord follows). */
   closing: TicketClosing;
+  /** Facts about the bot's own Discord setup kept between runs (e.g. where its commands are registered). */
+  botState: BotState;
   guildSettings: GuildSettingsStore;
   counters: StatCounters;
   matcher: Matcher;
@@ -78,6 +81,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     knowledge,
     tickets,
     closing: new TicketClosing(db, tickets),
+    botState: new BotState(db),
     guildSettings: new GuildSettingsStore(db),
     counters,
     matcher,

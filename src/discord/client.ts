@@ -1,6 +1,7 @@
 import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import type { Core } from '../core/core.js';
 import { allCommands, allComponents, allMessageCommands } from './commands/index.js';
+import { registerCommands, UnknownGuildError } from './commands/register.js';
 import type { BotContext } from './context.js';
 import { createInteractionRouter } from './interactions.js';
 import { NO_MENTIONS } from './reply.js';
@@ -59,7 +60,7 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   }
   const readyClient = await ready;
   const ctx: BotContext = { core, client: readyClient, answerOrder: new AnswerOrder(), liveAnswers: new LiveAnswers() };
-  await registerCommands(readyClient, core.config.DISCORD_GUILD_ID);
+  await registerCommands(readyClient, core.config.DISCORD_GUILD_ID, core, log);
   log.info({ tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, `Logged in as ${readyClient.user.tag} in ${readyClient.guilds.cache.size} server(s)`);
 
   const route = createInteractionRouter(allCommands, allComponents, ctx, allMessageCommands);
@@ -95,20 +96,4 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   };
 }
 
-export class UnknownGuildError extends Error {
-  constructor(guildId: string) {
-    super(
-      `DISCORD_GUILD_ID=${guildId} is not a server this bot is in. Invite the bot to that server (see README.md, "Add the bot to your server"), ` +
-        'or fix the id (right-click the server → Copy Server ID), or leave DISCORD_GUILD_ID empty to register the commands globally.',
-    );
-    this.name = 'UnknownGuildError';
-  }
-}
-
-/** To one server when DISCORD_GUILD_ID is set (instant), otherwise globally (Discord may take up to an hour). */
-async function registerCommands(client: Client<true>, guildId: string | undefined): Promise<void> {
-  if (guildId && !client.guilds.cache.has(guildId)) throw new UnknownGuildError(guildId);
-  const body = [...allCommands.map((c) => c.data.toJSON()), ...allMessageCommands.map((c) => c.data.toJSON())];
-  if (guildId) await client.application.commands.set(body, guildId);
-  else await client.application.commands.set(body);
-}
+export { UnknownGuildError };

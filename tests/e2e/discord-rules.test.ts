@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { createCore } from '../../src/core/core.js';
+import { openDatabase } from '../../src/db/database.js';
+import { startDiscordBot } from '../../src/discord/client.js';
 import type { BotContext } from '../../src/discord/context.js';
+import { silentLogger } from '../../src/log.js';
 import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
 import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
 import { LiveAnswers } from '../../src/discord/tickets/live-answers.js';
@@ -218,5 +222,31 @@ describe('/setup checks the bot’s own permissions in the forum', () => {
     for (const name of ['View Channel', 'Create Posts', 'Manage Channels']) expect(reply.content).not.toContain(`**${name}**`);
     expect(bw.core.guildSettings.get(bw.guildId)?.forumChannelId ?? null).toBeNull();
     expect(bw.fake.channel(locked.id).availableTags).toEqual([]);
+  });
+});
+
+describe('commands are registered in one scope only', () => {
+  it('switching DISCORD_GUILD_ID off and on again leaves each command once, guild-only (not in DMs)', async () => {
+    const bw = await world(); // DISCORD_GUILD_ID set: commands in the server
+    const names = (guildId?: string) => bw.fake.commands(guildId).map((c) => c.name).sort();
+    const inGuild = names(bw.guildId);
+    expect(inGuild).toContain('close_ticket');
+    expect(bw.fake.commands(bw.guildId).every((c) => JSON.stringify(c.contexts) === '[0]')).toBe(true);
+
+    // Restart without DISCORD_GUILD_ID: global commands, and none left in the server.
+    const restart = async (guildId: string) => {
+      await bw.bot.stop();
+      bw.core.db.close();
+      const config = { ...bw.core.config, DISCORD_GUILD_ID: guildId || undefined };
+      bw.core = createCore(openDatabase(config.DB_PATH), config, silentLogger());
+      bw.bot = await startDiscordBot(bw.core, bw.fake.token);
+    };
+    await restart('');
+    expect(names()).toEqual(inGuild);
+    expect(names(bw.guildId)).toEqual([]);
+    // And back: in the server again, none left global.
+    await restart(bw.guildId);
+    expect(names(bw.guildId)).toEqual(inGuild);
+    expect(names()).toEqual([]);
   });
 });

@@ -91,8 +91,9 @@ export async function startBotWorld(
       await handle.waitForResponse();
     },
     async stop() {
-      await bot.stop();
-      core.db.close();
+      // The world's current bot and core: a test may have restarted them.
+      await world.bot.stop();
+      world.core.db.close();
       await Promise.all([fake.stop(), ollama.stop()]);
     },
   };
