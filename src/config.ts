@@ -98,6 +98,14 @@ export const configSchema = z.object({
   ENABLE_AUTO_RESPONSE: booleanFlag.default(true),
   ENABLE_TRAINING: booleanFlag.default(true),
   STALE_TICKET_HOURS: number(0, 24 * 365, 'a number of hours').default(48),
+  /**
+   * Minutes without activity before Discord archives a ticket post (hides it from the forum's list).
+   * Discord accepts only these four values; the longest keeps tickets in view the longest.
+   */
+  TICKET_AUTO_ARCHIVE_MINUTES: z.coerce
+    .number({ error: 'must be 60, 1440, 4320 or 10080' })
+    .pipe(z.union([z.literal(60), z.literal(1440), z.literal(4320), z.literal(10080)], { error: 'must be 60, 1440, 4320 or 10080 (1 hour, 1 day, 3 days, 1 week)' }))
+    .default(10080),
 });
 
 export type Config = z.output<typeof configSchema>;
