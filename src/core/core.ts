@@ -1,3 +1,4 @@
+import { answerThresholds, type AnswerThresholds } from './answer-thresholds.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../log.js';
@@ -30,6 +31,8 @@ export interface Core {
   semantic: SemanticIndex;
   ai: OllamaService;
   responder: Responder;
+  /** What the answers' numbers mean and are: other layers show and compare against these, not the raw config. */
+  thresholds: AnswerThresholds;
   support: SupportDesk;
   startedAt: number;
 }
@@ -49,6 +52,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     maxConcurrent: config.OLLAMA_MAX_CONCURRENT,
     logger: logger.child({ module: 'ollama' }),
   });
+  const thresholds = answerThresholds(config);
   const semantic = new SemanticIndex(db, { embedder: ai, matcher, logger: logger.child({ module: 'semantic' }) });
   const responder = new Responder({
     training,
@@ -61,8 +65,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     logger: logger.child({ module: 'responder' }),
     support: support.responderSupport,
     settings: {
-      trainedAnswerThreshold: config.TRAINED_ANSWER_THRESHOLD,
-      similarityThreshold: config.SIMILARITY_THRESHOLD,
+      thresholds,
       maxContextChars: config.MAX_CONTEXT_LENGTH,
       autoRespond: config.ENABLE_AUTO_RESPONSE,
     },
@@ -80,6 +83,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     semantic,
     ai,
     responder,
+    thresholds,
     support,
     startedAt: Date.now(),
   };

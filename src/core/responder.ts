@@ -1,3 +1,4 @@
+import type { AnswerThresholds } from './answer-thresholds.js';
 import type { Logger } from '../log.js';
 import { buildChatMessages } from './ai/prompt.js';
 import { AiUnavailableError, type AiFailureKind, type ChatMessage } from './ai/ollama.js';
@@ -18,8 +19,8 @@ export interface AiChat {
 }
 
 export interface ResponderSettings {
-  trainedAnswerThreshold: number;
-  similarityThreshold: number;
+  /** Confidence and similarity thresholds, each with one meaning (see AnswerThresholds). */
+  thresholds: AnswerThresholds;
   maxContextChars: number;
   /** false: messages are stored but not answered (ENABLE_AUTO_RESPONSE). */
   autoRespond: boolean;
@@ -97,7 +98,7 @@ export class Responder {
   private lastAiFailure: AiFailureKind | undefined;
 
   constructor(private readonly deps: ResponderDeps) {
-    this.retrieval = new Retrieval({ ...deps, similarityThreshold: deps.settings.similarityThreshold });
+    this.retrieval = new Retrieval({ ...deps, knowledgeSimilarityThreshold: deps.settings.thresholds.knowledgeSimilarity });
   }
 
   /** Stores a ticket message and, when it is the bot's to answer, answers it. */
@@ -173,7 +174,7 @@ export class Responder {
     const matches = await this.retrieval.trainedMatches(guildId, text);
     const best = matches[0];
     const score = best?.score ?? 0;
-    if (best && score >= settings.trainedAnswerThreshold) {
+    if (best && score >= settings.thresholds.trainedAnswer) {
       return {
         text: best.answer,
         source: { kind: 'trained', trainingEntryId: best.entryId, score },
@@ -182,7 +183,7 @@ export class Responder {
         kbEntries: [],
       };
     }
-    const trainingEntries = matches.filter((m) => m.score >= settings.similarityThreshold);
+    const trainingEntries = matches.filter((m) => m.score >= settings.thresholds.trainingContext);
     const kbEntries = await this.retrieval.knowledge(guildId, text);
     return this.askAi(guildId, conversation, { score, trainingEntries, kbEntries }, progress);
   }
@@ -224,7 +225,7 @@ export class Responder {
     }
   }
 
-  /** AI unavailable: the closest entry above SIMILARITY_THRESHOLD with a note, else a polite hand-off. */
+  /** AI unavailable: the closest entry at or above TRAINING_CONTEXT_THRESHOLD with a note, else a polite hand-off. */
   private fallback(kind: AiFailureKind, context: { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] }): Answer {
     const training = context.trainingEntries[0];
     const kb = context.kbEntries[0];
