@@ -7,7 +7,11 @@
  *   lead in the ranking (which adds phrasing, trigram and embedding similarity), so two views that
  *   disagree leave nobody confident — or its lead over the part of its own BM25 that comes from stop
  *   words only, if that is smaller (a guild with one answer still has to beat "a question that merely
- *   shares its function words"). Low when two answers fit about as well.
+ *   shares its function words"). Low when two answers fit about as well. Divided by the square root
+ *   of the answer's phrasings: pooled BM25 grows with every phrasing staff add, so the raw lead
+ *   would make an answer surer the more it is trained, not the better it fits (measured: with the
+ *   raw lead, out-of-scope questions answered rose from 3.4 % to 9.8 % as 30 answers went from 2 to
+ *   10 phrasings, tests/core/matching/learning-loop.test.ts).
  * - recall: how much of what the answer's phrasings consistently say the question says too (each
  *   term of the answer weighed by IDF times the share of its phrasings using it). Low when the
  *   question shares the topic's words but not what this answer is about ("my PIN" against an answer
@@ -34,7 +38,7 @@ export interface CalibrationParams {
  * its answers untrained so their questions are close out-of-scope ones; BANKING77 was measured
  * unseen (`npm run eval -- --all --cross-check`). See ARCHITECTURE.md, "Matching".
  */
-export const DEFAULT_CALIBRATION: CalibrationParams = { bias: -2.181, coverage: 2.24, margin: 0.339, recall: 1.5 };
+export const DEFAULT_CALIBRATION: CalibrationParams = { bias: -2.193, coverage: 3.142, margin: 0.474, recall: 0.802 };
 
 const FEATURES = ['coverage', 'margin', 'recall'] as const;
 

@@ -259,7 +259,8 @@ function phrasingRecall(terms: readonly QueryTerm[], phrasings: readonly Map<str
 }
 
 /**
- * Calibration features for each answer: its coverage, and its lead over the best other answer —
+ * Calibration features for each answer: its coverage, its recall (phrasingRecall), and its lead
+ * over the best other answer per square root of its phrasings (see calibration.ts) —
  * in both views, the lexical one (BM25) and the ranking (with the phrasing and trigram
  * similarities), whichever lead is smaller — or over its own stop-word-only share when that is
  * higher. When the two views disagree on the winner, neither answer gets a positive margin: the
@@ -270,9 +271,16 @@ export function answerFeatures(evidence: readonly AnswerEvidence[]): AnswerFeatu
   const leadInRanking = leads(evidence.map((e) => e.score));
   return evidence.map((item, i) => ({
     coverage: item.coverage,
-    margin: Math.min(leadIn[i]!, leadInRanking[i]!, item.bm25 - item.stopScore),
+    margin: Math.min(leadIn[i]!, leadInRanking[i]!, item.bm25 - item.stopScore) / Math.sqrt(phrasingCount(item.doc)),
     recall: item.recall,
   }));
+}
+
+/** How many phrasings the answer document pools (one per line). */
+function phrasingCount(doc: AnswerDocument): number {
+  let lines = 1;
+  for (let i = doc.questions.indexOf('\n'); i !== -1; i = doc.questions.indexOf('\n', i + 1)) lines++;
+  return lines;
 }
 
 /** Each value minus the largest of the others (0 when there are none). */
