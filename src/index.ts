@@ -48,6 +48,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE, secrets: [config.DISCORD_TOKEN] });
+  for (const warning of parsed.warnings) logger.warn(warning);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   for (const warning of retiredSettingWarnings(process.env)) logger.warn(warning);
 

@@ -1,3 +1,4 @@
+import type { Ollama } from 'ollama';
 import type { Logger } from '../../log.js';
 import { AiUnavailableError } from './failures.js';
 import type { HostLease, HostPool } from './host-pool.js';
@@ -58,11 +59,11 @@ export class ChatModel {
   /** /api/show's answer, asked once (again after a failure); never throws. */
   async describe(lease?: HostLease): Promise<ChatModelInfo> {
     if (this.info && (this.info.known || Date.now() - this.infoAt < UNKNOWN_RETRY_MS)) return this.info;
-    const own = lease ? undefined : await this.options.pool.acquire(this.options.model).catch(() => undefined);
-    const using = lease ?? own;
+    let own: HostLease | undefined;
     try {
-      if (!using) throw new Error('no host');
-      const show = await using.client(AbortSignal.timeout(SHOW_TIMEOUT_MS)).show({ model: this.options.model });
+      const signal = AbortSignal.timeout(SHOW_TIMEOUT_MS);
+      const ask = (client: Ollama) => client.show({ model: this.options.model });
+      const show = lease ? await ask(lease.client(signal)) : await this.options.pool.open(this.options.model, signal, ask).then(({ lease: l, result }) => ((own = l), result));
       const info = show.model_info as unknown as Record<string, unknown> | undefined;
       const arch = info?.['general.architecture'];
       const trained = typeof arch === 'string' ? info?.[`${arch}.context_length`] : undefined;
@@ -87,26 +88,27 @@ export class ChatModel {
   }
 
   /**
-   * Resolves once the lease's host has the model loaded. Gives up at `giveUpAt` (throwing a timeout),
-   * leaving the load running for the next answer.
+   * Resolves once the lease's host has the model loaded. Gives up when `signal` aborts (the answer's
+   * deadline), leaving the load running for the next answer.
    */
-  async ensureLoaded(lease: HostLease, info: ChatModelInfo, giveUpAt: number, signal?: AbortSignal): Promise<void> {
+  async ensureLoaded(lease: HostLease, info: ChatModelInfo, signal?: AbortSignal): Promise<void> {
     const warmth = this.warmthOf(lease.host);
     if (warmth.loadedUntil > Date.now()) return;
     warmth.loading ??= this.load(lease, info).then(
       () => undefined,
       (error: unknown) => error,
     ).finally(() => (warmth.loading = undefined));
-    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
     const gaveUp = new Promise<never>((_, reject) => {
-      if (Number.isFinite(giveUpAt)) timer = setTimeout(() => reject(new AiUnavailableError('timeout', 'the model is still loading')), Math.max(0, giveUpAt - Date.now()));
-      signal?.addEventListener('abort', () => reject(new AiUnavailableError('aborted', 'the request was cancelled')), { once: true });
+      onAbort = () => reject(new AiUnavailableError('timeout', 'the model is still loading'));
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
     });
     try {
       const error = await Promise.race([warmth.loading, gaveUp]);
       if (error) throw error;
     } finally {
-      clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
 

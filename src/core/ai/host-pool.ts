@@ -138,14 +138,14 @@ export class HostPool {
   async open<T>(
     model: string,
     signal: AbortSignal,
-    start: (client: Ollama) => Promise<T>,
+    start: (client: Ollama, lease: HostLease) => Promise<T>,
     abortFailure: () => AiUnavailableError | undefined = () => undefined,
   ): Promise<{ lease: HostLease; result: T }> {
     const tried = new Set<Host>();
     for (;;) {
       const lease = await this.choose(model, tried);
       try {
-        return { lease, result: await start(lease.client(signal)) };
+        return { lease, result: await start(lease.client(signal), lease) };
       } catch (error) {
         if (signal.aborted) {
           lease.release(abortFailure());

@@ -1,3 +1,4 @@
+import type { ChatResponse } from 'ollama';
 import type { Logger } from '../../log.js';
 import { OllamaEmbeddings } from './embeddings.js';
 import { AnswerWatch } from './answer-watch.js';
@@ -124,8 +125,7 @@ export class OllamaService {
 
   private async warmUpOn(lease: HostLease): Promise<boolean> {
     try {
-      const info = await this.chatModel.describe(lease);
-      await this.chatModel.ensureLoaded(lease, info, Number.POSITIVE_INFINITY);
+      await this.chatModel.ensureLoaded(lease, await this.chatModel.describe(lease));
       return true;
     } catch (error) {
       this.logger.warn({ err: error, model: this.model, host: lease.host }, 'could not load the model at start; the first answer will load it');
@@ -187,41 +187,47 @@ export class OllamaService {
     );
     let phase: RequestPhase = 'request';
     let lease: HostLease | undefined;
-    let hostsTried = 0;
+    let tried: HostLease | undefined;
     try {
-      for (let attempt = 0; ; attempt++) {
-        lease = await this.pool.acquire(this.model);
+      let opened: { info: ChatModelInfo; stream: AsyncIterable<ChatResponse> } | undefined;
+      for (let attempt = 0; !opened; attempt++) {
         try {
-          const info = await this.chatModel.describe(lease);
-          await this.chatModel.ensureLoaded(lease, info, watch.firstTokenBy, watch.signal);
-          const stream = await lease.client(watch.signal).chat(this.chatRequest(messages, info));
-          phase = 'stream';
-          for await (const part of stream) {
-            watch.tokenArrived();
-            if (part.message?.content) yield part.message.content;
-            if (part.done) this.noteDone(part, info, opts);
-          }
-          break;
+          // On the best host; one that cannot be reached or lacks the model passes the request on (HostPool.open).
+          const started = await this.pool.open(
+            this.model,
+            watch.signal,
+            async (client, candidate) => {
+              tried = candidate;
+              const info = await this.chatModel.describe(candidate);
+              await this.chatModel.ensureLoaded(candidate, info, watch.signal);
+              return { info, stream: await client.chat(this.chatRequest(messages, info)) };
+            },
+            () => this.failureOf(undefined, phase, watch),
+          );
+          lease = started.lease;
+          opened = started.result;
         } catch (error) {
-          const failure = this.failureOf(error, phase, watch, lease.host);
-          // Down or without the model before anything was asked: the pool now skips that host, so the next one takes it.
-          const elsewhere = phase === 'request' && (failure.kind === 'down' || failure.kind === 'model_missing') && ++hostsTried < this.pool.size;
-          const pause = elsewhere ? 0 : phase === 'request' && failure.kind === 'busy' ? busyRetryMs(attempt) : undefined;
+          const failure = this.failureOf(error, phase, watch);
+          const pause = failure.kind === 'busy' ? busyRetryMs(attempt) : undefined;
           if (pause === undefined || pause >= watch.firstTokenMsLeft()) throw failure;
-          lease.release(failure);
-          lease = undefined;
-          if (!elsewhere) this.logger.debug({ attempt, pauseMs: pause }, 'Ollama is busy (503); trying again');
+          this.logger.debug({ attempt, pauseMs: pause }, 'Ollama is busy (503); trying again');
           await sleep(pause);
         }
       }
-      this.chatModel.noteUsed(lease.host);
-      lease.release();
+      phase = 'stream';
+      for await (const part of opened.stream) {
+        watch.tokenArrived();
+        if (part.message?.content) yield part.message.content;
+        if (part.done) this.noteDone(part, opened.info, opts);
+      }
+      this.chatModel.noteUsed(lease!.host);
+      lease!.release();
       this.noteAnswered();
     } catch (error) {
       const failure = this.failureOf(error, phase, watch, lease?.host);
-      if (lease && failure.kind !== 'aborted' && failure.kind !== 'busy') this.chatModel.noteCold(lease.host);
-      // A deadline of ours says nothing about the host's health: it answers, only slowly.
-      lease?.release(failure.kind === 'timeout' ? undefined : failure);
+      // The model may not be loaded there any more (a restarted Ollama): load it explicitly next time.
+      if (tried && failure.kind !== 'aborted' && failure.kind !== 'busy') this.chatModel.noteCold(tried.host);
+      lease?.release(failure);
       this.noteFailure(failure);
       throw failure;
     } finally {
@@ -284,7 +290,6 @@ export class OllamaService {
   private failureOf(error: unknown, phase: RequestPhase, watch: AnswerWatch, host = '(no host)'): AiUnavailableError {
     if (watch.firedBecause === 'aborted') return new AiUnavailableError('aborted', 'the request was cancelled');
     if (watch.firedBecause) return new AiUnavailableError('timeout', watch.describe());
-    if (error instanceof AiUnavailableError && error.kind === 'timeout') return new AiUnavailableError('timeout', `${watch.describe()}: the model is still loading`);
     return classifyOllamaError(error, phase, host);
   }
 

@@ -11,6 +11,9 @@ import { StreamingReply, type MessageSink } from './streaming-reply.js';
 
 /** Discord shows "typing…" for 10 s per request; renew a little sooner. */
 const TYPING_RENEW_MS = 8000;
+/** Typing alone this long, and the member is told in words (a model starting on a CPU takes a minute). */
+const WRITING_NOTICE_MS = 3000;
+export const WRITING_NOTICE = '✍️ Writing an answer… The AI can take a minute to start on this machine; it will appear here.';
 
 /** The answer's buttons, sent with the last message's final text (one request, not a post and then an edit). */
 type AnswerExtras = { components: ReturnType<typeof answerButtons> };
@@ -53,6 +56,7 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
   const turn = ctx.answerOrder.takeTurnToShow(thread.id);
   await ctx.answerOrder.takeCpuTurn();
   const reply = new StreamingReply<AnswerExtras>(threadSink(thread, turn.before));
+  const unregister = ctx.liveAnswers.add(thread.id, reply);
   let typing: NodeJS.Timeout | undefined;
   let typingNeeded = true;
   const stopTyping = () => {
@@ -67,6 +71,12 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
     void thread.sendTyping().catch(() => undefined);
     typing = setInterval(() => void thread.sendTyping().catch(() => undefined), TYPING_RENEW_MS);
   });
+  // Still nothing to show (no text, no place in line): say that the answer is coming.
+  const writingNotice = setTimeout(() => {
+    if (!typingNeeded) return;
+    stopTyping();
+    void reply.placeholder(WRITING_NOTICE).catch((e: unknown) => log.warn({ err: e }, 'writing notice failed'));
+  }, WRITING_NOTICE_MS);
   try {
     const result = await ctx.core.responder.handleMessage({ ...message, guildName: thread.guild?.name }, {
       onQueued: (position, behind) => {
@@ -82,17 +92,26 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
       },
     });
     stopTyping();
+    clearTimeout(writingNotice);
     if (result.kind !== 'answered') return result;
+    // The ticket closed while the answer was written: nothing more goes into the closed post.
+    if (reply.wasStopped || ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status !== 'open') {
+      await reply.stop();
+      return result;
+    }
     const { turnId } = result.answer;
     await reply.finish(result.outcome.text, turnId !== undefined ? { components: answerButtons(turnId) } : undefined);
     // The turn keeps its last message's id, for "Train from this".
     const lastId = reply.lastPosted?.id;
     if (lastId !== undefined && turnId !== undefined) ctx.core.tickets.updateTurn(turnId, { messageId: lastId });
-    await showStatus(thread, result, settings, log);
+    // No Answered tag on a ticket that closed meanwhile.
+    if (ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status === 'open') await showStatus(thread, result, settings, log);
     return result;
   } finally {
     clearImmediate(startTyping);
+    clearTimeout(writingNotice);
     stopTyping();
+    unregister();
     turn.shown();
   }
 }
