@@ -14,12 +14,21 @@ import { printReport, type Figures, type Notes } from './lib/report.js';
 import { startScene, type Scene } from './lib/scene.js';
 import { round } from './lib/stats.js';
 import { runBurst, type BurstSettings } from './phases/burst.js';
+import { cpuFigures, cpuNotes, measureCpuProfile } from './phases/cpu.js';
 import { buildTrainingDatabase, databaseBytes, spaceByObject } from './phases/database.js';
 import { measureFirstText } from './phases/first-text.js';
 import { measureImport, trainingExportFile } from './phases/import.js';
 import { keepUntrained, pickTrainedMessages, timeMatcher } from './phases/matching.js';
 import { measureRestFloor } from './phases/rest-floor.js';
 import { measureTrainedReplies } from './phases/trained-reply.js';
+
+/**
+ * One phase alone: `npm run bench -- --phase cpu` (or BENCH_PHASE=cpu) runs only the CPU-class
+ * Ollama profile and prints its keys. BENCH_CPU_SCALE=0.25 shortens its modelled times (figures are
+ * still given in CPU-box seconds).
+ */
+const PHASE = process.argv.includes('--phase') ? process.argv[process.argv.indexOf('--phase') + 1] : process.env.BENCH_PHASE;
+const CPU_SCALE = Number(process.env.BENCH_CPU_SCALE ?? '1') || 1;
 
 /** A smoke run of the bench itself (10k entries, 100 tickets): its figures are not comparable to the goals. */
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -52,6 +61,8 @@ const benchStart = performance.now();
 const progress = (text: string) => process.stderr.write(`[bench ${((performance.now() - benchStart) / 1000).toFixed(0).padStart(3)} s] ${text}\n`);
 
 async function main(): Promise<void> {
+  if (PHASE === 'cpu') return cpuOnly();
+  if (PHASE !== undefined) throw new Error(`unknown phase "${PHASE}": the phases that run alone are: cpu`);
   const dir = mkdtempSync(join(tmpdir(), 'bot-bench-'));
   let scene: Scene | undefined;
   let bot: BotProcess | undefined;
@@ -144,6 +155,9 @@ async function main(): Promise<void> {
     const exitCode = await bot.stop();
     bot = undefined;
 
+    progress('CPU-class Ollama profile (its own bot and database; takes a few minutes)');
+    const cpu = await measureCpuProfile(progress, CPU_SCALE);
+
     const figures: Figures = {
       match_p50_ms_1k: round(match1k.p50),
       match_p50_ms_100k: round(match100k.p50),
@@ -158,6 +172,7 @@ async function main(): Promise<void> {
       rss_mb_100k: round(memory.rss),
       db_bytes_per_entry: round(dbBytes / built.entries),
       import_10k_ms: round(imported.ms),
+      ...cpuFigures(cpu),
     };
     const notes: Notes = {
       match1k,
@@ -177,6 +192,7 @@ async function main(): Promise<void> {
       dbLoadMs: built.ms,
       dbSpace: spaceByObject(botDb, built.entries),
       imported,
+      cpu: cpuNotes(cpu),
       botExitCode: exitCode,
       totalSeconds: (performance.now() - benchStart) / 1000,
     };
@@ -190,6 +206,13 @@ async function main(): Promise<void> {
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
     else progress(`kept ${dir}`);
   }
+}
+
+/** `--phase cpu`: the CPU-class profile alone, with its keys as one JSON line. */
+async function cpuOnly(): Promise<void> {
+  const cpu = await measureCpuProfile(progress, CPU_SCALE);
+  console.log(`\n${cpuNotes(cpu)}`);
+  console.log(JSON.stringify(cpuFigures(cpu)));
 }
 
 main().then(
