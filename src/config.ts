@@ -93,14 +93,29 @@ export const configSchema = z.object({
     .default('./logs/bot.log')
     .transform((v) => (/^(off|none)$/i.test(v) ? undefined : v)),
   DB_PATH: z.string().trim().min(1, { error: 'must be a file path' }).default('./data/training.db'),
-  SIMILARITY_THRESHOLD: number(0, 1).default(0.7),
+  /** Calibrated match confidence (0–1) at which a trained answer is posted as is. */
   TRAINED_ANSWER_THRESHOLD: number(0, 1).default(0.85),
+  /** Calibrated match confidence (0–1) at which a trained entry goes to the AI as context. Default 0.7 (below). */
+  TRAINING_CONTEXT_THRESHOLD: number(0, 1).optional(),
+  /** Embedding cosine similarity (0–1) at which a knowledge-base entry found by meaning goes to the AI. Default 0.7 (below). */
+  KNOWLEDGE_SIMILARITY_THRESHOLD: number(0, 1).optional(),
+  /** Deprecated: meant both of the two above; still read for either one that is not set, with a warning. */
+  SIMILARITY_THRESHOLD: number(0, 1).optional(),
   ENABLE_AUTO_RESPONSE: booleanFlag.default(true),
   ENABLE_TRAINING: booleanFlag.default(true),
   STALE_TICKET_HOURS: number(0, 24 * 365, 'a number of hours').default(48),
+  /**
+   * Minutes without activity before Discord archives a ticket post (hides it from the forum's list).
+   * Discord accepts only these four values; the longest keeps tickets in view the longest.
+   */
+  TICKET_AUTO_ARCHIVE_MINUTES: z.coerce
+    .number({ error: 'must be 60, 1440, 4320 or 10080' })
+    .pipe(z.union([z.literal(60), z.literal(1440), z.literal(4320), z.literal(10080)], { error: 'must be 60, 1440, 4320 or 10080 (1 hour, 1 day, 3 days, 1 week)' }))
+    .default(10080),
 });
 
-export type Config = z.output<typeof configSchema>;
+const DEFAULT_TRAINING_CONTEXT_THRESHOLD = 0.7;
+const DEFAULT_KNOWLEDGE_SIMILARITY_THRESHOLD = 0.7;
 
 /** Settings the bot no longer reads, and what replaced them: named at start-up so an old .env does not mislead. */
 const RETIRED_SETTINGS: Record<string, string> = {
@@ -109,13 +124,20 @@ const RETIRED_SETTINGS: Record<string, string> = {
 };
 
 /** One warning per retired setting that is still set. */
-export function retiredSettingWarnings(env: Record<string, string | undefined>): string[] {
+function retiredSettingWarnings(env: Record<string, string | undefined>): string[] {
   return Object.entries(RETIRED_SETTINGS)
     .filter(([key]) => (env[key] ?? '').trim() !== '')
     .map(([key, why]) => `${key} is no longer used (${why}); remove it from .env`);
 }
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+type ParsedConfig = z.output<typeof configSchema>;
+export type Config = Omit<ParsedConfig, 'SIMILARITY_THRESHOLD' | 'TRAINING_CONTEXT_THRESHOLD' | 'KNOWLEDGE_SIMILARITY_THRESHOLD'> & {
+  TRAINING_CONTEXT_THRESHOLD: number;
+  KNOWLEDGE_SIMILARITY_THRESHOLD: number;
+};
+
+/** `warnings`: settings that still work but should be changed (a deprecated name), to log at start-up. */
+export type ConfigResult = { ok: true; config: Config; warnings: string[] } | { ok: false; problems: string[] };
 
 /** Validates an environment. Empty strings count as "not set" so a blank line in .env falls back to the default. */
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
@@ -132,16 +154,38 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
     });
     return { ok: false, problems };
   }
-  const config = result.data;
-  if (config.SIMILARITY_THRESHOLD > config.TRAINED_ANSWER_THRESHOLD) {
+  const { config, warnings } = withoutDeprecatedNames(result.data);
+  if (config.TRAINING_CONTEXT_THRESHOLD > config.TRAINED_ANSWER_THRESHOLD) {
+    const name = result.data.TRAINING_CONTEXT_THRESHOLD === undefined && result.data.SIMILARITY_THRESHOLD !== undefined ? 'SIMILARITY_THRESHOLD' : 'TRAINING_CONTEXT_THRESHOLD';
     return {
       ok: false,
-      problems: [
-        `SIMILARITY_THRESHOLD=${config.SIMILARITY_THRESHOLD} must not be above TRAINED_ANSWER_THRESHOLD=${config.TRAINED_ANSWER_THRESHOLD}`,
-      ],
+      problems: [`${name}=${config.TRAINING_CONTEXT_THRESHOLD} must not be above TRAINED_ANSWER_THRESHOLD=${config.TRAINED_ANSWER_THRESHOLD}`],
     };
   }
-  return { ok: true, config };
+  return { ok: true, config, warnings: [...warnings, ...retiredSettingWarnings(env)] };
+}
+
+/**
+ * SIMILARITY_THRESHOLD once set two numbers of different scales (a calibrated confidence and an
+ * embedding cosine). It still sets whichever of its two successors is not set, with a warning.
+ */
+function withoutDeprecatedNames(parsed: ParsedConfig): { config: Config; warnings: string[] } {
+  const { SIMILARITY_THRESHOLD: legacy, TRAINING_CONTEXT_THRESHOLD: context, KNOWLEDGE_SIMILARITY_THRESHOLD: knowledge, ...rest } = parsed;
+  const warnings =
+    legacy === undefined
+      ? []
+      : [
+          `SIMILARITY_THRESHOLD is deprecated: it is now two settings, TRAINING_CONTEXT_THRESHOLD (match confidence for trained entries given to the AI) ` +
+            `and KNOWLEDGE_SIMILARITY_THRESHOLD (embedding similarity for knowledge-base entries). It still sets whichever of them is not set; rename it in .env.`,
+        ];
+  return {
+    config: {
+      ...rest,
+      TRAINING_CONTEXT_THRESHOLD: context ?? legacy ?? DEFAULT_TRAINING_CONTEXT_THRESHOLD,
+      KNOWLEDGE_SIMILARITY_THRESHOLD: knowledge ?? legacy ?? DEFAULT_KNOWLEDGE_SIMILARITY_THRESHOLD,
+    },
+    warnings,
+  };
 }
 
 export const MISSING_TOKEN_HELP = [

@@ -1,7 +1,9 @@
+import { answerThresholds, type AnswerThresholds } from './answer-thresholds.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../log.js';
 import { OllamaService } from './ai/ollama.js';
+import { BotState } from './bot-state.js';
 import { GuildSettingsStore } from './guilds/settings.js';
 import { KnowledgeStore } from './knowledge/store.js';
 import { Matcher } from './matching/matcher.js';
@@ -9,6 +11,7 @@ import { SemanticIndex } from './matching/semantic-index.js';
 import { Responder } from './responder.js';
 import { StatCounters } from './stats/counters.js';
 import { SupportDesk } from './support/support-desk.js';
+import { TicketClosing } from './tickets/closing.js';
 import { TicketStore } from './tickets/store.js';
 import { TrainingStore } from './training/store.js';
 
@@ -20,6 +23,10 @@ export interface Core {
   training: TrainingStore;
   knowledge: KnowledgeStore;
   tickets: TicketStore;
+  /** Closing tickets so that Discord and the database agree (retried until Discord follows). */
+  closing: TicketClosing;
+  /** Facts about the bot's own Discord setup kept between runs (e.g. where its commands are registered). */
+  botState: BotState;
   guildSettings: GuildSettingsStore;
   counters: StatCounters;
   matcher: Matcher;
@@ -30,6 +37,8 @@ export interface Core {
   semantic: SemanticIndex;
   ai: OllamaService;
   responder: Responder;
+  /** What the answers' numbers mean and are: other layers show and compare against these, not the raw config. */
+  thresholds: AnswerThresholds;
   support: SupportDesk;
   startedAt: number;
 }
@@ -54,6 +63,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     maxConcurrent: config.OLLAMA_MAX_CONCURRENT,
     logger: logger.child({ module: 'ollama' }),
   });
+  const thresholds = answerThresholds(config);
   const semantic = new SemanticIndex(db, { embedder: ai, matcher, logger: logger.child({ module: 'semantic' }) });
   const responder = new Responder({
     training,
@@ -66,8 +76,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     logger: logger.child({ module: 'responder' }),
     support: support.responderSupport,
     settings: {
-      trainedAnswerThreshold: config.TRAINED_ANSWER_THRESHOLD,
-      similarityThreshold: config.SIMILARITY_THRESHOLD,
+      thresholds,
       autoRespond: config.ENABLE_AUTO_RESPONSE,
     },
   });
@@ -78,12 +87,15 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     training,
     knowledge,
     tickets,
+    closing: new TicketClosing(db, tickets),
+    botState: new BotState(db),
     guildSettings: new GuildSettingsStore(db),
     counters,
     matcher,
     semantic,
     ai,
     responder,
+    thresholds,
     support,
     startedAt: Date.now(),
   };

@@ -1,3 +1,4 @@
+import type { AnswerThresholds } from './answer-thresholds.js';
 import type { Logger } from '../log.js';
 import { buildChatMessages, HANDOFF_MARKER, knowledgeReference, trainedReference, type PromptTurn, type ReferenceEntry } from './ai/prompt.js';
 import { AiUnavailableError, type AiFailureKind, type AnswerStats, type ChatMessage } from './ai/ollama.js';
@@ -25,8 +26,8 @@ const ANSWER_RESERVE_TOKENS = 1024;
 const DEFAULT_CONTEXT_TOKENS = 8192;
 
 export interface ResponderSettings {
-  trainedAnswerThreshold: number;
-  similarityThreshold: number;
+  /** Confidence and similarity thresholds, each with one meaning (see AnswerThresholds). */
+  thresholds: AnswerThresholds;
   /** false: messages are stored but not answered (ENABLE_AUTO_RESPONSE). */
   autoRespond: boolean;
 }
@@ -133,7 +134,7 @@ export class Responder {
   private lastAiFailure: AiFailureKind | undefined;
 
   constructor(private readonly deps: ResponderDeps) {
-    this.retrieval = new Retrieval({ ...deps, similarityThreshold: deps.settings.similarityThreshold });
+    this.retrieval = new Retrieval({ ...deps, knowledgeSimilarityThreshold: deps.settings.thresholds.knowledgeSimilarity });
   }
 
   /** Stores a ticket message and, when it is the bot's to answer, answers it. */
@@ -246,7 +247,7 @@ export class Responder {
     const matches = await this.retrieval.trainedMatches(guildId, text);
     const best = matches[0];
     const score = best?.score ?? 0;
-    if (best && score >= settings.trainedAnswerThreshold) {
+    if (best && score >= settings.thresholds.trainedAnswer) {
       return {
         text: best.answer,
         source: { kind: 'trained', trainingEntryId: best.entryId, score },
@@ -255,7 +256,7 @@ export class Responder {
         kbEntries: [],
       };
     }
-    const trainingEntries = matches.filter((m) => m.score >= settings.similarityThreshold);
+    const trainingEntries = matches.filter((m) => m.score >= settings.thresholds.trainingContext);
     const kbEntries = await this.retrieval.knowledge(guildId, text);
     return this.askAi(guildId, conversation, { score, trainingEntries, kbEntries }, progress, guildName);
   }
@@ -316,7 +317,7 @@ export class Responder {
     );
   }
 
-  /** AI unavailable: the closest entry above SIMILARITY_THRESHOLD with a note, else a polite hand-off. */
+  /** AI unavailable: the closest entry at or above TRAINING_CONTEXT_THRESHOLD with a note, else a polite hand-off. */
   private fallback(kind: AiFailureKind, context: { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] }): Answer {
     const training = context.trainingEntries[0];
     const kb = context.kbEntries[0];

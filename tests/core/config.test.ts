@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatConfigProblems, parseConfig, retiredSettingWarnings } from '../../src/config.js';
+import { formatConfigProblems, parseConfig } from '../../src/config.js';
 
 describe('parseConfig', () => {
   it('fills every default from an empty environment', () => {
@@ -11,7 +11,8 @@ describe('parseConfig', () => {
       OLLAMA_URL: ['http://localhost:11434'],
       OLLAMA_MODEL: 'llama3',
       DB_PATH: './data/training.db',
-      SIMILARITY_THRESHOLD: 0.7,
+      TRAINING_CONTEXT_THRESHOLD: 0.7,
+      KNOWLEDGE_SIMILARITY_THRESHOLD: 0.7,
       TRAINED_ANSWER_THRESHOLD: 0.85,
       ENABLE_AUTO_RESPONSE: true,
       ENABLE_TRAINING: true,
@@ -70,8 +71,26 @@ describe('parseConfig', () => {
   });
 
   it('refuses a context threshold above the trained-answer threshold', () => {
-    const result = parseConfig({ SIMILARITY_THRESHOLD: '0.9', TRAINED_ANSWER_THRESHOLD: '0.8' });
-    expect(result).toEqual({ ok: false, problems: [expect.stringContaining('must not be above TRAINED_ANSWER_THRESHOLD')] });
+    const result = parseConfig({ TRAINING_CONTEXT_THRESHOLD: '0.9', TRAINED_ANSWER_THRESHOLD: '0.8' });
+    expect(result).toEqual({ ok: false, problems: ['TRAINING_CONTEXT_THRESHOLD=0.9 must not be above TRAINED_ANSWER_THRESHOLD=0.8'] });
+  });
+
+  it('gives each threshold its own name: the confidence for AI context and the embedding similarity for knowledge', () => {
+    const result = parseConfig({ TRAINING_CONTEXT_THRESHOLD: '0.6', KNOWLEDGE_SIMILARITY_THRESHOLD: '0.45' });
+    expect(result).toMatchObject({ ok: true, warnings: [], config: { TRAINING_CONTEXT_THRESHOLD: 0.6, KNOWLEDGE_SIMILARITY_THRESHOLD: 0.45 } });
+    if (result.ok) expect(result.config).not.toHaveProperty('SIMILARITY_THRESHOLD');
+  });
+
+  it('still reads the deprecated SIMILARITY_THRESHOLD for whichever new setting is unset, with a warning', () => {
+    const both = parseConfig({ SIMILARITY_THRESHOLD: '0.5' });
+    expect(both).toMatchObject({ ok: true, config: { TRAINING_CONTEXT_THRESHOLD: 0.5, KNOWLEDGE_SIMILARITY_THRESHOLD: 0.5 } });
+    if (both.ok) expect(both.warnings).toEqual([expect.stringMatching(/SIMILARITY_THRESHOLD is deprecated.*TRAINING_CONTEXT_THRESHOLD.*KNOWLEDGE_SIMILARITY_THRESHOLD/)]);
+    const one = parseConfig({ SIMILARITY_THRESHOLD: '0.5', KNOWLEDGE_SIMILARITY_THRESHOLD: '0.8' });
+    expect(one).toMatchObject({ ok: true, config: { TRAINING_CONTEXT_THRESHOLD: 0.5, KNOWLEDGE_SIMILARITY_THRESHOLD: 0.8 } });
+    expect(parseConfig({ SIMILARITY_THRESHOLD: '0.9', TRAINED_ANSWER_THRESHOLD: '0.8' })).toEqual({
+      ok: false,
+      problems: ['SIMILARITY_THRESHOLD=0.9 must not be above TRAINED_ANSWER_THRESHOLD=0.8'],
+    });
   });
 
   it('refuses a keep-alive that Ollama would not read, and names the Ollama settings out of range', () => {
@@ -86,8 +105,7 @@ describe('parseConfig', () => {
   });
 
   it('names the settings the bot no longer reads, and what replaced them', () => {
-    expect(retiredSettingWarnings({ RESPONSE_TIMEOUT: '30', MAX_CONTEXT_LENGTH: '', OLLAMA_MODEL: 'x' })).toEqual([
-      expect.stringContaining('RESPONSE_TIMEOUT is no longer used (it is replaced by OLLAMA_FIRST_TOKEN_TIMEOUT'),
-    ]);
+    const result = parseConfig({ RESPONSE_TIMEOUT: '30', MAX_CONTEXT_LENGTH: '', OLLAMA_MODEL: 'x' });
+    expect(result.ok && result.warnings).toEqual([expect.stringContaining('RESPONSE_TIMEOUT is no longer used (it is replaced by OLLAMA_FIRST_TOKEN_TIMEOUT')]);
   });
 });

@@ -29,7 +29,7 @@ afterEach(() => {
 });
 
 function core(overrides: Record<string, string> = {}): Core {
-  const c = testCore({ OLLAMA_URL: ollama.url, OLLAMA_FIRST_TOKEN_TIMEOUT: '2', SIMILARITY_THRESHOLD: '0', TRAINED_ANSWER_THRESHOLD: '1', ...overrides });
+  const c = testCore({ OLLAMA_URL: ollama.url, OLLAMA_FIRST_TOKEN_TIMEOUT: '2', TRAINING_CONTEXT_THRESHOLD: '0', TRAINED_ANSWER_THRESHOLD: '1', ...overrides });
   cores.push(c);
   return c;
 }

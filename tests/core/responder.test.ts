@@ -87,7 +87,7 @@ describe('Responder', () => {
   });
 
   it('gives the AI the knowledge-base entries and near trained entries of this server only', async () => {
-    const c = core({ SIMILARITY_THRESHOLD: '0', TRAINED_ANSWER_THRESHOLD: '1' });
+    const c = core({ TRAINING_CONTEXT_THRESHOLD: '0', TRAINED_ANSWER_THRESHOLD: '1' });
     c.training.add(GUILD, { question: 'What ports does the server use?', answer: 'Port 25565 for Java edition.' });
     const kb = c.knowledge.create(GUILD, { name: 'Server' });
     c.knowledge.addEntry(GUILD, kb.id, { title: 'Server ports', content: 'Bedrock players connect on port 19132.' });
@@ -129,8 +129,8 @@ describe('Responder', () => {
   });
 
   describe('when the AI is unavailable', () => {
-    it('answers from the closest entry above SIMILARITY_THRESHOLD with a note', async () => {
-      const c = core({ SIMILARITY_THRESHOLD: '0', TRAINED_ANSWER_THRESHOLD: '1' });
+    it('answers from the closest entry at or above TRAINING_CONTEXT_THRESHOLD with a note', async () => {
+      const c = core({ TRAINING_CONTEXT_THRESHOLD: '0', TRAINED_ANSWER_THRESHOLD: '1' });
       c.training.add(GUILD, { question: 'How do I join the server?', answer: 'Connect to play.example.net.' });
       ollama.mode = 'busy503';
       const result = await c.responder.handleMessage(message(openTicket(c), 'how can I join the server'));
