@@ -24,11 +24,10 @@ import { measureRestFloor } from './phases/rest-floor.js';
 import { measureTrainedReplies } from './phases/trained-reply.js';
 
 /**
- * One phase alone: `npm run bench -- --phase cpu` (or BENCH_PHASE=cpu) runs only the CPU-class
- * Ollama profile and prints its keys. BENCH_CPU_SCALE=0.25 shortens its modelled times (figures are
- * still given in CPU-box seconds).
+ * `BENCH_ONLY=cpu`: the CPU-class Ollama profile alone, its keys as one JSON line. BENCH_CPU_SCALE=0.25
+ * shortens its modelled times (figures are still given in CPU-box seconds, Discord's latency magnified).
  */
-const PHASE = process.argv.includes('--phase') ? process.argv[process.argv.indexOf('--phase') + 1] : process.env.BENCH_PHASE;
+const ONLY_CPU = process.env.BENCH_ONLY === 'cpu';
 const CPU_SCALE = Number(process.env.BENCH_CPU_SCALE ?? '1') || 1;
 
 /** A smoke run of the bench itself (10k entries, 100 tickets): its figures are not comparable to the goals. */
@@ -64,8 +63,9 @@ const benchStart = performance.now();
 const progress = (text: string) => process.stderr.write(`[bench ${((performance.now() - benchStart) / 1000).toFixed(0).padStart(3)} s] ${text}\n`);
 
 async function main(): Promise<void> {
-  if (PHASE === 'cpu') return cpuOnly();
-  if (PHASE !== undefined) throw new Error(`unknown phase "${PHASE}": the phases that run alone are: cpu`);
+  if (ONLY_CPU) return cpuOnly();
+  const only = process.env.BENCH_ONLY;
+  if (only !== undefined && only !== 'matching') throw new Error(`BENCH_ONLY="${only}": the phases that run alone are matching and cpu`);
   const dir = mkdtempSync(join(tmpdir(), 'bot-bench-'));
   let scene: Scene | undefined;
   let bot: BotProcess | undefined;
@@ -223,7 +223,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** `--phase cpu`: the CPU-class profile alone, with its keys as one JSON line. */
+/** `BENCH_ONLY=cpu`: the CPU-class profile alone, with its keys as one JSON line. */
 async function cpuOnly(): Promise<void> {
   const cpu = await measureCpuProfile(progress, CPU_SCALE);
   console.log(`\n${cpuNotes(cpu)}`);
