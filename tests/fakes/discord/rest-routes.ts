@@ -15,6 +15,8 @@ export interface RouteDeps {
   interactions: Interactions;
   gatewayUrl: () => string;
   identifyCount: () => number;
+  recommendedShards: () => number;
+  maxConcurrency: () => number;
   messageContentAllowed: () => boolean;
   guildMembersAllowed: () => boolean;
   applicationFlags: () => number;
@@ -69,8 +71,8 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   router.add('GET', '/gateway/bot', () =>
     ok({
       url: d.gatewayUrl(),
-      shards: 1,
-      session_start_limit: { total: 1000, remaining: 1000 - d.identifyCount(), reset_after: 14_400_000, max_concurrency: 1 },
+      shards: d.recommendedShards(),
+      session_start_limit: { total: 1000, remaining: 1000 - d.identifyCount(), reset_after: 14_400_000, max_concurrency: d.maxConcurrency() },
     }),
   );
   router.add('GET', '/users/@me', () => ok(toAPIUser(world.user(bot()))));
