@@ -289,3 +289,18 @@ describe('many servers', () => {
     await bw.fake.waitFor(() => bw.fake.messages(first).some((m) => m.author.bot), 5000, 'an answer in the first server');
   });
 });
+
+describe('the fake’s rules the bot lives with', () => {
+  it('a forum post whose first message arrives after THREAD_CREATE is still opened and answered as a ticket from that message', async () => {
+    const bw = await world();
+    const { thread, starter } = bw.fake.createForumPostAsUserLater({ forumId: bw.forumId, userId: bw.memberId, title: 'Upload', content: 'My screenshot shows an error', starterDelayMs: 300 });
+    await starter;
+    await bw.fake.waitFor(() => botMessages(bw, thread.id).length > 0, 5000, 'the answer');
+    const ticket = bw.core.tickets.getByThread(bw.guildId, thread.id)!;
+    expect(ticket).toMatchObject({ ownerId: bw.memberId, subject: 'Upload', status: 'open' });
+    expect(bw.core.tickets.turns(ticket.id)[0]!.content).toContain('My screenshot shows an error');
+    // The bot never renames channels or posts (Discord allows 2 name or topic changes per 10 minutes).
+    const renames = bw.fake.requests.filter((r) => r.method === 'PATCH' && typeof r.body === 'object' && r.body !== null && ('name' in r.body || 'topic' in r.body));
+    expect(renames).toEqual([]);
+  });
+});

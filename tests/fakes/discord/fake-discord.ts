@@ -342,6 +342,21 @@ export class FakeDiscord {
     return { thread: channelView(this.world, thread), message: messageView(this.world, message!) };
   }
 
+  /**
+   * A member's forum post whose first message arrives `starterDelayMs` after THREAD_CREATE, as when
+   * their client is still uploading it. Resolves with the starter once it is posted.
+   */
+  createForumPostAsUserLater(input: { forumId: string; userId: string; title: string; content: string; starterDelayMs: number }): {
+    thread: ChannelView;
+    starter: Promise<MessageView>;
+  } {
+    const forum = this.world.channel(input.forumId);
+    const body = { name: input.title, message: { content: input.content } };
+    const { thread, sendStarter } = startThread(this.world, input.userId, forum, body, [], { deferStarter: true });
+    const starter = new Promise<MessageView>((resolve) => setTimeout(() => resolve(messageView(this.world, sendStarter!())), input.starterDelayMs));
+    return { thread: channelView(this.world, thread), starter };
+  }
+
   editAsUser(input: { messageId: string; userId: string; content: string }): MessageView {
     const m = this.world.messages.get(input.messageId);
     if (!m || m.deleted) throw new Error(`message ${input.messageId} does not exist`);
