@@ -1,3 +1,4 @@
+import { answerThresholds, type AnswerThresholds } from './answer-thresholds.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../log.js';
@@ -36,6 +37,8 @@ export interface Core {
   semantic: SemanticIndex;
   ai: OllamaService;
   responder: Responder;
+  /** What the answers' numbers mean and are: other layers show and compare against these, not the raw config. */
+  thresholds: AnswerThresholds;
   support: SupportDesk;
   startedAt: number;
 }
@@ -51,10 +54,16 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     host: config.OLLAMA_URL,
     model: config.OLLAMA_MODEL,
     embedModel: config.OLLAMA_EMBED_MODEL,
-    timeoutMs: config.RESPONSE_TIMEOUT * 1000,
+    firstTokenTimeoutMs: config.OLLAMA_FIRST_TOKEN_TIMEOUT * 1000,
+    stallTimeoutMs: config.OLLAMA_STALL_TIMEOUT * 1000,
+    answerTimeoutMs: config.OLLAMA_ANSWER_TIMEOUT * 1000,
+    keepAlive: config.OLLAMA_KEEP_ALIVE,
+    numCtx: config.OLLAMA_NUM_CTX,
+    temperature: config.OLLAMA_TEMPERATURE,
     maxConcurrent: config.OLLAMA_MAX_CONCURRENT,
     logger: logger.child({ module: 'ollama' }),
   });
+  const thresholds = answerThresholds(config);
   const semantic = new SemanticIndex(db, { embedder: ai, matcher, logger: logger.child({ module: 'semantic' }) });
   const responder = new Responder({
     training,
@@ -67,9 +76,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     logger: logger.child({ module: 'responder' }),
     support: support.responderSupport,
     settings: {
-      trainedAnswerThreshold: config.TRAINED_ANSWER_THRESHOLD,
-      similarityThreshold: config.SIMILARITY_THRESHOLD,
-      maxContextChars: config.MAX_CONTEXT_LENGTH,
+      thresholds,
       autoRespond: config.ENABLE_AUTO_RESPONSE,
     },
   });
@@ -88,6 +95,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     semantic,
     ai,
     responder,
+    thresholds,
     support,
     startedAt: Date.now(),
   };

@@ -3,6 +3,7 @@ import type { APIGuildForumTag } from 'discord-api-types/v10';
 import { DiscordHttpError, ErrorCode, FormErrors, missingAccess, missingPermissions } from './errors.js';
 import { parseMessageBody, type MessageInput, type UploadedFile } from './message-input.js';
 import { sendMessage } from './messages.js';
+import { initPrivateThread } from './private-threads.js';
 import { isForum, isThread, toAPIChannel, type ChannelRecord, type MessageRecord } from './model.js';
 import { touchThread } from './thread-activity.js';
 import type { World } from './world.js';
@@ -54,7 +55,10 @@ export function startThread(
   }
   const perms = world.permissionsIn(parent, actorId);
   if ((perms & PermissionFlagsBits.ViewChannel) === 0n) throw missingAccess();
-  const needed = forum ? PermissionFlagsBits.SendMessages : PermissionFlagsBits.CreatePublicThreads;
+  // Private threads only in text channels, with their own permission bit (private-threads.ts cites the docs).
+  const wantsPrivate = !forum && body.type === ChannelType.PrivateThread;
+  if (wantsPrivate && parent.type !== ChannelType.GuildText) throw new DiscordHttpError(400, ErrorCode.CannotExecuteOnChannelType, 'Cannot execute action on this channel type');
+  const needed = forum ? PermissionFlagsBits.SendMessages : wantsPrivate ? PermissionFlagsBits.CreatePrivateThreads : PermissionFlagsBits.CreatePublicThreads;
   if ((perms & needed) === 0n) throw missingPermissions();
 
   const name = typeof body.name === 'string' ? body.name : undefined;
@@ -86,7 +90,7 @@ export function startThread(
   const thread: ChannelRecord = {
     id: world.ids.next(),
     guildId: parent.guildId,
-    type: body.type === ChannelType.PrivateThread && !forum ? ChannelType.PrivateThread : ChannelType.PublicThread,
+    type: wantsPrivate ? ChannelType.PrivateThread : ChannelType.PublicThread,
     name: name!,
     position: 0,
     parentId: parent.id,
@@ -114,6 +118,7 @@ export function startThread(
   if (message && (message.content ?? '').trim() === '' && !message.embeds?.length && !message.components?.length && !message.newAttachments.length && !message.stickerIds?.length) {
     throw new DiscordHttpError(400, ErrorCode.EmptyMessage, 'Cannot send an empty message');
   }
+  if (wantsPrivate) initPrivateThread(thread, actorId, body.invitable);
   world.channels.set(thread.id, thread);
   world.dispatch('THREAD_CREATE', { ...toAPIChannel(thread), newly_created: true }, { intent: GatewayIntentBits.Guilds });
   parent.lastMessageId = thread.id;

@@ -44,7 +44,7 @@ export const DEFAULT_EVERYONE_PERMISSIONS =
 
 /**
  * The bot's managed role: exactly the permissions its invite link asks for (README.md,
- * `permissions=326417632272`), as Discord creates that role from the OAuth2 `permissions` parameter
+ * `permissions=2252194950794256`), as Discord creates that role from the OAuth2 `permissions` parameter
  * (discord-api-docs developers/topics/oauth2.mdx, "Bot Authorization Flow"). No Manage Messages,
  * no Mention Everyone: a test that needs more grants it with setRolePermissions.
  */
@@ -55,6 +55,8 @@ export const DEFAULT_BOT_PERMISSIONS =
   PermissionFlagsBits.SendMessagesInThreads |
   PermissionFlagsBits.CreatePublicThreads |
   PermissionFlagsBits.ManageThreads |
+  PermissionFlagsBits.CreatePrivateThreads |
+  PermissionFlagsBits.PinMessages |
   PermissionFlagsBits.EmbedLinks |
   PermissionFlagsBits.AttachFiles |
   PermissionFlagsBits.ReadMessageHistory;
@@ -370,7 +372,7 @@ export class World extends EventEmitter {
       attachments: m.attachments.map((a) => this.apiAttachment(a)),
       embeds: m.embeds,
       components: m.components as APIMessage['components'] & [],
-      pinned: false,
+      pinned: m.pinned ?? false,
       flags: m.flags,
       ...(m.stickerItems.length ? { sticker_items: m.stickerItems } : {}),
       ...(m.nonce !== undefined ? { nonce: m.nonce } : {}),
