@@ -23,6 +23,29 @@ const httpUrl = z
   .refine((v) => /^https?:\/\/[^\s/]+/i.test(v), { error: 'must be an http:// or https:// URL' })
   .transform((v) => v.replace(/\/+$/, ''));
 
+/** One URL, or several separated by commas (OLLAMA_URL); each checked like httpUrl, duplicates dropped. */
+const httpUrlList = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const parts = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+    const urls: string[] = [];
+    for (const part of parts) {
+      const parsed = httpUrl.safeParse(part);
+      if (!parsed.success) {
+        const message = parts.length === 1 ? 'must be an http:// or https:// URL' : `must be http:// or https:// URLs separated by commas; "${part}" is not one`;
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      urls.push(parsed.data);
+    }
+    if (urls.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'must name at least one http:// or https:// URL' });
+      return z.NEVER;
+    }
+    return [...new Set(urls)];
+  });
+
 const snowflake = z
   .string()
   .trim()
@@ -33,10 +56,29 @@ export const configSchema = z.object({
   DISCORD_TOKEN: z.string().trim().optional(),
   DISCORD_GUILD_ID: z.union([z.literal(''), snowflake]).optional().transform((v) => v || undefined),
   DISCORD_API_URL: httpUrl.default('https://discord.com/api'),
-  OLLAMA_URL: httpUrl.default('http://localhost:11434'),
+  /** One Ollama host, or several separated by commas. */
+  OLLAMA_URL: httpUrlList.default(['http://localhost:11434']),
   OLLAMA_MODEL: z.string().trim().min(1, { error: 'must name a model, e.g. llama3' }).default('llama3'),
   OLLAMA_EMBED_MODEL: z.string().trim().optional().transform((v) => v || undefined),
-  OLLAMA_MAX_CONCURRENT: integer(1, 64).default(2),
+  /** Answers sent to each Ollama host at once: Ollama itself generates one at a time (OLLAMA_NUM_PARALLEL=1). */
+  OLLAMA_MAX_CONCURRENT: integer(1, 64).default(1),
+  /** Seconds from sending an answer's request to its first token: Ollama's queue, the model load, prompt evaluation. */
+  OLLAMA_FIRST_TOKEN_TIMEOUT: number(1, 3600, 'a number of seconds').default(180),
+  /** Seconds without a new token once the answer streams. */
+  OLLAMA_STALL_TIMEOUT: number(1, 600, 'a number of seconds').default(60),
+  /** Seconds for a whole answer; 0: no limit while it keeps streaming. */
+  OLLAMA_ANSWER_TIMEOUT: number(0, 3600, 'a number of seconds').default(0),
+  /** How long Ollama keeps the model loaded after an answer: a duration ("30m", "2h", "90s"), or -1 for ever. */
+  OLLAMA_KEEP_ALIVE: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(-1|\d+(\.\d+)?(ms|s|m|h))$/, { error: 'must be a duration such as 30m, 2h or 90s, or -1 to keep the model loaded' })
+    .default('30m'),
+  /** The model's context window in tokens (sent as options.num_ctx); the prompt is budgeted to fit in it. */
+  OLLAMA_NUM_CTX: integer(1024, 262_144).default(8192),
+  /** Sampling temperature: low keeps answers close to the references. */
+  OLLAMA_TEMPERATURE: number(0, 2).default(0.2),
   BOT_PREFIX: z.string().trim().max(5, { error: 'must be at most 5 characters' }).default('!'),
   LOG_LEVEL: z
     .string()
@@ -59,10 +101,8 @@ export const configSchema = z.object({
   KNOWLEDGE_SIMILARITY_THRESHOLD: number(0, 1).optional(),
   /** Deprecated: meant both of the two above; still read for either one that is not set, with a warning. */
   SIMILARITY_THRESHOLD: number(0, 1).optional(),
-  MAX_CONTEXT_LENGTH: integer(200, 200_000).default(2000),
   ENABLE_AUTO_RESPONSE: booleanFlag.default(true),
   ENABLE_TRAINING: booleanFlag.default(true),
-  RESPONSE_TIMEOUT: number(1, 600, 'a number of seconds').default(30),
   STALE_TICKET_HOURS: number(0, 24 * 365, 'a number of hours').default(48),
 });
 
@@ -77,6 +117,20 @@ export type Config = Omit<ParsedConfig, 'SIMILARITY_THRESHOLD' | 'TRAINING_CONTE
 
 /** `warnings`: settings that still work but should be changed (a deprecated name), to log at start-up. */
 export type ConfigResult = { ok: true; config: Config; warnings: string[] } | { ok: false; problems: string[] };
+
+/** Settings the bot no longer reads, and what replaced them: named at start-up so an old .env does not mislead. */
+const RETIRED_SETTINGS: Record<string, string> = {
+  RESPONSE_TIMEOUT: 'it is replaced by OLLAMA_FIRST_TOKEN_TIMEOUT, OLLAMA_STALL_TIMEOUT and OLLAMA_ANSWER_TIMEOUT',
+  MAX_CONTEXT_LENGTH: 'the prompt is now budgeted in tokens from OLLAMA_NUM_CTX',
+};
+
+/** One warning per retired setting that is still set. */
+export function retiredSettingWarnings(env: Record<string, string | undefined>): string[] {
+  return Object.entries(RETIRED_SETTINGS)
+    .filter(([key]) => (env[key] ?? '').trim() !== '')
+    .map(([key, why]) => `${key} is no longer used (${why}); remove it from .env`);
+}
+
 
 /** Validates an environment. Empty strings count as "not set" so a blank line in .env falls back to the default. */
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {

@@ -48,7 +48,12 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     host: config.OLLAMA_URL,
     model: config.OLLAMA_MODEL,
     embedModel: config.OLLAMA_EMBED_MODEL,
-    timeoutMs: config.RESPONSE_TIMEOUT * 1000,
+    firstTokenTimeoutMs: config.OLLAMA_FIRST_TOKEN_TIMEOUT * 1000,
+    stallTimeoutMs: config.OLLAMA_STALL_TIMEOUT * 1000,
+    answerTimeoutMs: config.OLLAMA_ANSWER_TIMEOUT * 1000,
+    keepAlive: config.OLLAMA_KEEP_ALIVE,
+    numCtx: config.OLLAMA_NUM_CTX,
+    temperature: config.OLLAMA_TEMPERATURE,
     maxConcurrent: config.OLLAMA_MAX_CONCURRENT,
     logger: logger.child({ module: 'ollama' }),
   });
@@ -66,7 +71,6 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     support: support.responderSupport,
     settings: {
       thresholds,
-      maxContextChars: config.MAX_CONTEXT_LENGTH,
       autoRespond: config.ENABLE_AUTO_RESPONSE,
     },
   });

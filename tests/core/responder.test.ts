@@ -30,7 +30,7 @@ function lastUser(req: FakeChatRequest): string {
 }
 
 function core(overrides: Record<string, string> = {}): Core {
-  const c = testCore({ OLLAMA_URL: ollama.url, RESPONSE_TIMEOUT: '2', ...overrides });
+  const c = testCore({ OLLAMA_URL: ollama.url, OLLAMA_FIRST_TOKEN_TIMEOUT: '2', ...overrides });
   cores.push(c);
   return c;
 }
@@ -141,7 +141,7 @@ describe('Responder', () => {
     it.each([
       ['the model is missing', { OLLAMA_MODEL: 'mistral' }, 'ok'],
       ['Ollama is busy', {}, 'busy503'],
-      ['Ollama hangs past RESPONSE_TIMEOUT', { RESPONSE_TIMEOUT: '1' }, 'hang'],
+      ['Ollama hangs past OLLAMA_FIRST_TOKEN_TIMEOUT', { OLLAMA_FIRST_TOKEN_TIMEOUT: '1' }, 'hang'],
     ] as const)('says plainly that staff will follow up when %s and nothing matches', async (_what, overrides, mode) => {
       const c = core(overrides);
       ollama.mode = mode;

@@ -52,7 +52,7 @@ export async function startBotWorld(env: Record<string, string> = {}, opts: { lo
     DISCORD_API_URL: fake.apiUrl,
     DISCORD_GUILD_ID: guild.id,
     OLLAMA_URL: ollama.url,
-    RESPONSE_TIMEOUT: '3',
+    OLLAMA_FIRST_TOKEN_TIMEOUT: '3',
     ...env,
   });
   const logger = typeof opts.logger === 'function' ? opts.logger(fake.token) : opts.logger;

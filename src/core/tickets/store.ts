@@ -294,6 +294,12 @@ export class TicketStore {
     return row && toTurn(row);
   }
 
+  /** The ticket's first turn (its first post), if any. */
+  firstTurn(ticketId: number): Turn | undefined {
+    const row = this.selectAllTurns.get(ticketId);
+    return row && toTurn(row);
+  }
+
   /** Every turn of a ticket, oldest first. */
   turns(ticketId: number): Turn[] {
     return this.selectAllTurns.all(ticketId).map(toTurn);

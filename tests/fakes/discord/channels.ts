@@ -3,6 +3,7 @@ import type { APIGuildForumTag } from 'discord-api-types/v10';
 import { DiscordHttpError, ErrorCode, FormErrors, missingAccess, missingPermissions } from './errors.js';
 import { parseMessageBody, type UploadedFile } from './message-input.js';
 import { sendMessage } from './messages.js';
+import { initPrivateThread } from './private-threads.js';
 import { isForum, isThread, toAPIChannel, type ChannelRecord, type MessageRecord } from './model.js';
 import type { World } from './world.js';
 
@@ -44,7 +45,10 @@ export function startThread(world: World, actorId: string, parent: ChannelRecord
   }
   const perms = world.permissionsIn(parent, actorId);
   if ((perms & PermissionFlagsBits.ViewChannel) === 0n) throw missingAccess();
-  const needed = forum ? PermissionFlagsBits.SendMessages : PermissionFlagsBits.CreatePublicThreads;
+  // Private threads only in text channels, with their own permission bit (private-threads.ts cites the docs).
+  const wantsPrivate = !forum && body.type === ChannelType.PrivateThread;
+  if (wantsPrivate && parent.type !== ChannelType.GuildText) throw new DiscordHttpError(400, ErrorCode.CannotExecuteOnChannelType, 'Cannot execute action on this channel type');
+  const needed = forum ? PermissionFlagsBits.SendMessages : wantsPrivate ? PermissionFlagsBits.CreatePrivateThreads : PermissionFlagsBits.CreatePublicThreads;
   if ((perms & needed) === 0n) throw missingPermissions();
 
   const name = typeof body.name === 'string' ? body.name : undefined;
@@ -76,7 +80,7 @@ export function startThread(world: World, actorId: string, parent: ChannelRecord
   const thread: ChannelRecord = {
     id: world.ids.next(),
     guildId: parent.guildId,
-    type: body.type === ChannelType.PrivateThread && !forum ? ChannelType.PrivateThread : ChannelType.PublicThread,
+    type: wantsPrivate ? ChannelType.PrivateThread : ChannelType.PublicThread,
     name: name!,
     position: 0,
     parentId: parent.id,
@@ -103,6 +107,7 @@ export function startThread(world: World, actorId: string, parent: ChannelRecord
   if (message && (message.content ?? '').trim() === '' && !message.embeds?.length && !message.components?.length && !message.newAttachments.length && !message.stickerIds?.length) {
     throw new DiscordHttpError(400, ErrorCode.EmptyMessage, 'Cannot send an empty message');
   }
+  if (wantsPrivate) initPrivateThread(thread, actorId, body.invitable);
   world.channels.set(thread.id, thread);
   world.dispatch('THREAD_CREATE', { ...toAPIChannel(thread), newly_created: true }, { intent: GatewayIntentBits.Guilds });
   parent.lastMessageId = thread.id;

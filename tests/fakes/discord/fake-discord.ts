@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationFlags, ChannelType, GatewayIntentBits } from 'discord-api-types/v10';
+import { ApplicationFlags, ChannelType, GatewayIntentBits, PermissionFlagsBits } from 'discord-api-types/v10';
 import type { APIApplicationCommand, APIEmbed, APIGuildForumTag, APIOverwrite } from 'discord-api-types/v10';
 import { editChannel, startThread } from './channels.js';
+import { missingAccess } from './errors.js';
 import { CommandStore } from './commands.js';
 import { Gateway, type GatewaySession, type PrivilegedIntent } from './gateway.js';
 import type { InteractionHandle } from './interaction-handle.js';
@@ -15,6 +16,7 @@ import { isThread, toAPIRole, toAPIUser } from './model.js';
 import { toPermissionBits } from './permissions.js';
 import { RateLimits, type FailRule, type RateLimitMode, type RateLimitRule } from './rate-limits.js';
 import { registerRoutes } from './rest-routes.js';
+import { addThreadMember, threadMemberIds } from './private-threads.js';
 import { handleRequest, Router, type RequestLogEntry } from './rest-server.js';
 import { SnowflakeGenerator } from './snowflake.js';
 import { channelView, messageView, type ChannelView, type MessageView } from './views.js';
@@ -413,6 +415,27 @@ export class FakeDiscord {
 
   messages(channelId: string): MessageView[] {
     return visibleMessages(this.world, channelId).map((m) => messageView(this.world, m));
+  }
+
+  /**
+   * What a member gets from GET /channels/{id}/messages: the messages, newest first, or a DiscordHttpError 403 50001
+   * when they cannot see the channel (a private thread they are not in, without Manage Threads).
+   */
+  readMessagesAsUser(channelId: string, userId: string): MessageView[] {
+    const channel = this.world.channel(channelId);
+    if (!this.world.can(channel, userId, PermissionFlagsBits.ViewChannel)) throw missingAccess();
+    if (!this.world.can(channel, userId, PermissionFlagsBits.ReadMessageHistory)) return [];
+    return this.messages(channelId).reverse();
+  }
+
+  /** The user ids added to a private thread (the creator first). */
+  threadMembers(threadId: string): string[] {
+    return threadMemberIds(this.world.channel(threadId));
+  }
+
+  /** A member adds someone to a thread (PUT /channels/{thread}/thread-members/{user}), with Discord's checks. */
+  addThreadMemberAsUser(input: { threadId: string; userId: string; memberId: string }): void {
+    addThreadMember(this.world, input.userId, this.world.channel(input.threadId), input.memberId);
   }
 
   /** Any message by id, including ephemeral ones; undefined if unknown or deleted. */

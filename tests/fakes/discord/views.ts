@@ -24,6 +24,8 @@ export interface MessageView {
   /** Who got pinged: by the message when sent and by any later edit. */
   mentionsPinged: MentionSet;
   ephemeral: boolean;
+  /** Pinned in its channel (PUT /channels/{id}/messages/pins/{message}). */
+  pinned: boolean;
   /** Set for interaction responses and follow-ups. */
   interactionId?: string;
 }
@@ -60,6 +62,7 @@ export function messageView(world: World, m: MessageRecord): MessageView {
     attachments: m.attachments.map((a) => ({ id: a.id, filename: a.filename, size: a.size, contentType: a.contentType, url: a.url, data: a.data })),
     stickerIds: m.stickerItems.map((s) => s.id),
     flags: m.flags,
+    pinned: m.pinned ?? false,
     type: m.type,
     createdAt: m.createdAt,
     editedAt: m.editedAt,

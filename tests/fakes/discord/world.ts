@@ -46,6 +46,8 @@ export const DEFAULT_EVERYONE_PERMISSIONS =
 export const DEFAULT_BOT_PERMISSIONS =
   DEFAULT_EVERYONE_PERMISSIONS |
   PermissionFlagsBits.ManageThreads |
+  PermissionFlagsBits.CreatePrivateThreads |
+  PermissionFlagsBits.PinMessages |
   PermissionFlagsBits.ManageChannels |
   PermissionFlagsBits.ManageMessages |
   PermissionFlagsBits.MentionEveryone;
@@ -361,7 +363,7 @@ export class World extends EventEmitter {
       attachments: m.attachments.map((a) => this.apiAttachment(a)),
       embeds: m.embeds,
       components: m.components as APIMessage['components'] & [],
-      pinned: false,
+      pinned: m.pinned ?? false,
       flags: m.flags,
       ...(m.stickerItems.length ? { sticker_items: m.stickerItems } : {}),
       ...(m.nonce !== undefined ? { nonce: m.nonce } : {}),
