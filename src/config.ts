@@ -104,19 +104,18 @@ export const configSchema = z.object({
   ENABLE_AUTO_RESPONSE: booleanFlag.default(true),
   ENABLE_TRAINING: booleanFlag.default(true),
   STALE_TICKET_HOURS: number(0, 24 * 365, 'a number of hours').default(48),
+  /**
+   * Minutes without activity before Discord archives a ticket post (hides it from the forum's list).
+   * Discord accepts only these four values; the longest keeps tickets in view the longest.
+   */
+  TICKET_AUTO_ARCHIVE_MINUTES: z.coerce
+    .number({ error: 'must be 60, 1440, 4320 or 10080' })
+    .pipe(z.union([z.literal(60), z.literal(1440), z.literal(4320), z.literal(10080)], { error: 'must be 60, 1440, 4320 or 10080 (1 hour, 1 day, 3 days, 1 week)' }))
+    .default(10080),
 });
 
 const DEFAULT_TRAINING_CONTEXT_THRESHOLD = 0.7;
 const DEFAULT_KNOWLEDGE_SIMILARITY_THRESHOLD = 0.7;
-
-type ParsedConfig = z.output<typeof configSchema>;
-export type Config = Omit<ParsedConfig, 'SIMILARITY_THRESHOLD' | 'TRAINING_CONTEXT_THRESHOLD' | 'KNOWLEDGE_SIMILARITY_THRESHOLD'> & {
-  TRAINING_CONTEXT_THRESHOLD: number;
-  KNOWLEDGE_SIMILARITY_THRESHOLD: number;
-};
-
-/** `warnings`: settings that still work but should be changed (a deprecated name), to log at start-up. */
-export type ConfigResult = { ok: true; config: Config; warnings: string[] } | { ok: false; problems: string[] };
 
 /** Settings the bot no longer reads, and what replaced them: named at start-up so an old .env does not mislead. */
 const RETIRED_SETTINGS: Record<string, string> = {
@@ -131,6 +130,14 @@ export function retiredSettingWarnings(env: Record<string, string | undefined>):
     .map(([key, why]) => `${key} is no longer used (${why}); remove it from .env`);
 }
 
+type ParsedConfig = z.output<typeof configSchema>;
+export type Config = Omit<ParsedConfig, 'SIMILARITY_THRESHOLD' | 'TRAINING_CONTEXT_THRESHOLD' | 'KNOWLEDGE_SIMILARITY_THRESHOLD'> & {
+  TRAINING_CONTEXT_THRESHOLD: number;
+  KNOWLEDGE_SIMILARITY_THRESHOLD: number;
+};
+
+/** `warnings`: settings that still work but should be changed (a deprecated name), to log at start-up. */
+export type ConfigResult = { ok: true; config: Config; warnings: string[] } | { ok: false; problems: string[] };
 
 /** Validates an environment. Empty strings count as "not set" so a blank line in .env falls back to the default. */
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {

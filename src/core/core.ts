@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../log.js';
 import { OllamaService } from './ai/ollama.js';
+import { BotState } from './bot-state.js';
 import { GuildSettingsStore } from './guilds/settings.js';
 import { KnowledgeStore } from './knowledge/store.js';
 import { Matcher } from './matching/matcher.js';
@@ -10,6 +11,7 @@ import { SemanticIndex } from './matching/semantic-index.js';
 import { Responder } from './responder.js';
 import { StatCounters } from './stats/counters.js';
 import { SupportDesk } from './support/support-desk.js';
+import { TicketClosing } from './tickets/closing.js';
 import { TicketStore } from './tickets/store.js';
 import { TrainingStore } from './training/store.js';
 
@@ -21,6 +23,10 @@ export interface Core {
   training: TrainingStore;
   knowledge: KnowledgeStore;
   tickets: TicketStore;
+  /** Closing tickets so that Discord and the database agree (retried until Discord follows). */
+  closing: TicketClosing;
+  /** Facts about the bot's own Discord setup kept between runs (e.g. where its commands are registered). */
+  botState: BotState;
   guildSettings: GuildSettingsStore;
   counters: StatCounters;
   matcher: Matcher;
@@ -81,6 +87,8 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     training,
     knowledge,
     tickets,
+    closing: new TicketClosing(db, tickets),
+    botState: new BotState(db),
     guildSettings: new GuildSettingsStore(db),
     counters,
     matcher,

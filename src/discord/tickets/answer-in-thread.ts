@@ -56,6 +56,7 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
   const turn = ctx.answerOrder.takeTurnToShow(thread.id);
   await ctx.answerOrder.takeCpuTurn();
   const reply = new StreamingReply<AnswerExtras>(threadSink(thread, turn.before));
+  const unregister = ctx.liveAnswers.add(thread.id, reply);
   let typing: NodeJS.Timeout | undefined;
   let typingNeeded = true;
   const stopTyping = () => {
@@ -93,17 +94,24 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
     stopTyping();
     clearTimeout(writingNotice);
     if (result.kind !== 'answered') return result;
+    // The ticket closed while the answer was written: nothing more goes into the closed post.
+    if (reply.wasStopped || ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status !== 'open') {
+      await reply.stop();
+      return result;
+    }
     const { turnId } = result.answer;
     await reply.finish(result.outcome.text, turnId !== undefined ? { components: answerButtons(turnId) } : undefined);
     // The turn keeps its last message's id, for "Train from this".
     const lastId = reply.lastPosted?.id;
     if (lastId !== undefined && turnId !== undefined) ctx.core.tickets.updateTurn(turnId, { messageId: lastId });
-    await showStatus(thread, result, settings, log);
+    // No Answered tag on a ticket that closed meanwhile.
+    if (ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status === 'open') await showStatus(thread, result, settings, log);
     return result;
   } finally {
     clearImmediate(startTyping);
     clearTimeout(writingNotice);
     stopTyping();
+    unregister();
     turn.shown();
   }
 }
