@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../log.js';
 import { OllamaService } from './ai/ollama.js';
+import { DashboardAccess } from './dashboard/access.js';
 import { GuildSettingsStore } from './guilds/settings.js';
 import { KnowledgeStore } from './knowledge/store.js';
 import { Matcher } from './matching/matcher.js';
@@ -31,6 +32,8 @@ export interface Core {
   ai: OllamaService;
   responder: Responder;
   support: SupportDesk;
+  /** Web dashboard log-in links and sessions. */
+  dashboardAccess: DashboardAccess;
   startedAt: number;
 }
 
@@ -81,6 +84,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     ai,
     responder,
     support,
+    dashboardAccess: new DashboardAccess(db),
     startedAt: Date.now(),
   };
 }
