@@ -58,9 +58,21 @@ export const configSchema = z.object({
   ENABLE_TRAINING: booleanFlag.default(true),
   RESPONSE_TIMEOUT: number(1, 600, 'a number of seconds').default(30),
   STALE_TICKET_HOURS: number(0, 24 * 365, 'a number of hours').default(48),
+  /** The web dashboard's port; not set (the default): no dashboard. */
+  DASHBOARD_PORT: integer(1, 65_535).optional(),
+  /** Where it listens: 127.0.0.1 keeps it on this machine (put a TLS reverse proxy in front to reach it from elsewhere). */
+  DASHBOARD_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  /** The address staff open, when it is not http://DASHBOARD_HOST:DASHBOARD_PORT (a reverse proxy's https:// URL). */
+  DASHBOARD_PUBLIC_URL: httpUrl.optional(),
 });
 
 export type Config = z.output<typeof configSchema>;
+
+/** The address /dashboard links point at; undefined while the dashboard is off. */
+export function dashboardPublicUrl(config: Pick<Config, 'DASHBOARD_PORT' | 'DASHBOARD_HOST' | 'DASHBOARD_PUBLIC_URL'>): string | undefined {
+  if (config.DASHBOARD_PORT === undefined) return undefined;
+  return config.DASHBOARD_PUBLIC_URL ?? `http://${config.DASHBOARD_HOST}:${config.DASHBOARD_PORT}`;
+}
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
