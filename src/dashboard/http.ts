@@ -19,7 +19,8 @@ export class HttpError extends Error {
 /**
  * Security headers on every response. The CSP allows only this origin's own stylesheet and script
  * (no inline script, so injected markup could not run even if escaping failed), no framing, and
- * forms posting only here. no-referrer keeps a log-in link's token out of any Referer header.
+ * forms posting only here. same-origin keeps a log-in link's token out of any Referer header sent
+ * elsewhere (no-referrer would also blank the Origin of our own form posts, which the CSRF check needs).
  */
 export function setSecurityHeaders(res: ServerResponse): void {
   res.setHeader(
@@ -28,7 +29,7 @@ export function setSecurityHeaders(res: ServerResponse): void {
   );
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Referrer-Policy', 'same-origin');
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
   res.setHeader('Cache-Control', 'no-store');

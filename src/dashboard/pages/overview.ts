@@ -34,7 +34,7 @@ function overview(ctx: PageContext): void {
     html`<p>${Object.keys(PERIODS).map((d) => (d === String(chosen.days) ? html`<strong>Last ${d} days</strong> ` : html`<a href="/?days=${d}">Last ${d} days</a> `))}</p>
 <div class="cards">${card('Tickets opened', report.opened)}${card('Closed', report.closed)}${card('Deflection rate', percent(report.deflectionRate))}
 ${card('First answer, median', formatDelay(median(delays)))}${card('First answer, p90', formatDelay(percentile(delays, 0.9)))}
-${card('Votes 👍 / 👎', `${votes.helpful} / ${votes.notHelpful}`)}${card('Pending suggestions', core.support.suggestions.pendingCount(session.guildId))}</div>
+${card('Votes helpful / not', `${votes.helpful} / ${votes.notHelpful}`)}${card('Pending suggestions', core.support.suggestions.pendingCount(session.guildId))}</div>
 <h2>Per day</h2>${dailyChart(daily)}
 <h2>Answer sources</h2><table class="sources"><tbody>
 <tr><td>Trained answers</td><td>${answers.training}</td></tr><tr><td>Knowledge base (AI unavailable)</td><td>${answers.knowledgeBase}</td></tr>

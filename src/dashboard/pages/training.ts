@@ -38,7 +38,7 @@ export function notice(url: URL, messages: Record<string, (n: string) => string>
 }
 
 function votesText(votes: { helpful: number; notHelpful: number } | undefined): string {
-  return votes ? `👍 ${votes.helpful} · 👎 ${votes.notHelpful}` : '—';
+  return votes ? `${votes.helpful} helpful · ${votes.notHelpful} not` : '—';
 }
 
 function entryFields(entry: Partial<TrainingEntry>): SafeHtml {
@@ -66,7 +66,7 @@ function trainingPage(ctx: PageContext): void {
   const csrf = csrfField(session.csrfToken);
   const body = html`
 ${toReview.length ? html`<section class="review"><h2>To review (members keep voting these answers not helpful)</h2><ul>
-${toReview.map((e) => html`<li><a href="/training?q=${encodeURIComponent(e.question)}">#${e.entryId}</a> ${e.question} <span class="muted">👎 ${e.notHelpful} · 👍 ${e.helpful}</span></li>`)}</ul></section>` : ''}
+${toReview.map((e) => html`<li><a href="/training?q=${encodeURIComponent(e.question)}">#${e.entryId}</a> ${e.question} <span class="muted">${e.notHelpful} not helpful · ${e.helpful} helpful</span></li>`)}</ul></section>` : ''}
 <form method="get" action="/training" role="search"><input type="search" name="q" value="${query}" placeholder="Search questions, answers, categories, tags" aria-label="search"> <button>Search</button></form>
 <p class="muted">${result.total} entr${result.total === 1 ? 'y' : 'ies'}${query ? html` matching “${query}”` : ''}.
 <a href="/training/export">Export all (JSON)</a></p>
