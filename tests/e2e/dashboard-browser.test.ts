@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { createServer, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';

@@ -114,9 +114,14 @@ export class TrainingStore {
     this.selectOne = db.prepare('SELECT * FROM training_entries WHERE guild_id = ? AND id = ?');
     this.selectMany = db.prepare('SELECT * FROM training_entries WHERE guild_id = ? AND id IN (SELECT value FROM json_each(?))');
     this.selectAll = db.prepare('SELECT * FROM training_entries WHERE guild_id = ? ORDER BY id');
+    // Ids first from an index (guild_id, id / guild_id, category, id), then only that page's rows:
+    // a deep page skips index entries, not whole rows, and nothing is sorted.
     this.selectPage = db.prepare(
-      `SELECT * FROM training_entries WHERE guild_id = @guildId AND (@category IS NULL OR category = @category)
-       ORDER BY id LIMIT @limit OFFSET @offset`,
+      `SELECT * FROM training_entries WHERE id IN (
+         SELECT id FROM training_entries WHERE guild_id = @guildId AND @category IS NULL ORDER BY id LIMIT @limit OFFSET @offset)
+       OR id IN (
+         SELECT id FROM training_entries WHERE guild_id = @guildId AND category = @category ORDER BY id LIMIT @limit OFFSET @offset)
+       ORDER BY id`,
     );
     this.countWhere = db.prepare('SELECT COUNT(*) AS n FROM training_entries WHERE guild_id = @guildId AND (@category IS NULL OR category = @category)');
     this.deleteOne = db.prepare('DELETE FROM training_entries WHERE guild_id = ? AND id = ?');
@@ -146,8 +151,8 @@ export class TrainingStore {
     );
     const matches = `guild_id = @guildId AND (question LIKE @pattern ESCAPE '\\' OR answer LIKE @pattern ESCAPE '\\'
        OR category LIKE @pattern ESCAPE '\\' OR tags LIKE @pattern ESCAPE '\\')`;
-    this.searchPage = db.prepare(`SELECT * FROM training_entries WHERE ${matches} ORDER BY id LIMIT @limit OFFSET @offset`);
-    this.searchCount = db.prepare(`SELECT COUNT(*) AS n FROM training_entries WHERE ${matches}`);
+    this.searchPage = db.prepare(`SELECT * FROM training_entries INDEXED BY training_by_guild_id WHERE ${matches} ORDER BY id LIMIT @limit OFFSET @offset`);
+    this.searchCount = db.prepare(`SELECT COUNT(*) AS n FROM training_entries INDEXED BY training_by_guild_id WHERE ${matches}`);
   }
 
   /** Validates and stores a new entry; bad input throws a UserError and stores nothing. */
