@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { createServer, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
@@ -17,6 +16,9 @@ import { botMessages, TRAINED_ENV } from './support-helpers.js';
  * .ci/run) driven by puppeteer-core, against the bot as `npm start` runs it, the fake Discord and
  * the fake Ollama. Every assertion is what a staff member sees in the browser or a member in Discord.
  */
+/** The page's own globals, inside page.evaluate() callbacks (the test is type-checked without the DOM library). */
+declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
 const SCRIPT_ANSWER = '<script>alert(1)</script>';
@@ -83,7 +85,7 @@ describe('web dashboard in a real browser', () => {
           const form = document.createElement('form');
           form.method = 'post';
           form.action = target;
-          const all = { ...values, ...(token ? { _csrf: (document.querySelector('input[name=_csrf]') as HTMLInputElement).value } : {}) };
+          const all = { ...values, ...(token ? { _csrf: document.querySelector('input[name=_csrf]').value } : {}) };
           for (const [name, value] of Object.entries(all)) form.append(Object.assign(document.createElement('input'), { name, value }));
           document.body.append(form);
           form.submit();
@@ -144,7 +146,7 @@ describe('web dashboard in a real browser', () => {
     const row = (await page.$$('tbody tr')).length;
     expect(row).toBe(1);
     await page.click('tbody tr details summary');
-    await page.$eval('tbody tr form.edit textarea[name=answer]', (el) => ((el as HTMLTextAreaElement).value = ''));
+    await page.$eval('tbody tr form.edit textarea[name=answer]', (el) => ((el as unknown as { value: string }).value = ''));
     await page.type('tbody tr form.edit textarea[name=answer]', 'New answer: use the “Forgot password” link on the sign-in page.');
     await Promise.all([page.waitForNavigation(), page.click('tbody tr form.edit button')]);
     expect(await text(page)).toMatch(/Entry #\d+ saved/);

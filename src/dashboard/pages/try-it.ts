@@ -13,7 +13,7 @@ async function tryIt(ctx: PageContext): Promise<void> {
   // The same preview /test_ai shows: nothing is stored, no ticket is touched.
   const answer = await core.responder.preview(session.guildId, question);
   const closest = answer.trainingEntries.length ? answer.trainingEntries : core.matcher.match(session.guildId, question, 3);
-  const { TRAINED_ANSWER_THRESHOLD: trained, SIMILARITY_THRESHOLD: similarity } = core.config;
+  const { TRAINED_ANSWER_THRESHOLD: trained, TRAINING_CONTEXT_THRESHOLD: similarity } = core.config;
   ctx.render(
     'Try it',
     html`${form}<h2>The bot would answer</h2><div class="turn bot answer-preview">${answer.text}</div>

@@ -1,5 +1,8 @@
+import type { AnswerThresholds } from '../../core/answer-thresholds.js';
 import fs from 'node:fs';
 import { EmbedBuilder, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import type { EmbedModelStatus } from '../../core/ai/embeddings.js';
+import { canonicalModelName, type HostStatus } from '../../core/ai/host-pool.js';
 import type { AiFailureKind, AiHealth } from '../../core/ai/ollama.js';
 import type { MatchCandidate } from '../../core/matching/matcher.js';
 import type { Answer } from '../../core/responder.js';
@@ -27,10 +30,35 @@ function databaseBytes(path: string): number | undefined {
   return main === undefined ? undefined : main + (size(`${path}-wal`) ?? 0);
 }
 
-function ollamaSummary(health: AiHealth): string {
+function ollamaSummary(health: AiHealth, embedModel: string | undefined): string {
   if (!health.reachable) return `❌ Not reachable — answers come from training and knowledge bases.\n${health.error ?? ''}`.trim();
   const lines = [`✅ Reachable${health.version ? ` (version ${health.version})` : ''}`];
   lines.push(health.modelPulled ? `✅ Model \`${health.model}\` is pulled` : `❌ Model \`${health.model}\` is not pulled: run \`ollama pull ${health.model}\``);
+  if ((health.hosts?.length ?? 0) > 1) lines.push(...health.hosts!.map((host) => hostLine(host, [health.model, embedModel])));
+  return lines.join('\n');
+}
+
+/** One host of OLLAMA_URL: usable or skipped, which of the bot's models it has, its load. */
+function hostLine(host: HostStatus, models: (string | undefined)[]): string {
+  if (!host.reachable) return `❌ ${host.host}: skipped until its health check passes (${host.error ?? 'not reachable'})`;
+  const wanted = models.filter((m): m is string => m !== undefined);
+  const missing = wanted.filter((m) => !host.models?.includes(canonicalModelName(m)));
+  const has = missing.length === 0 ? `has ${wanted.map((m) => `\`${m}\``).join(', ')}` : `no ${missing.map((m) => `\`${m}\``).join(', ')} (pull there)`;
+  const version = host.version ? ` (version ${host.version})` : '';
+  return `${missing.length === 0 ? '✅' : '⚠️'} ${host.host}${version}: ${has}, ${host.active} request${host.active === 1 ? '' : 's'} in progress`;
+}
+
+/** OLLAMA_EMBED_MODEL: usable or why not, and how far the server's entries are embedded. */
+function semanticSummary(check: EmbedModelStatus | undefined, waiting: number, skipped: number): string {
+  if (!check) return 'Off (no OLLAMA_EMBED_MODEL): tickets are matched by their words alone.';
+  const model = `\`${check.model}\``;
+  let state: string;
+  if (!check.reachable) state = `❌ ${model}: Ollama is not reachable; matching by words alone until it is.`;
+  else if (!check.pulled) state = `❌ Embedding model ${model} is not pulled: run \`ollama pull ${check.model}\``;
+  else if (check.embedding === false) state = `❌ ${model} is not an embedding model: set OLLAMA_EMBED_MODEL to one, e.g. \`nomic-embed-text\``;
+  else state = `✅ Embedding model ${model} is ready (texts cut to ${check.contextKnown ? '' : 'an assumed '}${check.contextTokens} tokens)`;
+  const lines = [state, `Entries of this server waiting for a vector: ${waiting}`];
+  if (skipped > 0) lines.push(`Texts Ollama refused to embed since start (see the log): ${skipped}`);
   return lines.join('\n');
 }
 
@@ -44,7 +72,7 @@ const status: SlashCommand = {
   async execute(interaction, ctx) {
     const { core, client } = ctx;
     const guildId = interaction.guildId;
-    const health = await core.ai.health();
+    const [health, embedCheck] = await Promise.all([core.ai.health(), core.ai.embeddings?.check()]);
     const ping = client.ws.ping;
     const bytes = databaseBytes(core.config.DB_PATH);
     const knowledge = core.knowledge.stats(guildId);
@@ -56,7 +84,8 @@ const status: SlashCommand = {
         { name: 'Discord latency', value: ping >= 0 ? `${Math.round(ping)} ms` : 'measuring…', inline: true },
         { name: 'Uptime', value: formatDuration(Date.now() - core.startedAt), inline: true },
         { name: 'Answers in progress', value: `${core.responder.inFlight()} (${core.ai.queueLength()} waiting for the AI)`, inline: true },
-        { name: 'Ollama', value: fieldValue(ollamaSummary(health)) },
+        { name: 'Ollama', value: fieldValue(ollamaSummary(health, core.ai.embedModel)) },
+        { name: 'Semantic search', value: fieldValue(semanticSummary(embedCheck, core.semantic.queued(guildId), core.ai.embeddings?.skipped() ?? 0)) },
         {
           name: 'Database',
           value: [
@@ -69,8 +98,9 @@ const status: SlashCommand = {
         {
           name: 'Thresholds',
           value: [
-            `Trained answer used as is at score ≥ ${core.config.TRAINED_ANSWER_THRESHOLD}`,
-            `Entries given to the AI as context at score ≥ ${core.config.SIMILARITY_THRESHOLD}`,
+            `Trained answer used as is at confidence ≥ ${core.thresholds.trainedAnswer}`,
+            `Trained entries given to the AI as context at confidence ≥ ${core.thresholds.trainingContext}`,
+            `Knowledge entries found by meaning given to the AI at similarity ≥ ${core.thresholds.knowledgeSimilarity}`,
           ].join('\n'),
         },
       )
@@ -109,7 +139,7 @@ function sourceSummary(answer: Answer): string {
 export function testAiEmbed(
   message: string,
   answer: Answer,
-  thresholds: { trained: number; similarity: number },
+  thresholds: Pick<AnswerThresholds, 'trainedAnswer' | 'trainingContext'>,
   /** The closest trained entries whatever their score, shown when none was close enough to use. */
   closest: readonly MatchCandidate[] = [],
 ): EmbedBuilder {
@@ -125,7 +155,7 @@ export function testAiEmbed(
     { name: 'Source', value: fieldValue(sourceSummary(answer)) },
     {
       name: 'Best trained score',
-      value: `${answer.score.toFixed(2)} (used as is at ≥ ${thresholds.trained}; given to the AI as context at ≥ ${thresholds.similarity})`,
+      value: `${answer.score.toFixed(2)} (used as is at ≥ ${thresholds.trainedAnswer}; given to the AI as context at ≥ ${thresholds.trainingContext})`,
     },
     { name: 'Trained entries considered', value: fieldValue(trained.length ? joinLines(trained, EMBED_LIMITS.fieldValue) : 'none close enough') },
     { name: 'Knowledge-base entries considered', value: fieldValue(kb.length ? joinLines(kb, EMBED_LIMITS.fieldValue) : 'none close enough') },
@@ -154,8 +184,7 @@ const testAi: SlashCommand = {
     const message = requireText(interaction.options.getString('message'), 'Message', TEST_MESSAGE_MAX);
     const answer = await ctx.core.responder.preview(interaction.guildId, message);
     const closest = answer.trainingEntries.length ? [] : ctx.core.matcher.match(interaction.guildId, message, 3);
-    const config = ctx.core.config;
-    const embed = testAiEmbed(message, answer, { trained: config.TRAINED_ANSWER_THRESHOLD, similarity: config.SIMILARITY_THRESHOLD }, closest);
+    const embed = testAiEmbed(message, answer, ctx.core.thresholds, closest);
     await respond(interaction, { embeds: [embed] });
   },
 };

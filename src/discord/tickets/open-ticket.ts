@@ -3,10 +3,12 @@ import type { ForumChannel, GuildMember, ThreadChannel } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { BotContext } from '../context.js';
+import { NO_MENTIONS } from '../reply.js';
+import { splitMessage } from '../render/split-message.js';
 import { answerInThread } from './answer-in-thread.js';
 
 export const SUBJECT_MAX = 100; // Discord's limit for a thread name
-export const DESCRIPTION_MAX = 1800; // leaves room for the mention line in a 2000-character message
+export const DESCRIPTION_MAX = 1800; // what the modal accepts; quoted, it may need more than one message
 
 function quote(text: string): string {
   return text
@@ -16,8 +18,18 @@ function quote(text: string): string {
 }
 
 /**
+ * The post's messages: the mention line and the quoted description, split where Discord's
+ * 2,000-character limit needs it. Quoting adds two characters a line, so a pasted log of ~90
+ * short lines no longer fits in the first message (Discord answers 400 50035); the rest follows.
+ */
+export function ticketOpeningMessages(memberId: string, description: string): string[] {
+  return splitMessage(`<@${memberId}> opened this ticket.\n\n${quote(description)}`);
+}
+
+/**
  * Opens a ticket for a member from the panel: a forum post titled with the subject, whose first
- * message mentions the member (and only them) and quotes the description; then answers it.
+ * message mentions the member (and only them) and quotes the description (continued in the next
+ * messages when it is long); then answers it.
  */
 export async function openTicketFromPanel(
   forum: ForumChannel,
@@ -26,14 +38,14 @@ export async function openTicketFromPanel(
   settings: GuildSettings,
   ctx: BotContext,
 ): Promise<ThreadChannel> {
+  const [first, ...rest] = ticketOpeningMessages(member.id, input.description);
   const thread = await forum.threads
     .create({
       name: input.subject,
       appliedTags: settings.tags.open ? [settings.tags.open] : [],
-      message: {
-        content: `<@${member.id}> opened this ticket.\n\n${quote(input.description)}`,
-        allowedMentions: { users: [member.id] },
-      },
+      // Discord hides a post after this long without activity; the setting defaults to the longest it allows.
+      autoArchiveDuration: ctx.core.config.TICKET_AUTO_ARCHIVE_MINUTES,
+      message: { content: first!, allowedMentions: { users: [member.id] } },
     })
     .catch((error: unknown) => {
       if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.MaximumActiveThreads) {
@@ -44,6 +56,10 @@ export async function openTicketFromPanel(
       throw error;
     });
   const ticket = ctx.core.tickets.open({ guildId: forum.guildId, threadId: thread.id, ownerId: member.id, subject: input.subject });
+  // The rest of the description, in order, before the answer (the whole text is stored with the ticket either way).
+  for (const content of rest) {
+    await thread.send({ content, allowedMentions: NO_MENTIONS }).catch((error: unknown) => ctx.core.logger.warn({ err: error, threadId: thread.id }, 'could not post the rest of a ticket description'));
+  }
   // Answer in the background: the member is told where the ticket is without waiting for the AI.
   void answerInThread(
     thread,

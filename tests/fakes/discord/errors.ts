@@ -17,6 +17,7 @@ export const ErrorCode = {
   CannotEditOthersMessage: 50005,
   EmptyMessage: 50006,
   CannotSendInNonText: 50008,
+  CannotExecuteOnChannelType: 50024,
   MissingPermissions: 50013,
   InvalidWebhookToken: 50027,
   InvalidFormBody: 50035,

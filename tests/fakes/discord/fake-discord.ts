@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationFlags, ChannelType, GatewayIntentBits } from 'discord-api-types/v10';
+import { ApplicationFlags, ChannelType, GatewayIntentBits, PermissionFlagsBits } from 'discord-api-types/v10';
 import type { APIApplicationCommand, APIEmbed, APIGuildForumTag, APIOverwrite } from 'discord-api-types/v10';
 import { editChannel, startThread } from './channels.js';
+import { missingAccess } from './errors.js';
 import { CommandStore } from './commands.js';
 import { Gateway, type GatewaySession, type PrivilegedIntent } from './gateway.js';
 import type { InteractionHandle } from './interaction-handle.js';
@@ -15,9 +16,11 @@ import { isThread, toAPIRole, toAPIUser } from './model.js';
 import { toPermissionBits } from './permissions.js';
 import { RateLimits, type FailRule, type RateLimitMode, type RateLimitRule } from './rate-limits.js';
 import { registerRoutes } from './rest-routes.js';
+import { addThreadMember, threadMemberIds } from './private-threads.js';
 import { handleRequest, Router, type RequestLogEntry } from './rest-server.js';
 import { SnowflakeGenerator } from './snowflake.js';
 import { channelView, messageView, type ChannelView, type MessageView } from './views.js';
+import { ThreadArchiver } from './thread-activity.js';
 import { World, type TypingEvent } from './world.js';
 
 export interface FakeDiscordOptions {
@@ -32,6 +35,11 @@ export interface FakeDiscordOptions {
   /** How long an interaction accepts its callback (Discord: 3000 ms). */
   interactionResponseWindowMs?: number;
   rateLimits?: RateLimitMode;
+  /**
+   * How many milliseconds one minute of a thread's `auto_archive_duration` lasts (Discord: 60,000).
+   * Idle threads archive themselves on this clock; e.g. 1 makes a 60-minute thread archive after 60 ms.
+   */
+  threadArchiveMinuteMs?: number;
 }
 
 export interface GuildView {
@@ -81,6 +89,7 @@ export class FakeDiscord {
   private readonly gateway: Gateway;
   private readonly handles = new Set<InteractionHandle>();
   private readonly privileged: Record<PrivilegedIntent, boolean>;
+  private readonly archiver: ThreadArchiver;
   private port = 0;
 
   private constructor(
@@ -115,6 +124,8 @@ export class FakeDiscord {
     this.world.on('change', () => {
       for (const h of this.handles) h.notify();
     });
+    this.archiver = new ThreadArchiver(this.world, opts.threadArchiveMinuteMs ?? 60_000);
+    this.archiver.start();
     this.commandStore = new CommandStore(this.applicationId, this.world.ids);
     this.interactions = new Interactions(this.world, () => windowMs);
     this.factory = new InteractionFactory(this.world, this.commandStore, this.interactions, (payload) =>
@@ -158,6 +169,7 @@ export class FakeDiscord {
   }
 
   async stop(): Promise<void> {
+    this.archiver.stop();
     await this.gateway.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -339,6 +351,16 @@ export class FakeDiscord {
     return channelView(this.world, editChannel(this.world, input.userId, this.world.channel(input.threadId), body));
   }
 
+  /** A member with Manage Channels edits a forum or text channel (name, topic, tags): CHANNEL_UPDATE. */
+  editChannelAsUser(input: { channelId: string; userId: string; name?: string; topic?: string; availableTags?: Partial<APIGuildForumTag>[] }): ChannelView {
+    const body = {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.topic !== undefined ? { topic: input.topic } : {}),
+      ...(input.availableTags !== undefined ? { available_tags: input.availableTags } : {}),
+    };
+    return channelView(this.world, editChannel(this.world, input.userId, this.world.channel(input.channelId), body));
+  }
+
   // ---- interactions
 
   private track(handle: InteractionHandle): InteractionHandle {
@@ -383,6 +405,11 @@ export class FakeDiscord {
     return this.track(this.factory.modalSubmit(input).handle);
   }
 
+  /** Archives now every thread idle for its auto_archive_duration (on the `threadArchiveMinuteMs` clock); returns their ids. */
+  archiveIdleThreads(): string[] {
+    return this.archiver.archiveIdle();
+  }
+
   // ---- faults
 
   /** The next `count` matching requests get 429 (with Retry-After); discord.js waits and retries by itself. */
@@ -413,6 +440,27 @@ export class FakeDiscord {
 
   messages(channelId: string): MessageView[] {
     return visibleMessages(this.world, channelId).map((m) => messageView(this.world, m));
+  }
+
+  /**
+   * What a member gets from GET /channels/{id}/messages: the messages, newest first, or a DiscordHttpError 403 50001
+   * when they cannot see the channel (a private thread they are not in, without Manage Threads).
+   */
+  readMessagesAsUser(channelId: string, userId: string): MessageView[] {
+    const channel = this.world.channel(channelId);
+    if (!this.world.can(channel, userId, PermissionFlagsBits.ViewChannel)) throw missingAccess();
+    if (!this.world.can(channel, userId, PermissionFlagsBits.ReadMessageHistory)) return [];
+    return this.messages(channelId).reverse();
+  }
+
+  /** The user ids added to a private thread (the creator first). */
+  threadMembers(threadId: string): string[] {
+    return threadMemberIds(this.world.channel(threadId));
+  }
+
+  /** A member adds someone to a thread (PUT /channels/{thread}/thread-members/{user}), with Discord's checks. */
+  addThreadMemberAsUser(input: { threadId: string; userId: string; memberId: string }): void {
+    addThreadMember(this.world, input.userId, this.world.channel(input.threadId), input.memberId);
   }
 
   /** Any message by id, including ephemeral ones; undefined if unknown or deleted. */

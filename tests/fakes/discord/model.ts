@@ -57,7 +57,12 @@ export interface ThreadState {
   autoArchiveDuration: number;
   archiveTimestamp: number;
   createTimestamp: number;
+  /** The last message, unarchive or auto-archive change: the auto-archive timer runs from here. */
+  lastActivityAt: number;
   appliedTags: string[];
+  /** Private threads (type 12): who was added (see private-threads.ts), and whether non-moderators may add others. */
+  members?: Set<string>;
+  invitable?: boolean;
   /** Messages sent in the thread, not counting the starter message. */
   messageCount: number;
   totalMessageSent: number;
@@ -132,6 +137,8 @@ export interface MessageRecord {
   interaction?: InteractionLink;
   /** Ephemeral messages are seen by this user only and never reach the gateway. */
   ephemeralTo?: string;
+  /** Set by the pin routes (private-threads.ts). */
+  pinned?: boolean;
   deleted: boolean;
 }
 
@@ -210,7 +217,9 @@ export function toAPIChannel(c: ChannelRecord): APIChannel {
       total_message_sent: t.totalMessageSent,
       applied_tags: [...t.appliedTags],
       flags: c.flags,
+      ...(t.members ? { member_count: Math.min(t.members.size, 50) } : {}),
       thread_metadata: {
+        ...(t.invitable !== undefined ? { invitable: t.invitable } : {}),
         archived: t.archived,
         auto_archive_duration: t.autoArchiveDuration,
         archive_timestamp: iso(t.archiveTimestamp),

@@ -1,5 +1,6 @@
 import { OverwriteType, PermissionFlagsBits } from 'discord-api-types/v10';
 import type { ChannelRecord, GuildRecord } from './model.js';
+import { privateThreadAccess } from './private-threads.js';
 
 export const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
 
@@ -50,5 +51,5 @@ export function channelPermissions(
   const own = source.permissionOverwrites.find((o) => o.type === OverwriteType.Member && o.id === userId);
   if (own) bits = (bits & ~BigInt(own.deny)) | BigInt(own.allow);
   // Without View Channel a member has no other permission in the channel.
-  return (bits & PermissionFlagsBits.ViewChannel) === 0n ? 0n : bits;
+  return (bits & PermissionFlagsBits.ViewChannel) === 0n ? 0n : privateThreadAccess(channel, userId, bits);
 }

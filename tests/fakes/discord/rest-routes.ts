@@ -3,6 +3,7 @@ import { startThread, editChannel, deleteChannel } from './channels.js';
 import type { CommandStore } from './commands.js';
 import { DiscordHttpError, ErrorCode, missingAccess } from './errors.js';
 import type { Interactions } from './interactions.js';
+import { registerPrivateThreadRoutes } from './private-threads.js';
 import { parseMessageBody } from './message-input.js';
 import { deleteMessage, editMessage, isContentGated, sendMessage, triggerTyping, visibleMessages } from './messages.js';
 import { isThread, toAPIChannel, toAPIMember, toAPIRole, toAPIUser, type ChannelRecord, type MessageRecord } from './model.js';
@@ -136,7 +137,8 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
     return ok(members.slice(0, limit).map((m) => toAPIMember(m, world.user(m.userId))));
   });
 
-  // ---- channels and threads
+  // ---- channels and threads (thread members and pins first: `messages/pins` must not match `messages/:messageId`)
+  registerPrivateThreadRoutes(router, world, visibleChannel);
   router.add('GET', '/channels/:channelId', (r) => ok(toAPIChannel(visibleChannel(r.params.channelId!))));
   router.add('PATCH', '/channels/:channelId', (r) => ok(toAPIChannel(editChannel(world, bot(), visibleChannel(r.params.channelId!), r.body))));
   router.add('DELETE', '/channels/:channelId', (r) => {
@@ -152,14 +154,6 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
     const parent = visibleChannel(r.params.channelId!);
     const archived = [...world.channels.values()].filter((c) => c.parentId === parent.id && !c.deleted && c.thread?.archived);
     return ok({ threads: archived.map(toAPIChannel), members: [], has_more: false });
-  });
-  router.add('PUT', '/channels/:channelId/thread-members/@me', (r) => {
-    visibleChannel(r.params.channelId!);
-    return noContent();
-  });
-  router.add('DELETE', '/channels/:channelId/thread-members/@me', (r) => {
-    visibleChannel(r.params.channelId!);
-    return noContent();
   });
   router.add('POST', '/channels/:channelId/typing', (r) => {
     triggerTyping(world, bot(), visibleChannel(r.params.channelId!));

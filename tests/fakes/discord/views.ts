@@ -24,6 +24,8 @@ export interface MessageView {
   /** Who got pinged: by the message when sent and by any later edit. */
   mentionsPinged: MentionSet;
   ephemeral: boolean;
+  /** Pinned in its channel (PUT /channels/{id}/messages/pins/{message}). */
+  pinned: boolean;
   /** Set for interaction responses and follow-ups. */
   interactionId?: string;
 }
@@ -43,6 +45,8 @@ export interface ChannelView {
   /** Names of the applied tags, looked up in the parent forum. */
   appliedTagNames: string[];
   archived: boolean;
+  /** A thread's auto_archive_duration in minutes; null for other channels. */
+  autoArchiveDuration: number | null;
   locked: boolean;
   messageCount: number;
 }
@@ -60,6 +64,7 @@ export function messageView(world: World, m: MessageRecord): MessageView {
     attachments: m.attachments.map((a) => ({ id: a.id, filename: a.filename, size: a.size, contentType: a.contentType, url: a.url, data: a.data })),
     stickerIds: m.stickerItems.map((s) => s.id),
     flags: m.flags,
+    pinned: m.pinned ?? false,
     type: m.type,
     createdAt: m.createdAt,
     editedAt: m.editedAt,
@@ -87,6 +92,7 @@ export function channelView(world: World, c: ChannelRecord): ChannelView {
     appliedTags: [...applied],
     appliedTagNames: applied.map((id) => parent?.availableTags.find((t) => t.id === id)?.name ?? `?${id}`),
     archived: c.thread?.archived ?? false,
+    autoArchiveDuration: c.thread?.autoArchiveDuration ?? null,
     locked: c.thread?.locked ?? false,
     messageCount: c.thread?.messageCount ?? 0,
   };

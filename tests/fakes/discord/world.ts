@@ -42,13 +42,24 @@ export const DEFAULT_EVERYONE_PERMISSIONS =
   PermissionFlagsBits.AddReactions |
   PermissionFlagsBits.UseApplicationCommands;
 
-/** What the fake grants the bot's own role unless a test says otherwise. */
+/**
+ * The bot's managed role: exactly the permissions its invite link asks for (README.md,
+ * `permissions=2252194950794256`), as Discord creates that role from the OAuth2 `permissions` parameter
+ * (discord-api-docs developers/topics/oauth2.mdx, "Bot Authorization Flow"). No Manage Messages,
+ * no Mention Everyone: a test that needs more grants it with setRolePermissions.
+ */
 export const DEFAULT_BOT_PERMISSIONS =
-  DEFAULT_EVERYONE_PERMISSIONS |
-  PermissionFlagsBits.ManageThreads |
+  PermissionFlagsBits.ViewChannel |
   PermissionFlagsBits.ManageChannels |
-  PermissionFlagsBits.ManageMessages |
-  PermissionFlagsBits.MentionEveryone;
+  PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.SendMessagesInThreads |
+  PermissionFlagsBits.CreatePublicThreads |
+  PermissionFlagsBits.ManageThreads |
+  PermissionFlagsBits.CreatePrivateThreads |
+  PermissionFlagsBits.PinMessages |
+  PermissionFlagsBits.EmbedLinks |
+  PermissionFlagsBits.AttachFiles |
+  PermissionFlagsBits.ReadMessageHistory;
 
 export interface TypingEvent {
   channelId: string;
@@ -361,7 +372,7 @@ export class World extends EventEmitter {
       attachments: m.attachments.map((a) => this.apiAttachment(a)),
       embeds: m.embeds,
       components: m.components as APIMessage['components'] & [],
-      pinned: false,
+      pinned: m.pinned ?? false,
       flags: m.flags,
       ...(m.stickerItems.length ? { sticker_items: m.stickerItems } : {}),
       ...(m.nonce !== undefined ? { nonce: m.nonce } : {}),
