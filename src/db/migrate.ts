@@ -4,6 +4,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction: for changes SQL alone cannot express (one object per guild). */
+  run?: (db: Database) => void;
 }
 
 export class DatabaseTooNewError extends Error {
@@ -39,6 +41,7 @@ export function migrate(db: Database, migrations: readonly Migration[], path: st
     if (done.has(migration.version)) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.run?.(db);
       record.run(migration.version, migration.name, Date.now());
     })();
     applied.push(migration.version);

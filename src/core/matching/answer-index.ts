@@ -1,9 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database.js';
+import { answerIndexTable, ensureGuildAnswerIndex, SLOT_SIZE } from '../../db/guild-answer-index.js';
 import { quoteTerm } from '../text/fts.js';
-
-/** Document ids per guild (migration 007): a guild's ids are slot * 2^32 + n. */
-const SLOT_SIZE = 4294967296;
 
 /** One trained answer with all its phrasings (a training_answers row, migration 007). */
 export interface AnswerDocument {
@@ -18,9 +16,16 @@ export interface GuildIndexStats {
   words: number;
   /** Changes on every write to the guild's training; cached statistics are valid while it holds. */
   generation: number;
-  /** The guild's answer documents have ids in [first, last] (migration 007). */
+  /** The guild's answer documents have ids in [first, last] (migration 007), indexed in its own FTS5 table (014). */
+  slot: number;
   first: number;
   last: number;
+}
+
+/** The searches of one guild's FTS5 index (migration 014). */
+interface GuildSearches {
+  countMatches: Statement<[string, number], { n: number }>;
+  selectCandidates: Statement<[string, number, string], AnswerDocument>;
 }
 
 export interface Phrasing {
@@ -40,34 +45,20 @@ export const HOLDS_ANSWER = `length(t.answer) = length(value) AND substr(t.answe
 
 /**
  * The SQL behind the matcher: per-guild totals, document frequencies and ranked candidates from
- * the FTS5 index over answer documents. Every search is scoped to one guild by its range of
- * document ids, so it returns and ranks only that guild's documents, and every row is checked
- * against guild_id once more. (FTS5's bm25() still counts each word's documents in all guilds:
- * a small guild beside a very large one pays for the large one's common words.)
+ * the guild's own FTS5 index over its answer documents (migration 014), so a search reads and
+ * ranks only that guild's documents (bm25() with the guild's own counts), and every row is
+ * checked against guild_id once more.
  */
 export class AnswerIndex {
   private readonly selectStats: Statement<[string], GuildIndexStats>;
-  private readonly countMatches: Statement<[string, number, number, number], { n: number }>;
-  private readonly selectCandidates: Statement<[string, number, number, number, string], AnswerDocument>;
+  private readonly searches = new Map<number, GuildSearches>();
   private readonly selectPhrasings: Statement<[number, string, number], Phrasing>;
   private readonly selectDocuments: Statement<[string, string], AnswerDocument>;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.selectStats = db.prepare(
-      `SELECT answers, words, generation, slot * ${SLOT_SIZE} AS first, slot * ${SLOT_SIZE} + ${SLOT_SIZE - 1} AS last
+      `SELECT answers, words, generation, slot, slot * ${SLOT_SIZE} AS first, slot * ${SLOT_SIZE} + ${SLOT_SIZE - 1} AS last
        FROM training_index_stats WHERE guild_id = ?`,
-    );
-    // LIMIT bounds the cost of a very common term: past the cap we only need "at least cap".
-    this.countMatches = db.prepare(
-      'SELECT count(*) AS n FROM (SELECT 1 FROM training_answers_fts WHERE training_answers_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)',
-    );
-    // The answer text is read from one of the document's entries, only for the few candidates.
-    this.selectCandidates = db.prepare(
-      `SELECT a.id, (SELECT answer FROM training_entries WHERE answer_id = a.id LIMIT 1) AS answer, a.questions, a.word_count AS wordCount
-       FROM (SELECT rowid, bm25(training_answers_fts) AS rank FROM training_answers_fts
-             WHERE training_answers_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rank LIMIT ?) f
-       JOIN training_answers a ON a.id = f.rowid
-       WHERE a.guild_id = ? ORDER BY f.rank`,
     );
     this.selectDocuments = db.prepare(
       `SELECT DISTINCT a.id, value AS answer, a.questions, a.word_count AS wordCount
@@ -77,8 +68,44 @@ export class AnswerIndex {
     this.selectPhrasings = db.prepare('SELECT id, question, category FROM training_entries WHERE answer_id = ? AND guild_id = ? ORDER BY id LIMIT ?');
   }
 
+  /** The guild's statistics; undefined when it has no index (nothing trained, or none can be built on a read-only connection). */
   stats(guildId: string): GuildIndexStats | undefined {
-    return this.selectStats.get(guildId);
+    const stats = this.selectStats.get(guildId);
+    return stats !== undefined && this.searchesOf(guildId, stats.slot) !== undefined ? stats : undefined;
+  }
+
+  private searchesOf(guildId: string, slot: number): GuildSearches | undefined {
+    let searches = this.searches.get(slot);
+    if (searches === undefined) {
+      searches = this.prepareSearches(slot);
+      // Entries written by a path that did not create the index (raw SQL): build it now if we may.
+      if (searches === undefined && !this.db.readonly) {
+        ensureGuildAnswerIndex(this.db, guildId);
+        searches = this.prepareSearches(slot);
+      }
+      if (searches !== undefined) this.searches.set(slot, searches);
+    }
+    return searches;
+  }
+
+  private prepareSearches(slot: number): GuildSearches | undefined {
+    const fts = answerIndexTable(slot);
+    try {
+      return {
+        // LIMIT bounds the cost of a very common term: past the cap we only need "at least cap".
+        countMatches: this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM ${fts} WHERE ${fts} MATCH ? LIMIT ?)`),
+        // The answer text is read from one of the document's entries, only for the few candidates.
+        selectCandidates: this.db.prepare(
+          `SELECT a.id, (SELECT answer FROM training_entries WHERE answer_id = a.id LIMIT 1) AS answer, a.questions, a.word_count AS wordCount
+           FROM (SELECT rowid, bm25(${fts}) AS rank FROM ${fts} WHERE ${fts} MATCH ? ORDER BY rank LIMIT ?) f
+           JOIN training_answers a ON a.id = f.rowid
+           WHERE a.guild_id = ? ORDER BY f.rank`,
+        ),
+      };
+    } catch (error) {
+      if (error instanceof Error && /no such table/.test(error.message)) return undefined;
+      throw error;
+    }
   }
 
   /** The guild's answers whose phrasings contain the word (after stemming), counted up to cap. */
@@ -96,11 +123,11 @@ export class AnswerIndex {
    * over the questions built only from quoteTerm / literalMatchQuery output (src/core/text/fts.ts).
    */
   candidates(guildId: string, guild: GuildIndexStats, expression: string, limit: number): AnswerDocument[] {
-    return this.selectCandidates.all(expression, guild.first, guild.last, limit, guildId);
+    return this.searches.get(guild.slot)?.selectCandidates.all(expression, limit, guildId) ?? [];
   }
 
   private count(guild: GuildIndexStats, expression: string, cap: number): number {
-    return this.countMatches.get(expression, guild.first, guild.last, cap)?.n ?? 0;
+    return this.searches.get(guild.slot)?.countMatches.get(expression, cap)?.n ?? 0;
   }
 
   /** The guild's answer documents for these answer texts (unknown ones left out). */

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database.js';
+import { ensureGuildAnswerIndex } from '../../db/guild-answer-index.js';
 import { UserError } from '../errors.js';
 import { StatCounters } from '../stats/counters.js';
 import { describeFieldProblem, ellipsis } from '../transfer/fields.js';
@@ -105,7 +106,7 @@ export class TrainingStore {
   private readonly searchPage: Statement<[{ guildId: string; pattern: string; limit: number; offset: number }], TrainingRow>;
   private readonly searchCount: Statement<[{ guildId: string; pattern: string }], { n: number }>;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.counters = new StatCounters(db);
     this.insert = db.prepare(
       `INSERT INTO training_entries (guild_id, question, answer, category, tags, author_id, created_at, updated_at)
@@ -160,6 +161,7 @@ export class TrainingStore {
     const parsed = trainingFieldsSchema.safeParse({ ...input, category: input.category ?? DEFAULT_CATEGORY });
     if (!parsed.success) throw new UserError(describeFieldProblem(parsed.error, TRAINING_FIELD_NAMES));
     const { question, answer, category, tags } = parsed.data;
+    ensureGuildAnswerIndex(this.db, guildId);
     const row = this.insert.get(guildId, question, answer, category, JSON.stringify(tags), input.authorId ?? null, now, now) as TrainingRow;
     return toTrainingEntry(row);
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../db/database.js';
+import { ensureGuildAnswerIndex } from '../../db/guild-answer-index.js';
 import { normalisedWords } from '../text/normalise.js';
 import {
   checkDuplicateIds,
@@ -109,6 +110,7 @@ export function importTraining(db: Db, guildId: string, input: string | Buffer, 
   const { selectQuestions, selectContent, insert, update } = statements(db);
   const now = Date.now();
   const result: TrainingImportResult = { added: 0, updated: 0, skipped: 0 };
+  if (entries.length > 0) ensureGuildAnswerIndex(db, guildId);
 
   db.transaction(() => {
     // Normalised question → the id of the guild's first entry with it.
