@@ -10,12 +10,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SyntheticServer } from './data/corpus.js';
 import { BotProcess } from './lib/bot-process.js';
+import { freePort } from './lib/free-port.js';
 import { printMatchingReport, printReport, type Figures, type MatchingFigures, type Notes } from './lib/report.js';
 import { measureMatchingAtScale, SCALE_GUILD_ENTRIES, SCALE_GUILDS } from './phases/matching-scale.js';
 import { startScene, type Scene } from './lib/scene.js';
 import { round } from './lib/stats.js';
 import { runBurst, type BurstSettings } from './phases/burst.js';
 import { cpuFigures, cpuNotes, measureCpuProfile } from './phases/cpu.js';
+import { measureDashboardTrainingPage } from './phases/dashboard.js';
 import { buildTrainingDatabase, databaseBytes, spaceByObject } from './phases/database.js';
 import { measureFirstText } from './phases/first-text.js';
 import { measureImport, trainingExportFile } from './phases/import.js';
@@ -117,6 +119,7 @@ async function main(): Promise<void> {
     );
 
     progress('starting the bot (its own process)');
+    const dashboardPort = await freePort();
     bot = await BotProcess.start({
       cwd: dir,
       fake: scene.fake,
@@ -129,6 +132,7 @@ async function main(): Promise<void> {
         OLLAMA_MAX_CONCURRENT: String(BURST.parallelism),
         DB_PATH: botDb,
         LOG_LEVEL: 'warn',
+        DASHBOARD_PORT: String(dashboardPort),
       },
     });
     const setup = await (
@@ -146,6 +150,17 @@ async function main(): Promise<void> {
       messages: trained.messages,
       warmUp: TRAINED_WARM_UP,
       gapMs: 40,
+    });
+
+    progress(`dashboard: the training page at ${BIG_GUILD_ENTRIES} entries, over HTTP`);
+    const dashboard = await measureDashboardTrainingPage({
+      dbPath: botDb,
+      guildId: botGuildId,
+      staffId: scene.adminId,
+      baseUrl: `http://127.0.0.1:${dashboardPort}`,
+      entries: BIG_GUILD_ENTRIES,
+      samples: 200,
+      warmUp: 20,
     });
 
     progress('first streamed text after the first token');
@@ -187,6 +202,7 @@ async function main(): Promise<void> {
       db_bytes_per_entry: round(dbBytes / built.entries),
       import_10k_ms: round(imported.ms),
       ...cpuFigures(cpu),
+      dashboard_training_page_p50_ms: round(dashboard.p50),
     };
     const notes: Notes = {
       match1k,
@@ -208,6 +224,7 @@ async function main(): Promise<void> {
       dbSpace: spaceByObject(botDb, built.entries),
       imported,
       cpu: cpuNotes(cpu),
+      dashboard,
       botExitCode: exitCode,
       totalSeconds: (performance.now() - benchStart) / 1000,
     };
