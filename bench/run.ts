@@ -16,6 +16,7 @@ import { measureMatchingAtScale, SCALE_GUILD_ENTRIES, SCALE_GUILDS } from './pha
 import { startScene, type Scene } from './lib/scene.js';
 import { round } from './lib/stats.js';
 import { runBurst, type BurstSettings } from './phases/burst.js';
+import { cpuFigures, cpuNotes, measureCpuProfile } from './phases/cpu.js';
 import { measureDashboardTrainingPage } from './phases/dashboard.js';
 import { buildTrainingDatabase, databaseBytes, spaceByObject } from './phases/database.js';
 import { measureFirstText } from './phases/first-text.js';
@@ -23,6 +24,13 @@ import { measureImport, trainingExportFile } from './phases/import.js';
 import { keepUntrained, pickTrainedMessages, timeMatcher } from './phases/matching.js';
 import { measureRestFloor } from './phases/rest-floor.js';
 import { measureTrainedReplies } from './phases/trained-reply.js';
+
+/**
+ * `BENCH_ONLY=cpu`: the CPU-class Ollama profile alone, its keys as one JSON line. BENCH_CPU_SCALE=0.25
+ * shortens its modelled times (figures are still given in CPU-box seconds, Discord's latency magnified).
+ */
+const ONLY_CPU = process.env.BENCH_ONLY === 'cpu';
+const CPU_SCALE = Number(process.env.BENCH_CPU_SCALE ?? '1') || 1;
 
 /** A smoke run of the bench itself (10k entries, 100 tickets): its figures are not comparable to the goals. */
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -57,6 +65,9 @@ const benchStart = performance.now();
 const progress = (text: string) => process.stderr.write(`[bench ${((performance.now() - benchStart) / 1000).toFixed(0).padStart(3)} s] ${text}\n`);
 
 async function main(): Promise<void> {
+  if (ONLY_CPU) return cpuOnly();
+  const only = process.env.BENCH_ONLY;
+  if (only !== undefined && only !== 'matching') throw new Error(`BENCH_ONLY="${only}": the phases that run alone are matching and cpu`);
   const dir = mkdtempSync(join(tmpdir(), 'bot-bench-'));
   let scene: Scene | undefined;
   let bot: BotProcess | undefined;
@@ -175,6 +186,9 @@ async function main(): Promise<void> {
     const exitCode = await bot.stop();
     bot = undefined;
 
+    progress('CPU-class Ollama profile (its own bot and database; takes a few minutes)');
+    const cpu = await measureCpuProfile(progress, CPU_SCALE);
+
     const figures: Figures = {
       ...matchingFigures,
       trained_reply_p50_ms: round(replies.p50),
@@ -187,6 +201,7 @@ async function main(): Promise<void> {
       rss_mb_100k: round(memory.rss),
       db_bytes_per_entry: round(dbBytes / built.entries),
       import_10k_ms: round(imported.ms),
+      ...cpuFigures(cpu),
       dashboard_training_page_p50_ms: round(dashboard.p50),
     };
     const notes: Notes = {
@@ -208,6 +223,7 @@ async function main(): Promise<void> {
       dbLoadMs: built.ms,
       dbSpace: spaceByObject(botDb, built.entries),
       imported,
+      cpu: cpuNotes(cpu),
       dashboard,
       botExitCode: exitCode,
       totalSeconds: (performance.now() - benchStart) / 1000,
@@ -222,6 +238,13 @@ async function main(): Promise<void> {
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
     else progress(`kept ${dir}`);
   }
+}
+
+/** `BENCH_ONLY=cpu`: the CPU-class profile alone, with its keys as one JSON line. */
+async function cpuOnly(): Promise<void> {
+  const cpu = await measureCpuProfile(progress, CPU_SCALE);
+  console.log(`\n${cpuNotes(cpu)}`);
+  console.log(JSON.stringify(cpuFigures(cpu)));
 }
 
 main().then(

@@ -130,7 +130,7 @@ const RETIRED_SETTINGS: Record<string, string> = {
 };
 
 /** One warning per retired setting that is still set. */
-export function retiredSettingWarnings(env: Record<string, string | undefined>): string[] {
+function retiredSettingWarnings(env: Record<string, string | undefined>): string[] {
   return Object.entries(RETIRED_SETTINGS)
     .filter(([key]) => (env[key] ?? '').trim() !== '')
     .map(([key, why]) => `${key} is no longer used (${why}); remove it from .env`);
@@ -174,7 +174,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       problems: [`${name}=${config.TRAINING_CONTEXT_THRESHOLD} must not be above TRAINED_ANSWER_THRESHOLD=${config.TRAINED_ANSWER_THRESHOLD}`],
     };
   }
-  return { ok: true, config, warnings };
+  return { ok: true, config, warnings: [...warnings, ...retiredSettingWarnings(env)] };
 }
 
 /**

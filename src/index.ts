@@ -1,5 +1,5 @@
 import { config as loadDotenv } from 'dotenv';
-import { dashboardPublicUrl, formatConfigProblems, MISSING_TOKEN_HELP, parseConfig, retiredSettingWarnings } from './config.js';
+import { dashboardPublicUrl, formatConfigProblems, MISSING_TOKEN_HELP, parseConfig } from './config.js';
 import { canonicalModelName } from './core/ai/host-pool.js';
 import { createCore, type Core } from './core/core.js';
 import { openDatabase } from './db/database.js';
@@ -52,7 +52,6 @@ async function main(): Promise<number> {
   const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE, secrets: [config.DISCORD_TOKEN] });
   for (const warning of parsed.warnings) logger.warn(warning);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
-  for (const warning of retiredSettingWarnings(process.env)) logger.warn(warning);
 
   let db;
   try {
