@@ -4,6 +4,7 @@ import type { Db } from '../db/database.js';
 import type { Logger } from '../log.js';
 import { OllamaService } from './ai/ollama.js';
 import { BotState } from './bot-state.js';
+import { DashboardAccess } from './dashboard/access.js';
 import { GuildSettingsStore } from './guilds/settings.js';
 import { KnowledgeStore } from './knowledge/store.js';
 import { Matcher } from './matching/matcher.js';
@@ -40,6 +41,8 @@ export interface Core {
   /** What the answers' numbers mean and are: other layers show and compare against these, not the raw config. */
   thresholds: AnswerThresholds;
   support: SupportDesk;
+  /** Web dashboard log-in links and sessions. */
+  dashboardAccess: DashboardAccess;
   startedAt: number;
 }
 
@@ -97,6 +100,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     responder,
     thresholds,
     support,
+    dashboardAccess: new DashboardAccess(db),
     startedAt: Date.now(),
   };
 }

@@ -117,15 +117,21 @@ export class OllamaService {
    * no deadline. Never throws: a failure is logged, and the first answer loads the model instead.
    */
   async warmUp(): Promise<boolean> {
+    const leases = await this.pool.acquireEach(this.model);
+    // Every host that has the model loads it, so no host's first member waits for a load.
+    const loaded = await Promise.all(leases.map((lease) => this.warmUpOn(lease)));
+    return loaded.length > 0 && loaded.every(Boolean);
+  }
+
+  private async warmUpOn(lease: HostLease): Promise<boolean> {
     try {
-      const { lease } = await this.pool.open(this.model, new AbortController().signal, async (_client, candidate) => {
-        await this.chatModel.ensureLoaded(candidate, await this.chatModel.describe(candidate));
-      });
-      lease.release();
+      await this.chatModel.ensureLoaded(lease, await this.chatModel.describe(lease));
       return true;
     } catch (error) {
-      this.logger.warn({ err: error, model: this.model }, 'could not load the model at start; the first answer will load it');
+      this.logger.warn({ err: error, model: this.model, host: lease.host }, 'could not load the model at start; the first answer will load it');
       return false;
+    } finally {
+      lease.release();
     }
   }
 

@@ -1,4 +1,5 @@
 import type { ComponentHandler, MessageCommand, SlashCommand } from './command.js';
+import { dashboardCommands } from './dashboard.js';
 import { knowledgeCommands, knowledgeComponents } from './knowledge.js';
 import { supportCommands, supportComponents, supportMessageCommands } from './support.js';
 import { systemCommands, systemComponents } from './system.js';
@@ -6,7 +7,7 @@ import { ticketCommands, ticketComponents } from './tickets.js';
 import { trainingCommands, trainingComponents } from './training.js';
 
 /** Every slash command the bot registers, in the order Discord lists them. */
-export const allCommands: readonly SlashCommand[] = [...ticketCommands, ...trainingCommands, ...knowledgeCommands, ...systemCommands, ...supportCommands];
+export const allCommands: readonly SlashCommand[] = [...ticketCommands, ...trainingCommands, ...knowledgeCommands, ...systemCommands, ...supportCommands, ...dashboardCommands];
 
 export const allComponents: readonly ComponentHandler[] = [...ticketComponents, ...trainingComponents, ...knowledgeComponents, ...systemComponents, ...supportComponents];
 

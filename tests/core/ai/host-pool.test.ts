@@ -100,6 +100,17 @@ describe('OLLAMA_URL with several hosts', () => {
     await expect(answer(service())).rejects.toMatchObject({ kind: 'model_missing' });
   });
 
+  it('loads the model at start on every host that has it, so no host\'s first member waits for the load', async () => {
+    const c = await FakeOllama.start({ models: ['mistral'] });
+    try {
+      const ai = service([a.url, b.url, c.url]);
+      expect(await ai.warmUp()).toBe(true);
+      expect([a.loadedModels(), b.loadedModels(), c.loadedModels()]).toEqual([['llama3:latest'], ['llama3:latest'], []]);
+    } finally {
+      await c.stop();
+    }
+  });
+
   it('embeds on a host that has the embedding model', async () => {
     b.models = ['llama3', 'nomic-embed-text'];
     const ai = service([a.url, b.url], { embedModel: 'nomic-embed-text' });
