@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../log.js';
 import { OllamaService } from './ai/ollama.js';
+import { TicketDesk } from './desk/desk.js';
 import { GuildSettingsStore } from './guilds/settings.js';
 import { KnowledgeStore } from './knowledge/store.js';
 import { Matcher } from './matching/matcher.js';
@@ -31,6 +32,8 @@ export interface Core {
   ai: OllamaService;
   responder: Responder;
   support: SupportDesk;
+  /** Ticket types, private tickets' channel, limits, claims, support hours and ratings. */
+  desk: TicketDesk;
   startedAt: number;
 }
 
@@ -75,6 +78,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     knowledge,
     tickets,
     guildSettings: new GuildSettingsStore(db),
+    desk: new TicketDesk(db, tickets),
     counters,
     matcher,
     semantic,
