@@ -103,6 +103,7 @@ export class TicketTypeStore {
   private readonly insert: Statement<[Record<string, unknown>]>;
   private readonly update: Statement<[Record<string, unknown>]>;
   private readonly remove: Statement<[number]>;
+  private readonly selectTicketRole: Statement<[number], { staff_role_id: string | null }>;
 
   constructor(private readonly db: Db) {
     this.selectAll = db.prepare('SELECT * FROM ticket_types WHERE guild_id = ? ORDER BY id');
@@ -117,6 +118,7 @@ export class TicketTypeStore {
          staff_role_id = @staff_role_id, questions = @questions WHERE id = @id`,
     );
     this.remove = db.prepare('DELETE FROM ticket_types WHERE id = ?');
+    this.selectTicketRole = db.prepare('SELECT tt.staff_role_id FROM tickets t JOIN ticket_types tt ON tt.id = t.type_id WHERE t.id = ?');
   }
 
   list(guildId: string): TicketType[] {
@@ -131,6 +133,11 @@ export class TicketTypeStore {
   byName(guildId: string, name: string): TicketType | undefined {
     const row = this.selectByName.get(guildId, cleanText(name).replace(/\s+/g, ' ').trim());
     return row && toType(row);
+  }
+
+  /** The role handling a ticket's type; null when the ticket has no type or the type uses the staff role. */
+  roleOfTicket(ticketId: number): string | null {
+    return this.selectTicketRole.get(ticketId)?.staff_role_id ?? null;
   }
 
   /** The type by name, or a clear refusal listing the server's types. */

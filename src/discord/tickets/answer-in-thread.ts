@@ -38,7 +38,7 @@ async function showStatus(thread: ThreadChannel, result: Extract<HandleResult, {
   const { answer, ticket } = result;
   const { handoffs } = ctx.core.support;
   if (answer.source.kind === 'fallback' && handoffs.request(ticket, 'fallback')) {
-    await pingStaff(thread, ticket, 'fallback', settings).catch((e: unknown) => log.warn({ err: e }, 'could not call staff'));
+    await pingStaff(thread, ticket, 'fallback', settings, ctx).catch((e: unknown) => log.warn({ err: e }, 'could not call staff'));
   }
   const status = handoffs.pending(ticket.id) ? 'needsStaff' : 'answered';
   await setStatusTag(thread, settings, status).catch((e: unknown) => log.warn({ err: e, status }, 'could not set the status tag'));

@@ -8,7 +8,7 @@ import { answerInThread } from './answer-in-thread.js';
 export const SUBJECT_MAX = 100; // Discord's limit for a thread name
 export const DESCRIPTION_MAX = 1800; // leaves room for the mention line in a 2000-character message
 
-function quote(text: string): string {
+export function quote(text: string): string {
   return text
     .split('\n')
     .map((line) => `> ${line}`)
@@ -22,7 +22,7 @@ function quote(text: string): string {
 export async function openTicketFromPanel(
   forum: ForumChannel,
   member: GuildMember,
-  input: { subject: string; description: string },
+  input: { subject: string; description: string; typeId?: number | null },
   settings: GuildSettings,
   ctx: BotContext,
 ): Promise<ThreadChannel> {
@@ -35,28 +35,35 @@ export async function openTicketFromPanel(
         allowedMentions: { users: [member.id] },
       },
     })
-    .catch((error: unknown) => {
-      if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.MaximumActiveThreads) {
-        throw new UserError(
-          'This server has reached Discord’s limit of 1,000 active threads, so no new ticket can be opened right now. Please tell the staff; closing old tickets frees room.',
-        );
-      }
-      throw error;
-    });
-  const ticket = ctx.core.tickets.open({ guildId: forum.guildId, threadId: thread.id, ownerId: member.id, subject: input.subject });
-  // Answer in the background: the member is told where the ticket is without waiting for the AI.
+    .catch(explainThreadLimit);
+  const ticket = ctx.core.tickets.open({ guildId: forum.guildId, threadId: thread.id, ownerId: member.id, subject: input.subject, typeId: input.typeId ?? null });
+  answerNewTicket(thread, ticket.guildId, member.id, input, settings, ctx);
+  return thread;
+}
+
+/** Discord's cap on active threads, said plainly; any other error as it was. */
+export function explainThreadLimit(error: unknown): never {
+  if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.MaximumActiveThreads) {
+    throw new UserError(
+      'This server has reached Discord’s limit of 1,000 active threads, so no new ticket can be opened right now. Please tell the staff; closing old tickets frees room.',
+    );
+  }
+  throw error;
+}
+
+/** Answers a ticket's opening question in the background: the member is told where the ticket is without waiting for the AI. */
+export function answerNewTicket(
+  thread: ThreadChannel,
+  guildId: string,
+  memberId: string,
+  input: { subject: string; description: string },
+  settings: GuildSettings,
+  ctx: BotContext,
+): void {
   void answerInThread(
     thread,
-    {
-      guildId: ticket.guildId,
-      threadId: thread.id,
-      authorId: member.id,
-      messageId: null,
-      content: `${input.subject}\n\n${input.description}`,
-      fromStaff: false,
-    },
+    { guildId, threadId: thread.id, authorId: memberId, messageId: null, content: `${input.subject}\n\n${input.description}`, fromStaff: false },
     settings,
     ctx,
   ).catch((error: unknown) => ctx.core.logger.error({ err: error, threadId: thread.id }, 'answering a new ticket failed'));
-  return thread;
 }
