@@ -76,7 +76,7 @@ function describeAnswer(answer: Answer): string {
 
 async function ollamaLine(core: Core): Promise<string> {
   const health = await core.ai.health();
-  if (!health.reachable) return `Ollama is not reachable at ${core.config.OLLAMA_URL}: answers come from training and knowledge bases only.`;
+  if (!health.reachable) return `${health.error ?? 'Ollama is not reachable'}: answers come from training and knowledge bases only.`;
   if (!health.modelPulled) return `Ollama has no model "${core.config.OLLAMA_MODEL}" (ollama pull ${core.config.OLLAMA_MODEL}): AI answers will fail.`;
   return `Ollama${health.version ? ` ${health.version}` : ''} is ready with ${core.config.OLLAMA_MODEL}.`;
 }

@@ -213,7 +213,8 @@ async function embedAll(db: Db, dataset: Dataset): Promise<Evidence | undefined>
   const model = external ? (process.env.OLLAMA_EMBED_MODEL ?? 'nomic-embed-text') : 'fake-embed';
   const fake = external ? undefined : await FakeOllama.start({ models: [model] });
   try {
-    const ollama = new OllamaService({ host: external ?? fake!.url, model, embedModel: model, timeoutMs: 120_000, maxConcurrent: 1, logger: silentLogger() });
+    const hosts = external ? external.split(',').map((url) => url.trim()).filter((url) => url !== '') : [fake!.url];
+    const ollama = new OllamaService({ host: hosts, model, embedModel: model, timeoutMs: 120_000, maxConcurrent: 1, logger: silentLogger() });
     const semantic = new SemanticIndex(db, { embedder: ollama, matcher: new Matcher(db), logger: silentLogger() }, { queryTimeoutMs: 600_000 });
     const started = performance.now();
     const stored = await semantic.embedPending();

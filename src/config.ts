@@ -23,6 +23,29 @@ const httpUrl = z
   .refine((v) => /^https?:\/\/[^\s/]+/i.test(v), { error: 'must be an http:// or https:// URL' })
   .transform((v) => v.replace(/\/+$/, ''));
 
+/** One URL, or several separated by commas (OLLAMA_URL); each checked like httpUrl, duplicates dropped. */
+const httpUrlList = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const parts = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+    const urls: string[] = [];
+    for (const part of parts) {
+      const parsed = httpUrl.safeParse(part);
+      if (!parsed.success) {
+        const message = parts.length === 1 ? 'must be an http:// or https:// URL' : `must be http:// or https:// URLs separated by commas; "${part}" is not one`;
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      urls.push(parsed.data);
+    }
+    if (urls.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'must name at least one http:// or https:// URL' });
+      return z.NEVER;
+    }
+    return [...new Set(urls)];
+  });
+
 const snowflake = z
   .string()
   .trim()
@@ -33,7 +56,8 @@ export const configSchema = z.object({
   DISCORD_TOKEN: z.string().trim().optional(),
   DISCORD_GUILD_ID: z.union([z.literal(''), snowflake]).optional().transform((v) => v || undefined),
   DISCORD_API_URL: httpUrl.default('https://discord.com/api'),
-  OLLAMA_URL: httpUrl.default('http://localhost:11434'),
+  /** One Ollama host, or several separated by commas. */
+  OLLAMA_URL: httpUrlList.default(['http://localhost:11434']),
   OLLAMA_MODEL: z.string().trim().min(1, { error: 'must name a model, e.g. llama3' }).default('llama3'),
   OLLAMA_EMBED_MODEL: z.string().trim().optional().transform((v) => v || undefined),
   OLLAMA_MAX_CONCURRENT: integer(1, 64).default(2),

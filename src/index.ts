@@ -1,6 +1,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { formatConfigProblems, MISSING_TOKEN_HELP, parseConfig } from './config.js';
-import { createCore } from './core/core.js';
+import { canonicalModelName } from './core/ai/host-pool.js';
+import { createCore, type Core } from './core/core.js';
 import { openDatabase } from './db/database.js';
 import { DatabaseTooNewError } from './db/migrate.js';
 import { DisallowedIntentsError, InvalidTokenError, startDiscordBot, UnknownGuildError } from './discord/client.js';
@@ -11,6 +12,23 @@ const DRAIN_MS = 5000;
 
 function flush(logger: Logger): Promise<void> {
   return new Promise((resolve) => logger.flush(() => resolve()));
+}
+
+/** The start-up check of Ollama: every host, the chat model, the embedding model; what is wrong, in the log. */
+async function logOllamaReadiness(core: Core, logger: Logger): Promise<void> {
+  const model = core.config.OLLAMA_MODEL;
+  const [health, embedCheck] = await Promise.all([core.ai.health(), core.ai.embeddings?.check()]);
+  if (!health.reachable) logger.warn(`${health.error ?? 'Ollama is not reachable'}: answers come from training and knowledge bases until it is.`);
+  else if (!health.modelPulled) logger.warn(`Ollama has no model "${model}": run  ollama pull ${model}`);
+  else logger.info({ version: health.version, model }, 'Ollama is ready');
+  const hosts = health.hosts ?? [];
+  for (const host of hosts.length > 1 ? hosts : []) {
+    if (!host.reachable) logger.warn(`Ollama host ${host.host} is skipped until its health check passes: ${host.error ?? 'not reachable'}`);
+    else if (!host.models?.includes(canonicalModelName(model))) logger.warn(`Ollama host ${host.host} has no model "${model}": answers go to the other hosts (run  ollama pull ${model}  there)`);
+    else logger.info(`Ollama host ${host.host} is ready`);
+  }
+  if (embedCheck?.error && embedCheck.reachable) logger.warn(`Embedding model: ${embedCheck.error}. Until then tickets are matched by their words alone.`);
+  else if (embedCheck?.reachable) logger.info(`Embedding model ${embedCheck.model} is ready (texts cut to ${embedCheck.contextTokens} tokens)`);
 }
 
 async function main(): Promise<number> {
@@ -38,11 +56,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const core = createCore(db, config, logger);
-  void core.ai.health().then((health) => {
-    if (!health.reachable) logger.warn(`Ollama is not reachable at ${config.OLLAMA_URL}: answers come from training and knowledge bases until it is.`);
-    else if (!health.modelPulled) logger.warn(`Ollama has no model "${config.OLLAMA_MODEL}": run  ollama pull ${config.OLLAMA_MODEL}`);
-    else logger.info({ version: health.version, model: config.OLLAMA_MODEL }, 'Ollama is ready');
-  });
+  void logOllamaReadiness(core, logger);
 
   let bot;
   try {

@@ -8,7 +8,7 @@ describe('parseConfig', () => {
     if (!result.ok) return;
     expect(result.config).toMatchObject({
       DISCORD_API_URL: 'https://discord.com/api',
-      OLLAMA_URL: 'http://localhost:11434',
+      OLLAMA_URL: ['http://localhost:11434'],
       OLLAMA_MODEL: 'llama3',
       DB_PATH: './data/training.db',
       SIMILARITY_THRESHOLD: 0.7,
@@ -35,7 +35,7 @@ describe('parseConfig', () => {
     expect(result.ok && result.config).toMatchObject({
       DISCORD_TOKEN: 'abc.def.ghi',
       DISCORD_GUILD_ID: '123456789012345678',
-      OLLAMA_URL: 'http://10.0.0.5:11434',
+      OLLAMA_URL: ['http://10.0.0.5:11434'],
       ENABLE_AUTO_RESPONSE: false,
       ENABLE_TRAINING: true,
       RESPONSE_TIMEOUT: 12.5,

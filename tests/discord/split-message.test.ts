@@ -50,7 +50,7 @@ describe('splitMessage', () => {
   it('cuts an unbroken run hard but keeps every character', () => {
     const text = 'x'.repeat(4500);
     const chunks = splitMessage(text);
-    expect(chunks.map((c) => c.length)).toEqual([1992, 1992, 516]);
+    expect(chunks.map((c) => c.length)).toEqual([2000, 2000, 500]);
     expect(chunks.join('')).toBe(text);
   });
 });

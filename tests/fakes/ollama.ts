@@ -3,41 +3,29 @@
  *
  * It speaks the parts of the API the bot uses, as Ollama does:
  * - GET /api/version → {version}; GET /api/tags → {models:[...]} (names carry their tag: "llama3:latest");
- *   GET /api/ps → the models that served a request since start.
- * - POST /api/chat: NDJSON (`application/x-ndjson`), `{model, created_at, message:{role:"assistant", content}, done:false}`
- *   lines, then a `done:true` line with done_reason and nanosecond durations; `stream:false` gives one JSON object.
- *   Like Ollama (gin's c.Stream), no status line is sent until the first token is ready.
- * - POST /api/embed {model, input} → {model, embeddings}: deterministic unit vectors (see `fakeEmbedding`).
+ *   GET /api/ps → the models loaded now (until keep_alive unloads them).
+ * - POST /api/chat (./ollama-chat.ts): NDJSON lines, then a `done:true` line with nanosecond durations; with
+ *   a model load, one-at-a-time queue and 503, num_ctx cuts, prefix reuse, evaluation and generation rates,
+ *   keep_alive and thinking as Ollama has them (./ollama-runner.ts names the source of each).
+ * - POST /api/show {model} → capabilities, model_info (context length), parameters (./ollama-show.ts).
+ * - POST /api/embed {model, input, truncate} → {model, embeddings}: deterministic unit vectors (see `fakeEmbedding`);
+ *   an input longer than the model's context is cut, or fails the whole request with 400 (./ollama-embed.ts).
  * - Errors are `{"error": "..."}` with Ollama's status and wording: 404 for a model that is not pulled, 503 when busy,
  *   and a failure after the first token is an extra `{"error"}` line while the status stays 200.
  *
- * Knobs (`reply`, delays, `mode`, `parallelism`, `models`) can change between requests.
+ * Knobs (`reply`, delays, rates, `mode`, `parallelism`, `models`) can change between requests. The defaults
+ * answer at once (no load time, no rates) so that tests that are not about timing stay fast; set
+ * `cpuProfile()` for a CPU box as issue 12 describes it.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { checkEmbedInputs, DEFAULT_EMBED_CONTEXT, EMBED_CONTEXT_TOKENS } from './ollama-embed.js';
+import { fakeModelCard, showNotFoundError, showResponse } from './ollama-show.js';
+import { ChatServer, closed, MID_STREAM_ERROR, SERVER_BUSY_ERROR, sendJson, type ChatKnobs, type FakeChatMessage, type FakeChatRequest, type FakeOllamaMode, type PromptEvaluation } from './ollama-chat.js';
+import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_NUM_CTX } from './ollama-runner.js';
 
-export type FakeOllamaMode =
-  /** answer normally */
-  | 'ok'
-  /** 503 "server busy" for chat and embed (Ollama's queue is full) */
-  | 'busy503'
-  /** chat and embed: send the 200 status line, then nothing, ever */
-  | 'hang'
-  /** chat: stream about half the chunks, then destroy the socket */
-  | 'cut'
-  /** chat: stream about half the chunks, then an `{"error"}` line (status stays 200) */
-  | 'errorLine';
-
-export interface FakeChatMessage {
-  role: string;
-  content: string;
-}
-
-export interface FakeChatRequest {
-  model: string;
-  messages: FakeChatMessage[];
-}
+export { MID_STREAM_ERROR, SERVER_BUSY_ERROR, type FakeChatMessage, type FakeChatRequest, type FakeOllamaMode, type PromptEvaluation } from './ollama-chat.js';
 
 export interface FakeOllamaOptions {
   /** Pulled models; default ['llama3']. */
@@ -46,25 +34,60 @@ export interface FakeOllamaOptions {
 }
 
 export const EMBEDDING_DIMENSIONS = 256;
-export const SERVER_BUSY_ERROR = 'server busy, please try again.  maximum pending requests exceeded';
-export const MID_STREAM_ERROR = 'an error was encountered while running the model: unexpected EOF';
 
 export function modelNotFoundError(model: string): string {
   return `model "${model}" not found, try pulling it first`;
 }
 
-export class FakeOllama {
+export class FakeOllama implements ChatKnobs {
   /** The full answer text; the default is deterministic and names the member's last message. */
   reply: string | ((req: FakeChatRequest) => string) = (req) => `You asked: ${lastUserContent(req.messages)}`;
-  /** Wait before the first token (and before the status line, as in Ollama). */
+  /** A thinking model's reasoning (models whose capabilities list "thinking"); '' for none. */
+  thinking: string | ((req: FakeChatRequest) => string) = '';
+  /** 'field': in `message.thinking` unless `think: false` (current Ollama); 'tags': `<think>…</think>` in content always (older). */
+  thinkingForm: 'field' | 'tags' = 'field';
+  /** Wait before the first token (and before the status line, as in Ollama), on top of prompt evaluation. */
   firstTokenDelayMs = 0;
-  /** Wait between chunks. */
+  /** Wait between chunks, on top of the generation rate. */
   tokenDelayMs = 0;
   /** Characters per NDJSON chunk. */
   chunkSize = 4;
   mode: FakeOllamaMode = 'ok';
-  /** Chats served at once; the rest wait, like OLLAMA_NUM_PARALLEL. */
-  parallelism = Number.POSITIVE_INFINITY;
+  /** Time to load a model that is not loaded (ms, before timeScale). */
+  loadMs = 0;
+  /** Prompt evaluation rate (tokens/s); Infinity: instant. */
+  promptTokensPerSecond = Number.POSITIVE_INFINITY;
+  /** Generation rate (tokens/s); Infinity: instant. */
+  tokensPerSecond = Number.POSITIVE_INFINITY;
+  /** The context window without `options.num_ctx` (OLLAMA_CONTEXT_LENGTH). */
+  defaultNumCtx = DEFAULT_NUM_CTX;
+  /** keep_alive without the request's own (OLLAMA_KEEP_ALIVE). */
+  defaultKeepAliveMs = DEFAULT_KEEP_ALIVE_MS;
+  /** Multiplies load, evaluation, generation and keep_alive times: 0.01 runs a 20 s load in 200 ms. */
+  timeScale = 1;
+  /** Waiting chats beyond this get 503 (OLLAMA_MAX_QUEUE, default 512). */
+  maxQueue = 512;
+  /** Trained context per chat model (untagged name), where it differs from ./ollama-show.ts's 8192. */
+  contextLengths: Record<string, number> = {};
+  /** Embedding context per model (untagged name), in fake tokens; see ./ollama-embed.ts. */
+  embedContextTokens: Record<string, number> = { ...EMBED_CONTEXT_TOKENS };
+  /** /api/embed: an over-long input fails the whole request with 400 even when `truncate` is not false. */
+  embedRefusesOverlong = false;
+  /**
+   * /api/embed: a request holding an input beyond this many tokens fails whole with 400, though
+   * /api/show reports a larger context: a server that refuses what the bot cannot foresee (a runner
+   * taking less than the model's context), for the tests of the bot's split-and-skip.
+   */
+  embedRefusesBeyondTokens: number | undefined;
+  /**
+   * /api/embed: the model runner fails on these inputs, and the whole request gets 500 with the
+   * runner's error (routes.go EmbedHandler: an error from `g.Wait()` that is no StatusError).
+   */
+  embedRunnerFailsOn: ((text: string) => boolean) | undefined;
+  /** /api/show capabilities per model (untagged name), where they differ from ./ollama-show.ts's default. */
+  capabilities: Record<string, string[]> = {};
+  /** Chats served at once; the rest wait, like OLLAMA_NUM_PARALLEL (Ollama's default is 1). */
+  parallelism = 1;
   /** Pulled models, with or without a tag ("llama3" means "llama3:latest"). */
   models: string[];
   readonly version: string;
@@ -74,14 +97,28 @@ export class FakeOllama {
   private server: http.Server | undefined;
   private port = 0;
   private readonly sockets = new Set<Socket>();
-  private readonly loaded = new Set<string>();
-  private readonly chatQueue: (() => void)[] = [];
-  private chatsRunning = 0;
-  private chatsOpen = 0;
+  private readonly chats: ChatServer;
 
   private constructor(options: FakeOllamaOptions) {
     this.models = [...(options.models ?? ['llama3'])];
     this.version = options.version ?? '0.6.5';
+    this.chats = new ChatServer(this, (model) => this.card(model));
+  }
+
+  /** A CPU box as issue 12 describes it: 20 s cold load, 150 prompt tokens/s, 6 tokens/s, one at a time. */
+  cpuProfile(timeScale = 1): this {
+    Object.assign(this, { loadMs: 20_000, promptTokensPerSecond: 150, tokensPerSecond: 6, parallelism: 1, timeScale });
+    return this;
+  }
+
+  /** What each chat request cost the model (prompt tokens, newly evaluated ones, loads), in order. */
+  get evaluations(): readonly PromptEvaluation[] {
+    return this.chats.evaluations;
+  }
+
+  /** Models loaded now (canonical names). */
+  loadedModels(): string[] {
+    return [...this.chats.loaded.keys()];
   }
 
   static async start(options: FakeOllamaOptions = {}): Promise<FakeOllama> {
@@ -96,17 +133,22 @@ export class FakeOllama {
 
   /** Chat requests whose connection is still open (served or waiting): 0 means nothing leaked. */
   openChats(): number {
-    return this.chatsOpen;
+    return this.chats.openChats();
   }
 
-  /** The chat requests received, in order. */
+  /** The chat requests received, in order (not the load requests, which have no messages). */
   chatRequests(): FakeChatRequest[] {
     return this.requests
-      .filter((r) => r.path === '/api/chat')
+      .filter((r) => r.path === '/api/chat' && Array.isArray((r.body as FakeChatRequest)?.messages) && (r.body as FakeChatRequest).messages.length > 0)
       .map((r) => {
-        const body = r.body as FakeChatRequest;
-        return { model: body.model, messages: body.messages };
+        const { model, messages, think, options, keep_alive } = r.body as FakeChatRequest;
+        return { model, messages, think, options, keep_alive };
       });
+  }
+
+  /** The load requests (a chat with no messages) received, in order. */
+  loadRequests(): FakeChatRequest[] {
+    return this.requests.filter((r) => r.path === '/api/chat' && !((r.body as FakeChatRequest)?.messages?.length ?? 0)).map((r) => r.body as FakeChatRequest);
   }
 
   /** "Ollama is down": stops listening and destroys every connection; new connections are refused. */
@@ -114,6 +156,7 @@ export class FakeOllama {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    this.chats.unloadAll(); // a stopped server has nothing loaded when it comes back
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
     await closed;
@@ -164,9 +207,10 @@ export class FakeOllama {
     const route = `${req.method} ${path}`;
     if (route === 'GET /api/version') return sendJson(res, 200, { version: this.version });
     if (route === 'GET /api/tags') return sendJson(res, 200, { models: this.models.map((m) => modelEntry(m)) });
-    if (route === 'GET /api/ps') return sendJson(res, 200, { models: [...this.loaded].map((m) => runningEntry(m)) });
-    if (route === 'POST /api/chat') return this.chat(body as ChatBody, res);
+    if (route === 'GET /api/ps') return sendJson(res, 200, { models: [...this.chats.loaded.keys()].map((m) => runningEntry(m)) });
+    if (route === 'POST /api/chat') return this.chat(body as { model?: unknown }, res);
     if (route === 'POST /api/embed') return this.embed(body as EmbedBody, res);
+    if (route === 'POST /api/show') return this.show(body as { model?: string; name?: string }, res);
     if (req.method === 'GET' && path === '/') return sendText(res, 200, 'Ollama is running');
     return sendText(res, 404, '404 page not found');
   }
@@ -175,86 +219,22 @@ export class FakeOllama {
     return typeof model === 'string' && this.models.some((m) => tagged(m) === tagged(model));
   }
 
-  private async chat(body: ChatBody, res: http.ServerResponse): Promise<void> {
-    if (!this.isPulled(body?.model)) return sendJson(res, 404, { error: modelNotFoundError(String(body?.model ?? '')) });
-    if (this.mode === 'busy503') return sendJson(res, 503, { error: SERVER_BUSY_ERROR });
-    const startedAt = process.hrtime.bigint();
-    const request: FakeChatRequest = { model: body.model, messages: Array.isArray(body.messages) ? body.messages : [] };
-    const stream = body.stream !== false;
-
-    if (isGone(res)) return;
-    this.chatsOpen++;
-    let open = true;
-    res.on('close', () => {
-      if (open) this.chatsOpen--;
-      open = false;
-    });
-    const release = await this.chatSlot(res);
-    try {
-      if (!open) return;
-      this.loaded.add(tagged(body.model));
-      const mode = this.mode;
-      if (mode === 'hang') {
-        res.writeHead(200, { 'Content-Type': stream ? 'application/x-ndjson' : 'application/json; charset=utf-8' });
-        res.flushHeaders();
-        return await closed(res);
-      }
-      const text = typeof this.reply === 'function' ? this.reply(request) : this.reply;
-      const chunks = splitChunks(text, this.chunkSize);
-      const loadedAt = process.hrtime.bigint();
-      if (!(await pause(this.firstTokenDelayMs, res))) return;
-
-      if (!stream) {
-        if (mode === 'cut') return void res.destroy();
-        if (mode === 'errorLine') return sendJson(res, 500, { error: MID_STREAM_ERROR });
-        return sendJson(res, 200, { ...chatPart(body.model, text, true), ...doneStats(request, chunks.length, startedAt, loadedAt) });
-      }
-
-      res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
-      const failAfter = mode === 'cut' || mode === 'errorLine' ? Math.max(1, Math.floor(chunks.length / 2)) : Number.POSITIVE_INFINITY;
-      for (const [index, chunk] of chunks.entries()) {
-        if (index > 0 && !(await pause(this.tokenDelayMs, res))) return;
-        const line = `${JSON.stringify(chatPart(body.model, chunk, false))}\n`;
-        if (index + 1 < failAfter) {
-          res.write(line);
-        } else if (mode === 'cut') {
-          // Cut only once the chunks are on the wire, so the client really gets the first part.
-          return await new Promise<void>((resolve) => res.write(line, () => resolve(void res.destroy())));
-        } else {
-          return void res.end(`${line}${JSON.stringify({ error: MID_STREAM_ERROR })}\n`);
-        }
-      }
-      res.end(`${JSON.stringify({ ...chatPart(body.model, '', true), ...doneStats(request, chunks.length, startedAt, loadedAt) })}\n`);
-    } finally {
-      release();
-    }
+  private chat(body: { model?: unknown }, res: http.ServerResponse): Promise<void> {
+    if (!this.isPulled(body?.model)) return Promise.resolve(sendJson(res, 404, { error: modelNotFoundError(String(body?.model ?? '')) }));
+    return this.chats.serve(tagged(body.model), body as Parameters<ChatServer['serve']>[1], res);
   }
 
-  /** Waits for one of `parallelism` chat slots; a request whose client left while waiting gives its turn away. */
-  private chatSlot(res: http.ServerResponse): Promise<() => void> {
-    const release = () => {
-      this.chatsRunning--;
-      const next = this.chatQueue.shift();
-      next?.();
-    };
-    if (this.chatsRunning < this.parallelism) {
-      this.chatsRunning++;
-      return Promise.resolve(once(release));
-    }
-    return new Promise((resolve) => {
-      const take = () => {
-        this.chatsRunning++;
-        resolve(once(release));
-      };
-      this.chatQueue.push(take);
-      res.on('close', () => {
-        const index = this.chatQueue.indexOf(take);
-        if (index >= 0) {
-          this.chatQueue.splice(index, 1);
-          resolve(() => {});
-        }
-      });
-    });
+  /** The card /api/show gives for a pulled model, with this fake's overrides. */
+  private card(model: string) {
+    const card = fakeModelCard(untagged(model));
+    const contextLength = this.embedContextTokens[untagged(model)] ?? this.contextLengths[untagged(model)] ?? card.contextLength;
+    return { ...card, contextLength, capabilities: this.capabilities[untagged(model)] ?? card.capabilities };
+  }
+
+  private show(body: { model?: string; name?: string }, res: http.ServerResponse): void {
+    const model = String(body?.model || body?.name || '');
+    if (!this.isPulled(model)) return sendJson(res, 404, { error: showNotFoundError(model) });
+    sendJson(res, 200, showResponse(this.card(model)));
   }
 
   private async embed(body: EmbedBody, res: http.ServerResponse): Promise<void> {
@@ -268,26 +248,28 @@ export class FakeOllama {
     const input = body.input;
     const texts = typeof input === 'string' ? (input === '' ? [] : [input]) : Array.isArray(input) ? input : undefined;
     if (!texts || texts.some((t) => typeof t !== 'string')) return sendJson(res, 400, { error: 'invalid input type' });
-    this.loaded.add(tagged(body.model));
+    const checked = checkEmbedInputs(texts, {
+      contextTokens: Math.min(this.embedContextTokens[untagged(body.model)] ?? DEFAULT_EMBED_CONTEXT, this.embedRefusesBeyondTokens ?? Infinity),
+      truncate: body.truncate !== false,
+      refuseOverlong: this.embedRefusesOverlong || this.embedRefusesBeyondTokens !== undefined,
+      version: this.version,
+    });
+    if (!checked.ok) return sendJson(res, checked.status, { error: checked.error });
+    if (this.embedRunnerFailsOn && checked.texts.some(this.embedRunnerFailsOn)) return sendJson(res, 500, { error: MID_STREAM_ERROR });
     sendJson(res, 200, {
       model: body.model,
-      embeddings: texts.map((t) => fakeEmbedding(t)),
+      embeddings: checked.texts.map((t) => fakeEmbedding(t)),
       total_duration: 1_000_000,
       load_duration: 100_000,
-      prompt_eval_count: texts.reduce((n, t) => n + wordsOf(t).length, 0),
+      prompt_eval_count: checked.tokens,
     });
   }
-}
-
-interface ChatBody {
-  model: string;
-  messages?: FakeChatMessage[];
-  stream?: boolean;
 }
 
 interface EmbedBody {
   model: string;
   input?: unknown;
+  truncate?: boolean;
 }
 
 /**
@@ -333,31 +315,11 @@ function lastUserContent(messages: FakeChatMessage[]): string {
   return [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
 }
 
-/** Splits by code point so a chunk never ends inside an emoji's surrogate pair. */
-function splitChunks(text: string, size: number): string[] {
-  const chars = Array.from(text);
-  const step = Math.max(1, Math.floor(size));
-  const chunks: string[] = [];
-  for (let i = 0; i < chars.length; i += step) chunks.push(chars.slice(i, i + step).join(''));
-  return chunks;
-}
 
-function chatPart(model: string, content: string, done: boolean) {
-  return { model, created_at: new Date().toISOString(), message: { role: 'assistant', content }, done };
-}
 
-function doneStats(request: FakeChatRequest, evalCount: number, startedAt: bigint, loadedAt: bigint) {
-  const now = process.hrtime.bigint();
-  const promptEvalCount = request.messages.reduce((n, m) => n + wordsOf(String(m.content ?? '')).length, 0);
-  return {
-    done_reason: 'stop',
-    total_duration: Number(now - startedAt),
-    load_duration: Number(loadedAt - startedAt),
-    prompt_eval_count: promptEvalCount,
-    prompt_eval_duration: 1_000_000,
-    eval_count: evalCount,
-    eval_duration: Number(now - loadedAt),
-  };
+
+function untagged(model: string): string {
+  return tagged(model).replace(/:latest$/, '');
 }
 
 function tagged(model: string): string {
@@ -381,10 +343,6 @@ function runningEntry(model: string) {
   return { ...modelEntry(model), expires_at: new Date(Date.now() + 5 * 60_000).toISOString(), size_vram: 0 };
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
 
 function sendText(res: http.ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -400,39 +358,6 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-/** The client left (or the server was stopped) before the answer was finished. */
-function isGone(res: http.ServerResponse): boolean {
-  return res.destroyed || !res.socket || res.socket.destroyed;
-}
 
-/** Resolves when the client goes away (or the server is stopped). */
-function closed(res: http.ServerResponse): Promise<void> {
-  if (isGone(res)) return Promise.resolve();
-  return new Promise((resolve) => res.once('close', () => resolve()));
-}
 
-/** Waits `ms`, ending early if the client leaves; false when it left. */
-function pause(ms: number, res: http.ServerResponse): Promise<boolean> {
-  if (isGone(res)) return Promise.resolve(false);
-  if (ms <= 0) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const onClose = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      res.off('close', onClose);
-      resolve(!isGone(res));
-    }, ms);
-    res.once('close', onClose);
-  });
-}
 
-function once(fn: () => void): () => void {
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    fn();
-  };
-}

@@ -17,7 +17,7 @@ export class AiUnavailableError extends Error {
 export type RequestPhase = 'request' | 'stream';
 
 /** The `ollama` client's error for a non-2xx answer; the class itself is not exported, so match its shape. */
-function responseStatus(error: unknown): number | undefined {
+export function responseStatus(error: unknown): number | undefined {
   if (!(error instanceof Error) || error.name !== 'ResponseError') return undefined;
   const status = (error as { status_code?: unknown }).status_code;
   return typeof status === 'number' ? status : undefined;

@@ -1,7 +1,9 @@
-import { Ollama } from 'ollama';
+import type { Ollama } from 'ollama';
 import type { Logger } from '../../log.js';
-import { AiUnavailableError, classifyOllamaError, displayHost, type AiFailureKind, type RequestPhase } from './failures.js';
+import { OllamaEmbeddings } from './embeddings.js';
+import { AiUnavailableError, classifyOllamaError, type AiFailureKind, type RequestPhase } from './failures.js';
 import { FifoSemaphore, type Release } from './fifo-semaphore.js';
+import { canonicalModelName, HostPool, type HostLease, type HostStatus } from './host-pool.js';
 
 export { AiUnavailableError, type AiFailureKind };
 
@@ -18,6 +20,8 @@ export interface AiHealth {
   /** Why it is not usable (unreachable, model not pulled); absent when all is well. */
   error?: string;
   checkedAt: number;
+  /** Every host of OLLAMA_URL as last seen (filled by health(); absent in the health an answer updates). */
+  hosts?: HostStatus[];
 }
 
 export interface ChatOptions {
@@ -27,19 +31,18 @@ export interface ChatOptions {
 }
 
 export interface OllamaServiceOptions {
-  host: string;
+  /** OLLAMA_URL: one host, or several (each request goes to the least busy healthy one that has the model). */
+  host: string | readonly string[];
   model: string;
   /** Budget for a whole answer, counted from the moment its slot is acquired. */
   timeoutMs: number;
+  /** Answers at once per host. */
   maxConcurrent: number;
   logger: Logger;
   embedModel?: string;
+  /** How long a failed host is skipped before its next health check (HostPool's default: 10 s). */
+  hostRecheckMs?: number;
 }
-
-/** A health check must never hold /status up for long, whatever RESPONSE_TIMEOUT is. */
-const HEALTH_TIMEOUT_MS = 3000;
-/** Texts per /api/embed request: big imports become several small requests, each within the timeout. */
-const EMBED_BATCH_SIZE = 32;
 
 /**
  * The bot's one door to Ollama: answers stream through at most `maxConcurrent` at a time (first come,
@@ -48,8 +51,11 @@ const EMBED_BATCH_SIZE = 32;
 export class OllamaService {
   readonly model: string;
   readonly embedModel: string | undefined;
+  /** Embeddings with OLLAMA_EMBED_MODEL; undefined without one. */
+  readonly embeddings: OllamaEmbeddings | undefined;
+  /** The hosts of OLLAMA_URL; every request borrows one. */
+  readonly pool: HostPool;
   private readonly slots: FifoSemaphore;
-  private readonly host: string;
   private readonly logger: Logger;
   private readonly timeoutMs: number;
   private latestHealth: AiHealth | undefined;
@@ -58,10 +64,14 @@ export class OllamaService {
     if (!(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${options.timeoutMs}`);
     this.model = options.model;
     this.embedModel = options.embedModel;
-    this.host = options.host;
+    const urls = typeof options.host === 'string' ? [options.host] : options.host;
+    this.pool = new HostPool({ urls, logger: options.logger, ...(options.hostRecheckMs ? { recheckMs: options.hostRecheckMs } : {}) });
+    this.embeddings = options.embedModel
+      ? new OllamaEmbeddings({ pool: this.pool, model: options.embedModel, timeoutMs: options.timeoutMs, logger: options.logger })
+      : undefined;
     this.logger = options.logger;
     this.timeoutMs = options.timeoutMs;
-    this.slots = new FifoSemaphore(options.maxConcurrent);
+    this.slots = new FifoSemaphore(options.maxConcurrent * this.pool.size);
   }
 
   queueLength(): number {
@@ -79,21 +89,21 @@ export class OllamaService {
 
   /** Asks Ollama for its version and pulled models. Never throws. */
   async health(): Promise<AiHealth> {
-    const deadline = new RequestDeadline(HEALTH_TIMEOUT_MS);
-    let health: AiHealth;
-    try {
-      const client = this.client(deadline.signal);
-      const [{ version }, { models }] = await Promise.all([client.version(), client.list()]);
-      const wanted = canonicalModelName(this.model);
-      const modelPulled = models.some((m) => canonicalModelName(m.name) === wanted || canonicalModelName(m.model) === wanted);
-      health = { reachable: true, version, model: this.model, modelPulled, checkedAt: Date.now() };
-      if (!modelPulled) health.error = `model "${this.model}" is not pulled; run: ollama pull ${this.model}`;
-    } catch (error) {
-      const failure = this.failureOf(error, 'request', deadline);
-      health = { reachable: false, model: this.model, modelPulled: false, error: failure.message, checkedAt: Date.now() };
-    } finally {
-      deadline.dispose();
-    }
+    const hosts = await this.pool.checkAll();
+    const wanted = canonicalModelName(this.model);
+    const reachable = hosts.filter((h) => h.reachable);
+    const withModel = reachable.filter((h) => h.models?.includes(wanted));
+    const version = (withModel[0] ?? reachable[0])?.version;
+    const health: AiHealth = {
+      reachable: reachable.length > 0,
+      ...(version ? { version } : {}),
+      model: this.model,
+      modelPulled: withModel.length > 0,
+      checkedAt: Date.now(),
+      hosts,
+    };
+    if (reachable.length === 0) health.error = hosts.length === 1 ? hosts[0]!.error : `no Ollama host is reachable (${hosts.map((h) => h.error).join('; ')})`;
+    else if (withModel.length === 0) health.error = `model "${this.model}" is not pulled; run: ollama pull ${this.model}`;
     this.latestHealth = health;
     return health;
   }
@@ -107,8 +117,12 @@ export class OllamaService {
     const release = await this.acquireSlot(opts);
     const deadline = new RequestDeadline(this.timeoutMs, opts.signal);
     let phase: RequestPhase = 'request';
+    let lease: HostLease | undefined;
     try {
-      const stream = await this.client(deadline.signal).chat({ model: this.model, messages, stream: true });
+      const start = (client: Ollama) => client.chat({ model: this.model, messages, stream: true });
+      const opened = await this.pool.open(this.model, deadline.signal, start, () => this.failureOf(undefined, phase, deadline));
+      lease = opened.lease;
+      const stream = opened.result;
       phase = 'stream';
       for await (const part of stream) {
         if (part.message?.content) yield part.message.content;
@@ -116,47 +130,28 @@ export class OllamaService {
           this.logger.debug({ doneReason: part.done_reason, evalCount: part.eval_count, totalMs: Math.round(part.total_duration / 1e6) }, 'answer complete');
         }
       }
+      lease.release();
       this.noteAnswered();
     } catch (error) {
-      const failure = this.failureOf(error, phase, deadline);
+      const failure = this.failureOf(error, phase, deadline, lease?.host);
+      lease?.release(failure);
       this.noteFailure(failure);
       throw failure;
     } finally {
-      // Also reached when the consumer breaks out early: close the HTTP request, free the slot.
+      // Also reached when the consumer breaks out early: close the HTTP request, free the host and the slot.
       deadline.dispose();
+      lease?.release();
       release();
     }
   }
 
-  /** Embeds texts through /api/embed with OLLAMA_EMBED_MODEL, in batches; one vector per text, in order. */
-  async embed(texts: string[]): Promise<number[][]> {
-    const model = this.embedModel;
-    if (!model) throw new AiUnavailableError('model_missing', 'no embedding model configured (OLLAMA_EMBED_MODEL)');
-    const vectors: number[][] = [];
-    for (let start = 0; start < texts.length; start += EMBED_BATCH_SIZE) {
-      const batch = texts.slice(start, start + EMBED_BATCH_SIZE);
-      const deadline = new RequestDeadline(this.timeoutMs);
-      try {
-        const { embeddings } = await this.client(deadline.signal).embed({ model, input: batch });
-        if (!Array.isArray(embeddings) || embeddings.length !== batch.length) {
-          throw new AiUnavailableError('error', `Ollama returned ${embeddings?.length ?? 'no'} embeddings for ${batch.length} texts`);
-        }
-        vectors.push(...embeddings);
-      } catch (error) {
-        throw this.failureOf(error, 'request', deadline);
-      } finally {
-        deadline.dispose();
-      }
-    }
-    return vectors;
-  }
-
   /**
-   * One client per request, its fetch bound to that request's own signal: the client's abort()
-   * would end every stream of a shared instance, and its non-streaming calls take no signal at all.
+   * Embeds texts with OLLAMA_EMBED_MODEL (see OllamaEmbeddings): one vector per text, in order,
+   * undefined for a text Ollama refused.
    */
-  private client(signal: AbortSignal): Ollama {
-    return new Ollama({ host: this.host, fetch: (input, init) => fetch(input, { ...init, signal }) });
+  async embed(texts: string[]): Promise<(number[] | undefined)[]> {
+    if (!this.embeddings) throw new AiUnavailableError('model_missing', 'no embedding model configured (OLLAMA_EMBED_MODEL)');
+    return this.embeddings.embed(texts);
   }
 
   private async acquireSlot(opts: ChatOptions): Promise<Release> {
@@ -180,10 +175,10 @@ export class OllamaService {
     }
   }
 
-  private failureOf(error: unknown, phase: RequestPhase, deadline: RequestDeadline): AiUnavailableError {
+  private failureOf(error: unknown, phase: RequestPhase, deadline: RequestDeadline, host = '(no host)'): AiUnavailableError {
     if (deadline.firedBecause === 'timeout') return new AiUnavailableError('timeout', `Ollama did not finish within ${deadline.timeoutMs} ms`);
     if (deadline.firedBecause === 'aborted') return new AiUnavailableError('aborted', 'the request was cancelled');
-    return classifyOllamaError(error, phase, displayHost(this.host));
+    return classifyOllamaError(error, phase, host);
   }
 
   /** An answer is the best health check there is: keep /status in step without asking Ollama again. */
@@ -239,10 +234,4 @@ class RequestDeadline {
 
 function withVersion(health: AiHealth, previous: AiHealth | undefined): AiHealth {
   return previous?.version ? { ...health, version: previous.version } : health;
-}
-
-/** Ollama treats `llama3` and `llama3:latest` as one model, case-insensitively. */
-function canonicalModelName(name: string | undefined): string {
-  const lower = (name ?? '').trim().toLowerCase();
-  return lower.includes(':') ? lower : `${lower}:latest`;
 }

@@ -36,8 +36,10 @@ export class EmbeddingStore {
   private readonly selectGuildKnowledge: Statement<[string, string], { id: number; vector: Buffer }>;
   private readonly selectAnswerVectors: Statement<[string, string, string], { answer: string; vector: Buffer }>;
   private readonly countQueue: Statement<[], { n: number }>;
+  private readonly countGuildQueue: Statement<[string, string], { n: number }>;
   private readonly selectTrainingGeneration: Statement<[string], { generation: number }>;
   private readonly saveBatch: (kind: EmbeddingKind, model: string, items: readonly { entry: PendingEmbedding; vector: Float32Array }[]) => number;
+  private readonly skipEntries: (entries: readonly PendingEmbedding[]) => number;
 
   constructor(db: Db) {
     this.selectPendingTraining = db.prepare(
@@ -78,7 +80,28 @@ export class EmbeddingStore {
        JOIN training_embeddings e ON e.entry_id = t.id WHERE e.model = ?`,
     );
     this.countQueue = db.prepare('SELECT count(*) AS n FROM embedding_queue');
+    this.countGuildQueue = db.prepare(
+      `SELECT (SELECT count(*) FROM embedding_queue q JOIN training_entries t ON t.id = q.entry_id WHERE q.kind = 'training' AND t.guild_id = ?)
+            + (SELECT count(*) FROM embedding_queue q JOIN kb_entries e ON e.id = q.entry_id WHERE q.kind = 'knowledge' AND e.guild_id = ?) AS n`,
+    );
     this.selectTrainingGeneration = db.prepare('SELECT generation FROM training_index_stats WHERE guild_id = ?');
+    const unchanged = {
+      training: db.prepare<[number, string], number>('SELECT 1 FROM training_entries WHERE id = ? AND question = ?').pluck(),
+      knowledge: db.prepare<[number, string], number>("SELECT 1 FROM kb_entries WHERE id = ? AND title || char(10) || content = ?").pluck(),
+    };
+    const dropVector = {
+      training: db.prepare<[number]>('DELETE FROM training_embeddings WHERE entry_id = ?'),
+      knowledge: db.prepare<[number]>('DELETE FROM kb_embeddings WHERE entry_id = ?'),
+    };
+    this.skipEntries = db.transaction((entries: readonly PendingEmbedding[]) => {
+      let skipped = 0;
+      for (const entry of entries) {
+        if (unchanged[entry.kind].get(entry.id, entry.text) === undefined) continue;
+        dropVector[entry.kind].run(entry.id);
+        skipped += this.dequeue.run(entry.kind, entry.id).changes;
+      }
+      return skipped;
+    });
     this.saveBatch = db.transaction((kind, model, items) => {
       let saved = 0;
       for (const { entry, vector } of items) {
@@ -92,6 +115,15 @@ export class EmbeddingStore {
     });
   }
 
+  /**
+   * Takes entries Ollama refused to embed off the queue, with any vector of their older text, so the
+   * queue moves on; an entry edited meanwhile (its text is not the one refused) stays queued.
+   * Returns how many were taken off.
+   */
+  skip(entries: readonly PendingEmbedding[]): number {
+    return this.skipEntries(entries);
+  }
+
   /** Up to `limit` queued entries, trained questions first. */
   pending(limit: number): PendingEmbedding[] {
     const training = this.selectPendingTraining.all(limit).map((row) => ({ kind: 'training' as const, ...row }));
@@ -103,6 +135,11 @@ export class EmbeddingStore {
   /** Entries still waiting for a vector (all guilds). */
   queued(): number {
     return this.countQueue.get()?.n ?? 0;
+  }
+
+  /** Entries of one guild still waiting for a vector. */
+  queuedIn(guildId: string): number {
+    return this.countGuildQueue.get(guildId, guildId)?.n ?? 0;
   }
 
   /** Stores the vectors of one kind in one transaction; returns how many were still current and saved. */

@@ -7,7 +7,8 @@ import { dotAt, unitVector } from './vectors.js';
 /** The slice of OllamaService semantic search needs (a fake fits too). */
 export interface Embedder {
   readonly embedModel: string | undefined;
-  embed(texts: string[]): Promise<number[][]>;
+  /** One vector per text, in order; undefined for a text the model refused (it is never retried as is). */
+  embed(texts: string[]): Promise<(number[] | undefined)[]>;
 }
 
 export interface SemanticIndexOptions {
@@ -118,9 +119,9 @@ export class SemanticIndex {
     await this.running;
   }
 
-  /** Entries still waiting for a vector. */
-  queued(): number {
-    return this.store.queued();
+  /** Entries still waiting for a vector: all guilds', or one guild's. */
+  queued(guildId?: string): number {
+    return guildId === undefined ? this.store.queued() : this.store.queuedIn(guildId);
   }
 
   /**
@@ -134,7 +135,7 @@ export class SemanticIndex {
     for (;;) {
       const batch = this.store.pending(this.options.batchSize);
       if (batch.length === 0) return stored;
-      let vectors: number[][];
+      let vectors: (number[] | undefined)[];
       try {
         vectors = await this.deps.embedder.embed(batch.map((e) => documentText(model, e.text)));
       } catch (error) {
@@ -143,6 +144,7 @@ export class SemanticIndex {
       }
       this.noteRecovered();
       stored += this.save(model, batch, vectors);
+      this.skipRefused(batch.filter((_, i) => !vectors[i]));
     }
   }
 
@@ -260,7 +262,7 @@ export class SemanticIndex {
           return undefined;
         },
       );
-      if (!embedded || embedded.length !== missing.length) return undefined;
+      if (!embedded || embedded.length !== missing.length || embedded.some((v) => !v)) return undefined;
       this.noteRecovered();
       missing.forEach((text, i) => {
         const vector = unitVector(embedded[i]!);
@@ -276,7 +278,7 @@ export class SemanticIndex {
     this.queryVectors.set(text, vector);
   }
 
-  private save(model: string, batch: readonly PendingEmbedding[], vectors: readonly number[][]): number {
+  private save(model: string, batch: readonly PendingEmbedding[], vectors: readonly (number[] | undefined)[]): number {
     let stored = 0;
     for (const kind of ['training', 'knowledge'] as const) {
       const items = batch.flatMap((entry, i) => (entry.kind === kind && vectors[i] ? [{ entry, vector: unitVector(vectors[i]) }] : []));
@@ -285,6 +287,17 @@ export class SemanticIndex {
       for (const guildId of new Set(items.map((item) => item.entry.guildId))) this.writes.set(guildId, (this.writes.get(guildId) ?? 0) + 1);
     }
     return stored;
+  }
+
+  /** Entries the model refused leave the queue (logged), so one bad entry never holds up any guild's others. */
+  private skipRefused(entries: readonly PendingEmbedding[]): void {
+    if (entries.length === 0) return;
+    this.store.skip(entries);
+    for (const entry of entries) {
+      this.writes.set(entry.guildId, (this.writes.get(entry.guildId) ?? 0) + 1);
+      const where = { guildId: entry.guildId, kind: entry.kind, entryId: entry.id, chars: entry.text.length, model: this.model };
+      this.deps.logger.warn(where, 'Ollama refused to embed this entry: it is matched by its words alone until it is edited');
+    }
   }
 
   private schedule(delayMs: number): void {

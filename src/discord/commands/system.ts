@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import { EmbedBuilder, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import type { EmbedModelStatus } from '../../core/ai/embeddings.js';
+import { canonicalModelName, type HostStatus } from '../../core/ai/host-pool.js';
 import type { AiFailureKind, AiHealth } from '../../core/ai/ollama.js';
 import type { MatchCandidate } from '../../core/matching/matcher.js';
 import type { Answer } from '../../core/responder.js';
@@ -27,10 +29,35 @@ function databaseBytes(path: string): number | undefined {
   return main === undefined ? undefined : main + (size(`${path}-wal`) ?? 0);
 }
 
-function ollamaSummary(health: AiHealth): string {
+function ollamaSummary(health: AiHealth, embedModel: string | undefined): string {
   if (!health.reachable) return `❌ Not reachable — answers come from training and knowledge bases.\n${health.error ?? ''}`.trim();
   const lines = [`✅ Reachable${health.version ? ` (version ${health.version})` : ''}`];
   lines.push(health.modelPulled ? `✅ Model \`${health.model}\` is pulled` : `❌ Model \`${health.model}\` is not pulled: run \`ollama pull ${health.model}\``);
+  if ((health.hosts?.length ?? 0) > 1) lines.push(...health.hosts!.map((host) => hostLine(host, [health.model, embedModel])));
+  return lines.join('\n');
+}
+
+/** One host of OLLAMA_URL: usable or skipped, which of the bot's models it has, its load. */
+function hostLine(host: HostStatus, models: (string | undefined)[]): string {
+  if (!host.reachable) return `❌ ${host.host}: skipped until its health check passes (${host.error ?? 'not reachable'})`;
+  const wanted = models.filter((m): m is string => m !== undefined);
+  const missing = wanted.filter((m) => !host.models?.includes(canonicalModelName(m)));
+  const has = missing.length === 0 ? `has ${wanted.map((m) => `\`${m}\``).join(', ')}` : `no ${missing.map((m) => `\`${m}\``).join(', ')} (pull there)`;
+  const version = host.version ? ` (version ${host.version})` : '';
+  return `${missing.length === 0 ? '✅' : '⚠️'} ${host.host}${version}: ${has}, ${host.active} request${host.active === 1 ? '' : 's'} in progress`;
+}
+
+/** OLLAMA_EMBED_MODEL: usable or why not, and how far the server's entries are embedded. */
+function semanticSummary(check: EmbedModelStatus | undefined, waiting: number, skipped: number): string {
+  if (!check) return 'Off (no OLLAMA_EMBED_MODEL): tickets are matched by their words alone.';
+  const model = `\`${check.model}\``;
+  let state: string;
+  if (!check.reachable) state = `❌ ${model}: Ollama is not reachable; matching by words alone until it is.`;
+  else if (!check.pulled) state = `❌ Embedding model ${model} is not pulled: run \`ollama pull ${check.model}\``;
+  else if (check.embedding === false) state = `❌ ${model} is not an embedding model: set OLLAMA_EMBED_MODEL to one, e.g. \`nomic-embed-text\``;
+  else state = `✅ Embedding model ${model} is ready (texts cut to ${check.contextKnown ? '' : 'an assumed '}${check.contextTokens} tokens)`;
+  const lines = [state, `Entries of this server waiting for a vector: ${waiting}`];
+  if (skipped > 0) lines.push(`Texts Ollama refused to embed since start (see the log): ${skipped}`);
   return lines.join('\n');
 }
 
@@ -44,7 +71,7 @@ const status: SlashCommand = {
   async execute(interaction, ctx) {
     const { core, client } = ctx;
     const guildId = interaction.guildId;
-    const health = await core.ai.health();
+    const [health, embedCheck] = await Promise.all([core.ai.health(), core.ai.embeddings?.check()]);
     const ping = client.ws.ping;
     const bytes = databaseBytes(core.config.DB_PATH);
     const knowledge = core.knowledge.stats(guildId);
@@ -56,7 +83,8 @@ const status: SlashCommand = {
         { name: 'Discord latency', value: ping >= 0 ? `${Math.round(ping)} ms` : 'measuring…', inline: true },
         { name: 'Uptime', value: formatDuration(Date.now() - core.startedAt), inline: true },
         { name: 'Answers in progress', value: `${core.responder.inFlight()} (${core.ai.queueLength()} waiting for the AI)`, inline: true },
-        { name: 'Ollama', value: fieldValue(ollamaSummary(health)) },
+        { name: 'Ollama', value: fieldValue(ollamaSummary(health, core.ai.embedModel)) },
+        { name: 'Semantic search', value: fieldValue(semanticSummary(embedCheck, core.semantic.queued(guildId), core.ai.embeddings?.skipped() ?? 0)) },
         {
           name: 'Database',
           value: [

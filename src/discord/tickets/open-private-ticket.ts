@@ -4,7 +4,7 @@ import type { TicketType } from '../../core/desk/ticket-types.js';
 import { UserError } from '../../core/errors.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { BotContext } from '../context.js';
-import { answerNewTicket, explainThreadLimit, quote } from './open-ticket.js';
+import { answerNewTicket, explainThreadLimit, postRestOfDescription, ticketOpeningMessages } from './open-ticket.js';
 import { postStatusLine } from './status-line.js';
 
 /** Discord's auto-archive choice for a ticket thread: a week, so a quiet ticket stays in the channel list. */
@@ -44,10 +44,9 @@ export async function openPrivateTicket(
   const log = ctx.core.logger.child({ module: 'private-ticket', threadId: thread.id });
   try {
     await thread.members.add(member.id);
-    await thread.send({
-      content: `<@${member.id}> opened this private **${type.name}** ticket. Only you and staff can read it.\n\n${quote(input.description)}`,
-      allowedMentions: { users: [member.id] },
-    });
+    const [first, ...rest] = ticketOpeningMessages(member.id, input.description, `opened this private **${type.name}** ticket. Only you and staff can read it.`);
+    await thread.send({ content: first!, allowedMentions: { users: [member.id] } });
+    await postRestOfDescription(thread, rest, ctx);
     await postStatusLine(thread, (error) => log.warn({ err: error }, 'could not pin the status line (give the bot Pin Messages)'));
   } catch (error) {
     // A thread the member cannot reach is no ticket: remove it rather than leave an orphan.

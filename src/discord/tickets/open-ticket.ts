@@ -3,10 +3,12 @@ import type { ForumChannel, GuildMember, ThreadChannel } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { BotContext } from '../context.js';
+import { NO_MENTIONS } from '../reply.js';
+import { splitMessage } from '../render/split-message.js';
 import { answerInThread } from './answer-in-thread.js';
 
 export const SUBJECT_MAX = 100; // Discord's limit for a thread name
-export const DESCRIPTION_MAX = 1800; // leaves room for the mention line in a 2000-character message
+export const DESCRIPTION_MAX = 1800; // what the modal accepts; quoted, it may need more than one message
 
 export function quote(text: string): string {
   return text
@@ -16,8 +18,18 @@ export function quote(text: string): string {
 }
 
 /**
+ * The post's messages: the mention line and the quoted description, split where Discord's
+ * 2,000-character limit needs it. Quoting adds two characters a line, so a pasted log of ~90
+ * short lines no longer fits in the first message (Discord answers 400 50035); the rest follows.
+ */
+export function ticketOpeningMessages(memberId: string, description: string, opened = 'opened this ticket.'): string[] {
+  return splitMessage(`<@${memberId}> ${opened}\n\n${quote(description)}`);
+}
+
+/**
  * Opens a ticket for a member from the panel: a forum post titled with the subject, whose first
- * message mentions the member (and only them) and quotes the description; then answers it.
+ * message mentions the member (and only them) and quotes the description (continued in the next
+ * messages when it is long); then answers it.
  */
 export async function openTicketFromPanel(
   forum: ForumChannel,
@@ -26,19 +38,25 @@ export async function openTicketFromPanel(
   settings: GuildSettings,
   ctx: BotContext,
 ): Promise<ThreadChannel> {
+  const [first, ...rest] = ticketOpeningMessages(member.id, input.description);
   const thread = await forum.threads
     .create({
       name: input.subject,
       appliedTags: settings.tags.open ? [settings.tags.open] : [],
-      message: {
-        content: `<@${member.id}> opened this ticket.\n\n${quote(input.description)}`,
-        allowedMentions: { users: [member.id] },
-      },
+      message: { content: first!, allowedMentions: { users: [member.id] } },
     })
     .catch(explainThreadLimit);
   const ticket = ctx.core.tickets.open({ guildId: forum.guildId, threadId: thread.id, ownerId: member.id, subject: input.subject, typeId: input.typeId ?? null });
+  await postRestOfDescription(thread, rest, ctx);
   answerNewTicket(thread, ticket.guildId, member.id, input, settings, ctx);
   return thread;
+}
+
+/** The rest of a long description, in order, before the answer (the whole text is stored with the ticket either way). */
+export async function postRestOfDescription(thread: ThreadChannel, rest: string[], ctx: BotContext): Promise<void> {
+  for (const content of rest) {
+    await thread.send({ content, allowedMentions: NO_MENTIONS }).catch((error: unknown) => ctx.core.logger.warn({ err: error, threadId: thread.id }, 'could not post the rest of a ticket description'));
+  }
 }
 
 /** Discord's cap on active threads, said plainly; any other error as it was. */

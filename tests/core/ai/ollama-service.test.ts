@@ -299,7 +299,7 @@ describe('OllamaService.embed', () => {
     expect(vectors).toHaveLength(3);
     for (const v of vectors) {
       expect(v).toHaveLength(EMBEDDING_DIMENSIONS);
-      expect(norm(v)).toBeCloseTo(1, 6);
+      expect(norm(v!)).toBeCloseTo(1, 6);
     }
     expect(await ai.embed(texts)).toEqual(vectors);
     const [question, similar, unrelated] = vectors as [number[], number[], number[]];

@@ -1,0 +1,185 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeOllama, SERVER_BUSY_ERROR } from '../../fakes/ollama.js';
+import { DEFAULT_NUM_CTX, fakeTokens, NUM_KEEP } from '../../fakes/ollama-runner.js';
+
+/**
+ * Pins the fake Ollama's chat behaviours to what Ollama's source says (each rule and its file are
+ * listed in tests/fakes/ollama-runner.ts; read at ollama/ollama fb30760). Times are scaled down with
+ * `timeScale`; the assertions compare with the modelled durations, never with wall-clock goals.
+ */
+let fake: FakeOllama;
+
+beforeEach(async () => {
+  fake = await FakeOllama.start({ models: ['llama3', 'qwen3'] });
+});
+afterEach(async () => {
+  await fake.stop();
+});
+
+type Line = { message?: { content?: string; thinking?: string }; done?: boolean; done_reason?: string; prompt_eval_count?: number; error?: string };
+
+async function chat(body: Record<string, unknown>, signal?: AbortSignal): Promise<{ status: number; lines: Line[]; ms: number }> {
+  const started = Date.now();
+  const res = await fetch(`${fake.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama3', ...body }), signal });
+  const text = await res.text();
+  return { status: res.status, lines: text.trimEnd().split('\n').map((l) => JSON.parse(l) as Line), ms: Date.now() - started };
+}
+
+const hi = [{ role: 'user', content: 'Hi there' }];
+const content = (lines: Line[]) => lines.map((l) => l.message?.content ?? '').join('');
+const thinking = (lines: Line[]) => lines.map((l) => l.message?.thinking ?? '').join('');
+
+describe('fake Ollama: model load and keep_alive (llm/llama_server.go, server/sched.go, envconfig KeepAlive)', () => {
+  it('makes the first request wait for the load, and the next one not', async () => {
+    fake.loadMs = 300;
+    const cold = await chat({ messages: hi });
+    const warm = await chat({ messages: hi });
+    expect(cold.ms).toBeGreaterThanOrEqual(290);
+    expect(warm.ms).toBeLessThan(200);
+    expect(fake.evaluations.map((e) => e.loaded)).toEqual([true, false]);
+    expect(fake.loadedModels()).toEqual(['llama3:latest']);
+  });
+
+  it('abandons the load when the client disconnects during it, so the next request pays it again', async () => {
+    fake.loadMs = 300;
+    await expect(chat({ messages: hi }, AbortSignal.timeout(100))).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.loadedModels()).toEqual([]);
+    const next = await chat({ messages: hi });
+    expect(next.ms).toBeGreaterThanOrEqual(290);
+  });
+
+  it('unloads a model keep_alive after its last request (default 5 minutes; 0 at once)', async () => {
+    fake.timeScale = 0.001; // 5 min → 300 ms
+    await chat({ messages: hi });
+    expect(fake.loadedModels()).toEqual(['llama3:latest']);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(fake.loadedModels()).toEqual([]);
+    await chat({ messages: hi, keep_alive: '30m' });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(fake.loadedModels()).toEqual(['llama3:latest']);
+    await chat({ messages: hi, keep_alive: 0 });
+    expect(fake.loadedModels()).toEqual([]);
+  });
+
+  it('loads without answering for an empty messages list (done_reason "load"), and reloads for another num_ctx', async () => {
+    fake.loadMs = 200;
+    const load = await chat({ messages: [], options: { num_ctx: 8192 } });
+    expect(load.lines).toHaveLength(1);
+    expect(load.lines[0]).toMatchObject({ done: true, done_reason: 'load' });
+    expect((await chat({ messages: hi, options: { num_ctx: 8192 } })).ms).toBeLessThan(150);
+    expect((await chat({ messages: hi })).ms).toBeGreaterThanOrEqual(190); // default num_ctx: another runner
+  });
+});
+
+describe('fake Ollama: speed (prompt evaluation, then generation)', () => {
+  it('evaluates the prompt at promptTokensPerSecond before the first token, then generates at tokensPerSecond', async () => {
+    fake.promptTokensPerSecond = 100;
+    fake.tokensPerSecond = 50;
+    fake.reply = 'x'.repeat(40); // 10 fake tokens in 10 chunks of 4 characters
+    const prompt = [{ role: 'user', content: 'y'.repeat(120) }];
+    const res = await chat({ messages: prompt });
+    const tokens = fake.evaluations[0]!.tokens;
+    expect(tokens).toBeGreaterThan(30);
+    // (tokens / 100 per s) evaluation + 9 gaps of (1 token / 50 per s)
+    expect(res.ms).toBeGreaterThanOrEqual(tokens * 10 + 9 * 20 - 20);
+  });
+});
+
+describe('fake Ollama: context window (server/prompt.go chatPrompt, llm/llama_server.go)', () => {
+  it(`applies the server default of ${DEFAULT_NUM_CTX} tokens without options.num_ctx and reports prompt_eval_count`, async () => {
+    const long = Array.from({ length: 10 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `${i} ${'w'.repeat(2400)}` }));
+    const res = await chat({ messages: [{ role: 'system', content: 'RULES' }, ...long] });
+    const last = res.lines.at(-1)!;
+    expect(last.prompt_eval_count).toBeLessThanOrEqual(DEFAULT_NUM_CTX);
+    expect(fake.evaluations[0]).toMatchObject({ numCtx: DEFAULT_NUM_CTX, tokens: last.prompt_eval_count });
+  });
+
+  it('drops the oldest messages but keeps every system message and the latest message', async () => {
+    let seen: { role: string; content: string }[] = [];
+    fake.reply = (req) => {
+      seen = req.seen ?? [];
+      return 'ok';
+    };
+    const messages = [
+      { role: 'system', content: 'RULES' },
+      { role: 'user', content: `first ${'a'.repeat(2000)}` },
+      { role: 'assistant', content: `answer ${'b'.repeat(2000)}` },
+      { role: 'system', content: 'REFERENCES' },
+      { role: 'user', content: 'latest question' },
+    ];
+    await chat({ messages, options: { num_ctx: 600 } });
+    expect(seen.map((m) => m.content.slice(0, 8))).toEqual(['RULES', 'answer b', 'REFERENC', 'latest q']);
+    expect(fake.evaluations[0]!.droppedMessages).toBe(1);
+  });
+
+  it('cuts a prompt whose latest message alone is too long from the front, keeping num_keep tokens: the system prompt is lost', async () => {
+    let seen: { role: string; content: string }[] = [];
+    fake.reply = (req) => {
+      seen = req.seen ?? [];
+      return 'ok';
+    };
+    const res = await chat({ messages: [{ role: 'system', content: 'RULES '.repeat(50) }, { role: 'user', content: `${'z'.repeat(4000)} END` }], options: { num_ctx: 512 } });
+    const limit = 512 - Math.floor((512 - NUM_KEEP) / 2);
+    expect(res.lines.at(-1)!.prompt_eval_count).toBe(limit);
+    expect(fake.evaluations[0]!.shifted).toBe(true);
+    expect(seen.map((m) => m.role)).toEqual(['user']);
+    expect(seen[0]!.content.endsWith(' END')).toBe(true);
+  });
+
+  it("re-evaluates only what follows the previous request's prompt and answer (cache_prompt, one slot)", async () => {
+    fake.reply = 'The answer.';
+    const first = [{ role: 'system', content: 'S'.repeat(2000) }, { role: 'user', content: 'question one' }];
+    await chat({ messages: first });
+    await chat({ messages: [...first, { role: 'assistant', content: 'The answer.' }, { role: 'user', content: 'question two' }] });
+    const [a, b] = fake.evaluations;
+    expect(a!.newTokens).toBe(a!.tokens);
+    expect(b!.newTokens).toBeLessThanOrEqual(fakeTokens('<|end|>\n<|user|>\nquestion two<|end|>\n<|assistant|>\n') + 1);
+    await chat({ messages: [{ role: 'user', content: 'someone else' }] });
+    await chat({ messages: [...first, { role: 'assistant', content: 'The answer.' }, { role: 'user', content: 'question three' }] });
+    expect(fake.evaluations[3]!.newTokens).toBe(fake.evaluations[3]!.tokens);
+  });
+});
+
+describe('fake Ollama: queue (OLLAMA_NUM_PARALLEL=1, OLLAMA_MAX_QUEUE; server/sched.go ErrMaxQueue)', () => {
+  it('answers one chat at a time by default, and 503s a chat past maxQueue waiting ones', async () => {
+    fake.firstTokenDelayMs = 150;
+    fake.maxQueue = 1;
+    const started = Date.now();
+    const [a, b, c] = await Promise.all([chat({ messages: hi }), chat({ messages: hi }), chat({ messages: hi })]);
+    expect([a.status, b.status, c.status].sort()).toEqual([200, 200, 503]);
+    expect([a, b, c].find((r) => r.status === 503)!.lines[0]).toEqual({ error: SERVER_BUSY_ERROR });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+});
+
+describe('fake Ollama: thinking (server/routes.go ChatHandler)', () => {
+  it('streams a thinking model’s reasoning in message.thinking unless the request says think:false', async () => {
+    fake.thinking = 'Let me think.';
+    fake.reply = 'Answer.';
+    const on = await chat({ model: 'qwen3', messages: hi });
+    expect(thinking(on.lines)).toBe('Let me think.');
+    expect(content(on.lines)).toBe('Answer.');
+    const off = await chat({ model: 'qwen3', messages: hi, think: false });
+    expect(thinking(off.lines)).toBe('');
+    expect(content(off.lines)).toBe('Answer.');
+  });
+
+  it('puts <think>…</think> into content on older servers, whatever think says', async () => {
+    fake.thinking = 'Hmm.';
+    fake.reply = 'Answer.';
+    fake.thinkingForm = 'tags';
+    const res = await chat({ model: 'qwen3', messages: hi, think: false });
+    expect(content(res.lines)).toBe('<think>\nHmm.\n</think>\n\nAnswer.');
+  });
+
+  it('refuses think:true for a model without the thinking capability, which /api/show lists', async () => {
+    const res = await chat({ messages: hi, think: true });
+    expect(res.status).toBe(400);
+    expect(res.lines[0]).toEqual({ error: '"llama3" does not support thinking' });
+    const show = async (model: string) =>
+      (await (await fetch(`${fake.url}/api/show`, { method: 'POST', body: JSON.stringify({ model }) })).json()) as { capabilities: string[]; model_info: Record<string, unknown> };
+    expect((await show('qwen3')).capabilities).toEqual(['completion', 'thinking']);
+    expect((await show('llama3')).model_info).toMatchObject({ 'general.architecture': 'llama', 'llama.context_length': 8192 });
+  });
+});

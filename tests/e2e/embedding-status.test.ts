@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startBotWorld, type BotWorld } from './harness.js';
+
+/** /status as staff see it, with OLLAMA_EMBED_MODEL set, through the fake Ollama's /api/show. */
+let w: BotWorld | undefined;
+
+afterEach(async () => {
+  await w?.stop();
+  w = undefined;
+});
+
+async function semanticField(world: BotWorld): Promise<string> {
+  const reply = await (await world.command('status')).waitForResponse();
+  return reply.embeds[0]!.fields!.find((f) => f.name === 'Semantic search')?.value ?? '(no Semantic search field)';
+}
+
+describe('/status: the embedding model', () => {
+  it('shows the embedding model ready with its context, and how many of this server\'s entries wait for a vector', async () => {
+    w = await startBotWorld({ OLLAMA_EMBED_MODEL: 'nomic-embed-text' });
+    w.ollama.models.push('nomic-embed-text');
+    await w.setup();
+    const kb = w.core.knowledge.create(w.guildId, { name: 'Guides' });
+    w.core.knowledge.addEntry(w.guildId, kb.id, { title: 'Router', content: 'Hold the reset button for ten seconds.' });
+    w.core.knowledge.addEntry('999999999999999999', w.core.knowledge.create('999999999999999999', { name: 'Other' }).id, { title: 'Other', content: 'Not ours.' });
+    const field = await semanticField(w);
+    expect(field).toContain('✅ Embedding model `nomic-embed-text` is ready (texts cut to 2048 tokens)');
+    expect(field).toContain('Entries of this server waiting for a vector: 1');
+  });
+
+  it('says the embedding model is not pulled, with the command that pulls it', async () => {
+    w = await startBotWorld({ OLLAMA_EMBED_MODEL: 'nomic-embed-text' });
+    await w.setup();
+    expect(await semanticField(w)).toContain('❌ Embedding model `nomic-embed-text` is not pulled: run `ollama pull nomic-embed-text`');
+  });
+
+  it('says a chat model set as OLLAMA_EMBED_MODEL is not an embedding model', async () => {
+    w = await startBotWorld({ OLLAMA_EMBED_MODEL: 'llama3' });
+    await w.setup();
+    expect(await semanticField(w)).toContain('❌ `llama3` is not an embedding model: set OLLAMA_EMBED_MODEL to one');
+  });
+
+  it('says semantic search is off without OLLAMA_EMBED_MODEL', async () => {
+    w = await startBotWorld();
+    await w.setup();
+    expect(await semanticField(w)).toContain('Off (no OLLAMA_EMBED_MODEL)');
+  });
+});

@@ -1,0 +1,336 @@
+/**
+ * POST /api/chat for the fake Ollama: queue, model load, prompt fitting, prompt evaluation and
+ * generation at set rates, thinking; the rules and their sources are in ./ollama-runner.ts.
+ * Wire format: NDJSON lines `{model, created_at, message:{role, content[, thinking]}, done:false}`,
+ * then a `done:true` line with done_reason and nanosecond durations; `stream:false` gives one object.
+ * Like Ollama (gin's c.Stream), no status line is sent before the first token is ready.
+ */
+import type http from 'node:http';
+import {
+  commonPrefixLength,
+  DEFAULT_KEEP_ALIVE_MS,
+  fakeTokens,
+  fitPrompt,
+  keepAliveMs,
+  LoadedModel,
+  thinkingParts,
+  type FittedPrompt,
+} from './ollama-runner.js';
+
+export interface FakeChatMessage {
+  role: string;
+  content: string;
+}
+
+export interface FakeChatRequest {
+  model: string;
+  /** The messages as sent. */
+  messages: FakeChatMessage[];
+  /** The messages the model read: after Ollama's context-window cuts (only given to `reply`). */
+  seen?: FakeChatMessage[];
+  think?: unknown;
+  options?: Record<string, unknown>;
+  keep_alive?: unknown;
+}
+
+/** What one chat request cost the model, for tests and the bench. */
+export interface PromptEvaluation {
+  model: string;
+  /** prompt_eval_count: the whole prompt after cuts. */
+  tokens: number;
+  /** Tokens evaluated anew (not reused from the slot's cache). */
+  newTokens: number;
+  numCtx: number;
+  /** The model had to be loaded (or reloaded) for this request. */
+  loaded: boolean;
+  droppedMessages: number;
+  shifted: boolean;
+}
+
+export type FakeOllamaMode = 'ok' | 'busy503' | 'hang' | 'cut' | 'errorLine';
+
+/** The knobs of FakeOllama that chat reads (see FakeOllama for their meaning). */
+export interface ChatKnobs {
+  reply: string | ((req: FakeChatRequest) => string);
+  thinking: string | ((req: FakeChatRequest) => string);
+  thinkingForm: 'field' | 'tags';
+  firstTokenDelayMs: number;
+  tokenDelayMs: number;
+  chunkSize: number;
+  mode: FakeOllamaMode;
+  parallelism: number;
+  maxQueue: number;
+  loadMs: number;
+  promptTokensPerSecond: number;
+  tokensPerSecond: number;
+  defaultNumCtx: number;
+  defaultKeepAliveMs: number;
+  timeScale: number;
+}
+
+export interface ChatModelInfo {
+  contextLength: number;
+  capabilities: string[];
+}
+
+export const SERVER_BUSY_ERROR = 'server busy, please try again.  maximum pending requests exceeded';
+export const MID_STREAM_ERROR = 'an error was encountered while running the model: unexpected EOF';
+
+interface ChatBody {
+  model: string;
+  messages?: FakeChatMessage[];
+  stream?: boolean;
+  think?: unknown;
+  options?: Record<string, unknown>;
+  keep_alive?: unknown;
+}
+
+export class ChatServer {
+  /** Loaded models by canonical name ("llama3:latest"); GET /api/ps lists them. */
+  readonly loaded = new Map<string, LoadedModel>();
+  readonly evaluations: PromptEvaluation[] = [];
+  private readonly queue: (() => void)[] = [];
+  private running = 0;
+  private open = 0;
+
+  constructor(
+    private readonly knobs: ChatKnobs,
+    private readonly modelInfo: (model: string) => ChatModelInfo,
+  ) {}
+
+  openChats(): number {
+    return this.open;
+  }
+
+  unloadAll(): void {
+    for (const model of this.loaded.values()) model.dispose();
+    this.loaded.clear();
+  }
+
+  async serve(name: string, body: ChatBody, res: http.ServerResponse): Promise<void> {
+    const k = this.knobs;
+    if (k.mode === 'busy503') return sendJson(res, 503, { error: SERVER_BUSY_ERROR });
+    const info = this.modelInfo(name);
+    const thinks = info.capabilities.includes('thinking');
+    if (body.think === true && !thinks) return sendJson(res, 400, { error: `"${body.model}" does not support thinking` });
+    const messages = Array.isArray(body.messages) ? body.messages : [];
+    const numCtx = Math.min(positive(body.options?.num_ctx) ?? k.defaultNumCtx, info.contextLength);
+    const keepAlive = keepAliveMs(body.keep_alive, k.defaultKeepAliveMs ?? DEFAULT_KEEP_ALIVE_MS) * k.timeScale;
+    const startedAt = process.hrtime.bigint();
+
+    if (messages.length === 0) return this.loadOnly(name, body, numCtx, keepAlive, res);
+    // server/sched.go: past OLLAMA_MAX_QUEUE waiting requests the new one is refused (ErrMaxQueue).
+    if (this.running >= k.parallelism && this.queue.length >= k.maxQueue) return sendJson(res, 503, { error: SERVER_BUSY_ERROR });
+    if (isGone(res)) return;
+    this.open++;
+    let open = true;
+    res.on('close', () => {
+      if (open) this.open--;
+      open = false;
+    });
+    const release = await this.slot(res);
+    let model: LoadedModel | undefined;
+    try {
+      if (!open) return;
+      const wasLoaded = this.loaded.get(name)?.numCtx === numCtx;
+      model = await this.ensureLoaded(name, numCtx, res);
+      if (!model) return;
+      model.hold();
+      const loadedAt = process.hrtime.bigint();
+      const fitted = fitPrompt(messages, numCtx);
+      const newTokens = fitted.tokens - Math.floor(commonPrefixLength(model.cachedText, fitted.prompt) / 4);
+      this.evaluations.push({ model: name, tokens: fitted.tokens, newTokens, numCtx, loaded: !wasLoaded, droppedMessages: fitted.droppedMessages, shifted: fitted.shifted });
+      const request: FakeChatRequest = { model: body.model, messages, seen: fitted.messages, think: body.think, options: body.options, keep_alive: body.keep_alive };
+      if (k.mode === 'hang') {
+        res.writeHead(200, { 'Content-Type': body.stream === false ? 'application/json; charset=utf-8' : 'application/x-ndjson' });
+        res.flushHeaders();
+        return await closed(res);
+      }
+      const evalMs = (newTokens / k.promptTokensPerSecond) * 1000 * k.timeScale + k.firstTokenDelayMs;
+      if (!(await pause(evalMs, res))) return void (model.cachedText = '');
+      const evaluatedAt = process.hrtime.bigint();
+      const parts = thinkingParts(text(k.thinking, request), text(k.reply, request), k.thinkingForm, thinks && body.think !== false);
+      const generated = await this.generate(body, parts, fitted, { startedAt, loadedAt, evaluatedAt }, res);
+      model.cachedText = fitted.prompt + (generated ?? '');
+    } finally {
+      model?.expireAfter(keepAlive);
+      release();
+    }
+  }
+
+  /** An empty `messages`: load (or with keep_alive 0, unload) and say so (server/routes.go ChatHandler). */
+  private async loadOnly(name: string, body: ChatBody, numCtx: number, keepAlive: number, res: http.ServerResponse): Promise<void> {
+    if (keepAlive === 0 && this.loaded.has(name)) {
+      this.loaded.get(name)?.dispose();
+      this.loaded.delete(name);
+      return sendJson(res, 200, { ...part(body.model, { content: '' }, true), done_reason: 'unload' });
+    }
+    const model = await this.ensureLoaded(name, numCtx, res);
+    if (!model) return;
+    model.expireAfter(keepAlive);
+    sendJson(res, 200, { ...part(body.model, { content: '' }, true), done_reason: 'load' });
+  }
+
+  /** The loaded model, after loading it if need be; undefined when the client left during the load (the load is lost). */
+  private async ensureLoaded(name: string, numCtx: number, res: http.ServerResponse): Promise<LoadedModel | undefined> {
+    const current = this.loaded.get(name);
+    if (current && current.numCtx === numCtx) return current;
+    current?.dispose();
+    this.loaded.delete(name);
+    if (!(await pause(this.knobs.loadMs * this.knobs.timeScale, res))) return undefined;
+    const model = new LoadedModel(numCtx, () => {
+      if (this.loaded.get(name) === model) this.loaded.delete(name);
+    });
+    this.loaded.set(name, model);
+    return model;
+  }
+
+  /** Streams (or sends whole) the answer; the text generated, or undefined when it broke off. */
+  private async generate(
+    body: ChatBody,
+    parts: { thinking: string; content: string },
+    fitted: FittedPrompt,
+    times: { startedAt: bigint; loadedAt: bigint; evaluatedAt: bigint },
+    res: http.ServerResponse,
+  ): Promise<string | undefined> {
+    const k = this.knobs;
+    const chunks = [
+      ...splitChunks(parts.thinking, k.chunkSize).map((t) => ({ thinking: t, content: '' })),
+      ...splitChunks(parts.content, k.chunkSize).map((c) => ({ content: c })),
+    ];
+    const stats = () => doneStats(fitted.tokens, chunks.length, times);
+    if (body.stream === false) {
+      const all = chunks.reduce((ms, c) => ms + this.chunkMs(c), 0);
+      if (!(await pause(all, res))) return undefined;
+      if (k.mode === 'cut') return void res.destroy();
+      if (k.mode === 'errorLine') return void sendJson(res, 500, { error: MID_STREAM_ERROR });
+      const message = parts.thinking ? { content: parts.content, thinking: parts.thinking } : { content: parts.content };
+      sendJson(res, 200, { ...part(body.model, message, true), ...stats() });
+      return parts.content;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+    const failAfter = k.mode === 'cut' || k.mode === 'errorLine' ? Math.max(1, Math.floor(chunks.length / 2)) : Number.POSITIVE_INFINITY;
+    for (const [index, chunk] of chunks.entries()) {
+      if (index > 0 && !(await pause(this.chunkMs(chunk), res))) return undefined;
+      const line = `${JSON.stringify(part(body.model, chunk, false))}\n`;
+      if (index + 1 < failAfter) res.write(line);
+      else if (k.mode === 'cut') {
+        // Cut only once the chunks are on the wire, so the client really gets the first part.
+        await new Promise<void>((resolve) => res.write(line, () => resolve(void res.destroy())));
+        return undefined;
+      } else {
+        res.end(`${line}${JSON.stringify({ error: MID_STREAM_ERROR })}\n`);
+        return undefined;
+      }
+    }
+    res.end(`${JSON.stringify({ ...part(body.model, { content: '' }, true), ...stats() })}\n`);
+    return parts.content;
+  }
+
+  private chunkMs(chunk: { thinking?: string; content: string }): number {
+    const tokens = fakeTokens((chunk.thinking ?? '') + chunk.content);
+    return this.knobs.tokenDelayMs + (tokens / this.knobs.tokensPerSecond) * 1000 * this.knobs.timeScale;
+  }
+
+  /** One of `parallelism` slots (OLLAMA_NUM_PARALLEL); a request whose client left while waiting gives its turn away. */
+  private slot(res: http.ServerResponse): Promise<() => void> {
+    const release = () => {
+      this.running--;
+      this.queue.shift()?.();
+    };
+    if (this.running < this.knobs.parallelism) {
+      this.running++;
+      return Promise.resolve(once(release));
+    }
+    return new Promise((resolve) => {
+      const take = () => {
+        this.running++;
+        resolve(once(release));
+      };
+      this.queue.push(take);
+      res.on('close', () => {
+        const index = this.queue.indexOf(take);
+        if (index >= 0) {
+          this.queue.splice(index, 1);
+          resolve(() => {});
+        }
+      });
+    });
+  }
+}
+
+function text(value: string | ((req: FakeChatRequest) => string), req: FakeChatRequest): string {
+  return typeof value === 'function' ? value(req) : value;
+}
+
+function positive(value: unknown): number | undefined {
+  return typeof value === 'number' && value > 0 ? Math.floor(value) : undefined;
+}
+
+/** Splits by code point so a chunk never ends inside an emoji's surrogate pair. */
+function splitChunks(value: string, size: number): string[] {
+  const chars = Array.from(value);
+  const step = Math.max(1, Math.floor(size));
+  const chunks: string[] = [];
+  for (let i = 0; i < chars.length; i += step) chunks.push(chars.slice(i, i + step).join(''));
+  return chunks;
+}
+
+function part(model: string, message: { content: string; thinking?: string }, done: boolean) {
+  return { model, created_at: new Date().toISOString(), message: { role: 'assistant', ...message }, done };
+}
+
+function doneStats(promptTokens: number, evalCount: number, t: { startedAt: bigint; loadedAt: bigint; evaluatedAt: bigint }) {
+  const now = process.hrtime.bigint();
+  return {
+    done_reason: 'stop',
+    total_duration: Number(now - t.startedAt),
+    load_duration: Number(t.loadedAt - t.startedAt),
+    prompt_eval_count: promptTokens,
+    prompt_eval_duration: Number(t.evaluatedAt - t.loadedAt),
+    eval_count: evalCount,
+    eval_duration: Number(now - t.evaluatedAt),
+  };
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+/** The client left (or the server was stopped) before the answer was finished. */
+export function isGone(res: http.ServerResponse): boolean {
+  return res.destroyed || !res.socket || res.socket.destroyed;
+}
+
+/** Resolves when the client goes away (or the server is stopped). */
+export function closed(res: http.ServerResponse): Promise<void> {
+  if (isGone(res)) return Promise.resolve();
+  return new Promise((resolve) => res.once('close', () => resolve()));
+}
+
+/** Waits `ms`, ending early if the client leaves; false when it left. */
+function pause(ms: number, res: http.ServerResponse): Promise<boolean> {
+  if (isGone(res)) return Promise.resolve(false);
+  if (!(ms > 0)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onClose = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      res.off('close', onClose);
+      resolve(!isGone(res));
+    }, ms);
+    res.once('close', onClose);
+  });
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * What happens inside the fake Ollama between a chat request and its first token, as Ollama does it.
+ * Read at ollama/ollama fb30760 (Aug 2026); the file named beside each rule.
+ *
+ * Tokens: the fake has no tokenizer. It counts ONE TOKEN PER 4 CHARACTERS (begun) of the rendered
+ * prompt, a stated stand-in for real BPE tokenizers (English text averages ~4 characters a token).
+ *
+ * - Prompt: the messages are rendered with a chat template, `<|role|>\n{content}<|end|>\n` per
+ *   message, then `<|assistant|>\n` to start the answer (server/prompt.go renderPrompt).
+ * - Context window: `options.num_ctx`, else the server's default (envconfig OLLAMA_CONTEXT_LENGTH:
+ *   "4k/32k/256k based on VRAM", so 4096 on a CPU box; 2048 on versions before 0.6), never above the
+ *   model's trained context (server/sched.go effectiveContext).
+ * - Too long a prompt is cut without an error, in two steps:
+ *   1. server/prompt.go chatPrompt: whole messages are dropped from the front until the prompt fits,
+ *      except system messages (they are kept, even from the dropped part) and the latest message;
+ *   2. llm/llama_server.go completionPromptForRequest: a prompt still too long (the latest message
+ *      alone does not fit) keeps its first `num_keep` tokens (api/types.go default 4) and drops tokens
+ *      after them, down to numCtx - max((numCtx-numKeep)/2, 1) (contextShiftPromptLimit).
+ * - `prompt_eval_count` is the whole prompt after those cuts, cached tokens included
+ *   (llm/llama_server.go promptEvalCount: cache_n + prompt_n).
+ * - Prefix reuse: Ollama sends `cache_prompt: true` to llama-server (llm/llama_server.go), whose slot
+ *   keeps the previous request's prompt and generated tokens; the tokens of the new prompt that
+ *   start identically are not evaluated again. With OLLAMA_NUM_PARALLEL=1 there is one slot, so any
+ *   other request in between replaces the cache.
+ * - Load: a model that is not loaded is loaded first. The load belongs to the request that started
+ *   it: when that client disconnects, the load is abandoned (llm/llama_server.go "client connection
+ *   closed before llama-server finished loading, aborting load") and the next request pays it again.
+ * - A loaded runner is reloaded when a request asks for different runner options, e.g. another
+ *   `num_ctx` (server/sched.go needsReload compares the runner options).
+ * - keep_alive: a model stays loaded that long after its last request; the request's `keep_alive`
+ *   (seconds, or a duration such as "30m"), else OLLAMA_KEEP_ALIVE, default 5 minutes
+ *   (envconfig/config.go KeepAlive); 0 unloads at once, a negative value keeps it forever.
+ * - An empty `messages` list only loads (done_reason "load"), or with keep_alive 0 unloads
+ *   (done_reason "unload") the model (server/routes.go ChatHandler, docs/faq.md "preload a model").
+ * - Thinking: for a model whose capabilities list "thinking", `think` defaults to true
+ *   (server/routes.go ChatHandler: `if req.Think == nil { req.Think = &ThinkValue{true} }`) and the
+ *   reasoning streams in `message.thinking`; `think: true` for a model without it is a 400
+ *   `"<model>" does not support thinking`. Older servers and some models put `<think>…</think>`
+ *   into `content` instead, whatever `think` says.
+ */
+
+export const CHARS_PER_TOKEN = 4;
+/** api/types.go DefaultOptions NumKeep. */
+export const NUM_KEEP = 4;
+/** envconfig OLLAMA_CONTEXT_LENGTH on a machine without a big GPU. */
+export const DEFAULT_NUM_CTX = 4096;
+/** envconfig/config.go KeepAlive default. */
+export const DEFAULT_KEEP_ALIVE_MS = 5 * 60_000;
+
+export interface PromptMessage {
+  role: string;
+  content: string;
+}
+
+export function fakeTokens(text: string): number {
+  return Math.ceil(text.length / CHARS_PER_TOKEN);
+}
+
+function renderMessage(m: PromptMessage): string {
+  return `<|${m.role}|>\n${m.content}<|end|>\n`;
+}
+
+export function renderPrompt(messages: PromptMessage[]): string {
+  return `${messages.map(renderMessage).join('')}<|assistant|>\n`;
+}
+
+export interface FittedPrompt {
+  /** What the model really reads (after both cuts). */
+  prompt: string;
+  /** The messages that survived chatPrompt's cut (the latest one maybe cut again by the runner). */
+  messages: PromptMessage[];
+  /** Tokens of `prompt`: what prompt_eval_count reports. */
+  tokens: number;
+  /** Messages dropped by chatPrompt, and whether the runner then cut the remaining prompt. */
+  droppedMessages: number;
+  shifted: boolean;
+}
+
+/** The prompt Ollama builds for a chat request within `numCtx` tokens (see the rules above). */
+export function fitPrompt(messages: PromptMessage[], numCtx: number): FittedPrompt {
+  const last = messages.length - 1;
+  let kept: PromptMessage[] = messages;
+  for (let i = 0; i <= last; i++) {
+    const candidate = [...messages.slice(0, i).filter((m) => m.role === 'system'), ...messages.slice(i)];
+    kept = candidate;
+    if (fakeTokens(renderPrompt(candidate)) <= numCtx) break;
+  }
+  let prompt = renderPrompt(kept);
+  let shifted = false;
+  if (fakeTokens(prompt) > numCtx - 1) {
+    const limit = numCtx - Math.max(Math.floor((numCtx - NUM_KEEP) / 2), 1);
+    const keepChars = NUM_KEEP * CHARS_PER_TOKEN;
+    prompt = prompt.slice(0, keepChars) + prompt.slice(prompt.length - (limit - NUM_KEEP) * CHARS_PER_TOKEN);
+    shifted = true;
+  }
+  const survivors = shifted ? messagesIn(kept, prompt) : kept;
+  return { prompt, messages: survivors, tokens: fakeTokens(prompt), droppedMessages: messages.length - kept.length, shifted };
+}
+
+/** After a runner cut: the messages whose text still appears (the cut one keeps its surviving tail). */
+function messagesIn(kept: PromptMessage[], prompt: string): PromptMessage[] {
+  return kept
+    .map((m) => {
+      if (prompt.includes(renderMessage(m))) return m;
+      const tail = commonSuffix(m.content, prompt.slice(0, prompt.lastIndexOf('<|end|>')));
+      return { role: m.role, content: m.content.slice(m.content.length - tail) };
+    })
+    .filter((m) => m.content !== '');
+}
+
+function commonSuffix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n;
+}
+
+export function commonPrefixLength(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let n = 0;
+  while (n < max && a.charCodeAt(n) === b.charCodeAt(n)) n++;
+  return n;
+}
+
+/** `keep_alive` as Ollama reads it (api/types.go Duration): seconds as a number, or a Go duration string. */
+export function keepAliveMs(value: unknown, fallbackMs: number): number {
+  if (value === undefined || value === null || value === '') return fallbackMs;
+  if (typeof value === 'number') return value < 0 ? Number.POSITIVE_INFINITY : value * 1000;
+  const text = String(value).trim();
+  if (/^-?\d+(\.\d+)?$/.test(text)) return keepAliveMs(Number(text), fallbackMs);
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  let total = 0;
+  let negative = false;
+  for (const part of text.matchAll(/(-?)(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+    if (part[1] === '-') negative = true;
+    total += Number(part[2]) * units[part[3]!]!;
+  }
+  return negative ? Number.POSITIVE_INFINITY : total;
+}
+
+/** One loaded model (a runner): its context, its slot's cache, and when keep_alive unloads it. */
+export class LoadedModel {
+  cachedText = '';
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly numCtx: number,
+    private readonly onExpire: () => void,
+  ) {}
+
+  /** Starts the keep_alive clock once a request is finished (Ollama counts from the last use). */
+  expireAfter(ms: number): void {
+    clearTimeout(this.timer);
+    if (!Number.isFinite(ms)) return;
+    if (ms <= 0) return this.onExpire();
+    this.timer = setTimeout(this.onExpire, ms);
+    this.timer.unref();
+  }
+
+  /** A request is using it: no unload meanwhile. */
+  hold(): void {
+    clearTimeout(this.timer);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** How a thinking model's text goes out: reasoning first, then the answer (see the header). */
+export function thinkingParts(
+  thinking: string,
+  answer: string,
+  form: 'field' | 'tags',
+  think: boolean,
+): { thinking: string; content: string } {
+  if (thinking === '') return { thinking: '', content: answer };
+  if (form === 'tags') return { thinking: '', content: `<think>\n${thinking}\n</think>\n\n${answer}` };
+  return think ? { thinking, content: answer } : { thinking: '', content: answer };
+}
