@@ -1,6 +1,9 @@
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordHttpError, type MessageView } from '../fakes/discord/index.js';
+import { CLOSE_REQUEST_REASON } from '../../src/core/desk/close-requests.js';
+import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
+import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
 import { startBotWorld, type BotWorld } from './harness.js';
 import { answerWithButtons, botMessages, buttonIds, press, TRAINED_ENV } from './support-helpers.js';
 
@@ -18,7 +21,7 @@ let panel: MessageView;
 const run = async (name: string, options: Record<string, unknown> = {}, as: { userId?: string; channelId?: string } = {}) => (await w.command(name, options as never, as)).waitForResponse();
 
 beforeAll(async () => {
-  w = await startBotWorld(TRAINED_ENV);
+  w = await startBotWorld({ ...TRAINED_ENV, STALE_TICKET_HOURS: '48' });
   // Staff may see every private thread (Manage Threads), as SETUP.md advises.
   w.fake.setRolePermissions(w.guildId, w.staffRoleId, PermissionFlagsBits.ManageMessages | PermissionFlagsBits.ManageThreads);
   outsiderId = w.fake.addMember(w.guildId, { username: 'curious' }).id;
@@ -196,5 +199,54 @@ describe('ticket types and private tickets', () => {
     expect(w.core.desk.types.list(w.guildId)).toEqual(before);
     expect(w.core.desk.settings.get(w.guildId).supportHours).toBeNull();
     expect(botMessages(w, w.generalId).length).toBe(1); // only the panel
+  });
+
+  it('close request: the member closes with one rating (once), and /ticket_stats shows it per type and per staff member', async () => {
+    const member = w.fake.addMember(w.guildId, { username: 'rater' }).id;
+    const { threadId } = await openFromPanel('Questions', { subject: 'Password reset', description: 'How do I reset my password?' }, member);
+    await answerWithButtons(w, threadId!);
+    await run('ticket_claim', {}, { userId: w.staffId, channelId: threadId! });
+    const request = await run('ticket_close_request', {}, { userId: w.staffId, channelId: threadId! });
+    expect(request.content).toContain(`<@${member}>, <@${w.staffId}> thinks your question is solved`);
+    expect(request.mentionsPinged.users).toEqual([member]);
+    const [closeId, keepId] = buttonIds(request as never);
+    // Only the member answers it.
+    const stranger = await (await w.fake.clickButton({ messageId: request.messageId!, customId: closeId!, userId: w.staffId })).waitForResponse();
+    expect(stranger.content).toBe(`Only <@${member}>, who opened this ticket, can answer this.`);
+    expect(keepId).toContain('no');
+
+    const modal = await (await w.fake.clickButton({ messageId: request.messageId!, customId: closeId!, userId: member })).waitForResponse();
+    expect(modal.modal!.title).toBe('How did we do?');
+    const bad = await (await w.fake.submitModal({ customId: String(modal.modal!.custom_id), fields: { rating: '9', comment: '' }, userId: member, channelId: threadId! })).waitForResponse();
+    expect(bad.content).toBe('Please rate with one number from 1 to 5. The ticket is still open.');
+    expect(w.core.tickets.getByThread(w.guildId, threadId!)!.status).toBe('open');
+    const again = await (await w.fake.clickButton({ messageId: request.messageId!, customId: closeId!, userId: member })).waitForResponse();
+    const done = await (await w.fake.submitModal({ customId: String(again.modal!.custom_id), fields: { rating: '4', comment: 'Quick and kind' }, userId: member, channelId: threadId! })).waitForResponse();
+    expect(done.content).toContain('⭐ Thank you for rating the help 4/5.');
+    await w.fake.waitFor(() => w.fake.channel(threadId!).archived && w.fake.channel(threadId!).locked, 3000, 'closed');
+
+    const stats = await run('ticket_stats', { period: 'all' }, { userId: w.staffId });
+    const desk = JSON.stringify(stats.embeds[1]);
+    expect(desk).toContain('**Questions**: 4.0/5 ⭐ (1 rating)');
+    expect(desk).toContain(`<@${w.staffId}>: 4.0/5 ⭐ (1 rating)`);
+    expect(desk).toContain('Times per type (median)');
+  });
+
+  it('Keep open withdraws the request; an unanswered request closes the ticket after the stale delay', async () => {
+    const member = w.fake.addMember(w.guildId, { username: 'quiet' }).id;
+    const { threadId } = await openFromPanel('Questions', { subject: 'Shop', description: 'Where is the shop?' }, member);
+    await answerWithButtons(w, threadId!);
+    const request = await run('ticket_close_request', {}, { userId: w.staffId, channelId: threadId! });
+    const keepId = buttonIds(request as never).find((id) => id.endsWith(':no'))!;
+    const kept = await (await w.fake.clickButton({ messageId: request.messageId!, customId: keepId, userId: member })).waitForResponse();
+    expect(kept.content).toBe(`↩️ <@${member}> kept this ticket open.`);
+    expect(w.core.desk.closeRequests.pending(w.core.tickets.getByThread(w.guildId, threadId!)!.id)).toBe(false);
+
+    await run('ticket_close_request', {}, { userId: w.staffId, channelId: threadId! });
+    const ctx = { core: w.core, client: w.bot.client, answerOrder: new AnswerOrder() };
+    await sweepStaleTickets(ctx, Date.now() + 47 * 3_600_000);
+    expect(w.core.tickets.getByThread(w.guildId, threadId!)!.status).toBe('open');
+    await sweepStaleTickets(ctx, Date.now() + 49 * 3_600_000);
+    expect(w.core.tickets.getByThread(w.guildId, threadId!)).toMatchObject({ status: 'closed', closeReason: CLOSE_REQUEST_REASON });
   });
 });

@@ -37,6 +37,9 @@ export const ticketTypes: Migration = {
     ALTER TABLE tickets ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE tickets ADD COLUMN claimed_by TEXT;
     ALTER TABLE tickets ADD COLUMN claimed_at INTEGER;
+    -- Staff asked the member to confirm closing (Close / Keep open); closes after the stale delay unanswered.
+    ALTER TABLE tickets ADD COLUMN close_requested_at INTEGER;
+    ALTER TABLE tickets ADD COLUMN close_requested_by TEXT;
     CREATE INDEX tickets_by_owner ON tickets (guild_id, owner_id, status);
 
     -- The member's answer to the survey on close: once per ticket.

@@ -1,4 +1,5 @@
 import { claimCommands, claimComponents } from './claims.js';
+import { closeRequestCommands, closeRequestComponents } from './close-request.js';
 import type { ComponentHandler, MessageCommand, SlashCommand } from './command.js';
 import { knowledgeCommands, knowledgeComponents } from './knowledge.js';
 import { supportCommands, supportComponents, supportMessageCommands } from './support.js';
@@ -14,9 +15,10 @@ export const allCommands: readonly SlashCommand[] = [
   ...ticketTypeCommands,
   ...ticketSettingsCommands,
   ...claimCommands,
+  ...closeRequestCommands,
   ...trainingCommands, ...knowledgeCommands, ...systemCommands, ...supportCommands];
 
-export const allComponents: readonly ComponentHandler[] = [...ticketComponents, ...claimComponents, ...trainingComponents, ...knowledgeComponents, ...systemComponents, ...supportComponents];
+export const allComponents: readonly ComponentHandler[] = [...ticketComponents, ...claimComponents, ...closeRequestComponents, ...trainingComponents, ...knowledgeComponents, ...systemComponents, ...supportComponents];
 
 /** Commands on a message's right-click menu (Apps). */
 export const allMessageCommands: readonly MessageCommand[] = [...supportMessageCommands];
