@@ -123,6 +123,18 @@ describe('ticket types and private tickets', () => {
     expect(w.fake.messages(w.generalId).some((m) => m.attachments.length > 0)).toBe(false);
   });
 
+  it('a training suggestion from a private ticket is marked private for staff', async () => {
+    const member = w.fake.addMember(w.guildId, { username: 'payer' }).id;
+    const { threadId } = await openFromPanel('Billing', { q0: 'C-9', q1: 'Can I pay by bank transfer?' }, member);
+    const answer = await answerWithButtons(w, threadId!);
+    expect(answer.content).toContain('You asked:');
+    await press(w, answer, 'ok', member);
+    const view = await run('training_suggestions', {}, { userId: w.staffId });
+    expect(view.ephemeral).toBe(true);
+    expect(view.embeds[0]!.title).toContain('🔒 from a private ticket');
+    expect(JSON.stringify(view.embeds[0]!.fields)).toContain('Take out anything personal');
+  });
+
   it('a Questions ticket stays a forum post, of its type', async () => {
     const { threadId } = await openFromPanel('Questions', { subject: 'Server rules', description: 'Where are the rules?' });
     expect(w.fake.channel(threadId!).parentId).toBe(w.forumId);
