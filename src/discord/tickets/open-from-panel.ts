@@ -7,7 +7,7 @@ import { parseIdArg } from '../components/custom-id.js';
 import { requireSetup } from '../commands/guards.js';
 import type { BotContext } from '../context.js';
 import { NO_MENTIONS, respond } from '../reply.js';
-import { openPrivateTicket } from './open-private-ticket.js';
+import { openPrivateTicket, requirePrivateChannel } from './open-private-ticket.js';
 import { openTicketFromPanel } from './open-ticket.js';
 import { intakeModal, readIntake } from './panel.js';
 
@@ -36,6 +36,7 @@ export async function showIntake(interaction: ButtonInteraction<'cached'>, args:
   requireSetup(ctx, interaction.guildId);
   const type = typeOf(ctx, interaction.guildId, args[0]);
   checkMayOpen(interaction.member, ctx);
+  if (type?.private) requirePrivateChannel(interaction.guild, ctx); // before the member fills in the form
   await interaction.showModal(intakeModal(type));
 }
 
