@@ -203,6 +203,17 @@ describe('ticket types and private tickets', () => {
     await run('ticket_settings', { hours_off: true });
   });
 
+  it('ticket types export to a file and import back (same names updated)', async () => {
+    const exported = await run('ticket_type export');
+    expect(exported.content).toBe('Exported 2 ticket types. Load the file with `/ticket_type import`.');
+    const data = JSON.parse(exported.files[0]!.data.toString('utf8')) as { types: { name: string; description: string }[] };
+    expect(data.types.map((t) => t.name)).toEqual(['Questions', 'Billing']);
+    data.types[0]!.description = 'Rules, land, events';
+    const handle = await w.command('ticket_type import', {}, { attachments: { file: { filename: 'types.json', data: Buffer.from(JSON.stringify(data)) } } });
+    expect((await handle.waitForResponse()).content).toBe('Imported ticket types: 0 added, 2 updated. Post the panel again with `/ticket_panel` to show them.');
+    expect(w.core.desk.types.byName(w.guildId, 'Questions')!.description).toBe('Rules, land, events');
+  });
+
   it('bad input changes nothing: an unknown type, too many questions, support hours without a time', async () => {
     const before = w.core.desk.types.list(w.guildId);
     expect((await run('ticket_type edit', { name: 'Refunds', private: true })).content).toBe('There is no ticket type “Refunds”. This server has: “Questions”, “Billing”.');

@@ -1,7 +1,10 @@
 import { EmbedBuilder, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import type { AutocompleteInteraction, ChatInputCommandInteraction, SlashCommandStringOption, SlashCommandSubcommandBuilder } from 'discord.js';
 import { parseQuestions, TYPE_LIMITS, type TicketType, type TicketTypeInput } from '../../core/desk/ticket-types.js';
+import { exportTicketTypes, importTicketTypes } from '../../core/desk/types-transfer.js';
 import { UserError } from '../../core/errors.js';
+import { DEFAULT_MAX_IMPORT_BYTES } from '../../core/transfer/import-file.js';
+import { downloadTextAttachment, exportFileName, jsonFile } from '../attachments.js';
 import type { BotContext } from '../context.js';
 import { respond } from '../reply.js';
 import type { SlashCommand } from './command.js';
@@ -61,6 +64,19 @@ async function suggestTypes(interaction: AutocompleteInteraction<'cached'>, ctx:
     .map((t) => ({ name: `${t.emoji ? `${t.emoji} ` : ''}${t.name}${t.private ? ' (private)' : ''}`.slice(0, 100), value: t.name }));
 }
 
+async function transferTypes(interaction: ChatInputCommandInteraction<'cached'>, sub: 'export' | 'import', ctx: BotContext): Promise<void> {
+  const { types } = ctx.core.desk;
+  if (sub === 'export') {
+    const data = exportTicketTypes(types, interaction.guildId);
+    if (data.types.length === 0) throw new UserError('This server has no ticket types to export. Add one with `/ticket_type create`.');
+    await respond(interaction, { content: `Exported ${data.types.length} ticket type${data.types.length === 1 ? '' : 's'}. Load the file with \`/ticket_type import\`.`, files: [jsonFile(data, exportFileName('ticket-types', interaction.guildId))] });
+    return;
+  }
+  const text = await downloadTextAttachment(interaction.options.getAttachment('file', true), { maxBytes: DEFAULT_MAX_IMPORT_BYTES });
+  const result = importTicketTypes(ctx.core.db, types, interaction.guildId, text, { roleExists: (id) => interaction.guild.roles.cache.has(id) });
+  await respond(interaction, `Imported ticket types: ${result.added} added, ${result.updated} updated. Post the panel again with \`/ticket_panel\` to show them.`);
+}
+
 const ticketType: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('ticket_type')
@@ -78,8 +94,16 @@ const ticketType: SlashCommand = {
       ),
     )
     .addSubcommand((s) => s.setName('delete').setDescription('Remove a ticket type (its tickets stay)').addStringOption((o) => nameOption(o, true)))
-    .addSubcommand((s) => s.setName('list').setDescription('Show the ticket types')),
+    .addSubcommand((s) => s.setName('list').setDescription('Show the ticket types'))
+    .addSubcommand((s) => s.setName('export').setDescription('Download the ticket types as a JSON file'))
+    .addSubcommand((s) =>
+      s
+        .setName('import')
+        .setDescription('Load ticket types from a JSON export (same names are updated; all or nothing)')
+        .addAttachmentOption((o) => o.setName('file').setDescription('A file made by /ticket_type export').setRequired(true)),
+    ),
   access: 'manager',
+  defer: true,
   async execute(interaction, ctx) {
     const guildId = interaction.guildId;
     const sub = interaction.options.getSubcommand();
@@ -95,6 +119,7 @@ const ticketType: SlashCommand = {
       await respond(interaction, { embeds: [embed] });
       return;
     }
+    if (sub === 'export' || sub === 'import') return transferTypes(interaction, sub, ctx);
     const name = requireText(interaction.options.getString('name', true), 'Name', TYPE_LIMITS.name);
     if (sub === 'delete') {
       const removed = types.delete(guildId, name);

@@ -133,3 +133,25 @@ describe('ratings', () => {
     expect(desk.ratings.byTypeSince(GUILD_B, 0)).toEqual([]);
   });
 });
+
+describe('ticket types export and import', () => {
+  it('round-trips types to another server; a role of the other server falls back to the staff role', async () => {
+    const { exportTicketTypes, importTicketTypes } = await import('../../../src/core/desk/types-transfer.js');
+    desk.types.create(GUILD_A, { ...billing, staffRoleId: 'role-a' });
+    desk.types.create(GUILD_A, { name: 'Questions' });
+    const file = JSON.stringify(exportTicketTypes(desk.types, GUILD_A));
+    desk.types.create(GUILD_B, { name: 'questions', description: 'old' });
+    expect(importTicketTypes(db, desk.types, GUILD_B, file, { roleExists: () => false })).toEqual({ added: 1, updated: 1 });
+    expect(desk.types.list(GUILD_B).map((t) => [t.name, t.private, t.staffRoleId, t.questions.length])).toEqual([
+      ['Questions', false, null, 0],
+      ['Billing', true, null, 2],
+    ]);
+  });
+
+  it('refuses a bad file whole, naming the type', async () => {
+    const { importTicketTypes } = await import('../../../src/core/desk/types-transfer.js');
+    const file = JSON.stringify({ format: 'discord-ai-ticket-bot/ticket-types', version: 1, types: [{ name: 'Fine' }, { name: 'Bad', emoji: 'not an emoji' }] });
+    expectRefusedUnchanged(() => importTicketTypes(db, desk.types, GUILD_A, file, { roleExists: () => true }), () => desk.types.list(GUILD_A), /^Type 2 \(“Bad”\): The emoji must be one emoji.*Nothing was imported\.$/);
+    expectRefusedUnchanged(() => importTicketTypes(db, desk.types, GUILD_A, '{"format":"x","version":1}', { roleExists: () => true }), () => desk.types.list(GUILD_A), /not a ticket-types export/);
+  });
+});
