@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SyntheticServer } from './data/corpus.js';
 import { BotProcess } from './lib/bot-process.js';
-import { printReport, type Figures, type Notes } from './lib/report.js';
+import { printMatchingReport, printReport, type Figures, type MatchingFigures, type Notes } from './lib/report.js';
+import { measureMatchingAtScale, SCALE_GUILD_ENTRIES, SCALE_GUILDS } from './phases/matching-scale.js';
 import { startScene, type Scene } from './lib/scene.js';
 import { round } from './lib/stats.js';
 import { runBurst, type BurstSettings } from './phases/burst.js';
@@ -23,6 +24,8 @@ import { measureTrainedReplies } from './phases/trained-reply.js';
 
 /** A smoke run of the bench itself (10k entries, 100 tickets): its figures are not comparable to the goals. */
 const QUICK = process.env.BENCH_QUICK === '1';
+/** `BENCH_ONLY=matching`: the matcher figures alone (no bot process), including the 1M-entry file. */
+const ONLY_MATCHING = process.env.BENCH_ONLY === 'matching';
 const BIG_GUILD_ENTRIES = QUICK ? 10_000 : 100_000;
 const SMALL_GUILD_ENTRIES = 1_000;
 /** Other servers on the same bot, so every lookup really has to keep to its own guild. */
@@ -66,8 +69,8 @@ async function main(): Promise<void> {
     const queries = [...server.paraphrases(smallTopics, 2_000, 21), ...server.offTopic(500, 22)];
     const offTopic = server.offTopic(BURST.tickets + 200, 31);
 
-    scene = await startScene(TRAINED_TICKETS + FIRST_TEXT_RUNS + BURST.tickets);
-    const botGuildId = scene.guildId;
+    if (!ONLY_MATCHING) scene = await startScene(TRAINED_TICKETS + FIRST_TEXT_RUNS + BURST.tickets);
+    const botGuildId = scene?.guildId ?? '100000000000000001';
 
     progress(`building the databases: ${BIG_GUILD_ENTRIES} entries in the bot's guild, ${SMALL_GUILD_ENTRIES} in a small one, ${OTHER_GUILDS.length} other guilds`);
     const botDb = join(dir, 'bot.db');
@@ -82,6 +85,19 @@ async function main(): Promise<void> {
     const match1k = timeMatcher(smallDb, SMALL_GUILD_ID, warmUp, queries, answerOfTopic);
     const match100k = timeMatcher(botDb, botGuildId, warmUp, queries, answerOfTopic);
     const match1kShared = timeMatcher(botDb, SMALL_GUILD_ID, warmUp, queries, answerOfTopic);
+    progress(`matcher: ${SCALE_GUILDS * SCALE_GUILD_ENTRIES} entries over ${SCALE_GUILDS} guilds (loading takes minutes)`);
+    const scale = measureMatchingAtScale(dir, server, warmUp, queries, answerOfTopic, progress);
+    const matchingFigures: MatchingFigures = {
+      match_p50_ms_1k: round(match1k.p50),
+      match_p50_ms_100k: round(match100k.p50),
+      match_scaling_ratio: round(match100k.p50 / match1k.p50),
+      match_p50_ms_small_beside_large: round(match1kShared.p50),
+      match_p50_ms_1m: round(scale.run.p50),
+    };
+    if (ONLY_MATCHING || !scene) {
+      printMatchingReport(matchingFigures, { match1k, match100k, match1kShared, scale }, (performance.now() - benchStart) / 1000);
+      return;
+    }
     const trained = pickTrainedMessages(botDb, botGuildId, server, bigGuild, TRAINED_WARM_UP + TRAINED_SAMPLES);
     const untrained = keepUntrained(
       botDb,
@@ -145,9 +161,7 @@ async function main(): Promise<void> {
     bot = undefined;
 
     const figures: Figures = {
-      match_p50_ms_1k: round(match1k.p50),
-      match_p50_ms_100k: round(match100k.p50),
-      match_scaling_ratio: round(match100k.p50 / match1k.p50),
+      ...matchingFigures,
       trained_reply_p50_ms: round(replies.p50),
       trained_reply_p99_ms: round(replies.p99),
       rest_roundtrip_p50_ms: round(floor.p50),
@@ -163,6 +177,7 @@ async function main(): Promise<void> {
       match1k,
       match100k,
       match1kShared,
+      scale,
       trainedPicked: trained.messages.length,
       trainedTried: trained.tried,
       untrainedDropped: untrained.dropped,

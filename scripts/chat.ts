@@ -144,6 +144,7 @@ async function main(): Promise<number> {
     console.error(formatConfigProblems(parsed.problems));
     return 1;
   }
+  for (const warning of parsed.warnings) console.error(`Warning: ${warning}`);
   const copy = privateCopy(parsed.config);
   const core = createCore(openDatabase(copy.path), parsed.config, silentLogger());
   core.semantic.start(); // entries the bot had not embedded yet

@@ -2,6 +2,7 @@
  * Measures the trained-answer matcher on a labelled dataset (format: shared/eval/README.md).
  *
  *   npm run eval -- <dataset.json> [--threshold T] [--fit] [--cross-check] [--embed]
+ *   npm run eval -- --all [folder] [--threshold T] [--fit] [--cross-check]   (scripts/eval-suite.ts)
  *
  * The dataset's `train` entries go through the real TrainingStore into a fresh temporary database
  * (one guild); every query goes through the real Matcher. The last line printed is one JSON object
@@ -14,57 +15,39 @@
  * hashed bag-of-words vectors, a stand-in, not a semantic model). ms_per_query then counts the
  * matching only; the embedding round trips are reported on their own line.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { z } from 'zod';
-import { openDatabase, type Db } from '../src/db/database.js';
-import { fitCalibration, type CalibrationParams, type LabelledFeatures } from '../src/core/matching/calibration.js';
-import { Matcher, type SemanticEvidence } from '../src/core/matching/matcher.js';
+import type { Db } from '../src/db/database.js';
+import { fitCalibration, type CalibrationParams } from '../src/core/matching/calibration.js';
+import { Matcher } from '../src/core/matching/matcher.js';
 import { SemanticIndex } from '../src/core/matching/semantic-index.js';
 import { OllamaService } from '../src/core/ai/ollama.js';
 import { silentLogger } from '../src/log.js';
-import { TrainingStore } from '../src/core/training/store.js';
 import { FakeOllama } from '../tests/fakes/ollama.js';
-
-const GUILD_ID = 'eval-guild';
-const DEFAULT_THRESHOLD = 0.85;
-
-const datasetSchema = z.object({
-  name: z.string().optional(),
-  train: z.array(z.object({ question: z.string(), answer: z.string(), intent: z.string().optional() })).min(1),
-  queries: z.array(z.object({ text: z.string(), intent: z.string().nullable() })).min(1),
-});
-type Dataset = z.infer<typeof datasetSchema>;
+import { performance } from 'node:perf_hooks';
+import {
+  DEFAULT_THRESHOLD,
+  GUILD_ID,
+  intentByAnswer,
+  labelledFeatures,
+  loadDataset,
+  metrics,
+  runQueries,
+  UsageError,
+  withTrainedDatabase,
+  type Dataset,
+  type Evidence,
+  type Metrics,
+} from './eval-lib.js';
+import { DEFAULT_FOLDER, formatParams, loadSuite, runSuite } from './eval-suite.js';
 
 interface Args {
   path: string;
+  /** --all: `path` is a folder of datasets. */
+  all: boolean;
   threshold: number;
   fit: boolean;
   crossCheck: boolean;
   embed: boolean;
 }
-
-/** One query's outcome: the best answer's intent (if any) and its confidence. */
-interface Outcome {
-  expected: string | null;
-  predicted: string | null;
-  score: number;
-  ms: number;
-}
-
-interface Metrics {
-  queries: number;
-  top1_accuracy: number;
-  coverage_at_threshold: number;
-  wrong_answer_rate_at_threshold: number;
-  oos_false_answer_rate_at_threshold: number;
-  threshold: number;
-  ms_per_query: number;
-}
-
-class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Args {
   let path: string | undefined;
@@ -72,6 +55,7 @@ function parseArgs(argv: readonly string[]): Args {
   let fit = false;
   let crossCheck = false;
   let embed = false;
+  let all = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--threshold') {
@@ -80,95 +64,15 @@ function parseArgs(argv: readonly string[]): Args {
     } else if (arg === '--fit') fit = true;
     else if (arg === '--cross-check') crossCheck = true;
     else if (arg === '--embed') embed = true;
+    else if (arg === '--all') all = true;
     else if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg}.`);
     else if (path === undefined) path = arg;
     else throw new UsageError(`Unexpected argument ${arg}.`);
   }
-  if (path === undefined) throw new UsageError('Usage: npm run eval -- <dataset.json> [--threshold T] [--fit] [--cross-check] [--embed]');
-  return { path, threshold, fit, crossCheck, embed };
-}
-
-function loadDataset(path: string): Dataset {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
-  const parsed = datasetSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UsageError(`${path} is not a matcher dataset: at ${issue.path.join('.') || '(top level)'}: ${issue.message}.`);
-  }
-  return parsed.data;
-}
-
-/** The intent an answer text stands for (the dataset's labels), so a prediction can be scored. */
-function intentByAnswer(dataset: Dataset): Map<string, string> {
-  return new Map(dataset.train.map((entry) => [entry.answer, entry.intent ?? entry.answer]));
-}
-
-async function withTrainedDatabase<T>(dataset: Dataset, run: (db: Db) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'bot-eval-'));
-  const db = openDatabase(join(dir, 'eval.sqlite'));
-  try {
-    const store = new TrainingStore(db);
-    db.transaction(() => {
-      for (const entry of dataset.train) store.add(GUILD_ID, { question: entry.question, answer: entry.answer });
-    })();
-    return await run(db);
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** The semantic evidence of each query (same order), or none for the words alone. */
-type Evidence = ReadonlyMap<string, SemanticEvidence | undefined>;
-
-function runQueries(matcher: Matcher, dataset: Dataset, intents: Map<string, string>, evidence?: Evidence): Outcome[] {
-  return dataset.queries.map((query) => {
-    const started = performance.now();
-    const [best] = matcher.match(GUILD_ID, query.text, 1, evidence?.get(query.text));
-    const ms = performance.now() - started;
-    return { expected: query.intent, predicted: best ? (intents.get(best.answer) ?? null) : null, score: best?.score ?? 0, ms };
-  });
-}
-
-function metrics(outcomes: readonly Outcome[], threshold: number): Metrics {
-  const inScope = outcomes.filter((o) => o.expected !== null);
-  const outOfScope = outcomes.filter((o) => o.expected === null);
-  const share = (part: number, whole: number) => (whole === 0 ? 0 : round(part / whole));
-  const answered = (o: Outcome) => o.predicted !== null && o.score >= threshold;
-  return {
-    queries: outcomes.length,
-    top1_accuracy: share(inScope.filter((o) => o.predicted === o.expected).length, inScope.length),
-    coverage_at_threshold: share(inScope.filter((o) => answered(o) && o.predicted === o.expected).length, inScope.length),
-    wrong_answer_rate_at_threshold: share(inScope.filter((o) => answered(o) && o.predicted !== o.expected).length, inScope.length),
-    oos_false_answer_rate_at_threshold: share(outOfScope.filter(answered).length, outOfScope.length),
-    threshold,
-    ms_per_query: round(outcomes.reduce((sum, o) => sum + o.ms, 0) / Math.max(outcomes.length, 1)),
-  };
-}
-
-function round(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
-}
-
-/** The best answer's calibration features for each query, labelled right or wrong. */
-function labelledFeatures(matcher: Matcher, dataset: Dataset, intents: Map<string, string>, evidence?: Evidence): (LabelledFeatures & { expected: string | null })[] {
-  return dataset.queries.map((query) => {
-    const [best] = matcher.rank(GUILD_ID, query.text, evidence?.get(query.text));
-    const features = best?.features ?? { coverage: 0, margin: 0 };
-    const correct = best !== undefined && query.intent !== null && intents.get(best.answer) === query.intent;
-    return { ...features, correct, expected: query.intent };
-  });
+  if (all && embed) throw new UsageError('--embed measures one dataset; leave out --all.');
+  if (all) return { path: path ?? DEFAULT_FOLDER, all, threshold, fit, crossCheck, embed };
+  if (path === undefined) throw new UsageError('Usage: npm run eval -- <dataset.json> [--threshold T] [--fit] [--cross-check] [--embed], or npm run eval -- --all [folder]');
+  return { path, all, threshold, fit, crossCheck, embed };
 }
 
 /**
@@ -187,10 +91,6 @@ function crossCheck(db: Db, dataset: Dataset, intents: Map<string, string>, thre
     const result = metrics(runQueries(matcher, heldOut, intents, evidence), threshold);
     console.log(`cross-check: fitted on half ${fitSide + 1} ${formatParams(params)}; held-out half: ${JSON.stringify(result)}`);
   }
-}
-
-function formatParams(params: CalibrationParams): string {
-  return `{ bias: ${params.bias.toFixed(3)}, coverage: ${params.coverage.toFixed(3)}, margin: ${params.margin.toFixed(3)} }`;
 }
 
 function printSummary(dataset: Dataset, result: Metrics): void {
@@ -214,7 +114,7 @@ async function embedAll(db: Db, dataset: Dataset): Promise<Evidence | undefined>
   const fake = external ? undefined : await FakeOllama.start({ models: [model] });
   try {
     const hosts = external ? external.split(',').map((url) => url.trim()).filter((url) => url !== '') : [fake!.url];
-    const ollama = new OllamaService({ host: hosts, model, embedModel: model, timeoutMs: 120_000, maxConcurrent: 1, logger: silentLogger() });
+    const ollama = new OllamaService({ host: hosts, model, embedModel: model, firstTokenTimeoutMs: 120_000, maxConcurrent: 1, logger: silentLogger() });
     const semantic = new SemanticIndex(db, { embedder: ollama, matcher: new Matcher(db), logger: silentLogger() }, { queryTimeoutMs: 600_000 });
     const started = performance.now();
     const stored = await semantic.embedPending();
@@ -236,6 +136,7 @@ async function embedAll(db: Db, dataset: Dataset): Promise<Evidence | undefined>
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.all) return runSuite(loadSuite(args.path), args);
   const dataset = loadDataset(args.path);
   const intents = intentByAnswer(dataset);
   await withTrainedDatabase(dataset, async (db) => {

@@ -60,7 +60,25 @@ export const configSchema = z.object({
   OLLAMA_URL: httpUrlList.default(['http://localhost:11434']),
   OLLAMA_MODEL: z.string().trim().min(1, { error: 'must name a model, e.g. llama3' }).default('llama3'),
   OLLAMA_EMBED_MODEL: z.string().trim().optional().transform((v) => v || undefined),
-  OLLAMA_MAX_CONCURRENT: integer(1, 64).default(2),
+  /** Answers sent to each Ollama host at once: Ollama itself generates one at a time (OLLAMA_NUM_PARALLEL=1). */
+  OLLAMA_MAX_CONCURRENT: integer(1, 64).default(1),
+  /** Seconds from sending an answer's request to its first token: Ollama's queue, the model load, prompt evaluation. */
+  OLLAMA_FIRST_TOKEN_TIMEOUT: number(1, 3600, 'a number of seconds').default(180),
+  /** Seconds without a new token once the answer streams. */
+  OLLAMA_STALL_TIMEOUT: number(1, 600, 'a number of seconds').default(60),
+  /** Seconds for a whole answer; 0: no limit while it keeps streaming. */
+  OLLAMA_ANSWER_TIMEOUT: number(0, 3600, 'a number of seconds').default(0),
+  /** How long Ollama keeps the model loaded after an answer: a duration ("30m", "2h", "90s"), or -1 for ever. */
+  OLLAMA_KEEP_ALIVE: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(-1|\d+(\.\d+)?(ms|s|m|h))$/, { error: 'must be a duration such as 30m, 2h or 90s, or -1 to keep the model loaded' })
+    .default('30m'),
+  /** The model's context window in tokens (sent as options.num_ctx); the prompt is budgeted to fit in it. */
+  OLLAMA_NUM_CTX: integer(1024, 262_144).default(8192),
+  /** Sampling temperature: low keeps answers close to the references. */
+  OLLAMA_TEMPERATURE: number(0, 2).default(0.2),
   BOT_PREFIX: z.string().trim().max(5, { error: 'must be at most 5 characters' }).default('!'),
   LOG_LEVEL: z
     .string()
@@ -75,18 +93,51 @@ export const configSchema = z.object({
     .default('./logs/bot.log')
     .transform((v) => (/^(off|none)$/i.test(v) ? undefined : v)),
   DB_PATH: z.string().trim().min(1, { error: 'must be a file path' }).default('./data/training.db'),
-  SIMILARITY_THRESHOLD: number(0, 1).default(0.7),
+  /** Calibrated match confidence (0–1) at which a trained answer is posted as is. */
   TRAINED_ANSWER_THRESHOLD: number(0, 1).default(0.85),
-  MAX_CONTEXT_LENGTH: integer(200, 200_000).default(2000),
+  /** Calibrated match confidence (0–1) at which a trained entry goes to the AI as context. Default 0.7 (below). */
+  TRAINING_CONTEXT_THRESHOLD: number(0, 1).optional(),
+  /** Embedding cosine similarity (0–1) at which a knowledge-base entry found by meaning goes to the AI. Default 0.7 (below). */
+  KNOWLEDGE_SIMILARITY_THRESHOLD: number(0, 1).optional(),
+  /** Deprecated: meant both of the two above; still read for either one that is not set, with a warning. */
+  SIMILARITY_THRESHOLD: number(0, 1).optional(),
   ENABLE_AUTO_RESPONSE: booleanFlag.default(true),
   ENABLE_TRAINING: booleanFlag.default(true),
-  RESPONSE_TIMEOUT: number(1, 600, 'a number of seconds').default(30),
   STALE_TICKET_HOURS: number(0, 24 * 365, 'a number of hours').default(48),
+  /**
+   * Minutes without activity before Discord archives a ticket post (hides it from the forum's list).
+   * Discord accepts only these four values; the longest keeps tickets in view the longest.
+   */
+  TICKET_AUTO_ARCHIVE_MINUTES: z.coerce
+    .number({ error: 'must be 60, 1440, 4320 or 10080' })
+    .pipe(z.union([z.literal(60), z.literal(1440), z.literal(4320), z.literal(10080)], { error: 'must be 60, 1440, 4320 or 10080 (1 hour, 1 day, 3 days, 1 week)' }))
+    .default(10080),
 });
 
-export type Config = z.output<typeof configSchema>;
+const DEFAULT_TRAINING_CONTEXT_THRESHOLD = 0.7;
+const DEFAULT_KNOWLEDGE_SIMILARITY_THRESHOLD = 0.7;
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+/** Settings the bot no longer reads, and what replaced them: named at start-up so an old .env does not mislead. */
+const RETIRED_SETTINGS: Record<string, string> = {
+  RESPONSE_TIMEOUT: 'it is replaced by OLLAMA_FIRST_TOKEN_TIMEOUT, OLLAMA_STALL_TIMEOUT and OLLAMA_ANSWER_TIMEOUT',
+  MAX_CONTEXT_LENGTH: 'the prompt is now budgeted in tokens from OLLAMA_NUM_CTX',
+};
+
+/** One warning per retired setting that is still set. */
+export function retiredSettingWarnings(env: Record<string, string | undefined>): string[] {
+  return Object.entries(RETIRED_SETTINGS)
+    .filter(([key]) => (env[key] ?? '').trim() !== '')
+    .map(([key, why]) => `${key} is no longer used (${why}); remove it from .env`);
+}
+
+type ParsedConfig = z.output<typeof configSchema>;
+export type Config = Omit<ParsedConfig, 'SIMILARITY_THRESHOLD' | 'TRAINING_CONTEXT_THRESHOLD' | 'KNOWLEDGE_SIMILARITY_THRESHOLD'> & {
+  TRAINING_CONTEXT_THRESHOLD: number;
+  KNOWLEDGE_SIMILARITY_THRESHOLD: number;
+};
+
+/** `warnings`: settings that still work but should be changed (a deprecated name), to log at start-up. */
+export type ConfigResult = { ok: true; config: Config; warnings: string[] } | { ok: false; problems: string[] };
 
 /** Validates an environment. Empty strings count as "not set" so a blank line in .env falls back to the default. */
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
@@ -103,16 +154,38 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
     });
     return { ok: false, problems };
   }
-  const config = result.data;
-  if (config.SIMILARITY_THRESHOLD > config.TRAINED_ANSWER_THRESHOLD) {
+  const { config, warnings } = withoutDeprecatedNames(result.data);
+  if (config.TRAINING_CONTEXT_THRESHOLD > config.TRAINED_ANSWER_THRESHOLD) {
+    const name = result.data.TRAINING_CONTEXT_THRESHOLD === undefined && result.data.SIMILARITY_THRESHOLD !== undefined ? 'SIMILARITY_THRESHOLD' : 'TRAINING_CONTEXT_THRESHOLD';
     return {
       ok: false,
-      problems: [
-        `SIMILARITY_THRESHOLD=${config.SIMILARITY_THRESHOLD} must not be above TRAINED_ANSWER_THRESHOLD=${config.TRAINED_ANSWER_THRESHOLD}`,
-      ],
+      problems: [`${name}=${config.TRAINING_CONTEXT_THRESHOLD} must not be above TRAINED_ANSWER_THRESHOLD=${config.TRAINED_ANSWER_THRESHOLD}`],
     };
   }
-  return { ok: true, config };
+  return { ok: true, config, warnings };
+}
+
+/**
+ * SIMILARITY_THRESHOLD once set two numbers of different scales (a calibrated confidence and an
+ * embedding cosine). It still sets whichever of its two successors is not set, with a warning.
+ */
+function withoutDeprecatedNames(parsed: ParsedConfig): { config: Config; warnings: string[] } {
+  const { SIMILARITY_THRESHOLD: legacy, TRAINING_CONTEXT_THRESHOLD: context, KNOWLEDGE_SIMILARITY_THRESHOLD: knowledge, ...rest } = parsed;
+  const warnings =
+    legacy === undefined
+      ? []
+      : [
+          `SIMILARITY_THRESHOLD is deprecated: it is now two settings, TRAINING_CONTEXT_THRESHOLD (match confidence for trained entries given to the AI) ` +
+            `and KNOWLEDGE_SIMILARITY_THRESHOLD (embedding similarity for knowledge-base entries). It still sets whichever of them is not set; rename it in .env.`,
+        ];
+  return {
+    config: {
+      ...rest,
+      TRAINING_CONTEXT_THRESHOLD: context ?? legacy ?? DEFAULT_TRAINING_CONTEXT_THRESHOLD,
+      KNOWLEDGE_SIMILARITY_THRESHOLD: knowledge ?? legacy ?? DEFAULT_KNOWLEDGE_SIMILARITY_THRESHOLD,
+    },
+    warnings,
+  };
 }
 
 export const MISSING_TOKEN_HELP = [

@@ -1,5 +1,5 @@
 import { config as loadDotenv } from 'dotenv';
-import { formatConfigProblems, MISSING_TOKEN_HELP, parseConfig } from './config.js';
+import { formatConfigProblems, MISSING_TOKEN_HELP, parseConfig, retiredSettingWarnings } from './config.js';
 import { canonicalModelName } from './core/ai/host-pool.js';
 import { createCore, type Core } from './core/core.js';
 import { openDatabase } from './db/database.js';
@@ -20,7 +20,11 @@ async function logOllamaReadiness(core: Core, logger: Logger): Promise<void> {
   const [health, embedCheck] = await Promise.all([core.ai.health(), core.ai.embeddings?.check()]);
   if (!health.reachable) logger.warn(`${health.error ?? 'Ollama is not reachable'}: answers come from training and knowledge bases until it is.`);
   else if (!health.modelPulled) logger.warn(`Ollama has no model "${model}": run  ollama pull ${model}`);
-  else logger.info({ version: health.version, model }, 'Ollama is ready');
+  else {
+    logger.info({ version: health.version, model }, 'Ollama is ready; loading the model so the first member does not wait for it');
+    // In the background: Discord logs in meanwhile, and a member's message waits for this same load.
+    void core.ai.warmUp();
+  }
   const hosts = health.hosts ?? [];
   for (const host of hosts.length > 1 ? hosts : []) {
     if (!host.reachable) logger.warn(`Ollama host ${host.host} is skipped until its health check passes: ${host.error ?? 'not reachable'}`);
@@ -44,7 +48,9 @@ async function main(): Promise<number> {
     return 1;
   }
   const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE, secrets: [config.DISCORD_TOKEN] });
+  for (const warning of parsed.warnings) logger.warn(warning);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  for (const warning of retiredSettingWarnings(process.env)) logger.warn(warning);
 
   let db;
   try {
@@ -81,6 +87,7 @@ async function main(): Promise<number> {
       const drained = await bot.drain(DRAIN_MS);
       if (!drained) logger.warn('Some answers were still in progress and were left unfinished');
       await bot.stop();
+      core.ai.stop();
       await core.semantic.stop(); // a batch of embeddings in flight finishes (or stays queued) before the database closes
       db.close();
       logger.info('Stopped cleanly');

@@ -22,11 +22,11 @@ describe('npm start', () => {
   });
 
   it('with bad values in .env names each one and exits 1 without a stack trace', () => {
-    const run = start({}, 'DISCORD_TOKEN=x.y.z\nSIMILARITY_THRESHOLD=lots\nRESPONSE_TIMEOUT=-5\n');
+    const run = start({}, 'DISCORD_TOKEN=x.y.z\nSIMILARITY_THRESHOLD=lots\nOLLAMA_FIRST_TOKEN_TIMEOUT=-5\n');
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('Configuration error');
     expect(run.stderr).toContain('SIMILARITY_THRESHOLD="lots" must be a number');
-    expect(run.stderr).toContain('RESPONSE_TIMEOUT="-5" must be between 1 and 600');
+    expect(run.stderr).toContain('OLLAMA_FIRST_TOKEN_TIMEOUT="-5" must be between 1 and 3600');
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });

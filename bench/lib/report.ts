@@ -2,6 +2,7 @@ import type { BurstRun, BurstSettings } from '../phases/burst.js';
 import type { FirstTextRun } from '../phases/first-text.js';
 import type { ImportRun } from '../phases/import.js';
 import type { MatchRun } from '../phases/matching.js';
+import type { ScaleRun } from '../phases/matching-scale.js';
 import type { FloorRun } from '../phases/rest-floor.js';
 import type { TrainedReplyRun } from '../phases/trained-reply.js';
 
@@ -10,6 +11,8 @@ export interface Figures {
   match_p50_ms_1k: number;
   match_p50_ms_100k: number;
   match_scaling_ratio: number;
+  match_p50_ms_small_beside_large: number;
+  match_p50_ms_1m: number;
   trained_reply_p50_ms: number;
   trained_reply_p99_ms: number;
   rest_roundtrip_p50_ms: number;
@@ -27,6 +30,7 @@ export interface Notes {
   match1k: MatchRun;
   match100k: MatchRun;
   match1kShared: MatchRun;
+  scale: ScaleRun;
   trainedPicked: number;
   trainedTried: number;
   untrainedDropped: number;
@@ -45,12 +49,18 @@ export interface Notes {
   totalSeconds: number;
 }
 
-type Goal = { test: (v: number, f: Figures) => boolean; text: string } | undefined;
+/** The figures `BENCH_ONLY=matching` measures (no bot process). */
+export const MATCHING_KEYS = ['match_p50_ms_1k', 'match_p50_ms_100k', 'match_scaling_ratio', 'match_p50_ms_small_beside_large', 'match_p50_ms_1m'] as const;
+export type MatchingFigures = Pick<Figures, (typeof MATCHING_KEYS)[number]>;
+
+type Goal = { test: (v: number, f: MatchingFigures) => boolean; text: string } | undefined;
 
 const GOALS: Record<keyof Figures, Goal> = {
   match_p50_ms_1k: undefined,
   match_p50_ms_100k: { test: (v) => v <= 5, text: '≤ 5' },
   match_scaling_ratio: { test: (v) => v <= 2, text: '≤ 2' },
+  match_p50_ms_small_beside_large: { test: (v, f) => v <= 2 * f.match_p50_ms_1k, text: '≤ 2 × 1k alone' },
+  match_p50_ms_1m: { test: (v) => v <= 5, text: '≤ 5' },
   trained_reply_p50_ms: { test: (v) => v < 50, text: '< 50' },
   trained_reply_p99_ms: { test: (v) => v < 150, text: '< 150' },
   rest_roundtrip_p50_ms: undefined,
@@ -78,7 +88,11 @@ function detail(key: keyof Figures, n: Notes): string {
     case 'match_p50_ms_100k':
       return `p90 ${ms(n.match100k.p90)}, p99 ${ms(n.match100k.p99)}`;
     case 'match_scaling_ratio':
-      return `1k guild next to the 100k one in one DB: p50 ${ms(n.match1kShared.p50)}`;
+      return 'p50 100k ÷ p50 1k';
+    case 'match_p50_ms_small_beside_large':
+      return `the 1k guild in the 100k guild's file (111,000 entries); p90 ${ms(n.match1kShared.p90)}`;
+    case 'match_p50_ms_1m':
+      return `a 10k guild among ${n.scale.entries} entries (100 guilds; loaded in ${(n.scale.loadMs / 1000).toFixed(0)} s, ${n.scale.bytesPerEntry.toFixed(0)} B/entry); p90 ${ms(n.scale.run.p90)}`;
     case 'trained_reply_p50_ms':
       return `${n.replies.samples} replies, ${n.replies.wrongReplies} not the trained answer`;
     case 'trained_reply_p99_ms':
@@ -103,6 +117,17 @@ function detail(key: keyof Figures, n: Notes): string {
     case 'import_10k_ms':
       return `${(n.imported.fileBytes / 1e6).toFixed(1)} MB file into the 100k guild`;
   }
+}
+
+/** The table of `BENCH_ONLY=matching` and its JSON line (the matching keys only). */
+export function printMatchingReport(figures: MatchingFigures, notes: Pick<Notes, 'match1k' | 'match100k' | 'match1kShared' | 'scale'>, totalSeconds: number): void {
+  const rows = MATCHING_KEYS.map((key) => {
+    const goal = GOALS[key];
+    const value = figures[key];
+    return [key, String(value), goal?.text ?? '—', goal ? (goal.test(value, figures) ? 'met' : 'MISSED') : '', detail(key, notes as Notes)];
+  });
+  for (const row of rows) process.stdout.write(`${row.join('  ')}\n`);
+  process.stdout.write(`Matching phase alone took ${totalSeconds.toFixed(0)} s.\n${JSON.stringify(figures)}\n`);
 }
 
 export function printReport(figures: Figures, notes: Notes): void {

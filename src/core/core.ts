@@ -1,8 +1,10 @@
+import { answerThresholds, type AnswerThresholds } from './answer-thresholds.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../log.js';
 import { OllamaService } from './ai/ollama.js';
 import { TicketDesk } from './desk/desk.js';
+import { BotState } from './bot-state.js';
 import { GuildSettingsStore } from './guilds/settings.js';
 import { KnowledgeStore } from './knowledge/store.js';
 import { Matcher } from './matching/matcher.js';
@@ -10,6 +12,7 @@ import { SemanticIndex } from './matching/semantic-index.js';
 import { Responder } from './responder.js';
 import { StatCounters } from './stats/counters.js';
 import { SupportDesk } from './support/support-desk.js';
+import { TicketClosing } from './tickets/closing.js';
 import { TicketStore } from './tickets/store.js';
 import { TrainingStore } from './training/store.js';
 
@@ -21,6 +24,10 @@ export interface Core {
   training: TrainingStore;
   knowledge: KnowledgeStore;
   tickets: TicketStore;
+  /** Closing tickets so that Discord and the database agree (retried until Discord follows). */
+  closing: TicketClosing;
+  /** Facts about the bot's own Discord setup kept between runs (e.g. where its commands are registered). */
+  botState: BotState;
   guildSettings: GuildSettingsStore;
   counters: StatCounters;
   matcher: Matcher;
@@ -31,6 +38,8 @@ export interface Core {
   semantic: SemanticIndex;
   ai: OllamaService;
   responder: Responder;
+  /** What the answers' numbers mean and are: other layers show and compare against these, not the raw config. */
+  thresholds: AnswerThresholds;
   support: SupportDesk;
   /** Ticket types, private tickets' channel, limits, claims, support hours and ratings. */
   desk: TicketDesk;
@@ -48,10 +57,16 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     host: config.OLLAMA_URL,
     model: config.OLLAMA_MODEL,
     embedModel: config.OLLAMA_EMBED_MODEL,
-    timeoutMs: config.RESPONSE_TIMEOUT * 1000,
+    firstTokenTimeoutMs: config.OLLAMA_FIRST_TOKEN_TIMEOUT * 1000,
+    stallTimeoutMs: config.OLLAMA_STALL_TIMEOUT * 1000,
+    answerTimeoutMs: config.OLLAMA_ANSWER_TIMEOUT * 1000,
+    keepAlive: config.OLLAMA_KEEP_ALIVE,
+    numCtx: config.OLLAMA_NUM_CTX,
+    temperature: config.OLLAMA_TEMPERATURE,
     maxConcurrent: config.OLLAMA_MAX_CONCURRENT,
     logger: logger.child({ module: 'ollama' }),
   });
+  const thresholds = answerThresholds(config);
   const semantic = new SemanticIndex(db, { embedder: ai, matcher, logger: logger.child({ module: 'semantic' }) });
   const responder = new Responder({
     training,
@@ -64,9 +79,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     logger: logger.child({ module: 'responder' }),
     support: support.responderSupport,
     settings: {
-      trainedAnswerThreshold: config.TRAINED_ANSWER_THRESHOLD,
-      similarityThreshold: config.SIMILARITY_THRESHOLD,
-      maxContextChars: config.MAX_CONTEXT_LENGTH,
+      thresholds,
       autoRespond: config.ENABLE_AUTO_RESPONSE,
     },
   });
@@ -77,6 +90,8 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     training,
     knowledge,
     tickets,
+    closing: new TicketClosing(db, tickets),
+    botState: new BotState(db),
     guildSettings: new GuildSettingsStore(db),
     desk: new TicketDesk(db, tickets),
     counters,
@@ -84,6 +99,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     semantic,
     ai,
     responder,
+    thresholds,
     support,
     startedAt: Date.now(),
   };

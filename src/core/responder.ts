@@ -1,6 +1,8 @@
+import type { AnswerThresholds } from './answer-thresholds.js';
 import type { Logger } from '../log.js';
-import { buildChatMessages } from './ai/prompt.js';
-import { AiUnavailableError, type AiFailureKind, type ChatMessage } from './ai/ollama.js';
+import { buildChatMessages, HANDOFF_MARKER, knowledgeReference, trainedReference, type PromptTurn, type ReferenceEntry } from './ai/prompt.js';
+import { AiUnavailableError, type AiFailureKind, type AnswerStats, type ChatMessage } from './ai/ollama.js';
+import { stripThinking } from './ai/thinking.js';
 import { KeyedSerialQueue } from './keyed-serial-queue.js';
 import type { KnowledgeStore } from './knowledge/store.js';
 import type { MatchCandidate, Matcher } from './matching/matcher.js';
@@ -14,13 +16,18 @@ import type { TrainingStore } from './training/store.js';
 /** The slice of the Ollama service the responder needs (a fake or a recording stand-in fits too). */
 export interface AiChat {
   readonly model: string;
-  chat(messages: ChatMessage[], opts?: { signal?: AbortSignal; onQueued?: (position: number) => void }): AsyncIterable<string>;
+  chat(messages: ChatMessage[], opts?: { signal?: AbortSignal; onQueued?: (position: number) => void; onDone?: (stats: AnswerStats) => void }): AsyncIterable<string>;
+  /** The context window the prompt must fit in (tokens); 8192 when absent. */
+  contextTokens?(): Promise<number>;
 }
 
+/** Room left in the context window for the answer itself. */
+const ANSWER_RESERVE_TOKENS = 1024;
+const DEFAULT_CONTEXT_TOKENS = 8192;
+
 export interface ResponderSettings {
-  trainedAnswerThreshold: number;
-  similarityThreshold: number;
-  maxContextChars: number;
+  /** Confidence and similarity thresholds, each with one meaning (see AnswerThresholds). */
+  thresholds: AnswerThresholds;
   /** false: messages are stored but not answered (ENABLE_AUTO_RESPONSE). */
   autoRespond: boolean;
 }
@@ -46,6 +53,8 @@ export interface TicketMessage {
   authorId: string;
   messageId: string | null;
   content: string;
+  /** The server's name, for the prompt. */
+  guildName?: string;
   /** The message had no text (only files, stickers or embeds): kept, not answered. */
   textless?: boolean;
   /** Staff messages are stored as staff turns and never answered by the bot. */
@@ -74,8 +83,18 @@ export interface AnswerProgress {
   onText?: (textSoFar: string) => void;
 }
 
+/**
+ * Everything the Discord layer shows after an answer: the text, whether to call staff now (at most
+ * once until one of them writes) and the ticket's status tag. The core decides; Discord displays.
+ */
+export interface TicketOutcome {
+  text: string;
+  callStaff: boolean;
+  status: 'answered' | 'needsStaff';
+}
+
 export type HandleResult =
-  | { kind: 'answered'; ticket: Ticket; answer: Answer }
+  | { kind: 'answered'; ticket: Ticket; answer: Answer; outcome: TicketOutcome }
   | { kind: 'stored'; ticket: Ticket; reason: 'staff'; /** A staff hand-off was waiting and is now answered. */ handoffAnswered: boolean }
   | { kind: 'stored'; ticket: Ticket; reason: 'auto-response-off' | 'empty' | 'paused' }
   | { kind: 'ignored'; reason: 'not-a-ticket' | 'ticket-closed' };
@@ -85,6 +104,24 @@ export const FALLBACK_TEXT =
   'A staff member will follow up here as soon as they can.';
 export const AI_UNAVAILABLE_NOTE = '*The AI assistant is unavailable right now, so here is the closest answer from this server’s help entries:*';
 export const CUT_OFF_NOTE = '*(This answer was cut off before it was finished. A staff member will follow up if it does not help.)*';
+/** What the member sees when the model says the references do not answer their question. */
+export const HANDOFF_TEXT = "I couldn't find the answer to this in this server's help entries, so I've asked a staff member to take a look. They will follow up here.";
+
+/** What of the raw stream a member may see now: no reasoning, nothing that may yet turn out to be the hand-off word. */
+function shownSoFar(raw: string): string {
+  const visible = stripThinking(raw);
+  const trimmed = visible.trim();
+  if (trimmed.includes(HANDOFF_MARKER) || (trimmed !== '' && HANDOFF_MARKER.startsWith(trimmed))) return '';
+  return visible;
+}
+
+/** A bot turn as the model said it, or undefined for the bot's own notes (never sent back to the model as its words). */
+function modelWords(content: string, source: AnswerSource | null): string | undefined {
+  if (!source || source.kind === 'fallback') return undefined;
+  if (source.kind === 'knowledge') return content.startsWith(AI_UNAVAILABLE_NOTE) ? content.slice(AI_UNAVAILABLE_NOTE.length).trim() : content;
+  if (source.kind === 'ai' && !source.complete) return content.endsWith(CUT_OFF_NOTE) ? content.slice(0, -CUT_OFF_NOTE.length).trim() : content;
+  return content;
+}
 
 /**
  * The message flow of a ticket: store the message → match trained questions → post the trained
@@ -97,7 +134,7 @@ export class Responder {
   private lastAiFailure: AiFailureKind | undefined;
 
   constructor(private readonly deps: ResponderDeps) {
-    this.retrieval = new Retrieval({ ...deps, similarityThreshold: deps.settings.similarityThreshold });
+    this.retrieval = new Retrieval({ ...deps, knowledgeSimilarityThreshold: deps.settings.thresholds.knowledgeSimilarity });
   }
 
   /** Stores a ticket message and, when it is the bot's to answer, answers it. */
@@ -126,13 +163,22 @@ export class Responder {
 
     const ahead = this.lanes.size(ticket.threadId);
     if (ahead > 0) progress.onQueued?.(ahead, 'earlier-messages');
-    const answer = await this.lanes.run(ticket.threadId, () => this.answerTurn(ticket, turn.id, message.content, progress));
-    return { kind: 'answered', ticket, answer };
+    const answer = await this.lanes.run(ticket.threadId, () => this.answerTurn(ticket, turn.id, message, progress));
+    return { kind: 'answered', ticket, answer, outcome: this.outcome(ticket, answer) };
+  }
+
+  /** No answer to give (AI unavailable with nothing close, or the model said the references do not cover it): staff are called. */
+  private outcome(ticket: Ticket, answer: Answer): TicketOutcome {
+    const support = this.deps.support;
+    const handOff = answer.source.kind === 'fallback';
+    const callStaff = handOff && (support?.requestHandoff(ticket, 'fallback') ?? false);
+    const waiting = support ? support.handoffPending(ticket.id) : handOff;
+    return { text: answer.text, callStaff, status: waiting ? 'needsStaff' : 'answered' };
   }
 
   /** What the bot would answer in this guild, and why, without storing anything (/test_ai). */
   async preview(guildId: string, text: string, progress: AnswerProgress = {}): Promise<Answer> {
-    return this.decide(guildId, text, [{ role: 'user', content: text }], progress);
+    return this.decide(guildId, text, [{ role: 'user', content: text }], progress, undefined);
   }
 
   /** Waits for in-flight answers (shutdown); true when all finished within the time. */
@@ -144,17 +190,10 @@ export class Responder {
     return this.lanes.totalSize();
   }
 
-  private async answerTurn(ticket: Ticket, turnId: number, text: string, progress: AnswerProgress): Promise<Answer> {
-    const { tickets, training, counters, settings } = this.deps;
-    // Only this ticket's turns, and none of the member's messages that came after this one (they
-    // wait their turn). Answers to earlier messages may be newer than this turn: the message being
-    // answered goes last, where the model expects the question.
-    const conversation = tickets
-      .recentTurns(ticket.id, settings.maxContextChars * 2)
-      .filter((t) => t.id !== turnId && !(t.role === 'user' && t.id > turnId))
-      .map((t) => ({ role: t.role, content: t.content }));
-    conversation.push({ role: 'user', content: text });
-    const answer = await this.decide(ticket.guildId, text, conversation, progress);
+  private async answerTurn(ticket: Ticket, turnId: number, message: TicketMessage, progress: AnswerProgress): Promise<Answer> {
+    const { tickets, training, counters } = this.deps;
+    const conversation = this.promptConversation(ticket, turnId, message.content, await this.budgetTokens());
+    const answer = await this.decide(ticket.guildId, message.content, conversation, progress, message.guildName);
     this.deps.support?.recordMatch(turnId, answer);
 
     if (answer.source.kind === 'trained') training.recordUse(ticket.guildId, answer.source.trainingEntryId);
@@ -163,17 +202,52 @@ export class Responder {
     return { ...answer, turnId: stored.id };
   }
 
-  private async decide(
-    guildId: string,
-    text: string,
-    conversation: { role: 'user' | 'bot' | 'staff'; content: string }[],
-    progress: AnswerProgress,
-  ): Promise<Answer> {
+  private async budgetTokens(): Promise<number> {
+    const window = (await this.deps.ai.contextTokens?.()) ?? DEFAULT_CONTEXT_TOKENS;
+    return window - Math.min(ANSWER_RESERVE_TOKENS, Math.floor(window / 4));
+  }
+
+  /**
+   * This ticket's turns for the prompt: its first post, then as many recent turns as can fit, none of
+   * the member's messages that came after this one (they wait their turn), and the message being
+   * answered last, where the model expects the question. The bot's own notes (AI unavailable, cut
+   * off, hand-off) are not the model's words and are left out; each earlier AI answer's references
+   * go back where they were given.
+   */
+  private promptConversation(ticket: Ticket, turnId: number, text: string, budgetTokens: number): PromptTurn[] {
+    const { tickets } = this.deps;
+    const recent = tickets.recentTurns(ticket.id, budgetTokens * 8).filter((t) => t.id !== turnId && !(t.role === 'user' && t.id > turnId));
+    const first = tickets.firstTurn(ticket.id);
+    const turns = first && first.id !== turnId && !recent.some((t) => t.id === first.id) ? [first, ...recent] : recent;
+    const conversation: PromptTurn[] = [];
+    for (const turn of turns) {
+      if (turn.role !== 'bot') {
+        conversation.push({ role: turn.role, content: turn.content });
+        continue;
+      }
+      const content = modelWords(turn.content, turn.source);
+      if (content === undefined) continue;
+      const question = [...conversation].reverse().find((t) => t.role === 'user');
+      if (question && turn.source?.kind === 'ai' && !question.references) question.references = this.referencesOf(ticket.guildId, turn.source);
+      conversation.push({ role: 'bot', content });
+    }
+    conversation.push({ role: 'user', content: text });
+    return conversation;
+  }
+
+  private referencesOf(guildId: string, source: { trainingEntryIds: number[]; kbEntryIds: number[] }): ReferenceEntry[] {
+    const { training, knowledge } = this.deps;
+    const trained = training.getMany(guildId, source.trainingEntryIds).map((e) => trainedReference(e));
+    const kb = knowledge.getEntriesWithBase(guildId, source.kbEntryIds).map((e) => knowledgeReference({ id: e.entry.id, kbName: e.kbName, title: e.entry.title, content: e.entry.content }));
+    return [...trained, ...kb];
+  }
+
+  private async decide(guildId: string, text: string, conversation: PromptTurn[], progress: AnswerProgress, guildName: string | undefined): Promise<Answer> {
     const { settings } = this.deps;
     const matches = await this.retrieval.trainedMatches(guildId, text);
     const best = matches[0];
     const score = best?.score ?? 0;
-    if (best && score >= settings.trainedAnswerThreshold) {
+    if (best && score >= settings.thresholds.trainedAnswer) {
       return {
         text: best.answer,
         source: { kind: 'trained', trainingEntryId: best.entryId, score },
@@ -182,40 +256,50 @@ export class Responder {
         kbEntries: [],
       };
     }
-    const trainingEntries = matches.filter((m) => m.score >= settings.similarityThreshold);
+    const trainingEntries = matches.filter((m) => m.score >= settings.thresholds.trainingContext);
     const kbEntries = await this.retrieval.knowledge(guildId, text);
-    return this.askAi(guildId, conversation, { score, trainingEntries, kbEntries }, progress);
+    return this.askAi(guildId, conversation, { score, trainingEntries, kbEntries }, progress, guildName);
   }
 
   private async askAi(
     guildId: string,
-    conversation: { role: 'user' | 'bot' | 'staff'; content: string }[],
+    conversation: PromptTurn[],
     context: { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] },
     progress: AnswerProgress,
+    guildName: string | undefined,
   ): Promise<Answer> {
-    const { ai, settings } = this.deps;
-    const messages = buildChatMessages({
-      trainingEntries: context.trainingEntries.map((e) => ({ id: e.entryId, question: e.question, answer: e.answer })),
-      kbEntries: context.kbEntries.map((e) => ({ id: e.entryId, kbName: e.kbName, title: e.title, content: e.content })),
+    const { ai } = this.deps;
+    const budgetTokens = await this.budgetTokens();
+    const prompt = buildChatMessages({
+      guildName,
       conversation,
-      maxContextChars: settings.maxContextChars,
+      references: [
+        ...context.trainingEntries.map((e) => trainedReference({ id: e.entryId, question: e.question, answer: e.answer })),
+        ...context.kbEntries.map((e) => knowledgeReference({ id: e.entryId, kbName: e.kbName, title: e.title, content: e.content })),
+      ],
+      budgetTokens,
     });
     const used = {
       trainingEntryIds: context.trainingEntries.map((e) => e.entryId),
       kbEntryIds: context.kbEntries.map((e) => e.entryId),
     };
-    let text = '';
+    let raw = '';
     try {
       const onQueued = progress.onQueued && ((position: number) => progress.onQueued?.(position, 'other-tickets'));
-      for await (const chunk of ai.chat(messages, { onQueued })) {
-        text += chunk;
-        progress.onText?.(text);
+      const onDone = (stats: AnswerStats) => this.checkPromptFit(stats, prompt.estimatedTokens);
+      for await (const chunk of ai.chat(prompt.messages, { onQueued, onDone })) {
+        raw += chunk;
+        const visible = shownSoFar(raw);
+        if (visible !== '') progress.onText?.(visible);
       }
       this.noteAiRecovered();
-      if (text.trim() === '') throw new AiUnavailableError('error', 'the model returned an empty answer');
+      const text = stripThinking(raw, true).trim();
+      if (text.includes(HANDOFF_MARKER)) return { ...context, text: HANDOFF_TEXT, source: { kind: 'fallback', reason: 'no-answer' } };
+      if (text === '') throw new AiUnavailableError('error', 'the model returned an empty answer');
       return { ...context, text, source: { kind: 'ai', model: ai.model, ...used, complete: true } };
     } catch (error) {
       const kind = this.noteAiFailure(guildId, error);
+      const text = shownSoFar(raw);
       if (text.trim() !== '') {
         // Keep what the member already saw, but never let a cut answer look complete.
         return { ...context, text: `${text}\n\n${CUT_OFF_NOTE}`, source: { kind: 'ai', model: ai.model, ...used, complete: false } };
@@ -224,7 +308,16 @@ export class Responder {
     }
   }
 
-  /** AI unavailable: the closest entry above SIMILARITY_THRESHOLD with a note, else a polite hand-off. */
+  /** prompt_eval_count above the bot's estimate (which errs high) means the estimate is off for this model, and Ollama may cut the prompt. */
+  private checkPromptFit(stats: AnswerStats, estimatedTokens: number): void {
+    if (stats.promptEvalCount <= estimatedTokens && stats.promptEvalCount < stats.contextTokens - 1) return;
+    this.deps.logger.warn(
+      { promptEvalCount: stats.promptEvalCount, estimatedTokens, numCtx: stats.contextTokens },
+      'Ollama read more prompt tokens than the bot planned: it may have cut the prompt (rules or references lost). Raise OLLAMA_NUM_CTX.',
+    );
+  }
+
+  /** AI unavailable: the closest entry at or above TRAINING_CONTEXT_THRESHOLD with a note, else a polite hand-off. */
   private fallback(kind: AiFailureKind, context: { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] }): Answer {
     const training = context.trainingEntries[0];
     const kb = context.kbEntries[0];

@@ -8,8 +8,8 @@ export interface RetrievalDeps {
   matcher: Matcher;
   /** Embedding search (OLLAMA_EMBED_MODEL) fused with the words; without it, the words alone. */
   semantic?: Pick<SemanticIndex, 'matchHybridBest' | 'similarKnowledge'>;
-  /** Knowledge-base entries at least this similar by embedding join the words' hits (SIMILARITY_THRESHOLD). */
-  similarityThreshold: number;
+  /** Knowledge-base entries at least this similar by embedding (cosine) join the words' hits (KNOWLEDGE_SIMILARITY_THRESHOLD). */
+  knowledgeSimilarityThreshold: number;
 }
 
 export interface KnowledgeHit {
@@ -54,12 +54,12 @@ export class Retrieval {
       .map((hit) => ({ entryId: hit.entry.id, kbName: hit.kbName, title: hit.entry.title, content: hit.entry.content, score: hit.score }));
   }
 
-  /** Entries at least similarityThreshold similar by embedding join the words' hits, so the AI also sees entries written in other words. */
+  /** Entries at least knowledgeSimilarityThreshold similar by embedding join the words' hits, so the AI also sees entries written in other words. */
   private async withSimilarKnowledge(guildId: string, text: string, hits: KnowledgeHit[]): Promise<KnowledgeHit[]> {
     const semantic = this.deps.semantic;
     if (!semantic || hits.length >= KB_CONTEXT_LIMIT) return hits;
     const similar = (await semantic.similarKnowledge(guildId, text, KB_CONTEXT_LIMIT)).filter(
-      (s) => s.similarity >= this.deps.similarityThreshold && !hits.some((h) => h.entryId === s.entryId),
+      (s) => s.similarity >= this.deps.knowledgeSimilarityThreshold && !hits.some((h) => h.entryId === s.entryId),
     );
     const added = this.deps.knowledge.getEntriesWithBase(guildId, similar.map((s) => s.entryId)).map(({ entry, kbName }) => {
       const similarity = similar.find((s) => s.entryId === entry.id)!.similarity;

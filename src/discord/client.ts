@@ -1,12 +1,15 @@
 import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import type { Core } from '../core/core.js';
 import { allCommands, allComponents, allMessageCommands } from './commands/index.js';
+import { registerCommands, UnknownGuildError } from './commands/register.js';
 import type { BotContext } from './context.js';
 import { createInteractionRouter } from './interactions.js';
 import { NO_MENTIONS } from './reply.js';
 import { startStaleSweeper } from './support/stale-sweeper.js';
 import { AnswerOrder } from './tickets/answer-order.js';
-import { onMessageCreate, onMessageDelete, onMessageUpdate } from './tickets/thread-events.js';
+import { repairPendingCloses } from './tickets/close-in-discord.js';
+import { LiveAnswers } from './tickets/live-answers.js';
+import { onMessageCreate, onMessageDelete, onMessageUpdate, onThreadUpdate } from './tickets/thread-events.js';
 
 export class InvalidTokenError extends Error {
   constructor() {
@@ -56,8 +59,8 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
     throw error;
   }
   const readyClient = await ready;
-  const ctx: BotContext = { core, client: readyClient, answerOrder: new AnswerOrder() };
-  await registerCommands(readyClient, core.config.DISCORD_GUILD_ID);
+  const ctx: BotContext = { core, client: readyClient, answerOrder: new AnswerOrder(), liveAnswers: new LiveAnswers() };
+  await registerCommands(readyClient, core.config.DISCORD_GUILD_ID, core, log);
   log.info({ tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, `Logged in as ${readyClient.user.tag} in ${readyClient.guilds.cache.size} server(s)`);
 
   const route = createInteractionRouter(allCommands, allComponents, ctx, allMessageCommands);
@@ -70,12 +73,15 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   client.on(Events.MessageCreate, (message) => guard('messageCreate', () => onMessageCreate(message, ctx)));
   client.on(Events.MessageUpdate, (_old, message) => guard('messageUpdate', () => onMessageUpdate(message, ctx)));
   client.on(Events.MessageDelete, (message) => guard('messageDelete', () => onMessageDelete(message, ctx)));
+  client.on(Events.ThreadUpdate, (_old, thread) => guard('threadUpdate', () => onThreadUpdate(thread, ctx)));
   client.on(Events.Error, (error) => log.error({ err: error }, 'Discord client error'));
   client.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'gateway disconnected'));
   client.on(Events.ShardResume, () => log.info('gateway resumed'));
 
   // Reminds and closes quiet tickets; what is due is read from the database, so a restart loses nothing.
   const staleSweeper = startStaleSweeper(ctx);
+  // Closes that Discord did not follow before a restart are finished now, not a minute later.
+  void repairPendingCloses(ctx).catch((error: unknown) => log.warn({ err: error }, 'repairing closed tickets at start-up failed'));
 
   return {
     client: readyClient,
@@ -90,20 +96,4 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   };
 }
 
-export class UnknownGuildError extends Error {
-  constructor(guildId: string) {
-    super(
-      `DISCORD_GUILD_ID=${guildId} is not a server this bot is in. Invite the bot to that server (see README.md, "Add the bot to your server"), ` +
-        'or fix the id (right-click the server → Copy Server ID), or leave DISCORD_GUILD_ID empty to register the commands globally.',
-    );
-    this.name = 'UnknownGuildError';
-  }
-}
-
-/** To one server when DISCORD_GUILD_ID is set (instant), otherwise globally (Discord may take up to an hour). */
-async function registerCommands(client: Client<true>, guildId: string | undefined): Promise<void> {
-  if (guildId && !client.guilds.cache.has(guildId)) throw new UnknownGuildError(guildId);
-  const body = [...allCommands.map((c) => c.data.toJSON()), ...allMessageCommands.map((c) => c.data.toJSON())];
-  if (guildId) await client.application.commands.set(body, guildId);
-  else await client.application.commands.set(body);
-}
+export { UnknownGuildError };

@@ -30,7 +30,7 @@ function lastUser(req: FakeChatRequest): string {
 }
 
 function core(overrides: Record<string, string> = {}): Core {
-  const c = testCore({ OLLAMA_URL: ollama.url, RESPONSE_TIMEOUT: '2', ...overrides });
+  const c = testCore({ OLLAMA_URL: ollama.url, OLLAMA_FIRST_TOKEN_TIMEOUT: '2', ...overrides });
   cores.push(c);
   return c;
 }
@@ -87,7 +87,7 @@ describe('Responder', () => {
   });
 
   it('gives the AI the knowledge-base entries and near trained entries of this server only', async () => {
-    const c = core({ SIMILARITY_THRESHOLD: '0', TRAINED_ANSWER_THRESHOLD: '1' });
+    const c = core({ TRAINING_CONTEXT_THRESHOLD: '0', TRAINED_ANSWER_THRESHOLD: '1' });
     c.training.add(GUILD, { question: 'What ports does the server use?', answer: 'Port 25565 for Java edition.' });
     const kb = c.knowledge.create(GUILD, { name: 'Server' });
     c.knowledge.addEntry(GUILD, kb.id, { title: 'Server ports', content: 'Bedrock players connect on port 19132.' });
@@ -129,8 +129,8 @@ describe('Responder', () => {
   });
 
   describe('when the AI is unavailable', () => {
-    it('answers from the closest entry above SIMILARITY_THRESHOLD with a note', async () => {
-      const c = core({ SIMILARITY_THRESHOLD: '0', TRAINED_ANSWER_THRESHOLD: '1' });
+    it('answers from the closest entry at or above TRAINING_CONTEXT_THRESHOLD with a note', async () => {
+      const c = core({ TRAINING_CONTEXT_THRESHOLD: '0', TRAINED_ANSWER_THRESHOLD: '1' });
       c.training.add(GUILD, { question: 'How do I join the server?', answer: 'Connect to play.example.net.' });
       ollama.mode = 'busy503';
       const result = await c.responder.handleMessage(message(openTicket(c), 'how can I join the server'));
@@ -141,7 +141,7 @@ describe('Responder', () => {
     it.each([
       ['the model is missing', { OLLAMA_MODEL: 'mistral' }, 'ok'],
       ['Ollama is busy', {}, 'busy503'],
-      ['Ollama hangs past RESPONSE_TIMEOUT', { RESPONSE_TIMEOUT: '1' }, 'hang'],
+      ['Ollama hangs past OLLAMA_FIRST_TOKEN_TIMEOUT', { OLLAMA_FIRST_TOKEN_TIMEOUT: '1' }, 'hang'],
     ] as const)('says plainly that staff will follow up when %s and nothing matches', async (_what, overrides, mode) => {
       const c = core(overrides);
       ollama.mode = mode;

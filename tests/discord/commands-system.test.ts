@@ -3,7 +3,7 @@ import type { Answer } from '../../src/core/responder.js';
 import { testAiEmbed } from '../../src/discord/commands/system.js';
 import { formatDuration } from '../../src/discord/render/duration.js';
 
-const thresholds = { trained: 0.85, similarity: 0.7 };
+const thresholds = { trainedAnswer: 0.85, trainingContext: 0.7 };
 
 function embedLength(json: ReturnType<ReturnType<typeof testAiEmbed>['toJSON']>): number {
   return (

@@ -1,6 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { createCore } from '../../src/core/core.js';
+import { openDatabase } from '../../src/db/database.js';
+import { startDiscordBot } from '../../src/discord/client.js';
+import type { BotContext } from '../../src/discord/context.js';
+import { silentLogger } from '../../src/log.js';
+import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
+import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
+import { LiveAnswers } from '../../src/discord/tickets/live-answers.js';
+import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/index.js';
 import { startBotWorld, type BotWorld } from './harness.js';
-import { botMessages } from './support-helpers.js';
+import { answerWithButtons, botMessages, buttonIds, openTicket, postTicket, press, quietFor, tagNames } from './support-helpers.js';
 
 /**
  * Issue 13: what the bot does against Discord's real rules (enforced by the fake, with their
@@ -51,5 +61,192 @@ describe('panel tickets with long descriptions', () => {
     const shown = bw.fake.messages(threadId).map((m) => m.content).join('\n');
     for (const line of lines) expect(shown).toContain(`> ${line}`);
     for (const m of bw.fake.messages(threadId).slice(1)) expect(m.mentionsPinged).toEqual({ everyone: false, users: [], roles: [] });
+  });
+});
+
+describe('idle ticket posts archive themselves', () => {
+  it('ticket posts keep the longest auto-archive time; an archived ticket still takes the member’s messages and /close_ticket', async () => {
+    // One minute of auto_archive_duration lasts 5 ms here: a 60-minute post archives after 300 ms of quiet.
+    w = await startBotWorld({ TICKET_AUTO_ARCHIVE_MINUTES: '60' }, { fake: { threadArchiveMinuteMs: 5 } });
+    const bw = w;
+    await bw.setup();
+    const panelTicket = await openFromPanel(bw, 'Printer', 'It jams.');
+    const ownPost = bw.fake.createForumPostAsUser({ forumId: bw.forumId, userId: bw.memberId, title: 'Login', content: 'I cannot log in' }).thread.id;
+    await bw.fake.waitFor(() => bw.fake.channel(ownPost).autoArchiveDuration === 60, 3000, 'the member’s post adopted');
+    expect(bw.fake.channel(panelTicket).autoArchiveDuration).toBe(60);
+
+    // Quiet for an hour (300 ms here): Discord archives the post; the ticket stays open.
+    await bw.fake.waitFor(() => bw.fake.channel(ownPost).archived, 3000, 'the post archived');
+    expect(bw.core.tickets.getByThread(bw.guildId, ownPost)?.status).toBe('open');
+    // The member writes again: the message unarchives it, and the bot answers.
+    const before = botMessages(bw, ownPost).length;
+    bw.fake.postAsUser({ channelId: ownPost, userId: bw.memberId, content: 'still broken' });
+    await bw.fake.waitFor(() => botMessages(bw, ownPost).length > before, 5000, 'an answer in the unarchived post');
+
+    // /close_ticket in an archived ticket: the member's client unarchives it first, then the bot closes it.
+    await bw.fake.waitFor(() => bw.fake.channel(panelTicket).archived, 3000, 'the panel ticket archived');
+    const close = await bw.command('close_ticket', {}, { userId: bw.memberId, channelId: panelTicket });
+    expect((await close.waitForResponse()).content).toContain('Ticket closed');
+    await bw.fake.waitFor(() => bw.fake.channel(panelTicket).locked && bw.fake.channel(panelTicket).archived, 3000, 'locked and archived');
+    expect(bw.core.tickets.getByThread(bw.guildId, panelTicket)?.status).toBe('closed');
+  });
+
+  it('a moderator locking a ticket’s post in Discord closes the ticket', async () => {
+    const bw = await world();
+    const threadId = bw.fake.createForumPostAsUser({ forumId: bw.forumId, userId: bw.memberId, title: 'Refund', content: 'I want a refund' }).thread.id;
+    await bw.fake.waitFor(() => bw.core.tickets.getByThread(bw.guildId, threadId), 3000, 'the ticket');
+    // By default a ticket post stays active for a week, the longest Discord allows.
+    await bw.fake.waitFor(() => bw.fake.channel(threadId).autoArchiveDuration === 10080, 3000, 'the post adopted');
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, locked: true, archived: true });
+    await bw.fake.waitFor(() => bw.core.tickets.getByThread(bw.guildId, threadId)?.status === 'closed', 3000, 'the ticket closed');
+    expect(bw.core.tickets.getByThread(bw.guildId, threadId)).toMatchObject({ closedBy: null, closeReason: 'locked in Discord' });
+  });
+});
+
+/** The bot's context as the sweep receives it. */
+const contextOf = (bw: BotWorld): BotContext => ({ core: bw.core, client: bw.bot.client, answerOrder: new AnswerOrder(), liveAnswers: new LiveAnswers() });
+
+/** Sets the bot role's permissions and waits until the bot has seen the change. */
+async function setBotPermissions(bw: BotWorld, permissions: bigint): Promise<void> {
+  bw.fake.setRolePermissions(bw.guildId, bw.botRoleId, permissions);
+  await bw.fake.waitFor(() => bw.bot.client.guilds.cache.get(bw.guildId)?.roles.cache.get(bw.botRoleId)?.permissions.bitfield === permissions, 3000, 'the bot sees its role');
+}
+
+const answerButtonsIn = (bw: BotWorld, threadId: string) => bw.fake.messages(threadId).flatMap((m) => buttonIds(m).filter((id) => id.startsWith('ans:')));
+
+describe('closed tickets keep no live-looking buttons', () => {
+  it('closing takes the buttons off every answer; a click that still arrives is told the ticket is closed', async () => {
+    const bw = await world();
+    const { threadId, answer } = await openTicket(bw, 'Printer', 'It jams');
+    bw.fake.postAsUser({ channelId: threadId, userId: bw.memberId, content: 'It still jams after a restart' });
+    await answerWithButtons(bw, threadId, answer);
+    expect(answerButtonsIn(bw, threadId).length).toBeGreaterThanOrEqual(6);
+
+    const close = await bw.command('close_ticket', {}, { userId: bw.memberId, channelId: threadId });
+    expect((await close.waitForResponse()).content).toContain('Ticket closed');
+    await bw.fake.waitFor(() => bw.fake.channel(threadId).locked, 3000, 'the post locked');
+    expect(answerButtonsIn(bw, threadId)).toEqual([]);
+    // Nothing is left to press in the closed post (a click here would get "This interaction failed").
+    await expect(press(bw, answer, 'no')).rejects.toThrow(/no component/);
+
+    // A click already on its way when the ticket closed (the post not locked yet) gets a clear answer.
+    const other = await openTicket(bw, 'Scanner', 'It is slow');
+    bw.core.closing.close(bw.guildId, other.threadId, { closedBy: bw.adminId, reason: null });
+    const reply = await press(bw, other.answer, 'staff');
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toContain('This ticket is closed');
+  });
+});
+
+describe('closing is all-or-nothing', () => {
+  it('without Manage Threads the closer is told exactly that, the ticket stays listed, and the sweep finishes it once granted', async () => {
+    const bw = await world();
+    const { threadId } = await openTicket(bw, 'Refund', 'I want my money back');
+    await setBotPermissions(bw, DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.ManageThreads);
+
+    const close = await bw.command('close_ticket', {}, { userId: bw.memberId, channelId: threadId });
+    expect((await close.waitForResponse()).content).toContain('Ticket closed');
+    const warning = await close.waitForFollowUp(0);
+    expect(warning.ephemeral).toBe(true);
+    expect(warning.content).toContain('Manage Threads');
+    expect(bw.fake.channel(threadId).locked).toBe(false);
+    expect(bw.core.tickets.getByThread(bw.guildId, threadId)?.status).toBe('closed');
+    expect(bw.core.closing.pending().map((p) => p.threadId)).toEqual([threadId]);
+    expect(bw.core.closing.pending()[0]!.lastProblem).toContain('Manage Threads');
+
+    // The admin grants it back: the next sweep locks, archives and tags the post.
+    await setBotPermissions(bw, DEFAULT_BOT_PERMISSIONS);
+    await sweepStaleTickets(contextOf(bw));
+    expect(bw.fake.channel(threadId)).toMatchObject({ locked: true, archived: true });
+    expect(tagNames(bw, threadId)).toContain('Closed');
+    expect(bw.core.closing.pending()).toEqual([]);
+  });
+
+  it('a deleted Closed tag is added to the forum again and the ticket closes fully', async () => {
+    const bw = await world();
+    const { threadId } = await openTicket(bw, 'Login', 'I cannot log in');
+    const forum = bw.fake.channel(bw.forumId);
+    bw.fake.editChannelAsUser({ channelId: bw.forumId, userId: bw.adminId, availableTags: forum.availableTags.filter((t) => t.name !== 'Closed') });
+    await bw.fake.waitFor(() => {
+      const cached = bw.bot.client.channels.cache.get(bw.forumId) as { availableTags?: { name: string }[] } | undefined;
+      return cached?.availableTags?.every((t) => t.name !== 'Closed');
+    }, 3000, 'the bot sees the tag gone');
+
+    const close = await bw.command('close_ticket', {}, { userId: bw.memberId, channelId: threadId });
+    expect((await close.waitForResponse()).content).toContain('Ticket closed');
+    await bw.fake.waitFor(() => bw.fake.channel(threadId).locked, 3000, 'the post locked');
+    expect(tagNames(bw, threadId)).toContain('Closed');
+    await bw.fake.waitFor(() => bw.core.closing.pending().length === 0, 3000, 'the close recorded as done');
+    expect(close.followUps).toHaveLength(0);
+  });
+});
+
+describe('an answer that finishes after the ticket closed', () => {
+  it('stops where it was: no ▌ left behind, no edit refused by the closed post, no Answered tag', async () => {
+    const bw = await world();
+    bw.ollama.reply = 'This is a long explanation that keeps going for a while. '.repeat(12).trim();
+    bw.ollama.chunkSize = 20;
+    bw.ollama.tokenDelayMs = 60;
+    const threadId = postTicket(bw, 'Slow', 'Explain the whole setup to me please');
+    await bw.fake.waitFor(() => botMessages(bw, threadId).some((m) => m.content.includes('▌')), 5000, 'the answer being written');
+
+    const close = await bw.command('close_ticket', {}, { userId: bw.memberId, channelId: threadId });
+    await close.waitForResponse();
+    const closedAt = Date.now();
+    await bw.fake.waitFor(() => bw.fake.channel(threadId).locked, 3000, 'the post locked');
+    await bw.fake.waitFor(() => bw.ollama.openChats() === 0, 8000, 'the AI done');
+    await quietFor(300);
+
+    expect(bw.fake.messages(threadId).filter((m) => m.content.includes('▌'))).toEqual([]);
+    expect(tagNames(bw, threadId)).toContain('Closed');
+    expect(tagNames(bw, threadId)).not.toContain('Answered');
+    const refused = bw.fake.requests.filter((r) => r.at >= closedAt && r.path.includes(threadId) && r.status >= 400);
+    expect(refused).toEqual([]);
+  });
+});
+
+describe('/setup checks the bot’s own permissions in the forum', () => {
+  it('lists every permission a forum override takes away, and sets nothing up', async () => {
+    w = await startBotWorld();
+    const bw = w;
+    const deny = PermissionFlagsBits.ManageThreads | PermissionFlagsBits.AttachFiles | PermissionFlagsBits.EmbedLinks;
+    const locked = bw.fake.createChannel(bw.guildId, {
+      type: 15,
+      name: 'locked-down',
+      permission_overwrites: [{ id: bw.botRoleId, type: 0, allow: '0', deny: deny.toString() }],
+    });
+    await bw.fake.waitFor(() => bw.bot.client.channels.cache.get(locked.id), 3000, 'the bot sees the forum');
+    const reply = await (await bw.command('setup', { forum: locked.id, staff_role: bw.staffRoleId })).waitForResponse();
+    expect(reply.ephemeral).toBe(true);
+    for (const name of ['Manage Threads', 'Attach Files', 'Embed Links']) expect(reply.content).toContain(`**${name}**`);
+    for (const name of ['View Channel', 'Create Posts', 'Manage Channels']) expect(reply.content).not.toContain(`**${name}**`);
+    expect(bw.core.guildSettings.get(bw.guildId)?.forumChannelId ?? null).toBeNull();
+    expect(bw.fake.channel(locked.id).availableTags).toEqual([]);
+  });
+});
+
+describe('commands are registered in one scope only', () => {
+  it('switching DISCORD_GUILD_ID off and on again leaves each command once, guild-only (not in DMs)', async () => {
+    const bw = await world(); // DISCORD_GUILD_ID set: commands in the server
+    const names = (guildId?: string) => bw.fake.commands(guildId).map((c) => c.name).sort();
+    const inGuild = names(bw.guildId);
+    expect(inGuild).toContain('close_ticket');
+    expect(bw.fake.commands(bw.guildId).every((c) => JSON.stringify(c.contexts) === '[0]')).toBe(true);
+
+    // Restart without DISCORD_GUILD_ID: global commands, and none left in the server.
+    const restart = async (guildId: string) => {
+      await bw.bot.stop();
+      bw.core.db.close();
+      const config = { ...bw.core.config, DISCORD_GUILD_ID: guildId || undefined };
+      bw.core = createCore(openDatabase(config.DB_PATH), config, silentLogger());
+      bw.bot = await startDiscordBot(bw.core, bw.fake.token);
+    };
+    await restart('');
+    expect(names()).toEqual(inGuild);
+    expect(names(bw.guildId)).toEqual([]);
+    // And back: in the server again, none left global.
+    await restart(bw.guildId);
+    expect(names(bw.guildId)).toEqual(inGuild);
+    expect(names()).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { openDatabase } from '../../src/db/database.js';
 import { startDiscordBot, type RunningBot } from '../../src/discord/client.js';
 import { silentLogger, type Logger } from '../../src/log.js';
 import { testConfig } from '../core/helpers.js';
-import { FakeDiscord, type SlashCommandInput } from '../fakes/discord/index.js';
+import { FakeDiscord, type FakeDiscordOptions, type SlashCommandInput } from '../fakes/discord/index.js';
 import { FakeOllama } from '../fakes/ollama.js';
 
 /**
@@ -37,11 +37,15 @@ export interface BotWorld {
  * `opts.logger`: where the bot's log goes (silent by default); tests that assert log lines pass their
  * own, or a function that builds it from the bot's token (to redact it, as the bot does).
  */
-export async function startBotWorld(env: Record<string, string> = {}, opts: { logger?: Logger | ((token: string) => Logger) } = {}): Promise<BotWorld> {
-  const fake = await FakeDiscord.start();
+export async function startBotWorld(
+  env: Record<string, string> = {},
+  opts: { logger?: Logger | ((token: string) => Logger); fake?: FakeDiscordOptions } = {},
+): Promise<BotWorld> {
+  const fake = await FakeDiscord.start(opts.fake);
   const ollama = await FakeOllama.start();
   const guild = fake.createGuild({ name: 'Test Server', ownerName: 'admin' });
-  const staffRole = fake.createRole(guild.id, { name: 'Support', permissions: PermissionFlagsBits.ManageMessages });
+  // As SETUP.md asks: the bot's invite does not include Mention Everyone, so the staff role is made mentionable.
+  const staffRole = fake.createRole(guild.id, { name: 'Support', permissions: PermissionFlagsBits.ManageMessages, mentionable: true });
   const staff = fake.addMember(guild.id, { username: 'helper', roles: [staffRole.id] });
   const member = fake.addMember(guild.id, { username: 'member' });
   const forum = fake.createChannel(guild.id, { type: ChannelType.GuildForum, name: 'tickets' });
@@ -52,7 +56,7 @@ export async function startBotWorld(env: Record<string, string> = {}, opts: { lo
     DISCORD_API_URL: fake.apiUrl,
     DISCORD_GUILD_ID: guild.id,
     OLLAMA_URL: ollama.url,
-    RESPONSE_TIMEOUT: '3',
+    OLLAMA_FIRST_TOKEN_TIMEOUT: '3',
     ...env,
   });
   const logger = typeof opts.logger === 'function' ? opts.logger(fake.token) : opts.logger;
@@ -87,8 +91,9 @@ export async function startBotWorld(env: Record<string, string> = {}, opts: { lo
       await handle.waitForResponse();
     },
     async stop() {
-      await bot.stop();
-      core.db.close();
+      // The world's current bot and core: a test may have restarted them.
+      await world.bot.stop();
+      world.core.db.close();
       await Promise.all([fake.stop(), ollama.stop()]);
     },
   };

@@ -4,6 +4,7 @@ import { DiscordHttpError, type MessageView } from '../fakes/discord/index.js';
 import { CLOSE_REQUEST_REASON } from '../../src/core/desk/close-requests.js';
 import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
 import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
+import { LiveAnswers } from '../../src/discord/tickets/live-answers.js';
 import { startBotWorld, type BotWorld } from './harness.js';
 import { answerWithButtons, botMessages, buttonIds, press, TRAINED_ENV } from './support-helpers.js';
 
@@ -266,7 +267,7 @@ describe('ticket types and private tickets', () => {
     expect(w.core.desk.closeRequests.pending(w.core.tickets.getByThread(w.guildId, threadId!)!.id)).toBe(false);
 
     await run('ticket_close_request', {}, { userId: w.staffId, channelId: threadId! });
-    const ctx = { core: w.core, client: w.bot.client, answerOrder: new AnswerOrder() };
+    const ctx = { core: w.core, client: w.bot.client, answerOrder: new AnswerOrder(), liveAnswers: new LiveAnswers() };
     await sweepStaleTickets(ctx, Date.now() + 47 * 3_600_000);
     expect(w.core.tickets.getByThread(w.guildId, threadId!)!.status).toBe('open');
     await sweepStaleTickets(ctx, Date.now() + 49 * 3_600_000);

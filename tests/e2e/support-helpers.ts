@@ -2,7 +2,7 @@ import type { MessageView } from '../fakes/discord/index.js';
 import type { BotWorld } from './harness.js';
 
 /** Settings that make a trained question's own wording answer from training whatever the matcher's calibration. */
-export const TRAINED_ENV = { TRAINED_ANSWER_THRESHOLD: '0.5', SIMILARITY_THRESHOLD: '0.3' };
+export const TRAINED_ENV = { TRAINED_ANSWER_THRESHOLD: '0.5', TRAINING_CONTEXT_THRESHOLD: '0.3' };
 
 /** The bot's messages in a channel (a world, or any holder of the fake Discord, such as a bot process's scene). */
 export const botMessages = (w: Pick<BotWorld, 'fake'>, channelId: string) => w.fake.messages(channelId).filter((m) => m.author.bot);

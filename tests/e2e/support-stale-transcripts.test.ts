@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INACTIVE_REASON } from '../../src/core/support/stale-tickets.js';
 import type { BotContext } from '../../src/discord/context.js';
 import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
+import { LiveAnswers } from '../../src/discord/tickets/live-answers.js';
 import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
 import { startBotWorld, type BotWorld } from './harness.js';
 import { openTicket, TRAINED_ENV } from './support-helpers.js';
@@ -18,7 +19,7 @@ beforeAll(async () => {
   await w.fake.waitFor(() => w.bot.client.channels.cache.has(logChannelId), 3000);
   const setup = await w.command('setup', { forum: w.forumId, staff_role: w.staffRoleId, log_channel: logChannelId });
   expect((await setup.waitForResponse()).embeds[0]!.description).toContain(`<#${logChannelId}>`);
-  ctx = { core: w.core, client: w.bot.client, answerOrder: new AnswerOrder() };
+  ctx = { core: w.core, client: w.bot.client, answerOrder: new AnswerOrder(), liveAnswers: new LiveAnswers() };
 });
 afterAll(async () => {
   await w.stop();

@@ -52,12 +52,15 @@ describe('tickets end to end', () => {
   });
 
   it('/setup warns when the bot could not notify the staff role', async () => {
-    const setupText = async () => JSON.stringify((await (await w.command('setup', { forum: w.forumId, staff_role: w.staffRoleId })).waitForResponse()).embeds);
-    expect(await setupText()).not.toContain('cannot notify');
-    w.fake.setRolePermissions(w.guildId, w.botRoleId, DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.MentionEveryone);
+    const setupText = async (roleId: string) => JSON.stringify((await (await w.command('setup', { forum: w.forumId, staff_role: roleId })).waitForResponse()).embeds);
+    expect(await setupText(w.staffRoleId)).not.toContain('cannot notify'); // mentionable, as SETUP.md asks
+    const quiet = w.fake.createRole(w.guildId, { name: 'Quiet staff', mentionable: false });
     const botRole = () => w.bot.client.guilds.cache.get(w.guildId)?.roles.cache.get(w.botRoleId);
-    await w.fake.waitFor(() => botRole()?.permissions.has(PermissionFlagsBits.MentionEveryone) === false, 3000, 'the bot sees its role change');
-    expect(await setupText()).toContain('cannot notify');
+    await w.fake.waitFor(() => w.bot.client.guilds.cache.get(w.guildId)?.roles.cache.has(quiet.id), 3000, 'the bot sees the new role');
+    expect(await setupText(quiet.id)).toContain('cannot notify'); // the invite grants no Mention Everyone
+    w.fake.setRolePermissions(w.guildId, w.botRoleId, DEFAULT_BOT_PERMISSIONS | PermissionFlagsBits.MentionEveryone);
+    await w.fake.waitFor(() => botRole()?.permissions.has(PermissionFlagsBits.MentionEveryone), 3000, 'the bot sees its role change');
+    expect(await setupText(quiet.id)).not.toContain('cannot notify');
   });
 
   it('panel → button → modal → forum post, answered at once from training', async () => {

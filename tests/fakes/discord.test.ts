@@ -24,7 +24,7 @@ import {
 } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { DiscordHttpError, FakeDiscord, type GuildView } from './discord/index.js';
+import { DEFAULT_BOT_PERMISSIONS, DiscordHttpError, FakeDiscord, type GuildView } from './discord/index.js';
 
 const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent];
 
@@ -395,7 +395,12 @@ describe('fake Discord with the real discord.js client', () => {
     const channel = (await client.channels.fetch(general)) as TextChannel;
     const quiet = await channel.send({ content: `@everyone <@${member.id}> read this`, allowedMentions: { parse: [] } });
     expect(fake.message(quiet.id)?.mentionsPinged).toEqual({ everyone: false, users: [], roles: [] });
+    // The invite does not grant Mention Everyone: @everyone from the bot pings nobody by default.
+    const withoutPermission = await channel.send(`@everyone <@${member.id}> read this`);
+    expect(fake.message(withoutPermission.id)?.mentionsPinged).toEqual({ everyone: false, users: [member.id], roles: [] });
+    fake.setRolePermissions(guild.id, guild.botRoleId, DEFAULT_BOT_PERMISSIONS | PermissionFlagsBits.MentionEveryone);
     const loud = await channel.send(`@everyone <@${member.id}> read this`);
+    fake.setRolePermissions(guild.id, guild.botRoleId, DEFAULT_BOT_PERMISSIONS);
     expect(fake.message(loud.id)?.mentionsPinged).toEqual({ everyone: true, users: [member.id], roles: [] });
     expect(loud.mentions.everyone).toBe(true);
     const inCode = await channel.send('`@everyone` is how you ping all');

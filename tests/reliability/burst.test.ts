@@ -10,7 +10,7 @@ const onRejection = (reason: unknown) => rejections.push(reason);
 
 beforeAll(async () => {
   process.on('unhandledRejection', onRejection);
-  w = await startBotWorld({ OLLAMA_MAX_CONCURRENT: '1', RESPONSE_TIMEOUT: '30' });
+  w = await startBotWorld({ OLLAMA_MAX_CONCURRENT: '1', OLLAMA_FIRST_TOKEN_TIMEOUT: '30' });
   await w.setup();
   w.ollama.parallelism = 1;
   w.ollama.chunkSize = 100;

@@ -5,7 +5,7 @@ import { botMessages, postTicket } from '../e2e/support-helpers.js';
 
 let w: BotWorld;
 beforeAll(async () => {
-  w = await startBotWorld({ RESPONSE_TIMEOUT: '20' });
+  w = await startBotWorld({ OLLAMA_FIRST_TOKEN_TIMEOUT: '20' });
   await w.setup();
 });
 afterAll(async () => {

@@ -58,9 +58,9 @@ const PROBE_TEXT = 'ok';
  * Embeddings through Ollama's /api/embed with OLLAMA_EMBED_MODEL, made safe for real texts:
  * - every text is cut to the model's context (from /api/show; an estimate in tokens that errs high),
  *   so a long knowledge entry is embedded by its beginning instead of failing;
- * - when Ollama still refuses a batch (400: one input is too long for it, whatever the reason), the
- *   batch is split in halves until the text it refuses is alone; that text gets no vector (logged),
- *   the others get theirs;
+ * - when Ollama still fails a batch for its content (400: one input is too long for it, whatever the
+ *   reason; or a model-runner error), the batch is split in halves until the failing text is alone;
+ *   that text gets no vector (logged), the others get theirs;
  * - any other failure (down, busy, timeout, model missing) throws an AiUnavailableError for the whole call.
  */
 export class OllamaEmbeddings {

@@ -60,8 +60,8 @@ interface Host {
 
 /**
  * The Ollama hosts of OLLAMA_URL. Each request goes to the least busy healthy host that has the model
- * (fewest requests in flight, then the one unused longest). A host that cannot be reached, or times
- * out, is skipped until a health check (`/api/version` and `/api/tags`, in the background every
+ * (fewest requests in flight, then the one unused longest). A host that cannot be reached, drops a
+ * stream or fails its health check is skipped until a health check (`/api/version` and `/api/tags`, in the background every
  * `recheckMs`) passes again; a host that says it lacks the model is skipped for that model until a
  * check lists it. When no host qualifies, the pool checks the skipped ones at once before giving up,
  * so a single host that is back is used by the very next request.
@@ -112,6 +112,22 @@ export class HostPool {
   }
 
   /**
+   * Lends the best host for `model` for a request the caller runs itself (releasing the lease with
+   * how it went). Throws AiUnavailableError: `down` when no host can be reached, `model_missing`
+   * when the reachable ones all lack the model.
+   */
+  async acquire(model: string): Promise<HostLease> {
+    return this.choose(model, new Set());
+  }
+
+  /** Lends every healthy host that has `model` (to load it everywhere at start); [] when none has it. */
+  async acquireEach(model: string): Promise<HostLease[]> {
+    const unchecked = this.hosts.filter((h) => h.unknown);
+    if (unchecked.length > 0) await Promise.all(unchecked.map((h) => this.check(h)));
+    return this.hosts.filter((h) => h.healthy && hasModel(h, model)).map((h) => this.lend(h, model));
+  }
+
+  /**
    * Starts a request (`start`: up to its first response) on the best host for `model`; when that
    * host cannot be reached or lacks the model, on the next best, so a host that just went down costs
    * no answer. With no host left: `down` when none can be reached, `model_missing` when the reachable
@@ -122,14 +138,14 @@ export class HostPool {
   async open<T>(
     model: string,
     signal: AbortSignal,
-    start: (client: Ollama) => Promise<T>,
+    start: (client: Ollama, lease: HostLease) => Promise<T>,
     abortFailure: () => AiUnavailableError | undefined = () => undefined,
   ): Promise<{ lease: HostLease; result: T }> {
     const tried = new Set<Host>();
     for (;;) {
       const lease = await this.choose(model, tried);
       try {
-        return { lease, result: await start(lease.client(signal)) };
+        return { lease, result: await start(lease.client(signal), lease) };
       } catch (error) {
         if (signal.aborted) {
           lease.release(abortFailure());
@@ -151,7 +167,8 @@ export class HostPool {
    */
   private async choose(model: string, tried: Set<Host>): Promise<HostLease> {
     // Until a host was checked once, nobody knows its models (the start-up check usually did it).
-    const unchecked = this.hosts.filter((h) => h.unknown);
+    // One host needs no choosing: its request goes straight to it, without a check's round trips.
+    const unchecked = this.hosts.length > 1 ? this.hosts.filter((h) => h.unknown) : [];
     if (unchecked.length > 0) await Promise.all(unchecked.map((h) => this.check(h)));
     this.recheckDueHosts();
     let host = this.pick(model, tried);
@@ -194,7 +211,8 @@ export class HostPool {
       host.models?.add(canonicalModelName(model));
       return;
     }
-    if (failure.kind === 'down' || failure.kind === 'timeout' || failure.kind === 'stream_cut') this.markDown(host, failure.message);
+    // A request's own deadline says nothing of the host (it answers, only slowly): only its health check's does.
+    if (failure.kind === 'down' || failure.kind === 'stream_cut') this.markDown(host, failure.message);
     else if (failure.kind === 'model_missing') host.models?.delete(canonicalModelName(model));
     else if (failure.kind === 'busy') host.busyUntil = Date.now() + BUSY_PENALTY_MS;
   }

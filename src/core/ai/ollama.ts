@@ -1,6 +1,8 @@
-import type { Ollama } from 'ollama';
+import type { ChatResponse } from 'ollama';
 import type { Logger } from '../../log.js';
 import { OllamaEmbeddings } from './embeddings.js';
+import { AnswerWatch } from './answer-watch.js';
+import { ChatModel, type ChatModelInfo } from './chat-model.js';
 import { AiUnavailableError, classifyOllamaError, type AiFailureKind, type RequestPhase } from './failures.js';
 import { FifoSemaphore, type Release } from './fifo-semaphore.js';
 import { canonicalModelName, HostPool, type HostLease, type HostStatus } from './host-pool.js';
@@ -28,25 +30,52 @@ export interface ChatOptions {
   signal?: AbortSignal;
   /** The 1-based place in line, reported once when every slot was taken. */
   onQueued?: (position: number) => void;
+  /** The final line's counts: prompt_eval_count is the prompt Ollama read, after any cut of its own. */
+  onDone?: (stats: AnswerStats) => void;
+}
+
+export interface AnswerStats {
+  promptEvalCount: number;
+  evalCount: number;
+  /** The context window the request asked for. */
+  contextTokens: number;
 }
 
 export interface OllamaServiceOptions {
   /** OLLAMA_URL: one host, or several (each request goes to the least busy healthy one that has the model). */
   host: string | readonly string[];
   model: string;
-  /** Budget for a whole answer, counted from the moment its slot is acquired. */
-  timeoutMs: number;
+  /** From sending an answer's request (its slot acquired) to its first token: Ollama's queue, the load, prompt evaluation. */
+  firstTokenTimeoutMs: number;
+  /** Silence between two tokens of a streaming answer; default 60 s. */
+  stallTimeoutMs?: number;
+  /** A whole answer; 0 or absent: no limit while it streams. */
+  answerTimeoutMs?: number;
+  /** Sent as keep_alive with every request ("30m"); default "30m". */
+  keepAlive?: string;
+  /** Sent as options.num_ctx; default 8192. */
+  numCtx?: number;
+  /** Sent as options.temperature; absent: the model's own. */
+  temperature?: number;
   /** Answers at once per host. */
   maxConcurrent: number;
   logger: Logger;
   embedModel?: string;
+  /** Deadline of one embedding request; default firstTokenTimeoutMs. */
+  embedTimeoutMs?: number;
   /** How long a failed host is skipped before its next health check (HostPool's default: 10 s). */
   hostRecheckMs?: number;
 }
 
+/** A 503 (Ollama's queue is full) is tried again after about this long, doubling, while the first-token deadline allows. */
+const BUSY_RETRY_BASE_MS = 500;
+const BUSY_RETRY_MAX_MS = 8_000;
+
 /**
- * The bot's one door to Ollama: answers stream through at most `maxConcurrent` at a time (first come,
- * first served), every request has a deadline, and every failure becomes an AiUnavailableError.
+ * The bot's one door to Ollama: answers stream through at most `maxConcurrent` at a time per host
+ * (first come, first served), each with a first-token and a stall deadline (see AnswerWatch), the
+ * model loaded ahead of them (see ChatModel), a 503 retried with jittered back-off, and every failure
+ * an AiUnavailableError.
  */
 export class OllamaService {
   readonly model: string;
@@ -55,23 +84,60 @@ export class OllamaService {
   readonly embeddings: OllamaEmbeddings | undefined;
   /** The hosts of OLLAMA_URL; every request borrows one. */
   readonly pool: HostPool;
+  /** OLLAMA_MODEL: its /api/show facts and where it is loaded. */
+  readonly chatModel: ChatModel;
   private readonly slots: FifoSemaphore;
   private readonly logger: Logger;
-  private readonly timeoutMs: number;
+  private readonly options: OllamaServiceOptions;
   private latestHealth: AiHealth | undefined;
 
   constructor(options: OllamaServiceOptions) {
-    if (!(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${options.timeoutMs}`);
+    if (!(options.firstTokenTimeoutMs > 0)) throw new RangeError(`firstTokenTimeoutMs must be positive, got ${options.firstTokenTimeoutMs}`);
+    this.options = options;
     this.model = options.model;
     this.embedModel = options.embedModel;
     const urls = typeof options.host === 'string' ? [options.host] : options.host;
     this.pool = new HostPool({ urls, logger: options.logger, ...(options.hostRecheckMs ? { recheckMs: options.hostRecheckMs } : {}) });
+    const embedTimeoutMs = options.embedTimeoutMs ?? options.firstTokenTimeoutMs;
     this.embeddings = options.embedModel
-      ? new OllamaEmbeddings({ pool: this.pool, model: options.embedModel, timeoutMs: options.timeoutMs, logger: options.logger })
+      ? new OllamaEmbeddings({ pool: this.pool, model: options.embedModel, timeoutMs: embedTimeoutMs, logger: options.logger })
       : undefined;
+    this.chatModel = new ChatModel({ pool: this.pool, model: options.model, numCtx: options.numCtx ?? 8192, keepAlive: options.keepAlive ?? '30m', logger: options.logger });
     this.logger = options.logger;
-    this.timeoutMs = options.timeoutMs;
     this.slots = new FifoSemaphore(options.maxConcurrent * this.pool.size);
+  }
+
+  /** The context window a prompt must fit in (OLLAMA_NUM_CTX, capped by the model's own). */
+  async contextTokens(): Promise<number> {
+    return (await this.chatModel.describe()).contextTokens;
+  }
+
+  /**
+   * Loads OLLAMA_MODEL now (at start-up), so that the first member does not wait for it; waits for
+   * no deadline. Never throws: a failure is logged, and the first answer loads the model instead.
+   */
+  async warmUp(): Promise<boolean> {
+    const leases = await this.pool.acquireEach(this.model);
+    // Every host that has the model loads it, so no host's first member waits for a load.
+    const loaded = await Promise.all(leases.map((lease) => this.warmUpOn(lease)));
+    return loaded.length > 0 && loaded.every(Boolean);
+  }
+
+  private async warmUpOn(lease: HostLease): Promise<boolean> {
+    try {
+      await this.chatModel.ensureLoaded(lease, await this.chatModel.describe(lease));
+      return true;
+    } catch (error) {
+      this.logger.warn({ err: error, model: this.model, host: lease.host }, 'could not load the model at start; the first answer will load it');
+      return false;
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** Stops loads in flight (shutdown). */
+  stop(): void {
+    this.chatModel.stop();
   }
 
   queueLength(): number {
@@ -109,40 +175,86 @@ export class OllamaService {
   }
 
   /**
-   * Streams the answer text chunk by chunk. Waits for a free slot first; the timeout counts from then.
-   * Throws AiUnavailableError for every failure and always gives its slot back, also when the caller
-   * stops iterating early.
+   * Streams the answer text chunk by chunk. Waits for a free slot first (as long as it takes: the
+   * member sees their place in line); the deadlines count from then. Throws AiUnavailableError for
+   * every failure and always gives its slot back, also when the caller stops iterating early.
    */
   async *chat(messages: ChatMessage[], opts: ChatOptions = {}): AsyncGenerator<string, void, undefined> {
     const release = await this.acquireSlot(opts);
-    const deadline = new RequestDeadline(this.timeoutMs, opts.signal);
+    const watch = new AnswerWatch(
+      { firstTokenMs: this.options.firstTokenTimeoutMs, stallMs: this.options.stallTimeoutMs ?? 60_000, answerMs: this.options.answerTimeoutMs ?? 0 },
+      opts.signal,
+    );
     let phase: RequestPhase = 'request';
     let lease: HostLease | undefined;
+    let tried: HostLease | undefined;
     try {
-      const start = (client: Ollama) => client.chat({ model: this.model, messages, stream: true });
-      const opened = await this.pool.open(this.model, deadline.signal, start, () => this.failureOf(undefined, phase, deadline));
-      lease = opened.lease;
-      const stream = opened.result;
-      phase = 'stream';
-      for await (const part of stream) {
-        if (part.message?.content) yield part.message.content;
-        if (part.done) {
-          this.logger.debug({ doneReason: part.done_reason, evalCount: part.eval_count, totalMs: Math.round(part.total_duration / 1e6) }, 'answer complete');
+      let opened: { info: ChatModelInfo; stream: AsyncIterable<ChatResponse> } | undefined;
+      for (let attempt = 0; !opened; attempt++) {
+        try {
+          // On the best host; one that cannot be reached or lacks the model passes the request on (HostPool.open).
+          const started = await this.pool.open(
+            this.model,
+            watch.signal,
+            async (client, candidate) => {
+              tried = candidate;
+              const info = await this.chatModel.describe(candidate);
+              await this.chatModel.ensureLoaded(candidate, info, watch.signal);
+              return { info, stream: await client.chat(this.chatRequest(messages, info)) };
+            },
+            () => this.failureOf(undefined, phase, watch),
+          );
+          lease = started.lease;
+          opened = started.result;
+        } catch (error) {
+          const failure = this.failureOf(error, phase, watch);
+          const pause = failure.kind === 'busy' ? busyRetryMs(attempt) : undefined;
+          if (pause === undefined || pause >= watch.firstTokenMsLeft()) throw failure;
+          this.logger.debug({ attempt, pauseMs: pause }, 'Ollama is busy (503); trying again');
+          await sleep(pause);
         }
       }
-      lease.release();
+      phase = 'stream';
+      for await (const part of opened.stream) {
+        watch.tokenArrived();
+        if (part.message?.content) yield part.message.content;
+        if (part.done) this.noteDone(part, opened.info, opts);
+      }
+      this.chatModel.noteUsed(lease!.host);
+      lease!.release();
       this.noteAnswered();
     } catch (error) {
-      const failure = this.failureOf(error, phase, deadline, lease?.host);
+      const failure = this.failureOf(error, phase, watch, lease?.host);
+      // The model may not be loaded there any more (a restarted Ollama): load it explicitly next time.
+      if (tried && failure.kind !== 'aborted' && failure.kind !== 'busy') this.chatModel.noteCold(tried.host);
       lease?.release(failure);
       this.noteFailure(failure);
       throw failure;
     } finally {
       // Also reached when the consumer breaks out early: close the HTTP request, free the host and the slot.
-      deadline.dispose();
+      watch.dispose();
       lease?.release();
       release();
     }
+  }
+
+  private chatRequest(messages: ChatMessage[], info: ChatModelInfo) {
+    const temperature = this.options.temperature;
+    return {
+      model: this.model,
+      messages,
+      stream: true as const,
+      keep_alive: this.options.keepAlive ?? '30m',
+      options: { ...this.chatModel.requestOptions(info), ...(temperature !== undefined ? { temperature } : {}) },
+      // A thinking model would spend the member's wait on reasoning they never see (routes.go ChatHandler defaults think to true).
+      ...(info.thinks ? { think: false } : {}),
+    };
+  }
+
+  private noteDone(part: { done_reason?: string; eval_count?: number; prompt_eval_count?: number; total_duration?: number }, info: ChatModelInfo, opts: ChatOptions): void {
+    const stats = { promptEvalCount: part.prompt_eval_count ?? 0, evalCount: part.eval_count ?? 0, contextTokens: info.contextTokens };
+    this.logger.debug({ doneReason: part.done_reason, ...stats, totalMs: Math.round((part.total_duration ?? 0) / 1e6) }, 'answer complete');
+    opts.onDone?.(stats);
   }
 
   /**
@@ -175,9 +287,9 @@ export class OllamaService {
     }
   }
 
-  private failureOf(error: unknown, phase: RequestPhase, deadline: RequestDeadline, host = '(no host)'): AiUnavailableError {
-    if (deadline.firedBecause === 'timeout') return new AiUnavailableError('timeout', `Ollama did not finish within ${deadline.timeoutMs} ms`);
-    if (deadline.firedBecause === 'aborted') return new AiUnavailableError('aborted', 'the request was cancelled');
+  private failureOf(error: unknown, phase: RequestPhase, watch: AnswerWatch, host = '(no host)'): AiUnavailableError {
+    if (watch.firedBecause === 'aborted') return new AiUnavailableError('aborted', 'the request was cancelled');
+    if (watch.firedBecause) return new AiUnavailableError('timeout', watch.describe());
     return classifyOllamaError(error, phase, host);
   }
 
@@ -197,39 +309,13 @@ export class OllamaService {
   }
 }
 
-/**
- * One request's abort switch: trips at the deadline or when the caller's signal aborts, and
- * remembers which, because the error the HTTP stack throws does not say.
- */
-class RequestDeadline {
-  readonly signal: AbortSignal;
-  firedBecause: 'timeout' | 'aborted' | undefined;
-  private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
-  private readonly onCallerAbort = () => this.fire('aborted');
+function busyRetryMs(attempt: number): number {
+  const base = Math.min(BUSY_RETRY_MAX_MS, BUSY_RETRY_BASE_MS * 2 ** attempt);
+  return Math.round(base * (0.5 + Math.random() / 2)); // jitter: a burst of 503s does not come back all at once
+}
 
-  constructor(
-    readonly timeoutMs: number,
-    private readonly callerSignal?: AbortSignal,
-  ) {
-    this.signal = this.controller.signal;
-    this.timer = setTimeout(() => this.fire('timeout'), timeoutMs);
-    if (callerSignal?.aborted) this.fire('aborted');
-    else callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
-  }
-
-  /** Stops the clock and aborts the HTTP request if it is still open (a no-op once it completed). */
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
-    this.controller.abort();
-  }
-
-  private fire(reason: 'timeout' | 'aborted'): void {
-    if (this.firedBecause || this.signal.aborted) return;
-    this.firedBecause = reason;
-    this.controller.abort();
-  }
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function withVersion(health: AiHealth, previous: AiHealth | undefined): AiHealth {

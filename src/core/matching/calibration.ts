@@ -7,26 +7,43 @@
  *   lead in the ranking (which adds phrasing, trigram and embedding similarity), so two views that
  *   disagree leave nobody confident — or its lead over the part of its own BM25 that comes from stop
  *   words only, if that is smaller (a guild with one answer still has to beat "a question that merely
- *   shares its function words"). Low when two answers fit about as well.
- * Three parameters, fitted by logistic regression (see scripts/eval.ts --fit).
+ *   shares its function words"). Low when two answers fit about as well. Divided by the square root
+ *   of the answer's phrasings: pooled BM25 grows with every phrasing staff add, so the raw lead
+ *   would make an answer surer the more it is trained, not the better it fits (measured: with the
+ *   raw lead, out-of-scope questions answered rose from 3.4 % to 9.8 % as 30 answers went from 2 to
+ *   10 phrasings, tests/core/matching/learning-loop.test.ts).
+ * - recall: how much of what the answer's phrasings consistently say the question says too (each
+ *   term of the answer weighed by IDF times the share of its phrasings using it). Low when the
+ *   question shares the topic's words but not what this answer is about ("my PIN" against an answer
+ *   always trained as "my PIN is blocked"): the out-of-scope question of a close domain. It means
+ *   the same with one phrasing or ten, as a share.
+ * Four parameters, fitted by logistic regression (`npm run eval -- --all --fit`, ARCHITECTURE.md).
  */
 
 export interface AnswerFeatures {
   coverage: number;
   margin: number;
+  recall: number;
 }
 
 export interface CalibrationParams {
   bias: number;
   coverage: number;
   margin: number;
+  recall: number;
 }
 
-/** Fitted on the public CLINC150 5-shot benchmark (shared/eval); see notes/matcher-method.md. */
-export const DEFAULT_CALIBRATION: CalibrationParams = { bias: -1.481, coverage: 2.312, margin: 0.368 };
+/**
+ * Fitted on the public CLINC150 files (1, 2, 5, 10 phrasings per answer), each also with a fifth of
+ * its answers untrained so their questions are close out-of-scope ones; BANKING77 was measured
+ * unseen (`npm run eval -- --all --cross-check`). See ARCHITECTURE.md, "Matching".
+ */
+export const DEFAULT_CALIBRATION: CalibrationParams = { bias: -2.193, coverage: 3.142, margin: 0.474, recall: 0.802 };
+
+const FEATURES = ['coverage', 'margin', 'recall'] as const;
 
 export function confidence(features: AnswerFeatures, params: CalibrationParams = DEFAULT_CALIBRATION): number {
-  return sigmoid(params.bias + params.coverage * features.coverage + params.margin * features.margin);
+  return sigmoid(params.bias + FEATURES.reduce((sum, name) => sum + params[name] * features[name], 0));
 }
 
 export interface LabelledFeatures extends AnswerFeatures {
@@ -35,52 +52,49 @@ export interface LabelledFeatures extends AnswerFeatures {
 
 /** Maximum-likelihood logistic regression (Newton's method, a touch of L2 for stability). */
 export function fitCalibration(samples: readonly LabelledFeatures[], iterations = 50): CalibrationParams {
-  let w = [0, 0, 0];
-  const ridge = 1e-3;
+  const n = FEATURES.length + 1;
+  let w = new Array<number>(n).fill(0);
+  const ridge = 1e-2;
   for (let iteration = 0; iteration < iterations; iteration++) {
-    const gradient = [0, 0, 0];
-    const hessian = [
-      [ridge, 0, 0],
-      [0, ridge, 0],
-      [0, 0, ridge],
-    ];
+    const gradient = w.map((value) => ridge * value);
+    const hessian = w.map((_, i) => w.map((__, j) => (i === j ? ridge : 0)));
     for (const sample of samples) {
-      const x = [1, sample.coverage, sample.margin];
-      const p = sigmoid(w[0]! * x[0]! + w[1]! * x[1]! + w[2]! * x[2]!);
+      const x = [1, ...FEATURES.map((name) => sample[name])];
+      const p = sigmoid(x.reduce((sum, value, i) => sum + w[i]! * value, 0));
       const residual = p - (sample.correct ? 1 : 0);
       const curvature = p * (1 - p);
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < n; i++) {
         gradient[i]! += residual * x[i]!;
-        for (let j = 0; j < 3; j++) hessian[i]![j]! += curvature * x[i]! * x[j]!;
+        for (let j = 0; j < n; j++) hessian[i]![j]! += curvature * x[i]! * x[j]!;
       }
     }
-    for (let i = 0; i < 3; i++) gradient[i]! += ridge * w[i]!;
-    const step = solve3(hessian, gradient);
+    const step = solve(hessian, gradient);
     w = w.map((value, i) => value - step[i]!);
   }
-  return { bias: w[0]!, coverage: w[1]!, margin: w[2]! };
+  return { bias: w[0]!, coverage: w[1]!, margin: w[2]!, recall: w[3]! };
 }
 
 function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-/** Solves a 3x3 linear system by Gaussian elimination with partial pivoting. */
-function solve3(matrix: number[][], vector: number[]): number[] {
+/** Solves a small linear system by Gaussian elimination with partial pivoting. */
+function solve(matrix: number[][], vector: number[]): number[] {
+  const n = vector.length;
   const a = matrix.map((row, i) => [...row, vector[i]!]);
-  for (let col = 0; col < 3; col++) {
+  for (let col = 0; col < n; col++) {
     let pivot = col;
-    for (let row = col + 1; row < 3; row++) if (Math.abs(a[row]![col]!) > Math.abs(a[pivot]![col]!)) pivot = row;
+    for (let row = col + 1; row < n; row++) if (Math.abs(a[row]![col]!) > Math.abs(a[pivot]![col]!)) pivot = row;
     [a[col], a[pivot]] = [a[pivot]!, a[col]!];
-    for (let row = col + 1; row < 3; row++) {
+    for (let row = col + 1; row < n; row++) {
       const factor = a[row]![col]! / a[col]![col]!;
-      for (let k = col; k < 4; k++) a[row]![k]! -= factor * a[col]![k]!;
+      for (let k = col; k <= n; k++) a[row]![k]! -= factor * a[col]![k]!;
     }
   }
-  const x = [0, 0, 0];
-  for (let row = 2; row >= 0; row--) {
-    let sum = a[row]![3]!;
-    for (let k = row + 1; k < 3; k++) sum -= a[row]![k]! * x[k]!;
+  const x = new Array<number>(n).fill(0);
+  for (let row = n - 1; row >= 0; row--) {
+    let sum = a[row]![n]!;
+    for (let k = row + 1; k < n; k++) sum -= a[row]![k]! * x[k]!;
     x[row] = sum / a[row]![row]!;
   }
   return x;

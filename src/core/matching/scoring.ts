@@ -43,6 +43,12 @@ export interface AnswerEvidence {
   nearest: number;
   /** Character-trigram TF-IDF cosine between the question and the pooled phrasings (candidate-local IDF), in [0, 1]. */
   trigram: number;
+  /**
+   * How much of what the answer's phrasings consistently say the question says too, in [0, 1]: each
+   * of the answer's terms weighs its IDF times the share of phrasings using it, and this is the
+   * weight of the terms the question shares over the weight of them all.
+   */
+  recall: number;
 }
 
 /**
@@ -118,6 +124,7 @@ export class AnswerScorer {
         covered += near.similarity * term.idf;
       }
       const nearest = nearestPhrasingCosine(terms, parsed.phrasings, phrasingIdf);
+      const recall = phrasingRecall(terms, parsed.phrasings, phrasingIdf);
       const trigram = trigrams[i]!;
       const combined = score + totalIdf * (NEAREST_WEIGHT * nearest + TRIGRAM_WEIGHT * trigram);
       return {
@@ -128,6 +135,7 @@ export class AnswerScorer {
         coverage: totalIdf > 0 ? covered / totalIdf : 0,
         nearest,
         trigram,
+        recall,
       };
     });
   }
@@ -226,7 +234,33 @@ function nearestPhrasingCosine(terms: readonly QueryTerm[], phrasings: readonly 
 }
 
 /**
- * Calibration features for each answer: its coverage, and its lead over the best other answer —
+ * The share of the answer's weight the question carries: each stem of the answer weighs its IDF
+ * times the share of the answer's phrasings that use it (what staff consistently wrote for it).
+ */
+function phrasingRecall(terms: readonly QueryTerm[], phrasings: readonly Map<string, string>[], idfOfWord: (word: string) => number): number {
+  if (phrasings.length === 0) return 0;
+  const share = new Map<string, { count: number; word: string }>();
+  for (const phrasing of phrasings)
+    for (const [stem, word] of phrasing) {
+      const seen = share.get(stem);
+      if (seen === undefined) share.set(stem, { count: 1, word });
+      else seen.count++;
+    }
+  const queryIdf = new Map(terms.map((t) => [t.stem, t.idf]));
+  let total = 0;
+  let shared = 0;
+  for (const [stem, { count, word }] of share) {
+    const queryIdfOfStem = queryIdf.get(stem);
+    const weight = (count / phrasings.length) * (queryIdfOfStem ?? idfOfWord(word));
+    total += weight;
+    if (queryIdfOfStem !== undefined) shared += weight;
+  }
+  return total > 0 ? shared / total : 0;
+}
+
+/**
+ * Calibration features for each answer: its coverage, its recall (phrasingRecall), and its lead
+ * over the best other answer per square root of its phrasings (see calibration.ts) —
  * in both views, the lexical one (BM25) and the ranking (with the phrasing and trigram
  * similarities), whichever lead is smaller — or over its own stop-word-only share when that is
  * higher. When the two views disagree on the winner, neither answer gets a positive margin: the
@@ -237,8 +271,16 @@ export function answerFeatures(evidence: readonly AnswerEvidence[]): AnswerFeatu
   const leadInRanking = leads(evidence.map((e) => e.score));
   return evidence.map((item, i) => ({
     coverage: item.coverage,
-    margin: Math.min(leadIn[i]!, leadInRanking[i]!, item.bm25 - item.stopScore),
+    margin: Math.min(leadIn[i]!, leadInRanking[i]!, item.bm25 - item.stopScore) / Math.sqrt(phrasingCount(item.doc)),
+    recall: item.recall,
   }));
+}
+
+/** How many phrasings the answer document pools (one per line). */
+function phrasingCount(doc: AnswerDocument): number {
+  let lines = 1;
+  for (let i = doc.questions.indexOf('\n'); i !== -1; i = doc.questions.indexOf('\n', i + 1)) lines++;
+  return lines;
 }
 
 /** Each value minus the largest of the others (0 when there are none). */

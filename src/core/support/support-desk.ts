@@ -4,7 +4,7 @@ import type { Answer } from '../responder.js';
 import type { Ticket, TicketStore } from '../tickets/store.js';
 import type { TrainingStore } from '../training/store.js';
 import { AnswerFeedback } from './answer-feedback.js';
-import { Handoffs, type PendingHandoff } from './handoff.js';
+import { Handoffs, type HandoffReason, type PendingHandoff } from './handoff.js';
 import { KnowledgeGaps } from './knowledge-gaps.js';
 import { StaleTickets } from './stale-tickets.js';
 import { TrainingSuggestions } from './suggestions.js';
@@ -21,6 +21,10 @@ export interface ResponderSupport {
   recordMatch(userTurnId: number, answer: Answer): void;
   /** A staff member wrote: the bot steps back there. True when a hand-off was waiting for staff. */
   staffWrote(ticket: Ticket, staffId: string): boolean;
+  /** The bot has no answer: hand the ticket to staff. True when staff should be called now (once until one of them writes). */
+  requestHandoff(ticket: Ticket, reason: HandoffReason): boolean;
+  /** The ticket waits for staff (its tag says Needs staff). */
+  handoffPending(ticketId: number): boolean;
 }
 
 /** Who a ticket is waiting for, for /ticket_info. */
@@ -66,6 +70,8 @@ export class SupportDesk {
         this.gaps.record(userTurnId, answer.score, matched);
       },
       staffWrote: (ticket, staffId) => this.staffWrote(ticket, staffId),
+      requestHandoff: (ticket, reason) => this.handoffs.request(ticket, reason),
+      handoffPending: (ticketId) => this.handoffs.pending(ticketId) !== undefined,
     };
   }
 

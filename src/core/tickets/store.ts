@@ -118,7 +118,7 @@ function keepEnd(text: string, max: number): string {
 export class TicketStore {
   private readonly insertTicket: Statement<[string, string, string, string, number, number | null, number]>;
   private readonly selectByThread: Statement<[string], TicketRow>;
-  private readonly markClosed: Statement<[number, string, string | null, number]>;
+  private readonly markClosed: Statement<[number, string | null, string | null, number]>;
   private readonly markOpen: Statement<[number]>;
   private readonly countOpenStmt: Statement<[string], { n: number }>;
   private readonly insertTurn: Statement<[Omit<TurnRow, 'id'>], TurnRow>;
@@ -191,7 +191,8 @@ export class TicketStore {
     return row && row.guild_id === guildId ? toTicket(row) : undefined;
   }
 
-  close(guildId: string, threadId: string, input: { closedBy: string; reason?: string | null }, now = Date.now()): Ticket {
+  /** `closedBy` null: closed in Discord by someone the bot cannot name (a moderator locked the post). */
+  close(guildId: string, threadId: string, input: { closedBy: string | null; reason?: string | null }, now = Date.now()): Ticket {
     const ticket = this.requireTicket(guildId, threadId);
     if (ticket.status === 'closed') throw new UserError('This ticket is already closed.');
     const reason = input.reason == null ? '' : ellipsis(cleanText(input.reason), MAX_CLOSE_REASON);
@@ -296,6 +297,12 @@ export class TicketStore {
   /** The member's latest message stored at or before a time (for messages that are not turns). */
   questionAt(ticketId: number, at: number): Turn | undefined {
     const row = this.selectQuestionAt.get(ticketId, at);
+    return row && toTurn(row);
+  }
+
+  /** The ticket's first turn (its first post), if any. */
+  firstTurn(ticketId: number): Turn | undefined {
+    const row = this.selectAllTurns.get(ticketId);
     return row && toTurn(row);
   }
 

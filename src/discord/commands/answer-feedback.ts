@@ -6,7 +6,7 @@ import type { BotContext } from '../context.js';
 import { respond } from '../reply.js';
 import { callStaff } from '../support/handoff.js';
 import { fetchTicketThread } from '../support/ticket-thread.js';
-import { closeTicketThread } from '../tickets/close-ticket.js';
+import { closeProblemsText, closeTicketThread } from '../tickets/close-ticket.js';
 import type { ComponentHandler } from './command.js';
 import { requireSetup } from './guards.js';
 
@@ -32,7 +32,8 @@ export const answerFeedbackButtons: ComponentHandler = {
     if (button.action === 'ok') {
       const settings = requireSetup(ctx, guildId);
       feedback.solved(guildId, button.turnId, memberId, thread.id);
-      await closeTicketThread(thread, { closedBy: memberId, reason: SOLVED_REASON }, settings, ctx, (text) => respond(interaction, text, false));
+      const problems = await closeTicketThread(thread, { closedBy: memberId, reason: SOLVED_REASON }, settings, ctx, (text) => respond(interaction, text, false));
+      if (problems.length > 0) await respond(interaction, closeProblemsText(problems)).catch(() => undefined);
       return;
     }
 

@@ -1,3 +1,4 @@
+import type { AnswerThresholds } from '../../core/answer-thresholds.js';
 import fs from 'node:fs';
 import { EmbedBuilder, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import type { EmbedModelStatus } from '../../core/ai/embeddings.js';
@@ -97,8 +98,9 @@ const status: SlashCommand = {
         {
           name: 'Thresholds',
           value: [
-            `Trained answer used as is at score ≥ ${core.config.TRAINED_ANSWER_THRESHOLD}`,
-            `Entries given to the AI as context at score ≥ ${core.config.SIMILARITY_THRESHOLD}`,
+            `Trained answer used as is at confidence ≥ ${core.thresholds.trainedAnswer}`,
+            `Trained entries given to the AI as context at confidence ≥ ${core.thresholds.trainingContext}`,
+            `Knowledge entries found by meaning given to the AI at similarity ≥ ${core.thresholds.knowledgeSimilarity}`,
           ].join('\n'),
         },
       )
@@ -137,7 +139,7 @@ function sourceSummary(answer: Answer): string {
 export function testAiEmbed(
   message: string,
   answer: Answer,
-  thresholds: { trained: number; similarity: number },
+  thresholds: Pick<AnswerThresholds, 'trainedAnswer' | 'trainingContext'>,
   /** The closest trained entries whatever their score, shown when none was close enough to use. */
   closest: readonly MatchCandidate[] = [],
 ): EmbedBuilder {
@@ -153,7 +155,7 @@ export function testAiEmbed(
     { name: 'Source', value: fieldValue(sourceSummary(answer)) },
     {
       name: 'Best trained score',
-      value: `${answer.score.toFixed(2)} (used as is at ≥ ${thresholds.trained}; given to the AI as context at ≥ ${thresholds.similarity})`,
+      value: `${answer.score.toFixed(2)} (used as is at ≥ ${thresholds.trainedAnswer}; given to the AI as context at ≥ ${thresholds.trainingContext})`,
     },
     { name: 'Trained entries considered', value: fieldValue(trained.length ? joinLines(trained, EMBED_LIMITS.fieldValue) : 'none close enough') },
     { name: 'Knowledge-base entries considered', value: fieldValue(kb.length ? joinLines(kb, EMBED_LIMITS.fieldValue) : 'none close enough') },
@@ -182,8 +184,7 @@ const testAi: SlashCommand = {
     const message = requireText(interaction.options.getString('message'), 'Message', TEST_MESSAGE_MAX);
     const answer = await ctx.core.responder.preview(interaction.guildId, message);
     const closest = answer.trainingEntries.length ? [] : ctx.core.matcher.match(interaction.guildId, message, 3);
-    const config = ctx.core.config;
-    const embed = testAiEmbed(message, answer, { trained: config.TRAINED_ANSWER_THRESHOLD, similarity: config.SIMILARITY_THRESHOLD }, closest);
+    const embed = testAiEmbed(message, answer, ctx.core.thresholds, closest);
     await respond(interaction, { embeds: [embed] });
   },
 };

@@ -11,7 +11,8 @@ import type { AnswerSource } from '../../core/tickets/store.js';
 import { isStaff } from '../permissions.js';
 import { NO_MENTIONS, respond } from '../reply.js';
 import { ticketModeText } from '../render/ticket-mode.js';
-import { closeTicketThread } from '../tickets/close-ticket.js';
+import { closeProblemsText, closeTicketThread } from '../tickets/close-ticket.js';
+import { missingForumPermissions } from '../tickets/forum-permissions.js';
 import { ensureTicketTags } from '../tickets/forum-tags.js';
 import { openFromIntake, showIntake } from '../tickets/open-from-panel.js';
 import { PANEL_BUTTON, PANEL_MODAL, panelRows, panelTypeList } from '../tickets/panel.js';
@@ -37,6 +38,16 @@ const setup: SlashCommand = {
     const role = interaction.options.getRole('staff_role', true);
     const logChannel = interaction.options.getChannel('log_channel', false, [ChannelType.GuildText]);
     if (role.id === interaction.guildId) throw new UserError('@everyone cannot be the staff role: pick the role your support team has.');
+    const missing = missingForumPermissions(forum);
+    if (missing.length > 0) {
+      throw new UserError(
+        [
+          `Nothing was set up: in ${forum.toString()} the bot is missing these permissions:`,
+          ...missing.map((m) => `• **${m.name}** (to ${m.why})`),
+          'Give them to the bot’s role in the forum’s settings (Edit Channel → Permissions), or remove the override that takes them away, then run `/setup` again.',
+        ].join('\n'),
+      );
+    }
     const tags = await ensureTicketTags(forum);
     ctx.core.guildSettings.save({
       guildId: interaction.guildId,
@@ -117,7 +128,9 @@ const closeTicket: SlashCommand = {
       throw new UserError('Only the member who opened this ticket, or staff, can close it.');
     }
     const reason = interaction.options.getString('reason')?.trim() || null;
-    await closeTicketThread(thread, { closedBy: interaction.user.id, reason }, settings, ctx, async (text) => respond(interaction, text, false));
+    const problems = await closeTicketThread(thread, { closedBy: interaction.user.id, reason }, settings, ctx, async (text) => respond(interaction, text, false));
+    // Only the closer sees it; a locked post refuses even that, and the log has it either way.
+    if (problems.length > 0) await respond(interaction, closeProblemsText(problems)).catch(() => undefined);
   },
 };
 

@@ -63,7 +63,7 @@ const train: SlashCommand = {
     const similar = ctx.core.matcher.match(guildId, question, 1)[0];
     const entry = ctx.core.training.add(guildId, { question, answer, category, tags, authorId: interaction.user.id });
     const embed = entryEmbed(`Trained entry #${entry.id}`, entry).setFooter({ text: 'Members who ask something similar now get this answer.' });
-    if (similar && similar.score >= ctx.core.config.TRAINED_ANSWER_THRESHOLD) {
+    if (similar && similar.score >= ctx.core.thresholds.trainedAnswer) {
       embed.addFields({
         name: '⚠️ Possible duplicate',
         value: fieldValue(

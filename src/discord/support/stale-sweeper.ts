@@ -1,6 +1,7 @@
 import type { StaleTicket } from '../../core/support/stale-tickets.js';
 import { INACTIVE_REASON } from '../../core/support/stale-tickets.js';
 import { CLOSE_REQUEST_REASON } from '../../core/desk/close-requests.js';
+import { repairPendingCloses } from '../tickets/close-in-discord.js';
 import { closeTicketThread } from '../tickets/close-ticket.js';
 import type { BotContext } from '../context.js';
 import { NO_MENTIONS } from '../reply.js';
@@ -43,6 +44,8 @@ export async function sweepStaleTickets(ctx: BotContext, now = Date.now()): Prom
       done.reminded++;
     });
   }
+  // Closes Discord did not follow (a missing permission, a deleted tag, a crash) are finished first.
+  await repairPendingCloses(ctx).catch((error: unknown) => log.warn({ err: error }, 'repairing closed tickets failed'));
   for (const ticket of due.close) {
     await each(ticket, async () => {
       const thread = await fetchTicketThread(ctx, ticket.threadId);
@@ -85,9 +88,11 @@ function closeGoneTicket(ctx: BotContext, ticket: StaleTicket, now: number): voi
   ctx.core.tickets.close(ticket.guildId, ticket.threadId, { closedBy: ctx.client.user.id, reason: INACTIVE_REASON }, now);
 }
 
-/** Sweeps every minute (when STALE_TICKET_HOURS is not 0) until stopped; sweeps never overlap. */
+/**
+ * Sweeps every minute until stopped; sweeps never overlap. With STALE_TICKET_HOURS=0 nothing is
+ * reminded or closed, but closes Discord has not followed are still finished.
+ */
 export function startStaleSweeper(ctx: BotContext, intervalMs = STALE_SWEEP_INTERVAL_MS): { stop(): void } {
-  if (!ctx.core.support.stale.enabled) return { stop: () => undefined };
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

@@ -11,6 +11,9 @@ import { StreamingReply, type MessageSink } from './streaming-reply.js';
 
 /** Discord shows "typing…" for 10 s per request; renew a little sooner. */
 const TYPING_RENEW_MS = 8000;
+/** Typing alone this long, and the member is told in words (a model starting on a CPU takes a minute). */
+const WRITING_NOTICE_MS = 3000;
+export const WRITING_NOTICE = '✍️ Writing an answer… The AI can take a minute to start on this machine; it will appear here.';
 
 /** The answer's buttons, sent with the last message's final text (one request, not a post and then an edit). */
 type AnswerExtras = { components: ReturnType<typeof answerButtons> };
@@ -30,18 +33,11 @@ function threadSink(thread: ThreadChannel, after: Promise<void>): MessageSink<An
   };
 }
 
-/**
- * After an answer: with no answer to give, the bot calls staff (once until they write); the tag
- * says Needs staff while staff are called, Answered otherwise.
- */
+/** After an answer, what the core decided: call staff (when it says so) and set the status tag. */
 async function showStatus(thread: ThreadChannel, result: Extract<HandleResult, { kind: 'answered' }>, settings: GuildSettings, ctx: BotContext, log: Logger): Promise<void> {
-  const { answer, ticket } = result;
-  const { handoffs } = ctx.core.support;
-  if (answer.source.kind === 'fallback' && handoffs.request(ticket, 'fallback')) {
-    await pingStaff(thread, ticket, 'fallback', settings, ctx).catch((e: unknown) => log.warn({ err: e }, 'could not call staff'));
-  }
-  const status = handoffs.pending(ticket.id) ? 'needsStaff' : 'answered';
-  await setStatusTag(thread, settings, status).catch((e: unknown) => log.warn({ err: e, status }, 'could not set the status tag'));
+  const { outcome, ticket } = result;
+  if (outcome.callStaff) await pingStaff(thread, ticket, 'fallback', settings, ctx).catch((e: unknown) => log.warn({ err: e }, 'could not call staff'));
+  await setStatusTag(thread, settings, outcome.status).catch((e: unknown) => log.warn({ err: e, status: outcome.status }, 'could not set the status tag'));
 }
 
 export function queuedNotice(position: number): string {
@@ -60,6 +56,7 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
   const turn = ctx.answerOrder.takeTurnToShow(thread.id);
   await ctx.answerOrder.takeCpuTurn();
   const reply = new StreamingReply<AnswerExtras>(threadSink(thread, turn.before));
+  const unregister = ctx.liveAnswers.add(thread.id, reply);
   let typing: NodeJS.Timeout | undefined;
   let typingNeeded = true;
   const stopTyping = () => {
@@ -74,8 +71,14 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
     void thread.sendTyping().catch(() => undefined);
     typing = setInterval(() => void thread.sendTyping().catch(() => undefined), TYPING_RENEW_MS);
   });
+  // Still nothing to show (no text, no place in line): say that the answer is coming.
+  const writingNotice = setTimeout(() => {
+    if (!typingNeeded) return;
+    stopTyping();
+    void reply.placeholder(WRITING_NOTICE).catch((e: unknown) => log.warn({ err: e }, 'writing notice failed'));
+  }, WRITING_NOTICE_MS);
   try {
-    const result = await ctx.core.responder.handleMessage(message, {
+    const result = await ctx.core.responder.handleMessage({ ...message, guildName: thread.guild?.name }, {
       onQueued: (position, behind) => {
         // Behind this ticket's own earlier message the member watches that answer come first;
         // a notice posted now would sit above it and show the answers out of order.
@@ -89,17 +92,26 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
       },
     });
     stopTyping();
+    clearTimeout(writingNotice);
     if (result.kind !== 'answered') return result;
+    // The ticket closed while the answer was written: nothing more goes into the closed post.
+    if (reply.wasStopped || ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status !== 'open') {
+      await reply.stop();
+      return result;
+    }
     const { turnId } = result.answer;
-    await reply.finish(result.answer.text, turnId !== undefined ? { components: answerButtons(turnId) } : undefined);
+    await reply.finish(result.outcome.text, turnId !== undefined ? { components: answerButtons(turnId) } : undefined);
     // The turn keeps its last message's id, for "Train from this".
     const lastId = reply.lastPosted?.id;
     if (lastId !== undefined && turnId !== undefined) ctx.core.tickets.updateTurn(turnId, { messageId: lastId });
-    await showStatus(thread, result, settings, ctx, log);
+    // No Answered tag on a ticket that closed meanwhile.
+    if (ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status === 'open') await showStatus(thread, result, settings, ctx, log);
     return result;
   } finally {
     clearImmediate(startTyping);
+    clearTimeout(writingNotice);
     stopTyping();
+    unregister();
     turn.shown();
   }
 }

@@ -2,19 +2,31 @@ import type { ThreadChannel } from 'discord.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { BotContext } from '../context.js';
 import { postTranscriptToLog } from '../support/transcripts.js';
-import { setStatusTag } from './forum-tags.js';
+import { finishClosingInDiscord } from './close-in-discord.js';
 
-/** Closes a ticket: the closing message, the Closed tag, then the thread archived and locked. */
+/**
+ * Closes a ticket: the database first (so nothing new is answered), the answers still being
+ * written stopped, the closing message, then the post in Discord (buttons off, Closed tag,
+ * locked and archived) and the transcript. When Discord refuses a step the ticket stays closed
+ * for the bot and is listed for the retry at start-up and in the sweep; the returned problems say
+ * exactly what is missing, for the caller to tell whoever closed it.
+ */
 export async function closeTicketThread(
   thread: ThreadChannel,
   input: { closedBy: string; reason: string | null },
   settings: GuildSettings,
   ctx: BotContext,
   announce: (text: string) => Promise<void>,
-): Promise<void> {
-  ctx.core.tickets.close(thread.guildId, thread.id, input);
+): Promise<string[]> {
+  const ticket = ctx.core.closing.close(thread.guildId, thread.id, input);
+  await ctx.liveAnswers.stopAll(thread.id);
   await announce(`🔒 Ticket closed by <@${input.closedBy}>.${input.reason ? `\n**Reason:** ${input.reason}` : ''}`);
-  await setStatusTag(thread, settings, 'closed');
-  await thread.edit({ locked: true, archived: true });
+  const problems = await finishClosingInDiscord(thread, ticket.id, settings, ctx);
   await postTranscriptToLog(thread, settings, ctx);
+  return problems;
+}
+
+/** The words for whoever closed the ticket when Discord did not follow. */
+export function closeProblemsText(problems: readonly string[]): string {
+  return `⚠️ The ticket is closed for the bot, but its post is not closed in Discord yet. ${problems.join(' ')}`;
 }

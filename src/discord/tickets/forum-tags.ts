@@ -50,6 +50,14 @@ export function tagsWithStatus(current: readonly string[], settings: GuildSettin
   return (wanted ? [wanted, ...kept] : kept).slice(0, THREAD_TAG_LIMIT);
 }
 
+/**
+ * A member's own forum post becomes a ticket: the Open tag and the ticket's auto-archive time
+ * (TICKET_AUTO_ARCHIVE_MINUTES), in one request.
+ */
+export async function adoptMemberPost(thread: ThreadChannel, settings: GuildSettings, autoArchiveMinutes: number): Promise<void> {
+  await thread.edit({ appliedTags: tagsWithStatus(thread.appliedTags, settings, 'open'), autoArchiveDuration: autoArchiveMinutes });
+}
+
 /** Sets the ticket's status tag (a private ticket's status line); a no-op when it already has it. */
 export async function setStatusTag(thread: ThreadChannel, settings: GuildSettings, status: TicketTag): Promise<void> {
   if (thread.type === ChannelType.PrivateThread) return setStatusLine(thread, status);

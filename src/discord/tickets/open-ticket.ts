@@ -43,6 +43,8 @@ export async function openTicketFromPanel(
     .create({
       name: input.subject,
       appliedTags: settings.tags.open ? [settings.tags.open] : [],
+      // Discord hides a post after this long without activity; the setting defaults to the longest it allows.
+      autoArchiveDuration: ctx.core.config.TICKET_AUTO_ARCHIVE_MINUTES,
       message: { content: first!, allowedMentions: { users: [member.id] } },
     })
     .catch(explainThreadLimit);

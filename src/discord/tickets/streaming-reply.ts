@@ -36,6 +36,10 @@ export class StreamingReply<Extras = never> {
   private readonly posted: { message: PostedMessage<Extras>; content: string; withExtras: boolean }[] = [];
   private latest = '';
   private final = false;
+  /** Stopped by the ticket closing: no more posts, edits or deletes after the last text is shown. */
+  private stopped = false;
+  /** The latest text is a placeholder (a queue notice), not the answer. */
+  private showingPlaceholder = false;
   private finalExtras: Extras | undefined;
   private flushing: Promise<void> | undefined;
   private lastFlushAt = 0;
@@ -54,14 +58,17 @@ export class StreamingReply<Extras = never> {
 
   /** Posts a placeholder (e.g. "working on it") that the answer will replace. */
   async placeholder(text: string): Promise<void> {
-    if (this.posted.length > 0) return;
+    if (this.posted.length > 0 || this.final) return;
     this.latest = text;
+    this.showingPlaceholder = true;
     await this.flushNow();
   }
 
   /** The whole answer so far; shown within about `intervalMs`. */
   update(textSoFar: string): void {
+    if (this.final) return;
     this.latest = textSoFar;
+    this.showingPlaceholder = false;
     this.schedule();
   }
 
@@ -72,7 +79,9 @@ export class StreamingReply<Extras = never> {
    * `lastMessageExtras` go out with the last message's final text, in the same request.
    */
   async finish(text: string, lastMessageExtras?: Extras): Promise<void> {
+    if (this.stopped) return;
     this.latest = text;
+    this.showingPlaceholder = false;
     this.final = true;
     this.finalExtras = lastMessageExtras;
     clearTimeout(this.timer);
@@ -85,6 +94,29 @@ export class StreamingReply<Extras = never> {
         await new Promise((resolve) => setTimeout(resolve, this.retryPauseMs * attempt));
       }
     }
+  }
+
+  /** True once stop() was called: the answer must not be finished, tagged or posted. */
+  get wasStopped(): boolean {
+    return this.stopped;
+  }
+
+  /**
+   * The ticket closed while this answer was being written: what was shown stays, without the
+   * writing mark (a queue notice is removed), and later updates and finish() do nothing. Resolves
+   * once that last edit is done, so the caller may lock the thread after it.
+   */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    const alreadyFinal = this.final;
+    this.stopped = true;
+    this.final = true;
+    clearTimeout(this.timer);
+    if (alreadyFinal) {
+      while (this.flushing) await this.flushing.catch(() => undefined);
+      return;
+    }
+    await this.flushNow();
   }
 
   private schedule(): void {
@@ -109,6 +141,7 @@ export class StreamingReply<Extras = never> {
   }
 
   private async render(): Promise<void> {
+    if (this.stopped) return this.renderStopped();
     const text = this.final ? this.latest : this.latest + WRITING_MARK;
     const chunks = splitMessage(text);
     for (const [i, content] of chunks.entries()) {
@@ -124,5 +157,22 @@ export class StreamingReply<Extras = never> {
     }
     // The writing mark can push the text over a split; the final text may need one message fewer.
     for (const extra of this.posted.splice(chunks.length)) await extra.message.delete();
+  }
+
+  /** After stop(): the messages already posted show the text so far without the mark; nothing new is posted. */
+  private async renderStopped(): Promise<void> {
+    if (this.showingPlaceholder) {
+      for (const shown of this.posted.splice(0)) await shown.message.delete();
+      return;
+    }
+    const chunks = splitMessage(this.latest);
+    for (const [i, shown] of this.posted.entries()) {
+      const content = chunks[i];
+      if (content === undefined) await shown.message.delete();
+      else if (shown.content !== content) {
+        await shown.message.edit(content);
+        shown.content = content;
+      }
+    }
   }
 }

@@ -1,11 +1,11 @@
 import { ChannelType } from 'discord.js';
-import type { Message, OmitPartialGroupDMChannel, PartialMessage } from 'discord.js';
+import type { AnyThreadChannel, Message, OmitPartialGroupDMChannel, PartialMessage } from 'discord.js';
 import { describeStorageFailure } from '../../core/errors.js';
 import type { BotContext } from '../context.js';
 import { handlesType, isStaff } from '../permissions.js';
 import { NO_MENTIONS } from '../reply.js';
 import { answerInThread } from './answer-in-thread.js';
-import { setStatusTag } from './forum-tags.js';
+import { adoptMemberPost, setStatusTag } from './forum-tags.js';
 
 /** A text stand-in for a message with no text (only files, stickers or embeds), so the turn is kept. */
 function describeTextless(message: Message): string {
@@ -60,7 +60,9 @@ export async function onMessageCreate(message: OmitPartialGroupDMChannel<Message
       settings,
       ctx,
     );
-    const tagging = isNew ? setStatusTag(thread, settings, 'open').catch((e: unknown) => core.logger.warn({ err: e }, 'could not tag a new ticket')) : undefined;
+    const tagging = isNew
+      ? adoptMemberPost(thread, settings, core.config.TICKET_AUTO_ARCHIVE_MINUTES).catch((e: unknown) => core.logger.warn({ err: e }, 'could not tag a new ticket'))
+      : undefined;
     const [result] = await Promise.all([answering, tagging]);
     // A staff message pauses the bot in this ticket (stored first, like every message); a ticket waiting for staff is now answered.
     if (result.kind === 'stored' && result.reason === 'staff' && result.handoffAnswered) await setStatusTag(thread, settings, 'answered');
@@ -73,6 +75,23 @@ export async function onMessageCreate(message: OmitPartialGroupDMChannel<Message
       .send({ content: `⚠️ I could not save this message, so I cannot answer it yet. ${storage}`, allowedMentions: NO_MENTIONS })
       .catch((e: unknown) => core.logger.warn({ err: e }, 'could not report the storage failure in the ticket'));
   }
+}
+
+/** The close reason of a ticket whose post a moderator locked in Discord itself. */
+export const LOCKED_IN_DISCORD_REASON = 'locked in Discord';
+
+/**
+ * A ticket's post changed in Discord. Archived alone, it only went quiet (Discord archives idle
+ * posts, and the member's next message or command unarchives it): the ticket stays open. Locked
+ * by someone else than the bot, it was closed by a moderator: the database follows, so the stale
+ * sweep and the answers stop too. (The bot's own close marks the ticket closed before it locks.)
+ */
+export function onThreadUpdate(thread: AnyThreadChannel, ctx: BotContext): void {
+  if (!thread.locked) return;
+  const ticket = ctx.core.tickets.getByThread(thread.guildId, thread.id);
+  if (ticket?.status !== 'open') return;
+  ctx.core.tickets.close(thread.guildId, thread.id, { closedBy: null, reason: LOCKED_IN_DISCORD_REASON });
+  ctx.core.logger.info({ threadId: thread.id }, 'a ticket was locked in Discord: closed it');
 }
 
 export function onMessageUpdate(message: OmitPartialGroupDMChannel<Message | PartialMessage>, ctx: BotContext): void {

@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 function service(urls: string[] = [a.url, b.url], options: { maxConcurrent?: number; embedModel?: string } = {}): OllamaService {
-  return new OllamaService({ host: urls, model: 'llama3', timeoutMs: 5_000, maxConcurrent: options.maxConcurrent ?? 1, logger: silentLogger(), hostRecheckMs: 100, ...options });
+  return new OllamaService({ host: urls, model: 'llama3', firstTokenTimeoutMs: 5_000, maxConcurrent: options.maxConcurrent ?? 1, logger: silentLogger(), hostRecheckMs: 100, ...options });
 }
 
 async function answer(ai: OllamaService, question = 'Hello?'): Promise<string> {
@@ -98,6 +98,17 @@ describe('OLLAMA_URL with several hosts', () => {
     a.models = ['mistral'];
     b.models = ['mistral'];
     await expect(answer(service())).rejects.toMatchObject({ kind: 'model_missing' });
+  });
+
+  it('loads the model at start on every host that has it, so no host\'s first member waits for the load', async () => {
+    const c = await FakeOllama.start({ models: ['mistral'] });
+    try {
+      const ai = service([a.url, b.url, c.url]);
+      expect(await ai.warmUp()).toBe(true);
+      expect([a.loadedModels(), b.loadedModels(), c.loadedModels()]).toEqual([['llama3:latest'], ['llama3:latest'], []]);
+    } finally {
+      await c.stop();
+    }
   });
 
   it('embeds on a host that has the embedding model', async () => {

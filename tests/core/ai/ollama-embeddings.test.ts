@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 function service(embedModel = 'all-minilm', logger = silentLogger()): OllamaService {
-  return new OllamaService({ host: fake.url, model: 'llama3', embedModel, timeoutMs: 5_000, maxConcurrent: 1, logger });
+  return new OllamaService({ host: fake.url, model: 'llama3', embedModel, firstTokenTimeoutMs: 5_000, maxConcurrent: 1, logger });
 }
 
 const embedBatches = () => fake.requests.filter((r) => r.path === '/api/embed').map((r) => (r.body as { input: string[] }).input);

@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 
 function semanticIndex(logger: Logger = silentLogger()): SemanticIndex {
-  const ai = new OllamaService({ host: fake.url, model: 'llama3', embedModel: 'all-minilm', timeoutMs: 5_000, maxConcurrent: 1, logger });
+  const ai = new OllamaService({ host: fake.url, model: 'llama3', embedModel: 'all-minilm', firstTokenTimeoutMs: 5_000, maxConcurrent: 1, logger });
   return new SemanticIndex(db, { embedder: ai, matcher: new Matcher(db), logger }, { pollMs: 20, retryMs: 20, maxRetryMs: 40 });
 }
 

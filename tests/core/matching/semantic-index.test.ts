@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 
 function ollama(embedModel: string | null = 'nomic-embed-text'): OllamaService {
-  return new OllamaService({ host: fake.url, model: 'llama3', embedModel: embedModel ?? undefined, timeoutMs: 5_000, maxConcurrent: 1, logger: silentLogger() });
+  return new OllamaService({ host: fake.url, model: 'llama3', embedModel: embedModel ?? undefined, firstTokenTimeoutMs: 5_000, maxConcurrent: 1, logger: silentLogger() });
 }
 
 function semanticIndex(embedder: Embedder = ollama(), options: SemanticIndexOptions = {}): SemanticIndex {

@@ -35,7 +35,7 @@ describe('npm run chat', () => {
     const entry = new TrainingStore(db).add(GUILD_A, { question: 'How do I reset my password?', answer: 'Use /reset in #account.' });
     db.close();
 
-    const { code, output } = await runChat(['--guild', GUILD_A], { DB_PATH: dbPath, OLLAMA_URL: ollama.url, TRAINED_ANSWER_THRESHOLD: '0.5', SIMILARITY_THRESHOLD: '0.3' }, [
+    const { code, output } = await runChat(['--guild', GUILD_A], { DB_PATH: dbPath, OLLAMA_URL: ollama.url, TRAINED_ANSWER_THRESHOLD: '0.5', TRAINING_CONTEXT_THRESHOLD: '0.3' }, [
       'How do I reset my password?',
       'Can pigeons fly backwards?',
       '/quit',

@@ -85,7 +85,7 @@ describe('staff takeover in the responder', () => {
 
 describe('knowledge gaps recorded by the responder', () => {
   it('notes the best trained score on the member’s turn, and marks it a gap only when no entry came close', async () => {
-    c = testCore({ OLLAMA_URL: ollama.url, TRAINED_ANSWER_THRESHOLD: '0.5', SIMILARITY_THRESHOLD: '0.3' });
+    c = testCore({ OLLAMA_URL: ollama.url, TRAINED_ANSWER_THRESHOLD: '0.5', TRAINING_CONTEXT_THRESHOLD: '0.3' });
     c.training.add(GUILD, { question: 'How do I reset my password?', answer: 'Use /reset.' });
     const ticket = openTicket(c);
     const trained = await c.responder.handleMessage(say(ticket, 'How do I reset my password?'));

@@ -5,6 +5,7 @@ import { parseMessageBody, type UploadedFile } from './message-input.js';
 import { sendMessage } from './messages.js';
 import { initPrivateThread } from './private-threads.js';
 import { isForum, isThread, toAPIChannel, type ChannelRecord, type MessageRecord } from './model.js';
+import { touchThread } from './thread-activity.js';
 import type { World } from './world.js';
 
 const ARCHIVE_DURATIONS = [60, 1440, 4320, 10080];
@@ -98,6 +99,7 @@ export function startThread(world: World, actorId: string, parent: ChannelRecord
       autoArchiveDuration: Number(duration ?? 4320),
       archiveTimestamp: now,
       createTimestamp: now,
+      lastActivityAt: now,
       appliedTags: appliedTags ?? [],
       messageCount: 0,
       totalMessageSent: 0,
@@ -145,6 +147,11 @@ function editThread(world: World, actorId: string, channel: ChannelRecord, body:
     throw new DiscordHttpError(400, ErrorCode.ArchivedThread, 'Thread is archived');
   }
   if (t.locked && body.archived === false && !moderator) throw missingPermissions();
+  // "Editing a thread to change rate_limit_per_user or locked requires MANAGE_THREADS", even for its
+  // creator (discord-api-docs developers/topics/threads.mdx, permissions list; channel.mdx, Modify Channel).
+  const changesLock = typeof body.locked === 'boolean' && body.locked !== t.locked;
+  const changesSlowmode = typeof body.rate_limit_per_user === 'number' && body.rate_limit_per_user !== channel.rateLimitPerUser;
+  if ((changesLock || changesSlowmode) && !moderator) throw missingPermissions();
   const errors = new FormErrors();
   if (body.name !== undefined) {
     if (typeof body.name !== 'string') errors.add(['name'], 'BASE_TYPE_STRING', 'Could not interpret value as string.');
@@ -158,12 +165,16 @@ function editThread(world: World, actorId: string, channel: ChannelRecord, body:
 
   if (typeof body.name === 'string') channel.name = body.name;
   if (tags) t.appliedTags = tags;
-  if (body.auto_archive_duration !== undefined) t.autoArchiveDuration = Number(body.auto_archive_duration);
+  if (body.auto_archive_duration !== undefined) {
+    t.autoArchiveDuration = Number(body.auto_archive_duration);
+    touchThread(channel); // changing the auto-archive time is activity (threads.mdx)
+  }
   if (typeof body.rate_limit_per_user === 'number') channel.rateLimitPerUser = body.rate_limit_per_user;
   if (typeof body.locked === 'boolean') t.locked = body.locked;
   if (typeof body.archived === 'boolean' && body.archived !== t.archived) {
     t.archived = body.archived;
     t.archiveTimestamp = Date.now();
+    if (!body.archived) touchThread(channel);
   }
   world.dispatch('THREAD_UPDATE', toAPIChannel(channel), { intent: GatewayIntentBits.Guilds });
   world.changed();

@@ -20,6 +20,7 @@ import { addThreadMember, threadMemberIds } from './private-threads.js';
 import { handleRequest, Router, type RequestLogEntry } from './rest-server.js';
 import { SnowflakeGenerator } from './snowflake.js';
 import { channelView, messageView, type ChannelView, type MessageView } from './views.js';
+import { ThreadArchiver } from './thread-activity.js';
 import { World, type TypingEvent } from './world.js';
 
 export interface FakeDiscordOptions {
@@ -34,6 +35,11 @@ export interface FakeDiscordOptions {
   /** How long an interaction accepts its callback (Discord: 3000 ms). */
   interactionResponseWindowMs?: number;
   rateLimits?: RateLimitMode;
+  /**
+   * How many milliseconds one minute of a thread's `auto_archive_duration` lasts (Discord: 60,000).
+   * Idle threads archive themselves on this clock; e.g. 1 makes a 60-minute thread archive after 60 ms.
+   */
+  threadArchiveMinuteMs?: number;
 }
 
 export interface GuildView {
@@ -83,6 +89,7 @@ export class FakeDiscord {
   private readonly gateway: Gateway;
   private readonly handles = new Set<InteractionHandle>();
   private readonly privileged: Record<PrivilegedIntent, boolean>;
+  private readonly archiver: ThreadArchiver;
   private port = 0;
 
   private constructor(
@@ -117,6 +124,8 @@ export class FakeDiscord {
     this.world.on('change', () => {
       for (const h of this.handles) h.notify();
     });
+    this.archiver = new ThreadArchiver(this.world, opts.threadArchiveMinuteMs ?? 60_000);
+    this.archiver.start();
     this.commandStore = new CommandStore(this.applicationId, this.world.ids);
     this.interactions = new Interactions(this.world, () => windowMs);
     this.factory = new InteractionFactory(this.world, this.commandStore, this.interactions, (payload) =>
@@ -160,6 +169,7 @@ export class FakeDiscord {
   }
 
   async stop(): Promise<void> {
+    this.archiver.stop();
     await this.gateway.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -341,6 +351,16 @@ export class FakeDiscord {
     return channelView(this.world, editChannel(this.world, input.userId, this.world.channel(input.threadId), body));
   }
 
+  /** A member with Manage Channels edits a forum or text channel (name, topic, tags): CHANNEL_UPDATE. */
+  editChannelAsUser(input: { channelId: string; userId: string; name?: string; topic?: string; availableTags?: Partial<APIGuildForumTag>[] }): ChannelView {
+    const body = {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.topic !== undefined ? { topic: input.topic } : {}),
+      ...(input.availableTags !== undefined ? { available_tags: input.availableTags } : {}),
+    };
+    return channelView(this.world, editChannel(this.world, input.userId, this.world.channel(input.channelId), body));
+  }
+
   // ---- interactions
 
   private track(handle: InteractionHandle): InteractionHandle {
@@ -383,6 +403,11 @@ export class FakeDiscord {
   async submitModal(input: { customId: string; fields: Record<string, string>; userId: string; channelId?: string }): Promise<InteractionHandle> {
     this.requireBotConnected();
     return this.track(this.factory.modalSubmit(input).handle);
+  }
+
+  /** Archives now every thread idle for its auto_archive_duration (on the `threadArchiveMinuteMs` clock); returns their ids. */
+  archiveIdleThreads(): string[] {
+    return this.archiver.archiveIdle();
   }
 
   // ---- faults

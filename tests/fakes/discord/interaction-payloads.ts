@@ -5,6 +5,7 @@ import type { InteractionRecord, Interactions } from './interactions.js';
 import { contentTypeFor, MAX_FILE_BYTES } from './message-input.js';
 import { toAPIChannel, toAPIMember, toAPIRole, toAPIUser, type MessageRecord } from './model.js';
 import { hasPermission } from './permissions.js';
+import { unarchiveForInteraction } from './thread-activity.js';
 import type { World } from './world.js';
 
 /** A file a member attaches to an `attachment` option. */
@@ -61,7 +62,8 @@ export class InteractionFactory {
     private readonly dispatch: Dispatch,
   ) {}
 
-  private base(guildId: string, channelId: string, userId: string) {
+  /** `unarchive`: the member's client unarchives an archived thread before sending (not while merely autocompleting). */
+  private base(guildId: string, channelId: string, userId: string, unarchive = true) {
     const w = this.world;
     const channel = w.channel(channelId);
     if (channel.guildId !== guildId) throw new Error(`channel ${channelId} is not in guild ${guildId}`);
@@ -69,6 +71,7 @@ export class InteractionFactory {
     if (!member) throw new Error(`user ${userId} is not a member of guild ${guildId}`);
     const perms = w.permissionsIn(channel, userId);
     if (!hasPermission(perms, PermissionFlagsBits.ViewChannel)) throw new Error(`user ${userId} cannot see channel ${channelId}`);
+    if (unarchive) unarchiveForInteraction(w, channel, userId);
     return {
       perms,
       payload: {
@@ -176,7 +179,7 @@ export class InteractionFactory {
   }
 
   autocomplete(input: AutocompleteInput): InteractionRecord {
-    const { perms, payload } = this.base(input.guildId, input.channelId, input.userId);
+    const { perms, payload } = this.base(input.guildId, input.channelId, input.userId, false);
     const { command, path } = this.command(input, perms);
     const { options } = this.buildOptions(command, path, { ...input.options }, input.guildId, input.focused);
     const record = this.interactions.create({

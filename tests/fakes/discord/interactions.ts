@@ -5,6 +5,7 @@ import { InteractionHandle, type InteractionReply } from './interaction-handle.j
 import { parseMessageBody, type UploadedFile } from './message-input.js';
 import { editMessage, deleteMessage, sendMessage } from './messages.js';
 import type { MessageRecord } from './model.js';
+import { checkInteractionResponse } from './thread-activity.js';
 import type { World } from './world.js';
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
@@ -120,7 +121,7 @@ export class Interactions {
     const link = { id: rec.id, type: rec.type, name: rec.commandName, userId: rec.userId };
     const messageType = rec.type === InteractionType.ApplicationCommand ? MessageType.ChatInputCommand : MessageType.Default;
     const ephemeral = typeof data.flags === 'number' && (data.flags & MessageFlags.Ephemeral) !== 0;
-    const asBot = { webhookId: this.world.applicationId, interaction: link, type: messageType, asInteractionResponse: true };
+    const asBot = { webhookId: this.world.applicationId, interaction: link, type: messageType, asInteractionResponse: true, respondingTo: rec.userId };
     let message: MessageRecord | undefined;
 
     switch (type) {
@@ -143,6 +144,7 @@ export class Interactions {
         rec.handle.originalMessageId = rec.sourceMessageId;
         break;
       case InteractionResponseType.UpdateMessage: {
+        checkInteractionResponse(this.world, channel, rec.userId);
         const source = this.world.messages.get(rec.sourceMessageId!)!;
         message = editMessage(this.world, source.authorId, source, parseMessageBody(data, files, ['data']));
         rec.handle.originalMessageId = source.id;
@@ -216,6 +218,7 @@ export class Interactions {
         webhookId: this.world.applicationId,
         interaction: { id: rec.id, type: rec.type, name: rec.commandName, userId: rec.userId },
         asInteractionResponse: true,
+        respondingTo: rec.userId,
         ...(ephemeral ? { ephemeralTo: rec.userId } : {}),
       });
       rec.handle.followUpIds.push(message.id);

@@ -3,6 +3,7 @@ import { DiscordHttpError, ErrorCode, invalidFormBody, missingAccess, missingPer
 import { computeMentions, mergeMentions } from './mentions.js';
 import type { MessageInput, NewAttachment } from './message-input.js';
 import { isThread, toAPIChannel, type AttachmentRecord, type ChannelRecord, type InteractionLink, type MessageRecord } from './model.js';
+import { checkInteractionResponse, touchThread } from './thread-activity.js';
 import type { World } from './world.js';
 
 export interface SendOptions {
@@ -16,6 +17,8 @@ export interface SendOptions {
   loading?: boolean;
   /** Interaction responses are webhook messages: channel send permissions do not apply, thread locks do. */
   asInteractionResponse?: boolean;
+  /** For an interaction response: the member who interacted, whose permissions a locked thread checks. */
+  respondingTo?: string;
   /** The forum starter message is covered by the post's own permission check. */
   skipPermissionCheck?: boolean;
 }
@@ -35,12 +38,13 @@ const archivedThread = (status = 400) => new DiscordHttpError(status, ErrorCode.
  * Gate for writing into a thread, as Discord applies it: a locked thread refuses anyone without
  * Manage Threads; an archived (unlocked) thread is unarchived by the new message.
  */
-export function openThreadForWriting(world: World, actorId: string, channel: ChannelRecord, forInteraction: boolean): void {
+export function openThreadForWriting(world: World, actorId: string, channel: ChannelRecord, respondingTo: string | undefined): void {
   const t = channel.thread;
   if (!t) return;
-  const moderator = world.can(channel, actorId, PermissionFlagsBits.ManageThreads);
-  if (t.locked && !moderator) {
-    if (forInteraction || t.archived) throw archivedThread(403);
+  // An interaction response is judged by the member who interacted, not the bot (thread-activity.ts).
+  if (respondingTo !== undefined) checkInteractionResponse(world, channel, respondingTo);
+  else if (t.locked && !world.can(channel, actorId, PermissionFlagsBits.ManageThreads)) {
+    if (t.archived) throw archivedThread(403);
     throw new DiscordHttpError(403, ErrorCode.ThreadLocked, 'Thread is locked');
   }
   if (t.archived) {
@@ -48,6 +52,7 @@ export function openThreadForWriting(world: World, actorId: string, channel: Cha
     t.archiveTimestamp = Date.now();
     world.dispatch('THREAD_UPDATE', toAPIChannel(channel), { intent: GatewayIntentBits.Guilds });
   }
+  touchThread(channel);
 }
 
 function checkCanSend(world: World, actorId: string, channel: ChannelRecord, input: MessageInput): void {
@@ -151,7 +156,8 @@ export function sendMessage(world: World, actorId: string, channel: ChannelRecor
   if (opts.loading) m.flags |= MessageFlags.Loading;
   if (opts.ephemeralTo) m.flags |= MessageFlags.Ephemeral;
   if (!opts.loading && isEmpty({ ...m, attachments: input.newAttachments as never[] })) throw emptyMessage();
-  if (!opts.ephemeralTo) openThreadForWriting(world, actorId, channel, opts.asInteractionResponse ?? false);
+  if (!opts.ephemeralTo) openThreadForWriting(world, actorId, channel, opts.respondingTo);
+  else if (opts.respondingTo !== undefined) checkInteractionResponse(world, channel, opts.respondingTo);
 
   m.attachments = storeAttachments(world, channel.id, input.newAttachments);
   m.mentions = mentionsFor(world, m);

@@ -57,6 +57,8 @@ export interface ThreadState {
   autoArchiveDuration: number;
   archiveTimestamp: number;
   createTimestamp: number;
+  /** The last message, unarchive or auto-archive change: the auto-archive timer runs from here. */
+  lastActivityAt: number;
   appliedTags: string[];
   /** Private threads (type 12): who was added (see private-threads.ts), and whether non-moderators may add others. */
   members?: Set<string>;

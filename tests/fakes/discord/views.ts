@@ -45,6 +45,8 @@ export interface ChannelView {
   /** Names of the applied tags, looked up in the parent forum. */
   appliedTagNames: string[];
   archived: boolean;
+  /** A thread's auto_archive_duration in minutes; null for other channels. */
+  autoArchiveDuration: number | null;
   locked: boolean;
   messageCount: number;
 }
@@ -90,6 +92,7 @@ export function channelView(world: World, c: ChannelRecord): ChannelView {
     appliedTags: [...applied],
     appliedTagNames: applied.map((id) => parent?.availableTags.find((t) => t.id === id)?.name ?? `?${id}`),
     archived: c.thread?.archived ?? false,
+    autoArchiveDuration: c.thread?.autoArchiveDuration ?? null,
     locked: c.thread?.locked ?? false,
     messageCount: c.thread?.messageCount ?? 0,
   };

@@ -42,15 +42,24 @@ export const DEFAULT_EVERYONE_PERMISSIONS =
   PermissionFlagsBits.AddReactions |
   PermissionFlagsBits.UseApplicationCommands;
 
-/** What the fake grants the bot's own role unless a test says otherwise. */
+/**
+ * The bot's managed role: exactly the permissions its invite link asks for (README.md,
+ * `permissions=2252194950794256`), as Discord creates that role from the OAuth2 `permissions` parameter
+ * (discord-api-docs developers/topics/oauth2.mdx, "Bot Authorization Flow"). No Manage Messages,
+ * no Mention Everyone: a test that needs more grants it with setRolePermissions.
+ */
 export const DEFAULT_BOT_PERMISSIONS =
-  DEFAULT_EVERYONE_PERMISSIONS |
+  PermissionFlagsBits.ViewChannel |
+  PermissionFlagsBits.ManageChannels |
+  PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.SendMessagesInThreads |
+  PermissionFlagsBits.CreatePublicThreads |
   PermissionFlagsBits.ManageThreads |
   PermissionFlagsBits.CreatePrivateThreads |
   PermissionFlagsBits.PinMessages |
-  PermissionFlagsBits.ManageChannels |
-  PermissionFlagsBits.ManageMessages |
-  PermissionFlagsBits.MentionEveryone;
+  PermissionFlagsBits.EmbedLinks |
+  PermissionFlagsBits.AttachFiles |
+  PermissionFlagsBits.ReadMessageHistory;
 
 export interface TypingEvent {
   channelId: string;

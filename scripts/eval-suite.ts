@@ -1,0 +1,114 @@
+/**
+ * `npm run eval -- --all [folder]`: every dataset of a folder (default ../shared/eval/), one table
+ * and one JSON line. With --fit, the calibration fitted per domain (the way DEFAULT_CALIBRATION was
+ * fitted, on the clinc150 files); with --cross-check, each domain measured with the calibration
+ * fitted on the others only (the unseen-domain check of ARCHITECTURE.md, "Matching").
+ */
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { DEFAULT_CALIBRATION, fitCalibration, type CalibrationParams, type LabelledFeatures } from '../src/core/matching/calibration.js';
+import { Matcher } from '../src/core/matching/matcher.js';
+import { intentByAnswer, labelledFeatures, loadDataset, metrics, runQueries, UsageError, withTrainedDatabase, type Dataset, type Metrics } from './eval-lib.js';
+
+export const DEFAULT_FOLDER = '../shared/eval/';
+/** One answer in this many is left untrained when fitting, its questions becoming out-of-scope ones of the same domain. */
+const HELD_OUT_EVERY = 5;
+
+interface SuiteFile {
+  file: string;
+  /** The benchmark a file comes from (its name up to the first "-"): files of one domain share it. */
+  domain: string;
+  dataset: Dataset;
+}
+
+export interface SuiteOptions {
+  threshold: number;
+  fit: boolean;
+  crossCheck: boolean;
+}
+
+export function loadSuite(folder: string): SuiteFile[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder).filter((name) => name.endsWith('.json')).sort();
+  } catch (error) {
+    throw new UsageError(`Cannot read the folder ${folder}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (error as Error).message}.`);
+  }
+  if (names.length === 0) throw new UsageError(`${folder} holds no .json dataset.`);
+  return names.map((name) => ({ file: basename(name, '.json'), domain: name.split('-')[0]!, dataset: loadDataset(join(folder, name)) }));
+}
+
+export async function runSuite(files: readonly SuiteFile[], options: SuiteOptions): Promise<void> {
+  if (options.fit) {
+    for (const domain of domains(files)) console.log(`calibration fitted on ${domain}: ${formatParams(await fitOn(files.filter((f) => f.domain === domain)))}`);
+    console.log(`calibration fitted on all files: ${formatParams(await fitOn(files))}`);
+  }
+  if (options.crossCheck) {
+    for (const domain of domains(files)) {
+      const others = files.filter((f) => f.domain !== domain);
+      if (others.length === 0) continue;
+      const params = await fitOn(others);
+      console.log(`cross-domain: fitted on ${[...new Set(others.map((f) => f.domain))].join(', ')} ${formatParams(params)}; ${domain} unseen:`);
+      printTable(await measureAll(files.filter((f) => f.domain === domain), options.threshold, params));
+    }
+    console.log('shipped calibration (DEFAULT_CALIBRATION):');
+  }
+  const rows = await measureAll(files, options.threshold, DEFAULT_CALIBRATION);
+  printTable(rows);
+  console.log(JSON.stringify({ threshold: options.threshold, files: Object.fromEntries(rows.map(({ file, result }) => [file, result])) }));
+}
+
+function domains(files: readonly SuiteFile[]): string[] {
+  return [...new Set(files.map((f) => f.domain))];
+}
+
+async function measureAll(files: readonly SuiteFile[], threshold: number, calibration: CalibrationParams): Promise<{ file: string; result: Metrics }[]> {
+  const rows: { file: string; result: Metrics }[] = [];
+  for (const { file, dataset } of files) {
+    const result = await withTrainedDatabase(dataset, async (db) => metrics(runQueries(new Matcher(db, { calibration }), dataset, intentByAnswer(dataset)), threshold));
+    rows.push({ file, result });
+  }
+  return rows;
+}
+
+/**
+ * Calibration fitted on the best answer of every question of these files, each file trained twice:
+ * as it is, and with one answer in HELD_OUT_EVERY untrained so that its questions are out of scope
+ * but about the same domain (what a support server's unanswered questions are like).
+ */
+async function fitOn(files: readonly SuiteFile[]): Promise<CalibrationParams> {
+  const samples: LabelledFeatures[] = [];
+  for (const { dataset } of files) {
+    for (const variant of [dataset, withHeldOutAnswers(dataset)]) {
+      samples.push(...(await withTrainedDatabase(variant, async (db) => labelledFeatures(new Matcher(db), variant, intentByAnswer(variant)))));
+    }
+  }
+  return fitCalibration(samples);
+}
+
+/** The dataset with every HELD_OUT_EVERY-th answer untrained and its questions out of scope (the original out-of-scope ones left out). */
+function withHeldOutAnswers(dataset: Dataset): Dataset {
+  const intentOf = (entry: Dataset['train'][number]) => entry.intent ?? entry.answer;
+  const order = [...new Set(dataset.train.map(intentOf))];
+  const heldOut = new Set(order.filter((_, i) => i % HELD_OUT_EVERY === 2));
+  return {
+    ...dataset,
+    train: dataset.train.filter((entry) => !heldOut.has(intentOf(entry))),
+    queries: dataset.queries.filter((q) => q.intent !== null).map((q) => (heldOut.has(q.intent!) ? { ...q, intent: null } : q)),
+  };
+}
+
+export function formatParams(params: CalibrationParams): string {
+  return `{ bias: ${params.bias.toFixed(3)}, coverage: ${params.coverage.toFixed(3)}, margin: ${params.margin.toFixed(3)}, recall: ${params.recall.toFixed(3)} }`;
+}
+
+function printTable(rows: readonly { file: string; result: Metrics }[]): void {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
+  const width = Math.max(4, ...rows.map((r) => r.file.length));
+  console.log(`  ${'file'.padEnd(width)}   top-1  coverage    wrong  oos answered  ms/query`);
+  for (const { file, result: r } of rows) {
+    console.log(
+      `  ${file.padEnd(width)}  ${r.top1_accuracy.toFixed(3)}     ${r.coverage_at_threshold.toFixed(3)}  ${pct(r.wrong_answer_rate_at_threshold)}       ${pct(r.oos_false_answer_rate_at_threshold)}     ${r.ms_per_query.toFixed(3)}`,
+    );
+  }
+}

@@ -1,0 +1,152 @@
+import type { Ollama } from 'ollama';
+import type { Logger } from '../../log.js';
+import { AiUnavailableError } from './failures.js';
+import type { HostLease, HostPool } from './host-pool.js';
+
+/**
+ * What the bot knows about OLLAMA_MODEL and whether each host has it loaded:
+ * - from /api/show: whether it is a thinking model (capabilities "thinking": the bot sends
+ *   `think: false`) and its trained context (`model_info["<arch>.context_length"]`): the window the
+ *   prompt is budgeted for is OLLAMA_NUM_CTX or that, whichever is smaller (Ollama caps num_ctx at
+ *   the trained context, server/sched.go effectiveContext);
+ * - per host, whether the model is loaded. Loading is its own request (a chat with no messages,
+ *   server/routes.go ChatHandler answers done_reason "load") with no deadline of the bot's: Ollama
+ *   abandons a load whose client disconnects (llm/llama_server.go "aborting load"), so an answer
+ *   that gives up waiting leaves the load running and the next message finds the model loaded.
+ *   The load sends the same num_ctx as the answers, or Ollama would load the model again for them
+ *   (server/sched.go needsReload compares the runner options).
+ */
+export interface ChatModelInfo {
+  thinks: boolean;
+  /** The context the prompt must fit in (num_ctx as sent, capped by the trained context). */
+  contextTokens: number;
+  /** /api/show answered (false: defaults assumed, asked again later). */
+  known: boolean;
+}
+
+export interface ChatModelOptions {
+  pool: HostPool;
+  model: string;
+  numCtx: number;
+  keepAlive: string;
+  logger: Logger;
+}
+
+const SHOW_TIMEOUT_MS = 5_000;
+const UNKNOWN_RETRY_MS = 30_000;
+/** A host is treated as cold this long before keep_alive runs out, so no answer races the unload. */
+const KEEP_ALIVE_MARGIN_MS = 30_000;
+
+interface Warmth {
+  loadedUntil: number;
+  /** The load in flight: resolves with its error, if any (never rejects, so nobody must be waiting). */
+  loading?: Promise<unknown>;
+}
+
+export class ChatModel {
+  private info: ChatModelInfo | undefined;
+  private infoAt = 0;
+  private readonly warmth = new Map<string, Warmth>();
+  /** Aborts the loads in flight at shutdown (the only thing that does). */
+  private readonly shutdown = new AbortController();
+
+  constructor(private readonly options: ChatModelOptions) {}
+
+  get keepAliveMs(): number {
+    return keepAliveMs(this.options.keepAlive);
+  }
+
+  /** /api/show's answer, asked once (again after a failure); never throws. */
+  async describe(lease?: HostLease): Promise<ChatModelInfo> {
+    if (this.info && (this.info.known || Date.now() - this.infoAt < UNKNOWN_RETRY_MS)) return this.info;
+    let own: HostLease | undefined;
+    try {
+      const signal = AbortSignal.timeout(SHOW_TIMEOUT_MS);
+      const ask = (client: Ollama) => client.show({ model: this.options.model });
+      const show = lease ? await ask(lease.client(signal)) : await this.options.pool.open(this.options.model, signal, ask).then(({ lease: l, result }) => ((own = l), result));
+      const info = show.model_info as unknown as Record<string, unknown> | undefined;
+      const arch = info?.['general.architecture'];
+      const trained = typeof arch === 'string' ? info?.[`${arch}.context_length`] : undefined;
+      const capabilities = (show as { capabilities?: string[] }).capabilities ?? [];
+      this.info = {
+        thinks: capabilities.includes('thinking'),
+        contextTokens: typeof trained === 'number' && trained > 0 ? Math.min(trained, this.options.numCtx) : this.options.numCtx,
+        known: true,
+      };
+    } catch {
+      this.info = { thinks: false, contextTokens: this.options.numCtx, known: false };
+    } finally {
+      own?.release();
+      this.infoAt = Date.now();
+    }
+    return this.info;
+  }
+
+  /** The options every chat and load request sends, so that Ollama never reloads between them. */
+  requestOptions(info: ChatModelInfo): { num_ctx: number } {
+    return { num_ctx: info.known ? info.contextTokens : this.options.numCtx };
+  }
+
+  /**
+   * Resolves once the lease's host has the model loaded. Gives up when `signal` aborts (the answer's
+   * deadline), leaving the load running for the next answer.
+   */
+  async ensureLoaded(lease: HostLease, info: ChatModelInfo, signal?: AbortSignal): Promise<void> {
+    const warmth = this.warmthOf(lease.host);
+    if (warmth.loadedUntil > Date.now()) return;
+    warmth.loading ??= this.load(lease, info).then(
+      () => undefined,
+      (error: unknown) => error,
+    ).finally(() => (warmth.loading = undefined));
+    let onAbort: (() => void) | undefined;
+    const gaveUp = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new AiUnavailableError('timeout', 'the model is still loading'));
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      const error = await Promise.race([warmth.loading, gaveUp]);
+      if (error) throw error;
+    } finally {
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** The host answered with this model: it stays loaded for keep_alive from now. */
+  noteUsed(host: string): void {
+    this.warmthOf(host).loadedUntil = Date.now() + this.keepAliveMs - KEEP_ALIVE_MARGIN_MS;
+  }
+
+  /** Something went wrong there: load explicitly before the next answer. */
+  noteCold(host: string): void {
+    this.warmthOf(host).loadedUntil = 0;
+  }
+
+  stop(): void {
+    this.shutdown.abort();
+  }
+
+  private async load(lease: HostLease, info: ChatModelInfo): Promise<void> {
+    const started = Date.now();
+    const { model, keepAlive, logger } = this.options;
+    const client = lease.client(this.shutdown.signal);
+    await client.chat({ model, messages: [], keep_alive: keepAlive, options: this.requestOptions(info), stream: false });
+    this.noteUsed(lease.host);
+    logger.info({ host: lease.host, model, seconds: Math.round((Date.now() - started) / 100) / 10, keepAlive }, 'Ollama model loaded');
+  }
+
+  private warmthOf(host: string): Warmth {
+    let warmth = this.warmth.get(host);
+    if (!warmth) this.warmth.set(host, (warmth = { loadedUntil: 0 }));
+    return warmth;
+  }
+}
+
+/** OLLAMA_KEEP_ALIVE in ms ("30m", "2h", "90s", "-1" for ever). */
+export function keepAliveMs(value: string): number {
+  if (value.trim() === '-1') return Number.POSITIVE_INFINITY;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim());
+  if (!match) return 5 * 60_000;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+  return Number(match[1]) * unit;
+}

@@ -1,0 +1,59 @@
+import { InteractionContextType } from 'discord.js';
+import type { Client } from 'discord.js';
+import type { Core } from '../../core/core.js';
+import type { Logger } from '../../log.js';
+import { allCommands, allMessageCommands } from './index.js';
+
+/** bot_state key: the server the commands were last registered in, or '' for global. */
+const REGISTERED_SCOPE = 'commands.scope';
+
+export class UnknownGuildError extends Error {
+  constructor(guildId: string) {
+    super(
+      `DISCORD_GUILD_ID=${guildId} is not a server this bot is in. Invite the bot to that server (see README.md, "Add the bot to your server"), ` +
+        'or fix the id (right-click the server → Copy Server ID), or leave DISCORD_GUILD_ID empty to register the commands globally.',
+    );
+    this.name = 'UnknownGuildError';
+  }
+}
+
+/**
+ * The commands as Discord receives them. `contexts: [Guild]` keeps them out of DMs with the bot
+ * (discord-api-docs developers/interactions/application-commands.mdx, "Interaction Contexts").
+ */
+export function commandDefinitions() {
+  return [...allCommands.map((c) => c.data.toJSON()), ...allMessageCommands.map((c) => c.data.toJSON())].map((body) => ({
+    ...body,
+    contexts: [InteractionContextType.Guild],
+  }));
+}
+
+/**
+ * Registers the commands to one server when DISCORD_GUILD_ID is set (instant), otherwise globally
+ * (Discord may take up to an hour), and removes them from the scope used before. Guild and global
+ * commands are separate lists ("Command names are unique ... within each scope": a command in both
+ * shows twice), so switching DISCORD_GUILD_ID on or off would otherwise leave every command doubled.
+ */
+export async function registerCommands(client: Client<true>, guildId: string | undefined, core: Core, log: Logger): Promise<void> {
+  if (guildId && !client.guilds.cache.has(guildId)) throw new UnknownGuildError(guildId);
+  const previous = core.botState.get(REGISTERED_SCOPE);
+  const body = commandDefinitions();
+  if (guildId) {
+    await client.application.commands.set(body, guildId);
+    const global = await client.application.commands.fetch();
+    if (global.size > 0) await client.application.commands.set([]);
+  } else {
+    await client.application.commands.set(body);
+  }
+  // The server the commands were in before (or, the first time, any server that still has ours).
+  const stale = previous === undefined ? [...client.guilds.cache.keys()] : previous ? [previous] : [];
+  for (const id of stale) {
+    if (id === guildId || !client.guilds.cache.has(id)) continue;
+    const inGuild = await client.application.commands.fetch({ guildId: id }).catch(() => undefined);
+    if (inGuild && inGuild.size > 0) {
+      await client.application.commands.set([], id);
+      log.info({ guildId: id }, 'removed this bot’s commands registered to a server before, so they do not show twice');
+    }
+  }
+  core.botState.set(REGISTERED_SCOPE, guildId ?? '');
+}
