@@ -10,17 +10,27 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SyntheticServer } from './data/corpus.js';
 import { BotProcess } from './lib/bot-process.js';
+import { freePort } from './lib/free-port.js';
 import { printMatchingReport, printReport, type Figures, type MatchingFigures, type Notes } from './lib/report.js';
 import { measureMatchingAtScale, SCALE_GUILD_ENTRIES, SCALE_GUILDS } from './phases/matching-scale.js';
 import { startScene, type Scene } from './lib/scene.js';
 import { round } from './lib/stats.js';
 import { runBurst, type BurstSettings } from './phases/burst.js';
+import { cpuFigures, cpuNotes, measureCpuProfile } from './phases/cpu.js';
+import { measureDashboardTrainingPage } from './phases/dashboard.js';
 import { buildTrainingDatabase, databaseBytes, spaceByObject } from './phases/database.js';
 import { measureFirstText } from './phases/first-text.js';
 import { measureImport, trainingExportFile } from './phases/import.js';
 import { keepUntrained, pickTrainedMessages, timeMatcher } from './phases/matching.js';
 import { measureRestFloor } from './phases/rest-floor.js';
 import { measureTrainedReplies } from './phases/trained-reply.js';
+
+/**
+ * `BENCH_ONLY=cpu`: the CPU-class Ollama profile alone, its keys as one JSON line. BENCH_CPU_SCALE=0.25
+ * shortens its modelled times (figures are still given in CPU-box seconds, Discord's latency magnified).
+ */
+const ONLY_CPU = process.env.BENCH_ONLY === 'cpu';
+const CPU_SCALE = Number(process.env.BENCH_CPU_SCALE ?? '1') || 1;
 
 /** A smoke run of the bench itself (10k entries, 100 tickets): its figures are not comparable to the goals. */
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -55,6 +65,9 @@ const benchStart = performance.now();
 const progress = (text: string) => process.stderr.write(`[bench ${((performance.now() - benchStart) / 1000).toFixed(0).padStart(3)} s] ${text}\n`);
 
 async function main(): Promise<void> {
+  if (ONLY_CPU) return cpuOnly();
+  const only = process.env.BENCH_ONLY;
+  if (only !== undefined && only !== 'matching') throw new Error(`BENCH_ONLY="${only}": the phases that run alone are matching and cpu`);
   const dir = mkdtempSync(join(tmpdir(), 'bot-bench-'));
   let scene: Scene | undefined;
   let bot: BotProcess | undefined;
@@ -106,6 +119,7 @@ async function main(): Promise<void> {
     );
 
     progress('starting the bot (its own process)');
+    const dashboardPort = await freePort();
     bot = await BotProcess.start({
       cwd: dir,
       fake: scene.fake,
@@ -118,6 +132,7 @@ async function main(): Promise<void> {
         OLLAMA_MAX_CONCURRENT: String(BURST.parallelism),
         DB_PATH: botDb,
         LOG_LEVEL: 'warn',
+        DASHBOARD_PORT: String(dashboardPort),
       },
     });
     const setup = await (
@@ -135,6 +150,17 @@ async function main(): Promise<void> {
       messages: trained.messages,
       warmUp: TRAINED_WARM_UP,
       gapMs: 40,
+    });
+
+    progress(`dashboard: the training page at ${BIG_GUILD_ENTRIES} entries, over HTTP`);
+    const dashboard = await measureDashboardTrainingPage({
+      dbPath: botDb,
+      guildId: botGuildId,
+      staffId: scene.adminId,
+      baseUrl: `http://127.0.0.1:${dashboardPort}`,
+      entries: BIG_GUILD_ENTRIES,
+      samples: 200,
+      warmUp: 20,
     });
 
     progress('first streamed text after the first token');
@@ -160,6 +186,9 @@ async function main(): Promise<void> {
     const exitCode = await bot.stop();
     bot = undefined;
 
+    progress('CPU-class Ollama profile (its own bot and database; takes a few minutes)');
+    const cpu = await measureCpuProfile(progress, CPU_SCALE);
+
     const figures: Figures = {
       ...matchingFigures,
       trained_reply_p50_ms: round(replies.p50),
@@ -172,6 +201,8 @@ async function main(): Promise<void> {
       rss_mb_100k: round(memory.rss),
       db_bytes_per_entry: round(dbBytes / built.entries),
       import_10k_ms: round(imported.ms),
+      ...cpuFigures(cpu),
+      dashboard_training_page_p50_ms: round(dashboard.p50),
     };
     const notes: Notes = {
       match1k,
@@ -192,6 +223,8 @@ async function main(): Promise<void> {
       dbLoadMs: built.ms,
       dbSpace: spaceByObject(botDb, built.entries),
       imported,
+      cpu: cpuNotes(cpu),
+      dashboard,
       botExitCode: exitCode,
       totalSeconds: (performance.now() - benchStart) / 1000,
     };
@@ -205,6 +238,13 @@ async function main(): Promise<void> {
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
     else progress(`kept ${dir}`);
   }
+}
+
+/** `BENCH_ONLY=cpu`: the CPU-class profile alone, with its keys as one JSON line. */
+async function cpuOnly(): Promise<void> {
+  const cpu = await measureCpuProfile(progress, CPU_SCALE);
+  console.log(`\n${cpuNotes(cpu)}`);
+  console.log(JSON.stringify(cpuFigures(cpu)));
 }
 
 main().then(

@@ -112,6 +112,12 @@ export const configSchema = z.object({
     .number({ error: 'must be 60, 1440, 4320 or 10080' })
     .pipe(z.union([z.literal(60), z.literal(1440), z.literal(4320), z.literal(10080)], { error: 'must be 60, 1440, 4320 or 10080 (1 hour, 1 day, 3 days, 1 week)' }))
     .default(10080),
+  /** The web dashboard's port; not set (the default): no dashboard. */
+  DASHBOARD_PORT: integer(1, 65_535).optional(),
+  /** Where it listens: 127.0.0.1 keeps it on this machine (put a TLS reverse proxy in front to reach it from elsewhere). */
+  DASHBOARD_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  /** The address staff open, when it is not http://DASHBOARD_HOST:DASHBOARD_PORT (a reverse proxy's https:// URL). */
+  DASHBOARD_PUBLIC_URL: httpUrl.optional(),
 });
 
 const DEFAULT_TRAINING_CONTEXT_THRESHOLD = 0.7;
@@ -124,7 +130,7 @@ const RETIRED_SETTINGS: Record<string, string> = {
 };
 
 /** One warning per retired setting that is still set. */
-export function retiredSettingWarnings(env: Record<string, string | undefined>): string[] {
+function retiredSettingWarnings(env: Record<string, string | undefined>): string[] {
   return Object.entries(RETIRED_SETTINGS)
     .filter(([key]) => (env[key] ?? '').trim() !== '')
     .map(([key, why]) => `${key} is no longer used (${why}); remove it from .env`);
@@ -138,6 +144,12 @@ export type Config = Omit<ParsedConfig, 'SIMILARITY_THRESHOLD' | 'TRAINING_CONTE
 
 /** `warnings`: settings that still work but should be changed (a deprecated name), to log at start-up. */
 export type ConfigResult = { ok: true; config: Config; warnings: string[] } | { ok: false; problems: string[] };
+
+/** The address /dashboard links point at; undefined while the dashboard is off. */
+export function dashboardPublicUrl(config: Pick<Config, 'DASHBOARD_PORT' | 'DASHBOARD_HOST' | 'DASHBOARD_PUBLIC_URL'>): string | undefined {
+  if (config.DASHBOARD_PORT === undefined) return undefined;
+  return config.DASHBOARD_PUBLIC_URL ?? `http://${config.DASHBOARD_HOST}:${config.DASHBOARD_PORT}`;
+}
 
 /** Validates an environment. Empty strings count as "not set" so a blank line in .env falls back to the default. */
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
@@ -162,7 +174,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       problems: [`${name}=${config.TRAINING_CONTEXT_THRESHOLD} must not be above TRAINED_ANSWER_THRESHOLD=${config.TRAINED_ANSWER_THRESHOLD}`],
     };
   }
-  return { ok: true, config, warnings };
+  return { ok: true, config, warnings: [...warnings, ...retiredSettingWarnings(env)] };
 }
 
 /**

@@ -1,10 +1,12 @@
 import { config as loadDotenv } from 'dotenv';
-import { formatConfigProblems, MISSING_TOKEN_HELP, parseConfig, retiredSettingWarnings } from './config.js';
+import { dashboardPublicUrl, formatConfigProblems, MISSING_TOKEN_HELP, parseConfig } from './config.js';
 import { canonicalModelName } from './core/ai/host-pool.js';
 import { createCore, type Core } from './core/core.js';
 import { openDatabase } from './db/database.js';
 import { DatabaseTooNewError } from './db/migrate.js';
 import { DisallowedIntentsError, InvalidTokenError, startDiscordBot, UnknownGuildError } from './discord/client.js';
+import { startDashboard, type RunningDashboard } from './dashboard/server.js';
+import { discordDirectory } from './discord/dashboard-directory.js';
 import { createLogger, type Logger } from './log.js';
 
 /** How long shutdown waits for answers already being written. */
@@ -50,7 +52,6 @@ async function main(): Promise<number> {
   const logger = createLogger({ level: config.LOG_LEVEL, file: config.LOG_FILE, secrets: [config.DISCORD_TOKEN] });
   for (const warning of parsed.warnings) logger.warn(warning);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
-  for (const warning of retiredSettingWarnings(process.env)) logger.warn(warning);
 
   let db;
   try {
@@ -76,6 +77,17 @@ async function main(): Promise<number> {
   }
   core.semantic.start(); // a no-op without OLLAMA_EMBED_MODEL; stopped before the database closes (below)
 
+  let dashboard: RunningDashboard | undefined;
+  const publicUrl = dashboardPublicUrl(config);
+  if (config.DASHBOARD_PORT !== undefined && publicUrl) {
+    try {
+      dashboard = await startDashboard(core, { host: config.DASHBOARD_HOST, port: config.DASHBOARD_PORT, publicUrl, directory: discordDirectory(bot.client, core) });
+    } catch (error) {
+      // The bot keeps answering tickets; only the dashboard is missing.
+      logger.error({ err: error }, `The dashboard could not listen on ${config.DASHBOARD_HOST}:${config.DASHBOARD_PORT} (is the port in use?)`);
+    }
+  }
+
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = async (signal: string) => {
@@ -84,6 +96,7 @@ async function main(): Promise<number> {
       logger.info(`${signal} received: finishing ${core.responder.inFlight()} answer(s) in progress, then stopping`);
       bot.client.removeAllListeners('messageCreate');
       bot.client.removeAllListeners('interactionCreate');
+      await dashboard?.close();
       const drained = await bot.drain(DRAIN_MS);
       if (!drained) logger.warn('Some answers were still in progress and were left unfinished');
       await bot.stop();

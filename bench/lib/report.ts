@@ -1,4 +1,5 @@
 import type { BurstRun, BurstSettings } from '../phases/burst.js';
+import type { DashboardRun } from '../phases/dashboard.js';
 import type { FirstTextRun } from '../phases/first-text.js';
 import type { ImportRun } from '../phases/import.js';
 import type { MatchRun } from '../phases/matching.js';
@@ -23,6 +24,12 @@ export interface Figures {
   rss_mb_100k: number;
   db_bytes_per_entry: number;
   import_10k_ms: number;
+  cpu_cold_first_text_s: number;
+  cpu_warm_first_text_s: number;
+  cpu_complete_answers: number;
+  prompt_tokens_p50: number;
+  followup_prompt_eval_tokens: number;
+  dashboard_training_page_p50_ms: number;
 }
 
 /** What explains the figures: shown in the table, not in the JSON line. */
@@ -45,6 +52,9 @@ export interface Notes {
   dbLoadMs: number;
   dbSpace: { name: string; bytesPerEntry: number }[];
   imported: ImportRun;
+  /** The CPU-class profile's explanation (bench/phases/cpu.ts cpuNotes). */
+  cpu: string;
+  dashboard: DashboardRun;
   botExitCode: number | null;
   totalSeconds: number;
 }
@@ -71,6 +81,12 @@ const GOALS: Record<keyof Figures, Goal> = {
   rss_mb_100k: { test: (v) => v <= 200, text: '≤ 200' },
   db_bytes_per_entry: { test: (v) => v <= 1000, text: '≤ 1000' },
   import_10k_ms: { test: (v) => v <= 3000, text: '≤ 3000' },
+  cpu_cold_first_text_s: undefined,
+  cpu_warm_first_text_s: undefined, // goal: prompt evaluation + 1 s (in the CPU line below the table)
+  cpu_complete_answers: { test: (v) => v === 5, text: '= 5' },
+  prompt_tokens_p50: { test: (v) => v <= 1500, text: '≤ 1500' },
+  followup_prompt_eval_tokens: undefined, // goal: ≤ 25% of the first message's prompt (in the CPU line)
+  dashboard_training_page_p50_ms: { test: (v) => v <= 100, text: '≤ 100' },
 };
 
 const mix = (counts: Record<string, number>) =>
@@ -116,6 +132,14 @@ function detail(key: keyof Figures, n: Notes): string {
         .join(', ')}`;
     case 'import_10k_ms':
       return `${(n.imported.fileBytes / 1e6).toFixed(1)} MB file into the 100k guild`;
+    case 'cpu_cold_first_text_s':
+    case 'cpu_warm_first_text_s':
+    case 'cpu_complete_answers':
+    case 'prompt_tokens_p50':
+    case 'followup_prompt_eval_tokens':
+      return 'see the CPU profile line';
+    case 'dashboard_training_page_p50_ms':
+      return `whole page load over HTTP, ${n.dashboard.samples} loads over all ${n.dashboard.pages} pages; p90 ${ms(n.dashboard.p90)}; search p50 ${ms(n.dashboard.searchP50)}`;
   }
 }
 
@@ -151,6 +175,7 @@ export function printReport(figures: Figures, notes: Notes): void {
     `Trained-reply messages: ${notes.trainedPicked} of ${notes.trainedTried} retyped trained questions got their own answer at 0.85; ` +
       `${notes.untrainedDropped} of ${notes.untrainedTried} off-topic posts got a trained answer and were left out of the AI phases.`,
     `Burst requests by kind: ${mix(notes.burst.requestMix)}; answered 429: ${mix(notes.burst.limitedMix) || 'none'}.`,
+    notes.cpu,
     `Setup: ${notes.dbEntries} entries loaded in ${(notes.dbLoadMs / 1000).toFixed(1)} s. Bot stopped with exit code ${notes.botExitCode}. Bench took ${notes.totalSeconds.toFixed(0)} s.`,
     '',
   ];

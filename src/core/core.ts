@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import { OllamaService } from './ai/ollama.js';
 import { TicketDesk } from './desk/desk.js';
 import { BotState } from './bot-state.js';
+import { DashboardAccess } from './dashboard/access.js';
 import { GuildSettingsStore } from './guilds/settings.js';
 import { KnowledgeStore } from './knowledge/store.js';
 import { Matcher } from './matching/matcher.js';
@@ -43,6 +44,8 @@ export interface Core {
   support: SupportDesk;
   /** Ticket types, private tickets' channel, limits, claims, support hours and ratings. */
   desk: TicketDesk;
+  /** Web dashboard log-in links and sessions. */
+  dashboardAccess: DashboardAccess;
   startedAt: number;
 }
 
@@ -101,6 +104,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     responder,
     thresholds,
     support,
+    dashboardAccess: new DashboardAccess(db),
     startedAt: Date.now(),
   };
 }

@@ -40,6 +40,9 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
     partials: [Partials.Message],
+    // As many shards as Discord recommends (GET /gateway/bot), all in this process: Discord requires
+    // sharding from 2,500 servers and refuses a session that does not shard enough (close 4011).
+    shards: 'auto',
     rest: { api: core.config.DISCORD_API_URL },
     // Belt and braces: even a message sent without its own setting pings nobody.
     allowedMentions: NO_MENTIONS,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatConfigProblems, parseConfig, retiredSettingWarnings } from '../../src/config.js';
+import { formatConfigProblems, parseConfig } from '../../src/config.js';
 
 describe('parseConfig', () => {
   it('fills every default from an empty environment', () => {
@@ -105,8 +105,7 @@ describe('parseConfig', () => {
   });
 
   it('names the settings the bot no longer reads, and what replaced them', () => {
-    expect(retiredSettingWarnings({ RESPONSE_TIMEOUT: '30', MAX_CONTEXT_LENGTH: '', OLLAMA_MODEL: 'x' })).toEqual([
-      expect.stringContaining('RESPONSE_TIMEOUT is no longer used (it is replaced by OLLAMA_FIRST_TOKEN_TIMEOUT'),
-    ]);
+    const result = parseConfig({ RESPONSE_TIMEOUT: '30', MAX_CONTEXT_LENGTH: '', OLLAMA_MODEL: 'x' });
+    expect(result.ok && result.warnings).toEqual([expect.stringContaining('RESPONSE_TIMEOUT is no longer used (it is replaced by OLLAMA_FIRST_TOKEN_TIMEOUT')]);
   });
 });

@@ -2,7 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
 import { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT, type TicketMessage } from '../../src/core/responder.js';
 import { FakeOllama, type FakeChatMessage } from '../fakes/ollama.js';
-import { testCore } from './helpers.js';
+import pino from 'pino';
+import { createCore } from '../../src/core/core.js';
+import { openDatabase } from '../../src/db/database.js';
+import { testConfig, testCore } from './helpers.js';
 
 /**
  * Issue 12 points 3, 5, 7 and 9 through the responder and the faithful fake Ollama
@@ -98,6 +101,18 @@ describe('context (point 3)', () => {
     await ask(c, ticket, 'And where do two-factor codes arrive?');
     const [first, second] = ollama.evaluations.slice(-2);
     expect(second!.newTokens).toBeLessThan(first!.tokens * 0.5);
+  });
+
+  it('logs a warning when prompt_eval_count shows Ollama read more than the bot planned (it may have cut the prompt)', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const config = testConfig({ OLLAMA_URL: ollama.url, OLLAMA_NUM_CTX: '1024', TRAINED_ANSWER_THRESHOLD: '1' });
+    const c = createCore(openDatabase(config.DB_PATH), config, logger);
+    cores.push(c);
+    const ticket = openTicket(c);
+    // Four-letter words: the bot's estimate counts one token each, the fake Ollama's tokenizer 1.25.
+    for (let i = 0; i < 3; i++) await ask(c, ticket, 'wxyz '.repeat(400));
+    expect(lines.some((l) => l.includes('Ollama read more prompt tokens than the bot planned'))).toBe(true);
   });
 });
 

@@ -250,3 +250,57 @@ describe('commands are registered in one scope only', () => {
     expect(names()).toEqual([]);
   });
 });
+
+describe('many servers', () => {
+  it('connects with the shard count Discord recommends, one process, and answers in a server on each shard', async () => {
+    let other = '';
+    // Two servers at one guild per shard: Discord recommends 2 shards and refuses 1 (close 4011).
+    w = await startBotWorld(
+      { DISCORD_GUILD_ID: '' },
+      {
+        fake: { guildsPerShard: 1, maxConcurrency: 2 },
+        beforeLogin: (fake, firstId) => {
+          const id = (BigInt(firstId) + (1n << 22n)).toString(); // the next millisecond: the other shard
+          other = fake.createGuild({ name: 'Second Server', id, ownerName: 'owner2' }).id;
+        },
+      },
+    );
+    const bw = w;
+    expect(bw.fake.gatewaySessions.map((s) => s.shard).sort()).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+    expect(bw.bot.client.guilds.cache.has(bw.guildId) && bw.bot.client.guilds.cache.has(other)).toBe(true);
+
+    // The second server sets tickets up and a member's post there is answered, through the other shard.
+    await bw.setup();
+    const forum = bw.fake.createChannel(other, { type: 15, name: 'help' });
+    const staff = bw.fake.createRole(other, { name: 'Helpers', mentionable: true });
+    const owner = (await bw.bot.client.guilds.fetch(other)).ownerId;
+    await bw.fake.waitFor(() => bw.bot.client.channels.cache.get(forum.id), 3000, 'the forum seen');
+    const general = bw.fake.createChannel(other, { type: 0, name: 'general' });
+    await bw.fake.waitFor(() => bw.bot.client.channels.cache.get(general.id), 3000, 'the channel seen');
+    const setup = await bw.fake.invokeSlashCommand({ guildId: other, channelId: general.id, userId: owner, name: 'setup', options: { forum: forum.id, staff_role: staff.id } });
+    expect(JSON.stringify((await setup.waitForResponse()).embeds)).toContain('Tickets are set up');
+    const member = bw.fake.addMember(other, { username: 'someone' });
+    const post = bw.fake.createForumPostAsUser({ forumId: forum.id, userId: member.id, title: 'Hello', content: 'How do I start?' });
+    await bw.fake.waitFor(() => bw.fake.messages(post.thread.id).some((m) => m.author.bot), 5000, 'an answer in the second server');
+    const first = postTicket(bw, 'Hi', 'And here?');
+    await bw.fake.waitFor(() => bw.fake.messages(first).some((m) => m.author.bot), 5000, 'an answer in the first server');
+  });
+});
+
+describe('the fake’s rules the bot lives with', () => {
+  it('a forum post whose first message arrives after THREAD_CREATE is still opened and answered as a ticket from that message', async () => {
+    const bw = await world();
+    const { thread, starter } = bw.fake.createForumPostAsUserLater({ forumId: bw.forumId, userId: bw.memberId, title: 'Upload', content: 'My screenshot shows an error', starterDelayMs: 300 });
+    await starter;
+    await bw.fake.waitFor(() => botMessages(bw, thread.id).length > 0, 5000, 'the answer');
+    const ticket = bw.core.tickets.getByThread(bw.guildId, thread.id)!;
+    expect(ticket).toMatchObject({ ownerId: bw.memberId, subject: 'Upload', status: 'open' });
+    expect(bw.core.tickets.turns(ticket.id)[0]!.content).toContain('My screenshot shows an error');
+    // The bot never renames channels or posts (Discord allows 2 name or topic changes per 10 minutes).
+    const renames = bw.fake.requests.filter((r) => r.method === 'PATCH' && typeof r.body === 'object' && r.body !== null && ('name' in r.body || 'topic' in r.body));
+    expect(renames).toEqual([]);
+  });
+});

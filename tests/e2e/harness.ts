@@ -39,7 +39,7 @@ export interface BotWorld {
  */
 export async function startBotWorld(
   env: Record<string, string> = {},
-  opts: { logger?: Logger | ((token: string) => Logger); fake?: FakeDiscordOptions } = {},
+  opts: { logger?: Logger | ((token: string) => Logger); fake?: FakeDiscordOptions; beforeLogin?: (fake: FakeDiscord, guildId: string) => void } = {},
 ): Promise<BotWorld> {
   const fake = await FakeDiscord.start(opts.fake);
   const ollama = await FakeOllama.start();
@@ -61,6 +61,7 @@ export async function startBotWorld(
   });
   const logger = typeof opts.logger === 'function' ? opts.logger(fake.token) : opts.logger;
   const core = createCore(openDatabase(config.DB_PATH), config, logger ?? silentLogger());
+  opts.beforeLogin?.(fake, guild.id);
   const bot = await startDiscordBot(core, fake.token);
 
   const world: BotWorld = {

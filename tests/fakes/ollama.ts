@@ -116,6 +116,11 @@ export class FakeOllama implements ChatKnobs {
     return this.chats.evaluations;
   }
 
+  /** Unloads every model, as keep_alive running out (or an Ollama restart) does. */
+  unloadModels(): void {
+    this.chats.unloadAll();
+  }
+
   /** Models loaded now (canonical names). */
   loadedModels(): string[] {
     return [...this.chats.loaded.keys()];

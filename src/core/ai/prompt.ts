@@ -10,6 +10,12 @@ export const HANDOFF_MARKER = 'NEEDS_STAFF';
 export const ENTRY_TOKENS = 350;
 /** The references chosen for one message, in estimated tokens (a huge knowledge base cannot crowd out the rest). */
 export const REFERENCE_TOKENS = 900;
+/**
+ * A follow-up keeps its ticket's earlier references where they were, and adds at most the one best
+ * new entry, this long: what the model must newly read for a follow-up stays small (issue 12 bench:
+ * followup_prompt_eval_tokens), while a change of subject still brings its best entry.
+ */
+export const FOLLOWUP_REFERENCE_TOKENS = 200;
 /** Per-message overhead of a chat template (role header and end marker), in tokens. */
 const MESSAGE_OVERHEAD_TOKENS = 6;
 /** An entry that only partly fits is still worth including if at least this much of it fits. */
@@ -68,8 +74,9 @@ export function buildChatMessages(input: PromptInput): BuiltPrompt {
     return fresh;
   };
   const history = input.conversation.slice(0, -1).filter((t) => t.content.trim() !== '').map((t) => ({ ...t, references: onlyNew(t.references) }));
-  const fresh = onlyNew(input.references);
-  const freshBlock = referenceMessage(fresh, REFERENCE_TOKENS, input.references.length === 0);
+  const followUp = shown.size > 0;
+  const fresh = onlyNew(followUp ? input.references.filter((r) => !shown.has(r.key)).slice(0, 1) : input.references);
+  const freshBlock = referenceMessage(fresh, followUp ? FOLLOWUP_REFERENCE_TOKENS : REFERENCE_TOKENS, input.references.length === 0 && !followUp);
   const fixed = [rulesMessage, ...(freshBlock ? [freshBlock] : [])];
   let room = input.budgetTokens - size(fixed);
 

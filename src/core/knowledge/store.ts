@@ -106,6 +106,8 @@ export class KnowledgeStore {
   private readonly selectAllEntries: Statement<[string, number], KbEntryRow>;
   private readonly countEntries: Statement<[string, number], { n: number }>;
   private readonly deleteKb: Statement<[string, number]>;
+  private readonly updateEntryStmt: Statement<[string, string, string, number, string, number], KbEntryRow>;
+  private readonly deleteEntryStmt: Statement<[string, number]>;
   private readonly countAll: Statement<[{ guildId: string }], { kbs: number; entries: number }>;
 
   constructor(private readonly db: Db) {
@@ -136,6 +138,12 @@ export class KnowledgeStore {
     );
     this.countEntries = db.prepare('SELECT COUNT(*) AS n FROM kb_entries WHERE guild_id = ? AND kb_id = ?');
     this.deleteKb = db.prepare('DELETE FROM knowledge_bases WHERE guild_id = ? AND id = ?');
+    // The FTS5 index and the embedding queue follow by trigger.
+    this.updateEntryStmt = db.prepare(
+      `UPDATE kb_entries SET title = ?, content = ?, tags = ?, updated_at = ? WHERE guild_id = ? AND id = ?
+       RETURNING id, kb_id, guild_id, title, content, tags, created_at`,
+    );
+    this.deleteEntryStmt = db.prepare('DELETE FROM kb_entries WHERE guild_id = ? AND id = ?');
     this.countAll = db.prepare(
       `SELECT (SELECT COUNT(*) FROM knowledge_bases WHERE guild_id = @guildId) AS kbs, (SELECT COUNT(*) FROM kb_entries WHERE guild_id = @guildId) AS entries`,
     );
@@ -191,6 +199,21 @@ export class KnowledgeStore {
     if (!parsed.success) throw new UserError(describeFieldProblem(parsed.error, KNOWLEDGE_FIELD_NAMES));
     const { title, content, tags } = parsed.data;
     return toKbEntry(this.insertEntry.get(kb.id, guildId, title, content, JSON.stringify(tags), input.authorId ?? null, now, now)!);
+  }
+
+  /** Replaces an entry's fields, validated as addEntry(); a UserError (nothing changed) for bad input or another server's entry. */
+  updateEntry(guildId: string, entryId: number, input: Omit<NewKbEntry, 'authorId'>, now = Date.now()): KbEntry {
+    const parsed = kbEntryFieldsSchema.safeParse(input);
+    if (!parsed.success) throw new UserError(describeFieldProblem(parsed.error, KNOWLEDGE_FIELD_NAMES));
+    const { title, content, tags } = parsed.data;
+    const row = this.updateEntryStmt.get(title, content, JSON.stringify(tags), now, guildId, entryId);
+    if (!row) throw new UserError(`No knowledge-base entry with id ${entryId}.`);
+    return toKbEntry(row);
+  }
+
+  /** false for an entry of another server, as for one that does not exist. */
+  deleteEntry(guildId: string, entryId: number): boolean {
+    return this.deleteEntryStmt.run(guildId, entryId).changes > 0;
   }
 
   /** The entries of this server among `ids`, in the order of `ids`. */

@@ -68,7 +68,15 @@ interface ParsedDocument {
   words: string[];
   /** Each phrasing's distinct stems, with the word that stands for each (for IDF lookups). */
   phrasings: Map<string, string>[];
+  /** Each distinct stem of the phrasings with the share of phrasings using it (for phrasingRecall). */
+  stemShares: StemShare[];
   trigrams: TrigramVector;
+}
+
+interface StemShare {
+  stem: string;
+  word: string;
+  share: number;
 }
 
 const PARSED_CACHE_LIMIT = 5_000;
@@ -124,7 +132,7 @@ export class AnswerScorer {
         covered += near.similarity * term.idf;
       }
       const nearest = nearestPhrasingCosine(terms, parsed.phrasings, phrasingIdf);
-      const recall = phrasingRecall(terms, parsed.phrasings, phrasingIdf);
+      const recall = phrasingRecall(terms, parsed.stemShares, phrasingIdf);
       const trigram = trigrams[i]!;
       const combined = score + totalIdf * (NEAREST_WEIGHT * nearest + TRIGRAM_WEIGHT * trigram);
       return {
@@ -190,7 +198,7 @@ export class AnswerScorer {
       }
       if (phrasing.size > 0 && phrasings.length < MAX_PHRASINGS_COMPARED) phrasings.push(phrasing);
     }
-    const parsed = { termFrequency, words: [...words], phrasings, trigrams: this.trigramSpace.vector(allWords) };
+    const parsed = { termFrequency, words: [...words], phrasings, stemShares: stemShares(phrasings), trigrams: this.trigramSpace.vector(allWords) };
     if (this.parsed.size >= PARSED_CACHE_LIMIT) this.parsed.clear();
     this.parsed.set(doc.id, { questions: doc.questions, doc: parsed });
     return parsed;
@@ -237,25 +245,28 @@ function nearestPhrasingCosine(terms: readonly QueryTerm[], phrasings: readonly 
  * The share of the answer's weight the question carries: each stem of the answer weighs its IDF
  * times the share of the answer's phrasings that use it (what staff consistently wrote for it).
  */
-function phrasingRecall(terms: readonly QueryTerm[], phrasings: readonly Map<string, string>[], idfOfWord: (word: string) => number): number {
-  if (phrasings.length === 0) return 0;
-  const share = new Map<string, { count: number; word: string }>();
-  for (const phrasing of phrasings)
-    for (const [stem, word] of phrasing) {
-      const seen = share.get(stem);
-      if (seen === undefined) share.set(stem, { count: 1, word });
-      else seen.count++;
-    }
+function phrasingRecall(terms: readonly QueryTerm[], shares: readonly StemShare[], idfOfWord: (word: string) => number): number {
   const queryIdf = new Map(terms.map((t) => [t.stem, t.idf]));
   let total = 0;
   let shared = 0;
-  for (const [stem, { count, word }] of share) {
+  for (const { stem, word, share } of shares) {
     const queryIdfOfStem = queryIdf.get(stem);
-    const weight = (count / phrasings.length) * (queryIdfOfStem ?? idfOfWord(word));
+    const weight = share * (queryIdfOfStem ?? idfOfWord(word));
     total += weight;
     if (queryIdfOfStem !== undefined) shared += weight;
   }
   return total > 0 ? shared / total : 0;
+}
+
+function stemShares(phrasings: readonly Map<string, string>[]): StemShare[] {
+  const counts = new Map<string, { count: number; word: string }>();
+  for (const phrasing of phrasings)
+    for (const [stem, word] of phrasing) {
+      const seen = counts.get(stem);
+      if (seen === undefined) counts.set(stem, { count: 1, word });
+      else seen.count++;
+    }
+  return [...counts].map(([stem, { count, word }]) => ({ stem, word, share: count / phrasings.length }));
 }
 
 /**

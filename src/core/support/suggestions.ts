@@ -49,6 +49,7 @@ export class TrainingSuggestions {
   private readonly selectOne: Statement<[string, number], SuggestionRow>;
   private readonly selectNext: Statement<[string], SuggestionRow>;
   private readonly countPending: Statement<[string], { n: number }>;
+  private readonly selectPending: Statement<[string, number], SuggestionRow>;
   private readonly decide: Statement<[SuggestionStatus, number | null, string, number, string, number]>;
 
   constructor(
@@ -61,6 +62,7 @@ export class TrainingSuggestions {
     );
     this.selectOne = db.prepare('SELECT * FROM training_suggestions WHERE guild_id = ? AND id = ?');
     this.selectNext = db.prepare("SELECT * FROM training_suggestions WHERE guild_id = ? AND status = 'pending' ORDER BY id LIMIT 1");
+    this.selectPending = db.prepare("SELECT * FROM training_suggestions WHERE guild_id = ? AND status = 'pending' ORDER BY id LIMIT ?");
     this.countPending = db.prepare("SELECT COUNT(*) AS n FROM training_suggestions WHERE guild_id = ? AND status = 'pending'");
     this.decide = db.prepare(
       `UPDATE training_suggestions SET status = ?, training_entry_id = ?, decided_by = ?, decided_at = ?
@@ -85,6 +87,11 @@ export class TrainingSuggestions {
   next(guildId: string): TrainingSuggestion | undefined {
     const row = this.selectNext.get(guildId);
     return row && toSuggestion(row);
+  }
+
+  /** The oldest `limit` suggestions still waiting for staff (the dashboard lists them). */
+  pending(guildId: string, limit = 50): TrainingSuggestion[] {
+    return this.selectPending.all(guildId, limit).map(toSuggestion);
   }
 
   pendingCount(guildId: string): number {

@@ -3,10 +3,10 @@ import type { Db } from '../../db/database.js';
 import { SOLVED_REASON } from './answer-feedback.js';
 import type { KnowledgeGap, KnowledgeGaps, TimeRange } from './knowledge-gaps.js';
 
-export type StatsPeriod = 'day' | 'week' | 'month' | 'all';
+export type StatsPeriod = 'day' | 'week' | 'month' | 'quarter' | 'all';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const PERIOD_MS: Record<StatsPeriod, number> = { day: DAY_MS, week: 7 * DAY_MS, month: 30 * DAY_MS, all: Number.POSITIVE_INFINITY };
+const PERIOD_MS: Record<StatsPeriod, number> = { day: DAY_MS, week: 7 * DAY_MS, month: 30 * DAY_MS, quarter: 90 * DAY_MS, all: Number.POSITIVE_INFINITY };
 
 /** Answers given in the period, by who or what gave them. */
 export interface AnswerCounts {
@@ -42,6 +42,24 @@ export interface TicketStatsReport {
 
 type Params = { guildId: string; since: number; until: number };
 
+/** One UTC day of the dashboard's chart. */
+export interface DailyTicketCounts {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  opened: number;
+  /** Answers given that day, by who or what gave them (as in AnswerCounts; fallbacks not counted). */
+  training: number;
+  ai: number;
+  staff: number;
+}
+
+/** The value below which `share` of the values fall (nearest rank); null for none. */
+export function percentile(values: readonly number[], share: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(share * sorted.length) - 1))]!;
+}
+
 /** The middle value (the mean of the two middle ones for an even count); null for none. */
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
@@ -63,6 +81,8 @@ export class TicketStats {
   private readonly answersBySource: Statement<[Params], { role: string; source_kind: string | null; from_training: number; n: number }>;
   private readonly deflection: Statement<[Params & { solved: string }], { deflected: number | null }>;
   private readonly voteCounts: Statement<[Params], { helpful: number | null; not_helpful: number | null }>;
+  private readonly openedByDay: Statement<[Params], { day: number; n: number }>;
+  private readonly answersByDay: Statement<[Params], { day: number; role: string; source_kind: string | null; from_training: number; n: number }>;
 
   constructor(
     db: Db,
@@ -93,6 +113,38 @@ export class TicketStats {
       `SELECT SUM(vote = 'helpful') AS helpful, SUM(vote = 'not_helpful') AS not_helpful
        FROM answer_votes WHERE guild_id = @guildId AND created_at BETWEEN @since AND @until`,
     );
+    this.openedByDay = db.prepare(
+      `SELECT opened_at / ${DAY_MS} AS day, COUNT(*) AS n FROM tickets
+       WHERE guild_id = @guildId AND opened_at BETWEEN @since AND @until GROUP BY 1`,
+    );
+    this.answersByDay = db.prepare(
+      `SELECT tt.created_at / ${DAY_MS} AS day, tt.role, tt.source_kind, tt.training_entry_id IS NOT NULL AS from_training, COUNT(*) AS n
+       FROM ticket_turns tt JOIN tickets t ON t.id = tt.ticket_id
+       WHERE t.guild_id = @guildId AND tt.role IN ('bot', 'staff') AND tt.created_at BETWEEN @since AND @until
+       GROUP BY 1, 2, 3, 4`,
+    );
+  }
+
+  /** Tickets opened and answers given on each of the last `days` UTC days up to `now`, oldest first (days with nothing included). */
+  daily(guildId: string, days: number, now = Date.now()): DailyTicketCounts[] {
+    const lastDay = Math.floor(now / DAY_MS);
+    const firstDay = lastDay - days + 1;
+    const params = { guildId, since: firstDay * DAY_MS, until: now };
+    const out = Array.from({ length: days }, (_, i) => ({
+      day: new Date((firstDay + i) * DAY_MS).toISOString().slice(0, 10),
+      opened: 0,
+      training: 0,
+      ai: 0,
+      staff: 0,
+    }));
+    for (const row of this.openedByDay.all(params)) out[row.day - firstDay]!.opened += row.n;
+    for (const row of this.answersByDay.all(params)) {
+      const slot = out[row.day - firstDay]!;
+      if (row.role === 'staff') slot.staff += row.n;
+      else if (row.source_kind === 'trained' || (row.source_kind === 'knowledge' && row.from_training)) slot.training += row.n;
+      else if (row.source_kind === 'ai') slot.ai += row.n;
+    }
+    return out;
   }
 
   /** The report for the period ending at `now`. */
@@ -103,17 +155,13 @@ export class TicketStats {
     const closed = closeDurations.length;
     const deflected = this.deflection.get({ ...params, solved: SOLVED_REASON })?.deflected ?? 0;
     const votes = this.voteCounts.get(params);
+    const firstAnswerDelays = this.firstAnswerDelaysIn(params);
     return {
       period,
       range,
       opened: this.countOpened.get(params)?.n ?? 0,
       closed,
-      medianFirstAnswerMs: median(
-        this.firstAnswerDelays
-          .all(params)
-          .map((r) => r.delay)
-          .filter((d): d is number => d !== null),
-      ),
+      medianFirstAnswerMs: median(firstAnswerDelays),
       medianCloseMs: median(closeDurations),
       answers: this.answerCounts(params),
       deflected,
@@ -121,6 +169,14 @@ export class TicketStats {
       votes: { helpful: votes?.helpful ?? 0, notHelpful: votes?.not_helpful ?? 0 },
       knowledgeGaps: this.gaps.top(guildId, range, 10),
     };
+  }
+
+  /** How long each ticket opened in the range waited for its first answer (bot, not a fallback, or staff); unanswered ones left out. */
+  firstAnswerDelaysIn(params: Params): number[] {
+    return this.firstAnswerDelays
+      .all(params)
+      .map((r) => r.delay)
+      .filter((d): d is number => d !== null);
   }
 
   private answerCounts(params: Params): AnswerCounts {

@@ -37,6 +37,7 @@ interface VoteRow {
 export class AnswerVotes {
   private readonly upsert: Statement<[VoteRow]>;
   private readonly selectToReview: Statement<[{ guildId: string; min: number; limit: number }], EntryToReview>;
+  private readonly selectForEntries: Statement<[string, string], { entryId: number; helpful: number; notHelpful: number }>;
 
   constructor(db: Db) {
     // One vote per member per answer: a changed mind replaces the earlier vote.
@@ -54,6 +55,11 @@ export class AnswerVotes {
        HAVING notHelpful >= @min AND notHelpful > helpful
        ORDER BY notHelpful DESC, e.id
        LIMIT @limit`,
+    );
+    this.selectForEntries = db.prepare(
+      `SELECT training_entry_id AS entryId, SUM(vote = 'helpful') AS helpful, SUM(vote = 'not_helpful') AS notHelpful
+       FROM answer_votes WHERE guild_id = ? AND training_entry_id IN (SELECT value FROM json_each(?))
+       GROUP BY training_entry_id`,
     );
   }
 
@@ -77,5 +83,12 @@ export class AnswerVotes {
   /** Trained entries with repeated not-helpful votes, worst first (/training_stats). */
   entriesToReview(guildId: string, limit = REVIEW_LIST_LIMIT): EntryToReview[] {
     return this.selectToReview.all({ guildId, min: REVIEW_MIN_NOT_HELPFUL, limit });
+  }
+
+  /** Helpful / not-helpful votes on the answers each of these trained entries gave (entries without votes are left out). */
+  votesForEntries(guildId: string, entryIds: number[]): Map<number, { helpful: number; notHelpful: number }> {
+    if (entryIds.length === 0) return new Map();
+    const rows = this.selectForEntries.all(guildId, JSON.stringify(entryIds));
+    return new Map(rows.map((r) => [r.entryId, { helpful: r.helpful, notHelpful: r.notHelpful }]));
   }
 }

@@ -48,6 +48,19 @@ export interface TicketTurn {
   turn: Turn;
 }
 
+/** A row of the dashboard's ticket list: the ticket and where its latest answer came from. */
+export interface TicketListItem {
+  ticket: Ticket;
+  lastAnswerSource: AnswerSource | null;
+}
+
+export interface TicketPage {
+  tickets: TicketListItem[];
+  total: number;
+  page: number;
+  pageCount: number;
+}
+
 export interface TicketInfo {
   ticket: Ticket;
   counts: { user: number; bot: number; staff: number };
@@ -134,6 +147,8 @@ export class TicketStore {
   private readonly selectQuestionBefore: Statement<[number, number], TurnRow>;
   private readonly selectQuestionAt: Statement<[number, number], TurnRow>;
   private readonly selectAllTurns: Statement<[number], TurnRow>;
+  private readonly selectPage: Statement<[{ guildId: string; status: string | null; limit: number; offset: number }], TicketRow & SourceColumns>;
+  private readonly countWhere: Statement<[{ guildId: string; status: string | null }], { n: number }>;
 
   constructor(private readonly db: Db) {
     this.insertTicket = db.prepare(
@@ -168,6 +183,33 @@ export class TicketStore {
     this.selectQuestionBefore = db.prepare("SELECT * FROM ticket_turns WHERE ticket_id = ? AND role = 'user' AND id < ? ORDER BY id DESC LIMIT 1");
     this.selectQuestionAt = db.prepare("SELECT * FROM ticket_turns WHERE ticket_id = ? AND role = 'user' AND created_at <= ? ORDER BY id DESC LIMIT 1");
     this.selectAllTurns = db.prepare('SELECT * FROM ticket_turns WHERE ticket_id = ? ORDER BY id');
+    // Newest first; the last bot turn's source columns come along (NULLs when it has none yet).
+    this.selectPage = db.prepare(
+      `SELECT t.*, b.source_kind, b.training_entry_id, b.training_entry_ids, b.kb_entry_ids, b.ai_model, b.score,
+         COALESCE(b.complete, 1) AS complete, b.fallback_reason
+       FROM tickets t
+       LEFT JOIN ticket_turns b ON b.id = (SELECT MAX(id) FROM ticket_turns WHERE ticket_id = t.id AND role = 'bot')
+       WHERE t.guild_id = @guildId AND (@status IS NULL OR t.status = @status)
+       ORDER BY t.opened_at DESC, t.id DESC LIMIT @limit OFFSET @offset`,
+    );
+    this.countWhere = db.prepare('SELECT COUNT(*) AS n FROM tickets WHERE guild_id = @guildId AND (@status IS NULL OR status = @status)');
+  }
+
+  /** undefined for a ticket of another server, as for one that does not exist. */
+  get(guildId: string, ticketId: number): Ticket | undefined {
+    const row = this.selectGuildTicket.get(ticketId, guildId);
+    return row && toTicket(row);
+  }
+
+  /** One page (1-based, clamped) of a server's tickets, newest first, optionally only open or closed ones. */
+  list(guildId: string, opts: { status?: TicketStatus; page?: number; pageSize?: number } = {}): TicketPage {
+    const status = opts.status ?? null;
+    const pageSize = Math.max(1, Math.floor(opts.pageSize ?? 25));
+    const total = this.countWhere.get({ guildId, status })?.n ?? 0;
+    const pageCount = Math.max(1, Math.ceil(total / pageSize));
+    const page = Math.min(pageCount, Math.max(1, Math.floor(opts.page ?? 1)));
+    const rows = this.selectPage.all({ guildId, status, limit: pageSize, offset: (page - 1) * pageSize });
+    return { tickets: rows.map((row) => ({ ticket: toTicket(row), lastAnswerSource: columnsToSource(row) })), total, page, pageCount };
   }
 
   /**

@@ -101,6 +101,9 @@ export class TrainingStore {
   private readonly selectByIdPrefix: Statement<[string, string, number], { id: number; question: string }>;
   private readonly selectByWords: Statement<[{ guildId: string; patterns: string; limit: number }], { id: number; question: string }>;
   private readonly selectRecent: Statement<[string, number], { id: number; question: string }>;
+  private readonly updateOne: Statement<[{ guildId: string; id: number; question: string; answer: string; category: string; tags: string; now: number }], TrainingRow>;
+  private readonly searchPage: Statement<[{ guildId: string; pattern: string; limit: number; offset: number }], TrainingRow>;
+  private readonly searchCount: Statement<[{ guildId: string; pattern: string }], { n: number }>;
 
   constructor(db: Db) {
     this.counters = new StatCounters(db);
@@ -111,9 +114,14 @@ export class TrainingStore {
     this.selectOne = db.prepare('SELECT * FROM training_entries WHERE guild_id = ? AND id = ?');
     this.selectMany = db.prepare('SELECT * FROM training_entries WHERE guild_id = ? AND id IN (SELECT value FROM json_each(?))');
     this.selectAll = db.prepare('SELECT * FROM training_entries WHERE guild_id = ? ORDER BY id');
+    // Ids first from an index (guild_id, id / guild_id, category, id), then only that page's rows:
+    // a deep page skips index entries, not whole rows, and nothing is sorted.
     this.selectPage = db.prepare(
-      `SELECT * FROM training_entries WHERE guild_id = @guildId AND (@category IS NULL OR category = @category)
-       ORDER BY id LIMIT @limit OFFSET @offset`,
+      `SELECT * FROM training_entries WHERE id IN (
+         SELECT id FROM training_entries WHERE guild_id = @guildId AND @category IS NULL ORDER BY id LIMIT @limit OFFSET @offset)
+       OR id IN (
+         SELECT id FROM training_entries WHERE guild_id = @guildId AND category = @category ORDER BY id LIMIT @limit OFFSET @offset)
+       ORDER BY id`,
     );
     this.countWhere = db.prepare('SELECT COUNT(*) AS n FROM training_entries WHERE guild_id = @guildId AND (@category IS NULL OR category = @category)');
     this.deleteOne = db.prepare('DELETE FROM training_entries WHERE guild_id = ? AND id = ?');
@@ -135,6 +143,16 @@ export class TrainingStore {
        ORDER BY usage_count DESC, id DESC LIMIT @limit`,
     );
     this.selectRecent = db.prepare('SELECT id, question FROM training_entries WHERE guild_id = ? ORDER BY id DESC LIMIT ?');
+    // The answer-document and embedding triggers follow an UPDATE of question/answer, so the
+    // matcher's next lookup already sees the edit.
+    this.updateOne = db.prepare(
+      `UPDATE training_entries SET question = @question, answer = @answer, category = @category, tags = @tags, updated_at = @now
+       WHERE guild_id = @guildId AND id = @id RETURNING *`,
+    );
+    const matches = `guild_id = @guildId AND (question LIKE @pattern ESCAPE '\\' OR answer LIKE @pattern ESCAPE '\\'
+       OR category LIKE @pattern ESCAPE '\\' OR tags LIKE @pattern ESCAPE '\\')`;
+    this.searchPage = db.prepare(`SELECT * FROM training_entries INDEXED BY training_by_guild_id WHERE ${matches} ORDER BY id LIMIT @limit OFFSET @offset`);
+    this.searchCount = db.prepare(`SELECT COUNT(*) AS n FROM training_entries INDEXED BY training_by_guild_id WHERE ${matches}`);
   }
 
   /** Validates and stores a new entry; bad input throws a UserError and stores nothing. */
@@ -172,6 +190,35 @@ export class TrainingStore {
     const pageCount = Math.max(1, Math.ceil(total / pageSize));
     const page = Math.min(pageCount, Math.max(1, Math.floor(opts.page ?? 1)));
     const rows = this.selectPage.all({ guildId, category, limit: pageSize, offset: (page - 1) * pageSize });
+    return { entries: rows.map(toTrainingEntry), total, page, pageCount };
+  }
+
+  /**
+   * Replaces an entry's fields with the same validation as add(); a UserError (and nothing changed)
+   * for bad input or an id that is not this server's.
+   */
+  update(guildId: string, id: number, input: Omit<NewTrainingEntry, 'authorId'>, now = Date.now()): TrainingEntry {
+    const parsed = trainingFieldsSchema.safeParse({ ...input, category: input.category ?? DEFAULT_CATEGORY });
+    if (!parsed.success) throw new UserError(describeFieldProblem(parsed.error, TRAINING_FIELD_NAMES));
+    const { question, answer, category, tags } = parsed.data;
+    const row = this.updateOne.get({ guildId, id, question, answer, category, tags: JSON.stringify(tags), now });
+    if (!row) throw new UserError(`There is no training entry #${id} in this server.`);
+    return toTrainingEntry(row);
+  }
+
+  /**
+   * One page of the entries whose question, answer, category or tags contain `query` (all of
+   * them without one), oldest first: the dashboard's table.
+   */
+  search(guildId: string, query: string, opts: { page?: number; pageSize?: number } = {}): TrainingPage {
+    const text = query.trim();
+    if (text === '') return this.list(guildId, opts);
+    const pattern = likePattern(text);
+    const pageSize = Math.max(1, Math.floor(opts.pageSize ?? DEFAULT_PAGE_SIZE));
+    const total = this.searchCount.get({ guildId, pattern })?.n ?? 0;
+    const pageCount = Math.max(1, Math.ceil(total / pageSize));
+    const page = Math.min(pageCount, Math.max(1, Math.floor(opts.page ?? 1)));
+    const rows = this.searchPage.all({ guildId, pattern, limit: pageSize, offset: (page - 1) * pageSize });
     return { entries: rows.map(toTrainingEntry), total, page, pageCount };
   }
 

@@ -7,6 +7,7 @@ import { supportDesk } from './005_support_desk.js';
 import { embeddings } from './006_embeddings.js';
 import { answerDocumentsByReference } from './007_answer_documents_by_reference.js';
 import { ticketTypes } from './008_ticket_types.js';
+import { dashboardSessions } from './010_dashboard_sessions.js';
 import { discordCloseSync } from './011_discord_close_sync.js';
 
 /** Every schema change, in order. Never edit a released migration: add the next number. */
@@ -19,5 +20,6 @@ export const migrations: readonly Migration[] = [
   embeddings,
   answerDocumentsByReference,
   ticketTypes,
+  dashboardSessions,
   discordCloseSync,
 ];

@@ -1,3 +1,4 @@
+import { requireTrainingEnabled as requireTrainingEnabledInCore } from '../../core/training/enabled.js';
 /** The checks a handler makes before it acts: each passes, or refuses clearly and changes nothing. */
 import type { ChatInputCommandInteraction, ThreadChannel } from 'discord.js';
 import { UserError } from '../../core/errors.js';
@@ -21,7 +22,5 @@ export function requireTicketThread(interaction: ChatInputCommandInteraction<'ca
 
 /** Training commands are allowed (ENABLE_TRAINING). */
 export function requireTrainingEnabled(ctx: BotContext): void {
-  if (!ctx.core.config.ENABLE_TRAINING) {
-    throw new UserError('Training is turned off for this bot (ENABLE_TRAINING=false), so nothing was changed. The bot’s owner can turn it on in its settings.');
-  }
+  requireTrainingEnabledInCore(ctx.core.config);
 }

@@ -1,6 +1,7 @@
 import { claimCommands, claimComponents } from './claims.js';
 import { closeRequestCommands, closeRequestComponents } from './close-request.js';
 import type { ComponentHandler, MessageCommand, SlashCommand } from './command.js';
+import { dashboardCommands } from './dashboard.js';
 import { knowledgeCommands, knowledgeComponents } from './knowledge.js';
 import { supportCommands, supportComponents, supportMessageCommands } from './support.js';
 import { systemCommands, systemComponents } from './system.js';
@@ -16,7 +17,12 @@ export const allCommands: readonly SlashCommand[] = [
   ...ticketSettingsCommands,
   ...claimCommands,
   ...closeRequestCommands,
-  ...trainingCommands, ...knowledgeCommands, ...systemCommands, ...supportCommands];
+  ...trainingCommands,
+  ...knowledgeCommands,
+  ...systemCommands,
+  ...supportCommands,
+  ...dashboardCommands,
+];
 
 export const allComponents: readonly ComponentHandler[] = [...ticketComponents, ...claimComponents, ...closeRequestComponents, ...trainingComponents, ...knowledgeComponents, ...systemComponents, ...supportComponents];
 

@@ -3,7 +3,7 @@ import { shareOf, type StatsPeriod, type TicketStatsReport } from '../../core/su
 import { formatDuration } from './duration.js';
 import { fieldValue, joinLines, oneLine, EMBED_LIMITS } from './embed-text.js';
 
-const PERIOD_TITLES: Record<StatsPeriod, string> = { day: 'the last 24 hours', week: 'the last 7 days', month: 'the last 30 days', all: 'all time' };
+const PERIOD_TITLES: Record<StatsPeriod, string> = { day: 'the last 24 hours', week: 'the last 7 days', month: 'the last 30 days', quarter: 'the last 90 days', all: 'all time' };
 
 /** "42%" (whole percent), or "—" when there is nothing to divide. */
 function percent(share: number | null): string {

@@ -135,6 +135,23 @@ describe('buildChatMessages', () => {
     expect(second.at(-2)!.content).not.toContain('one per member');
   });
 
+  it('adds at most the one best new reference for a follow-up, so Ollama has little new to read', () => {
+    const refsA = [kb(1, 'Resets: use /reset.')];
+    const messages = messagesOf(
+      input({
+        conversation: [
+          { role: 'user', content: 'How do I reset?', references: refsA },
+          { role: 'bot', content: 'Use /reset.' },
+          { role: 'user', content: 'Something else entirely?' },
+        ],
+        references: [kb(7, 'Seven.'), kb(8, 'Eight.'), kb(9, 'Nine.')],
+      }),
+    );
+    const fresh = messages.at(-2)!.content;
+    expect(fresh).toContain('Seven.');
+    expect(fresh).not.toContain('Eight.');
+  });
+
   it('leaves out empty turns', () => {
     const messages = messagesOf(input({ conversation: [{ role: 'bot', content: '  ' }, { role: 'user', content: 'Hello?' }] }));
     expect(messages.filter((m) => m.role !== 'system')).toEqual([{ role: 'user', content: 'Hello?' }]);

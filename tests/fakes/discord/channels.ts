@@ -1,7 +1,7 @@
 import { ChannelFlags, ChannelType, GatewayIntentBits, PermissionFlagsBits } from 'discord-api-types/v10';
 import type { APIGuildForumTag } from 'discord-api-types/v10';
 import { DiscordHttpError, ErrorCode, FormErrors, missingAccess, missingPermissions } from './errors.js';
-import { parseMessageBody, type UploadedFile } from './message-input.js';
+import { parseMessageBody, type MessageInput, type UploadedFile } from './message-input.js';
 import { sendMessage } from './messages.js';
 import { initPrivateThread } from './private-threads.js';
 import { isForum, isThread, toAPIChannel, type ChannelRecord, type MessageRecord } from './model.js';
@@ -31,13 +31,22 @@ function checkAppliedTags(world: World, actorId: string, forum: ChannelRecord, t
 export interface StartedThread {
   thread: ChannelRecord;
   message?: MessageRecord;
+  /** With `deferStarter`: posts the starter message later. */
+  sendStarter?: () => MessageRecord;
 }
 
 /**
  * POST /channels/{id}/threads. In a forum it is a post: `name` plus a starter `message` (THREAD_CREATE,
  * then MESSAGE_CREATE for the starter, which shares the thread's id). In a text channel, a bare thread.
  */
-export function startThread(world: World, actorId: string, parent: ChannelRecord, raw: unknown, files: UploadedFile[]): StartedThread {
+export function startThread(
+  world: World,
+  actorId: string,
+  parent: ChannelRecord,
+  raw: unknown,
+  files: UploadedFile[],
+  opts: { deferStarter?: boolean } = {},
+): StartedThread {
   const body = isObject(raw) ? raw : {};
   const errors = new FormErrors();
   const forum = isForum(parent);
@@ -59,7 +68,7 @@ export function startThread(world: World, actorId: string, parent: ChannelRecord
     errors.add(['auto_archive_duration'], 'BASE_TYPE_CHOICES', 'Value must be one of {60, 1440, 4320, 10080}.');
   }
   const appliedTags = forum ? checkAppliedTags(world, actorId, parent, body.applied_tags, errors) : undefined;
-  let message;
+  let message: MessageInput | undefined;
   if (forum) {
     if (errors.required(['message'], body.message)) {
       try {
@@ -113,7 +122,19 @@ export function startThread(world: World, actorId: string, parent: ChannelRecord
   world.channels.set(thread.id, thread);
   world.dispatch('THREAD_CREATE', { ...toAPIChannel(thread), newly_created: true }, { intent: GatewayIntentBits.Guilds });
   parent.lastMessageId = thread.id;
-  const starter = message ? sendMessage(world, actorId, thread, message, { id: thread.id, skipPermissionCheck: true }) : undefined;
+  const send = (input: MessageInput) => {
+    delete thread.thread!.awaitingStarter;
+    return sendMessage(world, actorId, thread, input, { id: thread.id, skipPermissionCheck: true });
+  };
+  if (message && opts.deferStarter) {
+    // A member's client may create the post before its first message arrives (an upload, a slow
+    // network): THREAD_CREATE comes first, and until the starter arrives nobody else may post
+    // (40058; discord/discord-api-docs#6340, Pycord#1637, discord.js#8788).
+    thread.thread!.awaitingStarter = true;
+    world.changed();
+    return { thread, sendStarter: () => send(message!) };
+  }
+  const starter = message ? send(message) : undefined;
   world.changed();
   return starter ? { thread, message: starter } : { thread };
 }

@@ -6,7 +6,7 @@ import type { APIApplicationCommand, APIEmbed, APIGuildForumTag, APIOverwrite } 
 import { editChannel, startThread } from './channels.js';
 import { missingAccess } from './errors.js';
 import { CommandStore } from './commands.js';
-import { Gateway, type GatewaySession, type PrivilegedIntent } from './gateway.js';
+import { Gateway, shardOf, type GatewaySession, type PrivilegedIntent } from './gateway.js';
 import type { InteractionHandle } from './interaction-handle.js';
 import { InteractionFactory, type AttachmentUpload, type AutocompleteInput, type MessageCommandInput, type SlashCommandInput } from './interaction-payloads.js';
 import { Interactions } from './interactions.js';
@@ -40,6 +40,10 @@ export interface FakeDiscordOptions {
    * Idle threads archive themselves on this clock; e.g. 1 makes a 60-minute thread archive after 60 ms.
    */
   threadArchiveMinuteMs?: number;
+  /** Guilds a shard may hold (Discord: 2,500). Tests shrink it to make a few guilds need several shards. */
+  guildsPerShard?: number;
+  /** `session_start_limit.max_concurrency`: shards that may IDENTIFY at once (Discord: 1 for most bots). */
+  maxConcurrency?: number;
 }
 
 export interface GuildView {
@@ -90,6 +94,7 @@ export class FakeDiscord {
   private readonly handles = new Set<InteractionHandle>();
   private readonly privileged: Record<PrivilegedIntent, boolean>;
   private readonly archiver: ThreadArchiver;
+  private readonly guildsPerShard: number;
   private port = 0;
 
   private constructor(
@@ -104,11 +109,13 @@ export class FakeDiscord {
     this.privileged = { messageContent: true, guildMembers: true, presences: true, ...opts.privilegedIntents };
     if (opts.rateLimits) this.limits.mode = opts.rateLimits;
     const windowMs = opts.interactionResponseWindowMs ?? 3000;
+    this.guildsPerShard = opts.guildsPerShard ?? 2500;
 
     this.gateway = new Gateway(server, {
       token: () => this.token,
       heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 41_250,
       allowed: () => this.privileged,
+      requiredShards: () => this.recommendedShards(),
       onIdentified: (s) => this.sendReady(s),
     });
     this.world = new World(this.applicationId, botId, () => this.baseUrl, (event, data, scope) => {
@@ -139,6 +146,8 @@ export class FakeDiscord {
       interactions: this.interactions,
       gatewayUrl: () => this.gatewayUrl,
       identifyCount: () => this.gateway.sessions.length,
+      recommendedShards: () => this.recommendedShards(),
+      maxConcurrency: () => opts.maxConcurrency ?? 1,
       messageContentAllowed: () => this.privileged.messageContent,
       guildMembersAllowed: () => this.privileged.guildMembers,
       applicationFlags: () => this.applicationFlags(),
@@ -188,6 +197,12 @@ export class FakeDiscord {
     return `ws://127.0.0.1:${this.port}`;
   }
 
+  /** As Discord recommends in GET /gateway/bot: enough shards for every guild the bot is in. */
+  private recommendedShards(): number {
+    const guilds = [...this.world.guilds.values()].filter((g) => g.members.has(this.botUser.id)).length;
+    return Math.max(1, Math.ceil(guilds / this.guildsPerShard));
+  }
+
   private applicationFlags(): number {
     let flags = 0;
     if (this.privileged.messageContent) flags |= ApplicationFlags.GatewayMessageContentLimited;
@@ -197,7 +212,8 @@ export class FakeDiscord {
   }
 
   private sendReady(session: GatewaySession): void {
-    const guilds = [...this.world.guilds.values()].filter((g) => g.members.has(this.botUser.id));
+    // A shard is told only of its own guilds.
+    const guilds = [...this.world.guilds.values()].filter((g) => g.members.has(this.botUser.id) && shardOf(g.id, session.shard[1]) === session.shard[0]);
     session.dispatch('READY', {
       v: 10,
       user_settings: {},
@@ -233,7 +249,8 @@ export class FakeDiscord {
   }
 
   /** A server with its owner (created as a user if new) and the bot as members. */
-  createGuild(input: { name: string; ownerId?: string; ownerName?: string; botPermissions?: bigint | string }): GuildView {
+  /** `id` lets a test choose the guild's shard (`(id >> 22) % shards`); by default a new snowflake. */
+  createGuild(input: { name: string; id?: string; ownerId?: string; ownerName?: string; botPermissions?: bigint | string }): GuildView {
     const ownerId = input.ownerId ?? this.world.addUser({ username: input.ownerName ?? 'owner' }).id;
     const g = this.world.createGuild({ ...input, ownerId });
     const botRoleId = [...g.roles.values()].find((r) => r.botId === this.botUser.id)!.id;
@@ -325,6 +342,21 @@ export class FakeDiscord {
     };
     const { thread, message } = startThread(this.world, input.userId, forum, body, files);
     return { thread: channelView(this.world, thread), message: messageView(this.world, message!) };
+  }
+
+  /**
+   * A member's forum post whose first message arrives `starterDelayMs` after THREAD_CREATE, as when
+   * their client is still uploading it. Resolves with the starter once it is posted.
+   */
+  createForumPostAsUserLater(input: { forumId: string; userId: string; title: string; content: string; starterDelayMs: number }): {
+    thread: ChannelView;
+    starter: Promise<MessageView>;
+  } {
+    const forum = this.world.channel(input.forumId);
+    const body = { name: input.title, message: { content: input.content } };
+    const { thread, sendStarter } = startThread(this.world, input.userId, forum, body, [], { deferStarter: true });
+    const starter = new Promise<MessageView>((resolve) => setTimeout(() => resolve(messageView(this.world, sendStarter!())), input.starterDelayMs));
+    return { thread: channelView(this.world, thread), starter };
   }
 
   editAsUser(input: { messageId: string; userId: string; content: string }): MessageView {
@@ -488,8 +520,8 @@ export class FakeDiscord {
     return this.world.typing;
   }
 
-  get gatewaySessions(): { id: string; intents: number; seq: number; connected: boolean }[] {
-    return this.gateway.sessions.map((s) => ({ id: s.id, intents: s.intents, seq: s.seq, connected: s.connection !== undefined && !s.invalid }));
+  get gatewaySessions(): { id: string; intents: number; seq: number; connected: boolean; shard: [number, number] }[] {
+    return this.gateway.sessions.map((s) => ({ id: s.id, intents: s.intents, seq: s.seq, connected: s.connection !== undefined && !s.invalid, shard: s.shard }));
   }
 
   /** Every gateway connection's path (e.g. `/?v=10&encoding=json`, `/resume?...`) and every close the fake sent. */

@@ -26,8 +26,30 @@ interface Payload {
   t?: string | null;
 }
 
+/**
+ * The shard that receives a guild's events: `shard_id = (guild_id >> 22) % num_shards`
+ * (discord-api-docs developers/events/gateway.mdx, "Sharding").
+ */
+export function shardOf(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/** The guild a dispatch belongs to, for routing it to its shard; undefined for events of no guild. */
+function guildOfDispatch(event: string, d: unknown): string | undefined {
+  const data = d as Record<string, unknown> | null;
+  if (typeof data?.guild_id === 'string') return data.guild_id;
+  if (event === 'GUILD_CREATE' || event === 'GUILD_UPDATE' || event === 'GUILD_DELETE') return typeof data?.id === 'string' ? data.id : undefined;
+  return undefined;
+}
+
 export interface GatewayOptions {
   token: () => string;
+  /**
+   * The fewest shards the bot may IDENTIFY with: Discord requires sharding from 2,500 guilds, at
+   * most 2,500 guilds a shard, and closes a session that does not shard enough with 4011
+   * "Sharding required" (gateway.mdx, "Sharding"; opcodes-and-status-codes.mdx, close codes).
+   */
+  requiredShards: () => number;
   heartbeatIntervalMs: number;
   /** Privileged intents the app is allowed in the Developer Portal. */
   allowed: () => Record<PrivilegedIntent, boolean>;
@@ -206,6 +228,7 @@ export class Gateway {
     }
     const [shardId = 0, shardCount = 1] = Array.isArray(d.shard) ? (d.shard as number[]) : [];
     if (shardId >= shardCount) return this.closeWith(conn, GatewayCloseCodes.InvalidShard, 'Invalid shard.');
+    if (shardCount < this.opts.requiredShards()) return this.closeWith(conn, GatewayCloseCodes.ShardingRequired, 'Sharding required.');
     conn.identifyCompress = d.compress === true;
     const session = new GatewaySession(randomBytes(16).toString('hex'), intents, [shardId, shardCount]);
     session.connection = conn;
@@ -234,6 +257,9 @@ export class Gateway {
     for (const session of this.sessions) {
       if (session.invalid) continue;
       if (scope.intent !== null && !session.has(scope.intent)) continue;
+      const guildId = guildOfDispatch(event, data);
+      // A guild's events go to its shard only; events of no guild (DMs) to shard 0.
+      if (shardOf(guildId ?? '0', session.shard[1]) !== session.shard[0]) continue;
       let d = scope.perSession ? scope.perSession(session) : data;
       if (scope.contentGated && !session.has(GatewayIntentBits.MessageContent)) d = withoutContent(d);
       session.dispatch(event, d);

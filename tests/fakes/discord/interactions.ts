@@ -270,7 +270,9 @@ function checkModal(data: Record<string, unknown>): Record<string, unknown> {
           errors.add([...cp, key], 'NUMBER_TYPE_MAX', 'int value should be less than or equal to 4000.');
         }
       }
-      if (typeof c.value === 'string') errors.maxLength([...cp, 'value'], c.value, 4000);
+      // The prefilled value must fit the input's own max_length, as what a member could type
+      // (components/reference.mdx, Text Input: `value`, `max_length`); at most 4000 in any case.
+      if (typeof c.value === 'string') errors.maxLength([...cp, 'value'], c.value, typeof c.max_length === 'number' ? Math.min(c.max_length, 4000) : 4000);
       if (typeof c.placeholder === 'string') errors.maxLength([...cp, 'placeholder'], c.placeholder, 100);
     }
   });

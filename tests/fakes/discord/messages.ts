@@ -121,6 +121,9 @@ export function sendMessage(world: World, actorId: string, channel: ChannelRecor
     throw new DiscordHttpError(400, ErrorCode.CannotSendInNonText, 'Cannot send messages in a non-text channel');
   }
   if (!opts.asInteractionResponse && !opts.skipPermissionCheck) checkCanSend(world, actorId, channel, input);
+  if (channel.thread?.awaitingStarter && opts.id !== channel.id) {
+    throw new DiscordHttpError(400, 40058, 'Cannot message this thread until after the post author has sent an initial message');
+  }
   const reference = input.messageReference;
   if (reference?.message_id) {
     const target = world.messages.get(reference.message_id);

@@ -57,6 +57,8 @@ export interface ThreadState {
   autoArchiveDuration: number;
   archiveTimestamp: number;
   createTimestamp: number;
+  /** A forum post whose starter message has not arrived yet: nobody else may post (40058). */
+  awaitingStarter?: boolean;
   /** The last message, unarchive or auto-archive change: the auto-archive timer runs from here. */
   lastActivityAt: number;
   appliedTags: string[];

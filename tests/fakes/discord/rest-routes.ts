@@ -1,4 +1,5 @@
 import { MessageFlags, PermissionFlagsBits } from 'discord-api-types/v10';
+import { ChannelRenameLimit } from './channel-rename-limit.js';
 import { startThread, editChannel, deleteChannel } from './channels.js';
 import type { CommandStore } from './commands.js';
 import { DiscordHttpError, ErrorCode, missingAccess } from './errors.js';
@@ -16,6 +17,8 @@ export interface RouteDeps {
   interactions: Interactions;
   gatewayUrl: () => string;
   identifyCount: () => number;
+  recommendedShards: () => number;
+  maxConcurrency: () => number;
   messageContentAllowed: () => boolean;
   guildMembersAllowed: () => boolean;
   applicationFlags: () => number;
@@ -27,6 +30,7 @@ const noContent = (): RestReply => ({ status: 204 });
 /** Registers every REST route the fake answers under /api/v10. */
 export function registerRoutes(router: Router, d: RouteDeps): void {
   const { world, commands, interactions } = d;
+  const renames = new ChannelRenameLimit();
   const bot = () => world.botUserId;
 
   /** The bot sees message content if the app has the intent enabled or the message is exempt. */
@@ -70,8 +74,8 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   router.add('GET', '/gateway/bot', () =>
     ok({
       url: d.gatewayUrl(),
-      shards: 1,
-      session_start_limit: { total: 1000, remaining: 1000 - d.identifyCount(), reset_after: 14_400_000, max_concurrency: 1 },
+      shards: d.recommendedShards(),
+      session_start_limit: { total: 1000, remaining: 1000 - d.identifyCount(), reset_after: 14_400_000, max_concurrency: d.maxConcurrency() },
     }),
   );
   router.add('GET', '/users/@me', () => ok(toAPIUser(world.user(bot()))));
@@ -140,7 +144,14 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   // ---- channels and threads (thread members and pins first: `messages/pins` must not match `messages/:messageId`)
   registerPrivateThreadRoutes(router, world, visibleChannel);
   router.add('GET', '/channels/:channelId', (r) => ok(toAPIChannel(visibleChannel(r.params.channelId!))));
-  router.add('PATCH', '/channels/:channelId', (r) => ok(toAPIChannel(editChannel(world, bot(), visibleChannel(r.params.channelId!), r.body))));
+  router.add('PATCH', '/channels/:channelId', (r) => {
+    const channel = visibleChannel(r.params.channelId!);
+    const limited = renames.check(channel.id, r.body);
+    if (limited) return limited;
+    const edited = editChannel(world, bot(), channel, r.body);
+    renames.record(channel.id, r.body);
+    return ok(toAPIChannel(edited));
+  });
   router.add('DELETE', '/channels/:channelId', (r) => {
     const c = visibleChannel(r.params.channelId!);
     deleteChannel(world, bot(), c);

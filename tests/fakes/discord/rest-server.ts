@@ -16,6 +16,8 @@ export interface RestRequest {
 export interface RestReply {
   status: number;
   body?: unknown;
+  /** Extra headers (a route's own 429 carries Retry-After). */
+  headers?: Record<string, string>;
 }
 
 export type Handler = (req: RestRequest) => RestReply | Promise<RestReply>;
@@ -177,7 +179,8 @@ export async function handleRequest(deps: RestServerDeps, req: IncomingMessage, 
     if (files.length) entry.files = files.map((f) => f.filename);
     const reply = await matched.route.handler({ method, path, params, query: url.searchParams, body, files, headers: req.headers });
     entry.status = reply.status;
-    sendJson(res, reply.status, reply.body, deps.limits.successHeaders(info));
+    if (reply.status === 429) deps.limits.answered.push({ status: 429, path, method, at: Date.now() });
+    sendJson(res, reply.status, reply.body, { ...(reply.status < 400 ? deps.limits.successHeaders(info) : {}), ...reply.headers });
   } catch (err) {
     if (err instanceof DiscordHttpError) {
       entry.status = err.status;

@@ -152,8 +152,8 @@ export class World extends EventEmitter {
     return user;
   }
 
-  createGuild(input: { name: string; ownerId: string; ownerName?: string; botPermissions?: bigint | string }): GuildRecord {
-    const id = this.ids.next();
+  createGuild(input: { name: string; id?: string; ownerId: string; ownerName?: string; botPermissions?: bigint | string }): GuildRecord {
+    const id = input.id ?? this.ids.next();
     const guild: GuildRecord = { id, name: input.name, ownerId: input.ownerId, roles: new Map(), members: new Map() };
     guild.roles.set(id, this.newRole(id, { name: '@everyone', permissions: DEFAULT_EVERYONE_PERMISSIONS, position: 0 }));
     const botRole = this.newRole(this.ids.next(), {
