@@ -80,7 +80,7 @@ describe('fake Discord: rules from issue 13', () => {
     const s = await scene();
     const roles = (await rest(s.fake, 'GET', `/guilds/${s.guild.id}/roles`)).body as unknown as { id: string; permissions: string }[];
     const botRole = roles.find((r) => r.id === s.guild.botRoleId)!;
-    expect(BigInt(botRole.permissions)).toBe(326417632272n); // README.md's invite link
+    expect(BigInt(botRole.permissions)).toBe(2252194950794256n); // README.md's invite link
     expect(BigInt(botRole.permissions)).toBe(DEFAULT_BOT_PERMISSIONS);
     expect(BigInt(botRole.permissions) & (PermissionFlagsBits.ManageMessages | PermissionFlagsBits.MentionEveryone)).toBe(0n);
   });
