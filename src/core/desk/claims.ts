@@ -34,7 +34,7 @@ export class TicketClaims {
   }
 
   claim(guildId: string, threadId: string, staffId: string, now = Date.now()): DeskTicket {
-    const ticket = this.openTicket(guildId, threadId);
+    const ticket = this.requireOpen(guildId, threadId);
     if (ticket.claimedBy === staffId) throw new UserError('You already handle this ticket.');
     if (ticket.claimedBy) throw new UserError(`<@${ticket.claimedBy}> already handles this ticket. They can pass it to you with \`/ticket_transfer\`, or release it with \`/ticket_unclaim\`.`);
     this.setClaim.run(staffId, now, ticket.id);
@@ -42,7 +42,7 @@ export class TicketClaims {
   }
 
   unclaim(guildId: string, threadId: string): DeskTicket {
-    const ticket = this.openTicket(guildId, threadId);
+    const ticket = this.requireOpen(guildId, threadId);
     if (!ticket.claimedBy) throw new UserError('Nobody has claimed this ticket.');
     this.setClaim.run(null, null, ticket.id);
     return this.ticket(guildId, threadId)!;
@@ -50,7 +50,7 @@ export class TicketClaims {
 
   /** Hands the ticket to another staff member (claimed or not before). */
   transfer(guildId: string, threadId: string, toStaffId: string, now = Date.now()): DeskTicket {
-    const ticket = this.openTicket(guildId, threadId);
+    const ticket = this.requireOpen(guildId, threadId);
     if (ticket.claimedBy === toStaffId) throw new UserError(`<@${toStaffId}> already handles this ticket.`);
     this.setClaim.run(toStaffId, now, ticket.id);
     return this.ticket(guildId, threadId)!;
@@ -58,7 +58,7 @@ export class TicketClaims {
 
   /** Moves the ticket to another type of the same privacy (a public thread cannot become private, nor the reverse). */
   changeType(guildId: string, threadId: string, type: { id: number; name: string; private: boolean }): DeskTicket {
-    const ticket = this.openTicket(guildId, threadId);
+    const ticket = this.requireOpen(guildId, threadId);
     if (ticket.typeId === type.id) throw new UserError(`This ticket already is a “${type.name}” ticket.`);
     if (type.private !== ticket.private) {
       throw new UserError(
@@ -71,7 +71,8 @@ export class TicketClaims {
     return this.ticket(guildId, threadId)!;
   }
 
-  private openTicket(guildId: string, threadId: string): DeskTicket {
+  /** The open ticket of this thread, or a clear refusal (not a ticket, or closed). */
+  requireOpen(guildId: string, threadId: string): DeskTicket {
     const ticket = this.ticket(guildId, threadId);
     if (!ticket) throw new UserError('Use this command inside a ticket thread.');
     if (ticket.status !== 'open') throw new UserError('This ticket is closed.');

@@ -1,7 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database.js';
 import { UserError } from '../errors.js';
-import type { Ticket, TicketStore } from '../tickets/store.js';
+import type { Ticket } from '../tickets/store.js';
+import type { TicketClaims } from './claims.js';
 
 /** Why a ticket closed when the member never answered the close request. */
 export const CLOSE_REQUEST_REASON = 'no answer to the close request';
@@ -14,7 +15,7 @@ export class CloseRequests {
 
   constructor(
     db: Db,
-    private readonly tickets: TicketStore,
+    private readonly claims: TicketClaims,
   ) {
     this.setRequest = db.prepare('UPDATE tickets SET close_requested_at = ?, close_requested_by = ? WHERE id = ?');
     this.selectRequest = db.prepare('SELECT close_requested_at FROM tickets WHERE id = ?');
@@ -22,7 +23,7 @@ export class CloseRequests {
   }
 
   request(guildId: string, threadId: string, staffId: string, now = Date.now()): Ticket {
-    const ticket = this.openTicket(guildId, threadId);
+    const ticket = this.claims.requireOpen(guildId, threadId);
     if (this.pending(ticket.id)) throw new UserError('The member has already been asked to confirm closing this ticket.');
     this.setRequest.run(now, staffId, ticket.id);
     return ticket;
@@ -42,12 +43,5 @@ export class CloseRequests {
   /** Open tickets whose close request is older than `delayMs`. */
   due(now: number, delayMs: number): { guildId: string; threadId: string }[] {
     return this.selectDue.all(now - delayMs).map((r) => ({ guildId: r.guild_id, threadId: r.thread_id }));
-  }
-
-  private openTicket(guildId: string, threadId: string): Ticket {
-    const ticket = this.tickets.getByThread(guildId, threadId);
-    if (!ticket) throw new UserError('Use this command inside a ticket thread.');
-    if (ticket.status !== 'open') throw new UserError('This ticket is closed.');
-    return ticket;
   }
 }

@@ -22,6 +22,6 @@ export class TicketDesk {
     this.limits = new TicketLimits(db);
     this.claims = new TicketClaims(db, tickets);
     this.ratings = new TicketRatings(db);
-    this.closeRequests = new CloseRequests(db, tickets);
+    this.closeRequests = new CloseRequests(db, this.claims);
   }
 }

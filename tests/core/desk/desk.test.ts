@@ -155,3 +155,20 @@ describe('ticket types export and import', () => {
     expectRefusedUnchanged(() => importTicketTypes(db, desk.types, GUILD_A, '{"format":"x","version":1}', { roleExists: () => true }), () => desk.types.list(GUILD_A), /not a ticket-types export/);
   });
 });
+
+describe('close requests', () => {
+  it('one pending request per ticket, withdrawn by Keep open, due after the delay, never for a closed ticket', () => {
+    const ticket = tickets.open({ guildId: GUILD_A, threadId: 't', ownerId: 'm', subject: 's' });
+    desk.closeRequests.request(GUILD_A, 't', 'staff-1', 1_000);
+    expect(() => desk.closeRequests.request(GUILD_A, 't', 'staff-2', 2_000)).toThrow('The member has already been asked to confirm closing this ticket.');
+    expect(desk.closeRequests.due(1_000 + 59_999, 60_000)).toEqual([]);
+    expect(desk.closeRequests.due(1_000 + 60_000, 60_000)).toEqual([{ guildId: GUILD_A, threadId: 't' }]);
+    expect(desk.closeRequests.cancel(ticket.id)).toBe(true);
+    expect(desk.closeRequests.cancel(ticket.id)).toBe(false);
+    expect(desk.closeRequests.due(10_000_000, 60_000)).toEqual([]);
+    desk.closeRequests.request(GUILD_A, 't', 'staff-1', 1_000);
+    tickets.close(GUILD_A, 't', { closedBy: 'm' });
+    expect(desk.closeRequests.due(10_000_000, 60_000)).toEqual([]);
+    expect(() => desk.closeRequests.request(GUILD_A, 't', 'staff-1')).toThrow('This ticket is closed.');
+  });
+});
