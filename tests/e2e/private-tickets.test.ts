@@ -155,6 +155,9 @@ describe('ticket types and private tickets', () => {
     expect(taken.ephemeral).toBe(true);
     expect(taken.content).toContain(`<@${w.staffId}> already handles this ticket`);
 
+    const info = await run('ticket_info', {}, { userId: w.memberId, channelId: threadId! });
+    expect(info.embeds[0]!.fields).toEqual(expect.arrayContaining([{ name: 'Type', value: 'Questions', inline: true }, { name: 'Handled by', value: `<@${w.staffId}>`, inline: true }]));
+
     await press(w, answer, 'staff');
     const ping = await w.fake.waitForMessage(threadId!, (m) => m.author.bot && m.content.startsWith('🙋'));
     expect(ping.mentionsPinged).toEqual({ everyone: false, users: [w.staffId], roles: [] });

@@ -164,6 +164,11 @@ const ticketInfo: SlashCommand = {
           inline: false,
         },
       );
+    // Type and claim (ticket desk); a ticket with neither shows exactly what it did before types existed.
+    const desk = ctx.core.desk.claims.ticket(interaction.guildId, thread.id);
+    const typeName = desk?.typeId ? ctx.core.desk.types.get(interaction.guildId, desk.typeId)?.name : undefined;
+    if (typeName || desk?.private) embed.addFields({ name: 'Type', value: `${typeName ?? 'none'}${desk?.private ? ' 🔒 private' : ''}`, inline: true });
+    if (desk?.claimedBy) embed.addFields({ name: 'Handled by', value: `<@${desk.claimedBy}>`, inline: true });
     if (ticket.status === 'open') embed.addFields({ name: 'Mode', value: ticketModeText(ctx.core.support.mode(ticket.id)) });
     if (ticket.closedAt) {
       embed.addFields({
