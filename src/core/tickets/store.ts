@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database.js';
 import { UserError } from '../errors.js';
+import { pageWindow } from '../paging.js';
 import { cleanText, ellipsis } from '../transfer/fields.js';
 import { columnsToSource, sourceToColumns, type AnswerSource, type SourceColumns } from './answer-source.js';
 
@@ -204,11 +205,9 @@ export class TicketStore {
   /** One page (1-based, clamped) of a server's tickets, newest first, optionally only open or closed ones. */
   list(guildId: string, opts: { status?: TicketStatus; page?: number; pageSize?: number } = {}): TicketPage {
     const status = opts.status ?? null;
-    const pageSize = Math.max(1, Math.floor(opts.pageSize ?? 25));
     const total = this.countWhere.get({ guildId, status })?.n ?? 0;
-    const pageCount = Math.max(1, Math.ceil(total / pageSize));
-    const page = Math.min(pageCount, Math.max(1, Math.floor(opts.page ?? 1)));
-    const rows = this.selectPage.all({ guildId, status, limit: pageSize, offset: (page - 1) * pageSize });
+    const { page, pageSize, pageCount, offset } = pageWindow(total, opts, 25);
+    const rows = this.selectPage.all({ guildId, status, limit: pageSize, offset });
     return { tickets: rows.map((row) => ({ ticket: toTicket(row), lastAnswerSource: columnsToSource(row) })), total, page, pageCount };
   }
 
