@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../log.js';
 import { OllamaService } from './ai/ollama.js';
+import { TicketDesk } from './desk/desk.js';
 import { BotState } from './bot-state.js';
 import { DashboardAccess } from './dashboard/access.js';
 import { GuildSettingsStore } from './guilds/settings.js';
@@ -41,6 +42,8 @@ export interface Core {
   /** What the answers' numbers mean and are: other layers show and compare against these, not the raw config. */
   thresholds: AnswerThresholds;
   support: SupportDesk;
+  /** Ticket types, private tickets' channel, limits, claims, support hours and ratings. */
+  desk: TicketDesk;
   /** Web dashboard log-in links and sessions. */
   dashboardAccess: DashboardAccess;
   startedAt: number;
@@ -93,6 +96,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     closing: new TicketClosing(db, tickets),
     botState: new BotState(db),
     guildSettings: new GuildSettingsStore(db),
+    desk: new TicketDesk(db, tickets),
     counters,
     matcher,
     semantic,

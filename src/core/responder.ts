@@ -110,9 +110,22 @@ export const HANDOFF_TEXT = "I couldn't find the answer to this in this server's
 /** What of the raw stream a member may see now: no reasoning, nothing that may yet turn out to be the hand-off word. */
 function shownSoFar(raw: string): string {
   const visible = stripThinking(raw);
-  const trimmed = visible.trim();
-  if (trimmed.includes(HANDOFF_MARKER) || (trimmed !== '' && HANDOFF_MARKER.startsWith(trimmed))) return '';
+  const bare = withoutDecoration(visible);
+  if (bare.startsWith(HANDOFF_MARKER) || (bare !== '' && HANDOFF_MARKER.startsWith(bare))) return '';
   return visible;
+}
+
+/**
+ * The model answered with the hand-off word: alone, or opening or closing its answer (models add a
+ * word or a full stop). A text that only quotes it in passing is an answer.
+ */
+function isHandoff(text: string): boolean {
+  const bare = withoutDecoration(text);
+  return bare.startsWith(HANDOFF_MARKER) || bare.endsWith(HANDOFF_MARKER);
+}
+
+function withoutDecoration(text: string): string {
+  return text.trim().replace(/^[\s*_`"'.:]+|[\s*_`"'.!:]+$/g, '');
 }
 
 /** A bot turn as the model said it, or undefined for the bot's own notes (never sent back to the model as its words). */
@@ -294,7 +307,7 @@ export class Responder {
       }
       this.noteAiRecovered();
       const text = stripThinking(raw, true).trim();
-      if (text.includes(HANDOFF_MARKER)) return { ...context, text: HANDOFF_TEXT, source: { kind: 'fallback', reason: 'no-answer' } };
+      if (isHandoff(text)) return { ...context, text: HANDOFF_TEXT, source: { kind: 'fallback', reason: 'no-answer' } };
       if (text === '') throw new AiUnavailableError('error', 'the model returned an empty answer');
       return { ...context, text, source: { kind: 'ai', model: ai.model, ...used, complete: true } };
     } catch (error) {

@@ -131,7 +131,8 @@ export async function startDashboard(core: Core, opts: DashboardOptions): Promis
       if (error instanceof HttpError) {
         // Drain nothing more of a refused body; the connection closes after the answer.
         res.setHeader('Connection', 'close');
-        return sendHtml(res, error.status, plainPage('Refused', html`<p class="error" role="alert">${error.message}</p>`));
+        const title = error.status === 404 ? 'Not found' : error.status === 503 ? 'Try again' : 'Refused';
+        return sendHtml(res, error.status, plainPage(title, html`<p class="error" role="alert">${error.message}</p><p><a href="/">Dashboard home</a></p>`));
       }
       log.error({ err: error, path: req.url?.split('?')[0] }, 'dashboard request failed');
       sendHtml(res, 500, plainPage('Something went wrong', html`<p>The request failed; it has been logged for the bot’s operator.</p>`));

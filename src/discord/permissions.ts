@@ -39,3 +39,9 @@ export function refusal(access: Access, settings: GuildSettings | undefined): st
     ? `Only staff (<@&${settings.staffRoleId}>) or members with **Manage Server** can use this command.`
     : 'Only members with **Manage Server** can use this command until an admin runs `/setup` to choose a staff role.';
 }
+
+/** A member of the role that handles this ticket's type (types may name their own role). */
+export function handlesType(member: MemberLike, ticketId: number, ctx: { core: { desk: { types: { roleOfTicket(ticketId: number): string | null } } } }): boolean {
+  const role = ctx.core.desk.types.roleOfTicket(ticketId);
+  return role ? roleIds(member).includes(role) : false;
+}

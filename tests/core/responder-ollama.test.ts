@@ -147,6 +147,14 @@ describe('honest hand-off and prompt hygiene (point 7)', () => {
     expect(again.outcome.callStaff).toBe(false); // staff are called once until one of them writes
   });
 
+  it('takes an answer that only mentions the hand-off word in passing as an answer', async () => {
+    const c = core();
+    ollama.reply = 'The rules say to answer NEEDS_STAFF when unsure, but here I know: use /reset.';
+    expect((await ask(c, openTicket(c), 'How do I reset?')).outcome).toMatchObject({ text: ollama.reply, callStaff: false, status: 'answered' });
+    ollama.reply = 'I am not sure about that one. NEEDS_STAFF.';
+    expect((await ask(c, openTicket(c), 'Can I get a refund?')).outcome).toMatchObject({ text: HANDOFF_TEXT, callStaff: true });
+  });
+
   it("never sends the bot's own notes back to the model as its words", async () => {
     const c = core();
     c.training.add(GUILD, { question: 'How do I join the server?', answer: 'Connect to play.example.net.' });

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -20,7 +21,8 @@ import { botMessages, TRAINED_ENV } from './support-helpers.js';
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+/** README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; other runs write them to a temp folder, so a test run leaves the work tree clean. */
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'dashboard-shots-'));
 const SCRIPT_ANSWER = '<script>alert(1)</script>';
 
 async function freePort(): Promise<number> {

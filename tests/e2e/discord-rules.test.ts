@@ -91,6 +91,22 @@ describe('idle ticket posts archive themselves', () => {
     expect(bw.core.tickets.getByThread(bw.guildId, panelTicket)?.status).toBe('closed');
   });
 
+  it('the stale-ticket sweep reminds and closes a ticket whose post Discord archived meanwhile', async () => {
+    w = await startBotWorld({ TICKET_AUTO_ARCHIVE_MINUTES: '60' }, { fake: { threadArchiveMinuteMs: 5 } });
+    const bw = w;
+    await bw.setup();
+    const { threadId } = await openTicket(bw, 'Quiet', 'Nobody answers me');
+    await bw.fake.waitFor(() => bw.fake.channel(threadId).archived, 3000, 'the post archived');
+    const answeredAt = bw.core.tickets.info(bw.guildId, threadId)!.lastAnswer!.createdAt;
+    const HOUR = 3_600_000;
+    expect(await sweepStaleTickets(contextOf(bw), answeredAt + 49 * HOUR)).toEqual({ reminded: 1, closed: 0 });
+    await bw.fake.waitFor(() => bw.fake.channel(threadId).archived, 3000, 'archived again after the reminder');
+    expect(await sweepStaleTickets(contextOf(bw), answeredAt + 98 * HOUR)).toEqual({ reminded: 0, closed: 1 });
+    expect(bw.fake.channel(threadId)).toMatchObject({ locked: true, archived: true });
+    expect(tagNames(bw, threadId)).toContain('Closed');
+    expect(bw.core.closing.pending()).toEqual([]);
+  });
+
   it('a moderator locking a ticket’s post in Discord closes the ticket', async () => {
     const bw = await world();
     const threadId = bw.fake.createForumPostAsUser({ forumId: bw.forumId, userId: bw.memberId, title: 'Refund', content: 'I want a refund' }).thread.id;

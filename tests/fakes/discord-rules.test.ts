@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ChannelType, Client, Events, GatewayIntentBits, PermissionFlagsBits } from 'discord.js';
 import type { Interaction } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -80,7 +81,8 @@ describe('fake Discord: rules from issue 13', () => {
     const s = await scene();
     const roles = (await rest(s.fake, 'GET', `/guilds/${s.guild.id}/roles`)).body as unknown as { id: string; permissions: string }[];
     const botRole = roles.find((r) => r.id === s.guild.botRoleId)!;
-    expect(BigInt(botRole.permissions)).toBe(326417632272n); // README.md's invite link
+    const invite = /permissions=(\d+)/.exec(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'))![1]!;
+    expect(BigInt(botRole.permissions)).toBe(BigInt(invite)); // README.md's invite link
     expect(BigInt(botRole.permissions)).toBe(DEFAULT_BOT_PERMISSIONS);
     expect(BigInt(botRole.permissions) & (PermissionFlagsBits.ManageMessages | PermissionFlagsBits.MentionEveryone)).toBe(0n);
   });

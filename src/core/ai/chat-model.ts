@@ -46,6 +46,8 @@ interface Warmth {
 export class ChatModel {
   private info: ChatModelInfo | undefined;
   private infoAt = 0;
+  /** The /api/show request in flight: callers arriving meanwhile share it (and resume in arrival order). */
+  private asking: Promise<ChatModelInfo> | undefined;
   private readonly warmth = new Map<string, Warmth>();
   /** Aborts the loads in flight at shutdown (the only thing that does). */
   private readonly shutdown = new AbortController();
@@ -57,8 +59,13 @@ export class ChatModel {
   }
 
   /** /api/show's answer, asked once (again after a failure); never throws. */
-  async describe(lease?: HostLease): Promise<ChatModelInfo> {
-    if (this.info && (this.info.known || Date.now() - this.infoAt < UNKNOWN_RETRY_MS)) return this.info;
+  describe(lease?: HostLease): Promise<ChatModelInfo> {
+    if (this.info && (this.info.known || Date.now() - this.infoAt < UNKNOWN_RETRY_MS)) return Promise.resolve(this.info);
+    this.asking ??= this.ask(lease).finally(() => (this.asking = undefined));
+    return this.asking;
+  }
+
+  private async ask(lease: HostLease | undefined): Promise<ChatModelInfo> {
     let own: HostLease | undefined;
     try {
       const signal = AbortSignal.timeout(SHOW_TIMEOUT_MS);

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database.js';
 import { UserError } from '../errors.js';
+import { pageWindow } from '../paging.js';
 import { cleanText, ellipsis } from '../transfer/fields.js';
 import { columnsToSource, sourceToColumns, type AnswerSource, type SourceColumns } from './answer-source.js';
 
@@ -129,7 +130,7 @@ function keepEnd(text: string, max: number): string {
 
 /** Support tickets (one per forum thread) and the conversation in each. */
 export class TicketStore {
-  private readonly insertTicket: Statement<[string, string, string, string, number]>;
+  private readonly insertTicket: Statement<[string, string, string, string, number, number | null, number]>;
   private readonly selectByThread: Statement<[string], TicketRow>;
   private readonly markClosed: Statement<[number, string | null, string | null, number]>;
   private readonly markOpen: Statement<[number]>;
@@ -152,7 +153,7 @@ export class TicketStore {
 
   constructor(private readonly db: Db) {
     this.insertTicket = db.prepare(
-      `INSERT INTO tickets (guild_id, thread_id, owner_id, subject, status, opened_at) VALUES (?, ?, ?, ?, 'open', ?)
+      `INSERT INTO tickets (guild_id, thread_id, owner_id, subject, status, opened_at, type_id, private) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)
        ON CONFLICT (thread_id) DO NOTHING`,
     );
     this.selectByThread = db.prepare('SELECT * FROM tickets WHERE thread_id = ?');
@@ -204,18 +205,21 @@ export class TicketStore {
   /** One page (1-based, clamped) of a server's tickets, newest first, optionally only open or closed ones. */
   list(guildId: string, opts: { status?: TicketStatus; page?: number; pageSize?: number } = {}): TicketPage {
     const status = opts.status ?? null;
-    const pageSize = Math.max(1, Math.floor(opts.pageSize ?? 25));
     const total = this.countWhere.get({ guildId, status })?.n ?? 0;
-    const pageCount = Math.max(1, Math.ceil(total / pageSize));
-    const page = Math.min(pageCount, Math.max(1, Math.floor(opts.page ?? 1)));
-    const rows = this.selectPage.all({ guildId, status, limit: pageSize, offset: (page - 1) * pageSize });
+    const { page, pageSize, pageCount, offset } = pageWindow(total, opts, 25);
+    const rows = this.selectPage.all({ guildId, status, limit: pageSize, offset });
     return { tickets: rows.map((row) => ({ ticket: toTicket(row), lastAnswerSource: columnsToSource(row) })), total, page, pageCount };
   }
 
-  /** Starts a ticket for a thread; a thread that already has one gets that one back (events can repeat). */
-  open(input: { guildId: string; threadId: string; ownerId: string; subject: string }, now = Date.now()): Ticket {
+  /**
+   * Starts a ticket for a thread, of a ticket type and private when opened so (see core/desk/); a thread that already has one gets that one back (events can repeat).
+   */
+  open(
+    input: { guildId: string; threadId: string; ownerId: string; subject: string; typeId?: number | null; private?: boolean },
+    now = Date.now(),
+  ): Ticket {
     const subject = ellipsis(cleanText(input.subject).replace(/\s+/g, ' '), MAX_SUBJECT) || 'Ticket';
-    this.insertTicket.run(input.guildId, input.threadId, input.ownerId, subject, now);
+    this.insertTicket.run(input.guildId, input.threadId, input.ownerId, subject, now, input.typeId ?? null, input.private ? 1 : 0);
     const row = this.selectByThread.get(input.threadId)!;
     // Thread ids are unique across Discord; a clash across guilds would be a bug, never data to share.
     if (row.guild_id !== input.guildId) throw new Error(`Thread ${input.threadId} already holds a ticket of another guild`);

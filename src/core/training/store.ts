@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database.js';
 import { ensureGuildAnswerIndex } from '../../db/guild-answer-index.js';
 import { UserError } from '../errors.js';
+import { pageWindow } from '../paging.js';
 import { StatCounters } from '../stats/counters.js';
 import { describeFieldProblem, ellipsis } from '../transfer/fields.js';
 import { DEFAULT_CATEGORY, TRAINING_FIELD_NAMES, trainingFieldsSchema } from './entry-schema.js';
@@ -187,11 +188,9 @@ export class TrainingStore {
   /** One page (1-based; clamped to the pages that exist), oldest first. */
   list(guildId: string, opts: { category?: string; page?: number; pageSize?: number } = {}): TrainingPage {
     const category = opts.category?.trim().toLowerCase() || null;
-    const pageSize = Math.max(1, Math.floor(opts.pageSize ?? DEFAULT_PAGE_SIZE));
     const total = this.countWhere.get({ guildId, category })?.n ?? 0;
-    const pageCount = Math.max(1, Math.ceil(total / pageSize));
-    const page = Math.min(pageCount, Math.max(1, Math.floor(opts.page ?? 1)));
-    const rows = this.selectPage.all({ guildId, category, limit: pageSize, offset: (page - 1) * pageSize });
+    const { page, pageSize, pageCount, offset } = pageWindow(total, opts, DEFAULT_PAGE_SIZE);
+    const rows = this.selectPage.all({ guildId, category, limit: pageSize, offset });
     return { entries: rows.map(toTrainingEntry), total, page, pageCount };
   }
 
@@ -216,11 +215,9 @@ export class TrainingStore {
     const text = query.trim();
     if (text === '') return this.list(guildId, opts);
     const pattern = likePattern(text);
-    const pageSize = Math.max(1, Math.floor(opts.pageSize ?? DEFAULT_PAGE_SIZE));
     const total = this.searchCount.get({ guildId, pattern })?.n ?? 0;
-    const pageCount = Math.max(1, Math.ceil(total / pageSize));
-    const page = Math.min(pageCount, Math.max(1, Math.floor(opts.page ?? 1)));
-    const rows = this.searchPage.all({ guildId, pattern, limit: pageSize, offset: (page - 1) * pageSize });
+    const { page, pageSize, pageCount, offset } = pageWindow(total, opts, DEFAULT_PAGE_SIZE);
+    const rows = this.searchPage.all({ guildId, pattern, limit: pageSize, offset });
     return { entries: rows.map(toTrainingEntry), total, page, pageCount };
   }
 

@@ -23,9 +23,9 @@ function suggestionButtons(id: number): ActionRowBuilder<ButtonBuilder>[] {
   ];
 }
 
-function suggestionEmbed(suggestion: TrainingSuggestion, waiting: number, threadId: string | undefined): EmbedBuilder {
-  return new EmbedBuilder()
-    .setTitle(`Training suggestion #${suggestion.id}`)
+function suggestionEmbed(suggestion: TrainingSuggestion, waiting: number, threadId: string | undefined, fromPrivate = false): EmbedBuilder {
+  const embed = new EmbedBuilder()
+    .setTitle(`Training suggestion #${suggestion.id}${fromPrivate ? ' 🔒 from a private ticket' : ''}`)
     .setColor(0xfee75c)
     .setDescription(clip(suggestion.answer, EMBED_LIMITS.description))
     .addFields(
@@ -33,6 +33,9 @@ function suggestionEmbed(suggestion: TrainingSuggestion, waiting: number, thread
       { name: 'Why', value: `A member marked this AI answer as solving their ticket${threadId ? ` (<#${threadId}>)` : ''}.` },
     )
     .setFooter({ text: `${waiting} suggestion${waiting === 1 ? '' : 's'} waiting · the answer above becomes the trained answer` });
+  // A private ticket's words are the member's own: staff see them here, and only what staff approve reaches training.
+  if (fromPrivate) embed.addFields({ name: '🔒 Private', value: 'This comes from a private ticket. Take out anything personal (names, order numbers, amounts) with **Edit, then add**: trained answers can be shown in any ticket.' });
+  return embed;
 }
 
 /** The oldest waiting suggestion with its buttons, under an optional note on what was just done. */
@@ -45,7 +48,9 @@ function suggestionView(ctx: BotContext, guildId: string, note?: string): Intera
   const ticket = ctx.core.tickets.turnInGuild(guildId, suggestion.turnId)?.ticket;
   return {
     content: note ?? '',
-    embeds: [suggestionEmbed(suggestion, ctx.core.support.suggestions.pendingCount(guildId), ticket?.threadId)],
+    embeds: [
+      suggestionEmbed(suggestion, ctx.core.support.suggestions.pendingCount(guildId), ticket?.threadId, ticket ? ctx.core.desk.claims.ticket(guildId, ticket.threadId)?.private : false),
+    ],
     components: suggestionButtons(suggestion.id),
     allowedMentions: NO_MENTIONS,
   };

@@ -1,6 +1,7 @@
 import { ChannelType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import type { StatsPeriod } from '../../core/support/ticket-stats.js';
+import { deskStatsEmbed } from '../render/desk-stats.js';
 import { ticketStatsEmbed } from '../render/ticket-stats.js';
 import { respond } from '../reply.js';
 import { transcriptCaption, transcriptFile } from '../support/transcripts.js';
@@ -56,7 +57,11 @@ const ticketStats: SlashCommand = {
     const period = interaction.options.getString('period') ?? 'week';
     const choice = PERIODS.find((p) => p.value === period);
     if (!choice) throw new UserError('The period must be day, week, month or all.');
-    await respond(interaction, { embeds: [ticketStatsEmbed(ctx.core.support.stats.report(interaction.guildId, choice.value))] });
+    const report = ctx.core.support.stats.report(interaction.guildId, choice.value);
+    const { ratings } = ctx.core.desk;
+    const since = report.range.since;
+    const desk = deskStatsEmbed({ byType: ratings.byTypeSince(interaction.guildId, since), byStaff: ratings.byStaffSince(interaction.guildId, since), times: ratings.timesByType(interaction.guildId, since) });
+    await respond(interaction, { embeds: desk ? [ticketStatsEmbed(report), desk] : [ticketStatsEmbed(report)] });
   },
 };
 

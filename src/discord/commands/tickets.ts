@@ -1,33 +1,24 @@
 import {
-  ActionRowBuilder,
-  ButtonBuilder,
-  ButtonStyle,
   ChannelType,
   EmbedBuilder,
-  ModalBuilder,
   PermissionFlagsBits,
   SlashCommandBuilder,
-  TextInputBuilder,
-  TextInputStyle,
   time,
 } from 'discord.js';
 import type { ForumChannel, Role } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import type { AnswerSource } from '../../core/tickets/store.js';
-import { customId } from '../components/custom-id.js';
 import { isStaff } from '../permissions.js';
 import { NO_MENTIONS, respond } from '../reply.js';
 import { ticketModeText } from '../render/ticket-mode.js';
 import { closeProblemsText, closeTicketThread } from '../tickets/close-ticket.js';
 import { missingForumPermissions } from '../tickets/forum-permissions.js';
 import { ensureTicketTags } from '../tickets/forum-tags.js';
-import { DESCRIPTION_MAX, openTicketFromPanel, SUBJECT_MAX } from '../tickets/open-ticket.js';
+import { openFromIntake, showIntake } from '../tickets/open-from-panel.js';
+import { PANEL_BUTTON, PANEL_MODAL, panelRows, panelTypeList } from '../tickets/panel.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
 import { requireSetup, requireTicketThread } from './guards.js';
-import { requireText } from './options.js';
 
-const PANEL_BUTTON = 'tp';
-const PANEL_MODAL = 'tpm';
 const REASON_MAX = 500;
 
 const setup: SlashCommand = {
@@ -111,13 +102,11 @@ const ticketPanel: SlashCommand = {
     const description =
       interaction.options.getString('description')?.trim() ||
       'Press **Open ticket** to ask the support team. The bot answers right away, and staff follow up when it cannot.';
+    const types = ctx.core.desk.types.list(interaction.guildId);
+    const typeList = types.length ? `\n\n${panelTypeList(types)}` : '';
     await target.send({
-      embeds: [new EmbedBuilder().setTitle(title).setDescription(description).setColor(0x5865f2)],
-      components: [
-        new ActionRowBuilder<ButtonBuilder>().addComponents(
-          new ButtonBuilder().setCustomId(customId(PANEL_BUTTON)).setLabel('Open ticket').setEmoji('🎫').setStyle(ButtonStyle.Primary),
-        ),
-      ],
+      embeds: [new EmbedBuilder().setTitle(title).setDescription(`${description}${typeList}`.slice(0, 4096)).setColor(0x5865f2)],
+      components: panelRows(types),
       allowedMentions: NO_MENTIONS,
     });
     await respond(interaction, `The ticket panel is posted in ${target.toString()}.`);
@@ -175,6 +164,11 @@ const ticketInfo: SlashCommand = {
           inline: false,
         },
       );
+    // Type and claim (ticket desk); a ticket with neither shows exactly what it did before types existed.
+    const desk = ctx.core.desk.claims.ticket(interaction.guildId, thread.id);
+    const typeName = desk?.typeId ? ctx.core.desk.types.get(interaction.guildId, desk.typeId)?.name : undefined;
+    if (typeName || desk?.private) embed.addFields({ name: 'Type', value: `${typeName ?? 'none'}${desk?.private ? ' 🔒 private' : ''}`, inline: true });
+    if (desk?.claimedBy) embed.addFields({ name: 'Handled by', value: `<@${desk.claimedBy}>`, inline: true });
     if (ticket.status === 'open') embed.addFields({ name: 'Mode', value: ticketModeText(ctx.core.support.mode(ticket.id)) });
     if (ticket.closedAt) {
       embed.addFields({
@@ -186,47 +180,17 @@ const ticketInfo: SlashCommand = {
   },
 };
 
-/** The panel's button: asks for a subject and description in a modal. */
+/** The panel's buttons (one per ticket type, or the default one): the intake form. */
 const panelButton: ComponentHandler = {
   prefix: PANEL_BUTTON,
   access: 'everyone',
-  async handleButton(interaction, _args, ctx) {
-    requireSetup(ctx, interaction.guildId);
-    const modal = new ModalBuilder()
-      .setCustomId(customId(PANEL_MODAL))
-      .setTitle('Open a support ticket')
-      .addComponents(
-        new ActionRowBuilder<TextInputBuilder>().addComponents(
-          new TextInputBuilder().setCustomId('subject').setLabel('Subject').setStyle(TextInputStyle.Short).setMinLength(3).setMaxLength(SUBJECT_MAX).setRequired(true),
-        ),
-        new ActionRowBuilder<TextInputBuilder>().addComponents(
-          new TextInputBuilder()
-            .setCustomId('description')
-            .setLabel('What do you need help with?')
-            .setStyle(TextInputStyle.Paragraph)
-            .setMaxLength(DESCRIPTION_MAX)
-            .setRequired(true),
-        ),
-      );
-    await interaction.showModal(modal);
-  },
+  handleButton: showIntake,
 };
 
 const panelModal: ComponentHandler = {
   prefix: PANEL_MODAL,
   access: 'everyone',
-  async handleModal(interaction, _args, ctx) {
-    const settings = requireSetup(ctx, interaction.guildId);
-    const subject = requireText(interaction.fields.getTextInputValue('subject'), 'Subject', SUBJECT_MAX);
-    const description = requireText(interaction.fields.getTextInputValue('description'), 'Description', DESCRIPTION_MAX);
-    const forum = interaction.guild.channels.cache.get(settings.forumChannelId!);
-    if (!forum || forum.type !== ChannelType.GuildForum) {
-      throw new UserError('The ticket forum no longer exists. Please tell an admin to run `/setup` again.');
-    }
-    await interaction.deferReply({ flags: 'Ephemeral' });
-    const thread = await openTicketFromPanel(forum, interaction.member, { subject, description }, settings, ctx);
-    await respond(interaction, `Your ticket is open: ${thread.toString()}`);
-  },
+  handleModal: openFromIntake,
 };
 
 export const ticketCommands: SlashCommand[] = [setup, ticketPanel, closeTicket, ticketInfo];

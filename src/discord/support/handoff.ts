@@ -4,6 +4,7 @@ import type { HandoffReason } from '../../core/support/handoff.js';
 import type { Ticket } from '../../core/tickets/store.js';
 import type { BotContext } from '../context.js';
 import { setStatusTag } from '../tickets/forum-tags.js';
+import { addToPrivateThread, claimButtonRow } from './claims.js';
 
 const REASONS: Record<HandoffReason, string> = {
   member: 'asked to talk to staff',
@@ -12,20 +13,31 @@ const REASONS: Record<HandoffReason, string> = {
 };
 
 /**
- * One message that pings the staff role and nobody else (the member is named, not pinged). The
- * caller has checked with the core that this is the first call since staff last wrote.
+ * One message that calls staff and nobody else (the member is named, not pinged): the staff member who
+ * claimed the ticket when someone did, else the role handling its type (the staff role by default), with a
+ * Claim button. The caller has checked with the core that this is the first call since staff last wrote.
  */
-export async function pingStaff(thread: ThreadChannel, ticket: Ticket, reason: HandoffReason, settings: GuildSettings | undefined): Promise<void> {
-  const roleId = settings?.staffRoleId;
+export async function pingStaff(thread: ThreadChannel, ticket: Ticket, reason: HandoffReason, settings: GuildSettings | undefined, ctx: BotContext): Promise<void> {
+  const claimedBy = ctx.core.desk.claims.ticket(ticket.guildId, ticket.threadId)?.claimedBy;
+  if (claimedBy) {
+    await addToPrivateThread(thread, claimedBy, ctx);
+    await thread.send({
+      content: `🙋 <@${claimedBy}> your ticket needs you: <@${ticket.ownerId}> ${REASONS[reason]}. The bot keeps answering until you reply here.`,
+      allowedMentions: { parse: [], users: [claimedBy] },
+    });
+    return;
+  }
+  const roleId = ctx.core.desk.types.roleOfTicket(ticket.id) ?? settings?.staffRoleId;
   await thread.send({
     content: `🙋 ${roleId ? `<@&${roleId}> ` : ''}This ticket needs a staff member: <@${ticket.ownerId}> ${REASONS[reason]}. The bot keeps answering until staff reply here.`,
     allowedMentions: { parse: [], roles: roleId ? [roleId] : [] },
+    components: [claimButtonRow()],
   });
 }
 
 /** Calls staff into a ticket: the ping, then the Needs staff tag. */
 export async function callStaff(thread: ThreadChannel, ticket: Ticket, reason: HandoffReason, ctx: BotContext): Promise<void> {
   const settings = ctx.core.guildSettings.get(thread.guildId);
-  await pingStaff(thread, ticket, reason, settings);
+  await pingStaff(thread, ticket, reason, settings, ctx);
   if (settings) await setStatusTag(thread, settings, 'needsStaff');
 }

@@ -1,5 +1,6 @@
 import type { StaleTicket } from '../../core/support/stale-tickets.js';
 import { INACTIVE_REASON } from '../../core/support/stale-tickets.js';
+import { CLOSE_REQUEST_REASON } from '../../core/desk/close-requests.js';
 import { repairPendingCloses } from '../tickets/close-in-discord.js';
 import { closeTicketThread } from '../tickets/close-ticket.js';
 import type { BotContext } from '../context.js';
@@ -56,7 +57,30 @@ export async function sweepStaleTickets(ctx: BotContext, now = Date.now()): Prom
       done.closed++;
     });
   }
+  done.closed += await closeUnansweredRequests(ctx, now, log);
   return done;
+}
+
+/** Close requests the member never answered close after the stale delay, as the request said. */
+async function closeUnansweredRequests(ctx: BotContext, now: number, log: BotContext['core']['logger']): Promise<number> {
+  let closed = 0;
+  for (const due of ctx.core.desk.closeRequests.due(now, ctx.core.config.STALE_TICKET_HOURS * 3_600_000)) {
+    try {
+      const thread = await fetchTicketThread(ctx, due.threadId);
+      const settings = ctx.core.guildSettings.get(due.guildId);
+      if (!thread || !settings) {
+        ctx.core.tickets.close(due.guildId, due.threadId, { closedBy: ctx.client.user.id, reason: CLOSE_REQUEST_REASON }, now);
+        continue;
+      }
+      await closeTicketThread(thread, { closedBy: ctx.client.user.id, reason: CLOSE_REQUEST_REASON }, settings, ctx, async (text) => {
+        await thread.send({ content: text, allowedMentions: NO_MENTIONS });
+      });
+      closed++;
+    } catch (error) {
+      log.warn({ err: error, threadId: due.threadId }, 'closing after an unanswered close request failed; the next sweep tries again');
+    }
+  }
+  return closed;
 }
 
 /** The thread (or the server's setup) is gone: close the ticket in the database so it stops coming up. */

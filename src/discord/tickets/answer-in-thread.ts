@@ -34,9 +34,9 @@ function threadSink(thread: ThreadChannel, after: Promise<void>): MessageSink<An
 }
 
 /** After an answer, what the core decided: call staff (when it says so) and set the status tag. */
-async function showStatus(thread: ThreadChannel, result: Extract<HandleResult, { kind: 'answered' }>, settings: GuildSettings, log: Logger): Promise<void> {
+async function showStatus(thread: ThreadChannel, result: Extract<HandleResult, { kind: 'answered' }>, settings: GuildSettings, ctx: BotContext, log: Logger): Promise<void> {
   const { outcome, ticket } = result;
-  if (outcome.callStaff) await pingStaff(thread, ticket, 'fallback', settings).catch((e: unknown) => log.warn({ err: e }, 'could not call staff'));
+  if (outcome.callStaff) await pingStaff(thread, ticket, 'fallback', settings, ctx).catch((e: unknown) => log.warn({ err: e }, 'could not call staff'));
   await setStatusTag(thread, settings, outcome.status).catch((e: unknown) => log.warn({ err: e, status: outcome.status }, 'could not set the status tag'));
 }
 
@@ -105,7 +105,7 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
     const lastId = reply.lastPosted?.id;
     if (lastId !== undefined && turnId !== undefined) ctx.core.tickets.updateTurn(turnId, { messageId: lastId });
     // No Answered tag on a ticket that closed meanwhile.
-    if (ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status === 'open') await showStatus(thread, result, settings, log);
+    if (ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status === 'open') await showStatus(thread, result, settings, ctx, log);
     return result;
   } finally {
     clearImmediate(startTyping);

@@ -5,6 +5,7 @@ import type { BotContext } from '../context.js';
 import { ANSWER_BUTTON } from '../components/answer-buttons.js';
 import { fetchTicketThread } from '../support/ticket-thread.js';
 import { ensureTicketTags, tagsWithStatus } from './forum-tags.js';
+import { setStatusLine } from './status-line.js';
 
 /** How many of a ticket's latest messages are checked for answer buttons to take off (one request). */
 const BUTTON_SCAN_LIMIT = 100;
@@ -81,6 +82,8 @@ export async function finishClosingInDiscord(thread: ThreadChannel, ticketId: nu
   try {
     if (thread.archived) await thread.setArchived(false);
     await removeAnswerButtons(thread, ctx).catch((error: unknown) => problems.push(describeRefusal(error, thread, 'take the buttons off the answers')));
+    // A private ticket has no tags: its pinned status line says Closed (before archiving, which freezes its messages).
+    if (thread.type === ChannelType.PrivateThread) await setStatusLine(thread, 'closed').catch((error: unknown) => problems.push(describeRefusal(error, thread, 'update the status line')));
     const appliedTags = await closedTags(thread, settings, ctx, problems);
     await thread.edit({ ...(appliedTags ? { appliedTags } : {}), locked: true, archived: true });
   } catch (error) {

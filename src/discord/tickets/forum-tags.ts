@@ -1,6 +1,8 @@
+import { ChannelType } from 'discord.js';
 import type { ForumChannel, GuildForumTagData, ThreadChannel } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
+import { setStatusLine } from './status-line.js';
 
 /** The forum tags that show a ticket's state, by the name shown in Discord. */
 export const TICKET_TAG_NAMES = { open: 'Open', answered: 'Answered', needsStaff: 'Needs staff', closed: 'Closed' } as const;
@@ -56,8 +58,9 @@ export async function adoptMemberPost(thread: ThreadChannel, settings: GuildSett
   await thread.edit({ appliedTags: tagsWithStatus(thread.appliedTags, settings, 'open'), autoArchiveDuration: autoArchiveMinutes });
 }
 
-/** Sets the ticket's status tag; a no-op when it already has it. */
+/** Sets the ticket's status tag (a private ticket's status line); a no-op when it already has it. */
 export async function setStatusTag(thread: ThreadChannel, settings: GuildSettings, status: TicketTag): Promise<void> {
+  if (thread.type === ChannelType.PrivateThread) return setStatusLine(thread, status);
   const next = tagsWithStatus(thread.appliedTags, settings, status);
   const same = next.length === thread.appliedTags.length && next.every((id) => thread.appliedTags.includes(id));
   if (!same) await thread.setAppliedTags(next);

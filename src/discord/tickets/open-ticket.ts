@@ -10,7 +10,7 @@ import { answerInThread } from './answer-in-thread.js';
 export const SUBJECT_MAX = 100; // Discord's limit for a thread name
 export const DESCRIPTION_MAX = 1800; // what the modal accepts; quoted, it may need more than one message
 
-function quote(text: string): string {
+export function quote(text: string): string {
   return text
     .split('\n')
     .map((line) => `> ${line}`)
@@ -22,8 +22,8 @@ function quote(text: string): string {
  * 2,000-character limit needs it. Quoting adds two characters a line, so a pasted log of ~90
  * short lines no longer fits in the first message (Discord answers 400 50035); the rest follows.
  */
-export function ticketOpeningMessages(memberId: string, description: string): string[] {
-  return splitMessage(`<@${memberId}> opened this ticket.\n\n${quote(description)}`);
+export function ticketOpeningMessages(memberId: string, description: string, opened = 'opened this ticket.'): string[] {
+  return splitMessage(`<@${memberId}> ${opened}\n\n${quote(description)}`);
 }
 
 /**
@@ -34,7 +34,7 @@ export function ticketOpeningMessages(memberId: string, description: string): st
 export async function openTicketFromPanel(
   forum: ForumChannel,
   member: GuildMember,
-  input: { subject: string; description: string },
+  input: { subject: string; description: string; typeId?: number | null },
   settings: GuildSettings,
   ctx: BotContext,
 ): Promise<ThreadChannel> {
@@ -47,32 +47,43 @@ export async function openTicketFromPanel(
       autoArchiveDuration: ctx.core.config.TICKET_AUTO_ARCHIVE_MINUTES,
       message: { content: first!, allowedMentions: { users: [member.id] } },
     })
-    .catch((error: unknown) => {
-      if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.MaximumActiveThreads) {
-        throw new UserError(
-          'This server has reached Discord’s limit of 1,000 active threads, so no new ticket can be opened right now. Please tell the staff; closing old tickets frees room.',
-        );
-      }
-      throw error;
-    });
-  const ticket = ctx.core.tickets.open({ guildId: forum.guildId, threadId: thread.id, ownerId: member.id, subject: input.subject });
-  // The rest of the description, in order, before the answer (the whole text is stored with the ticket either way).
+    .catch(explainThreadLimit);
+  const ticket = ctx.core.tickets.open({ guildId: forum.guildId, threadId: thread.id, ownerId: member.id, subject: input.subject, typeId: input.typeId ?? null });
+  await postRestOfDescription(thread, rest, ctx);
+  answerNewTicket(thread, ticket.guildId, member.id, input, settings, ctx);
+  return thread;
+}
+
+/** The rest of a long description, in order, before the answer (the whole text is stored with the ticket either way). */
+export async function postRestOfDescription(thread: ThreadChannel, rest: string[], ctx: BotContext): Promise<void> {
   for (const content of rest) {
     await thread.send({ content, allowedMentions: NO_MENTIONS }).catch((error: unknown) => ctx.core.logger.warn({ err: error, threadId: thread.id }, 'could not post the rest of a ticket description'));
   }
-  // Answer in the background: the member is told where the ticket is without waiting for the AI.
+}
+
+/** Discord's cap on active threads, said plainly; any other error as it was. */
+export function explainThreadLimit(error: unknown): never {
+  if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.MaximumActiveThreads) {
+    throw new UserError(
+      'This server has reached Discord’s limit of 1,000 active threads, so no new ticket can be opened right now. Please tell the staff; closing old tickets frees room.',
+    );
+  }
+  throw error;
+}
+
+/** Answers a ticket's opening question in the background: the member is told where the ticket is without waiting for the AI. */
+export function answerNewTicket(
+  thread: ThreadChannel,
+  guildId: string,
+  memberId: string,
+  input: { subject: string; description: string },
+  settings: GuildSettings,
+  ctx: BotContext,
+): void {
   void answerInThread(
     thread,
-    {
-      guildId: ticket.guildId,
-      threadId: thread.id,
-      authorId: member.id,
-      messageId: null,
-      content: `${input.subject}\n\n${input.description}`,
-      fromStaff: false,
-    },
+    { guildId, threadId: thread.id, authorId: memberId, messageId: null, content: `${input.subject}\n\n${input.description}`, fromStaff: false },
     settings,
     ctx,
   ).catch((error: unknown) => ctx.core.logger.error({ err: error, threadId: thread.id }, 'answering a new ticket failed'));
-  return thread;
 }

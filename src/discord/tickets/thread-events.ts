@@ -1,7 +1,8 @@
+import { ChannelType } from 'discord.js';
 import type { AnyThreadChannel, Message, OmitPartialGroupDMChannel, PartialMessage } from 'discord.js';
 import { describeStorageFailure } from '../../core/errors.js';
 import type { BotContext } from '../context.js';
-import { isStaff } from '../permissions.js';
+import { handlesType, isStaff } from '../permissions.js';
 import { NO_MENTIONS } from '../reply.js';
 import { answerInThread } from './answer-in-thread.js';
 import { adoptMemberPost, setStatusTag } from './forum-tags.js';
@@ -25,7 +26,10 @@ export async function onMessageCreate(message: OmitPartialGroupDMChannel<Message
   if (!thread.isThread()) return;
   const { core } = ctx;
   const settings = core.guildSettings.get(message.guildId);
-  if (!settings?.forumChannelId || thread.parentId !== settings.forumChannelId) return;
+  if (!settings?.forumChannelId) return;
+  // Private tickets live in private threads of another channel; only threads that already are tickets count there.
+  const inForum = thread.parentId === settings.forumChannelId;
+  if (!inForum && !(thread.type === ChannelType.PrivateThread && core.tickets.getByThread(message.guildId, thread.id))) return;
 
   try {
     let ticket = core.tickets.getByThread(message.guildId, thread.id);
@@ -38,7 +42,8 @@ export async function onMessageCreate(message: OmitPartialGroupDMChannel<Message
 
     const text = message.content.trim();
     const isStarter = message.id === thread.id;
-    const fromStaff = message.author.id !== ticket.ownerId && isStaff(message.member, message.member?.permissions, settings);
+    const fromStaff =
+      message.author.id !== ticket.ownerId && (isStaff(message.member, message.member?.permissions, settings) || handlesType(message.member, ticket.id, ctx));
     // In line with the responder before the tag request is awaited: the member's next message must not overtake this one.
     const answering = answerInThread(
       thread,

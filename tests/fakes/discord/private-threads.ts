@@ -11,6 +11,7 @@
  * - channel.mdx, "Add Thread Member": "Requires the ability to send messages in the thread. Also requires the
  *   thread is not archived. Returns a 204 empty response if the member is successfully added or was already a
  *   member of the thread. Fires a Thread Members Update Gateway event."
+ * - channel.mdx, "Leave Thread" (DELETE …/thread-members/@me): "Also requires the thread is not archived."
  * - channel.mdx, "Remove Thread Member": "Requires the MANAGE_THREADS permission, or the creator of the thread
  *   if it is a PRIVATE_THREAD. Also requires the thread is not archived."
  * - channel.mdx, "List Thread Members": an array of thread member objects (`id`, `user_id`, `join_timestamp`, `flags`).
@@ -77,8 +78,9 @@ export function addThreadMember(world: World, actorId: string, thread: ChannelRe
 export function removeThreadMember(world: World, actorId: string, thread: ChannelRecord, userId: string): void {
   requireActiveThread(thread);
   if (!world.can(thread, actorId, PermissionFlagsBits.ViewChannel)) throw missingAccess();
+  // "Leave Thread" (the user themself) only needs the thread not archived.
   const creatorOfPrivate = isPrivateThread(thread) && thread.thread!.ownerId === actorId;
-  if (!creatorOfPrivate && !world.can(thread, actorId, PermissionFlagsBits.ManageThreads)) throw missingPermissions();
+  if (userId !== actorId && !creatorOfPrivate && !world.can(thread, actorId, PermissionFlagsBits.ManageThreads)) throw missingPermissions();
   if (thread.thread!.members?.delete(userId)) membersUpdate(world, thread, { removed: [userId] });
 }
 

@@ -1,0 +1,47 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../../db/database.js';
+import { UserError } from '../errors.js';
+import type { Ticket } from '../tickets/store.js';
+import type { TicketClaims } from './claims.js';
+
+/** Why a ticket closed when the member never answered the close request. */
+export const CLOSE_REQUEST_REASON = 'no answer to the close request';
+
+/** Staff ask the member to confirm a ticket can close; unanswered, it closes after the stale delay. */
+export class CloseRequests {
+  private readonly setRequest: Statement<[number | null, string | null, number]>;
+  private readonly selectRequest: Statement<[number], { close_requested_at: number | null }>;
+  private readonly selectDue: Statement<[number], { guild_id: string; thread_id: string }>;
+
+  constructor(
+    db: Db,
+    private readonly claims: TicketClaims,
+  ) {
+    this.setRequest = db.prepare('UPDATE tickets SET close_requested_at = ?, close_requested_by = ? WHERE id = ?');
+    this.selectRequest = db.prepare('SELECT close_requested_at FROM tickets WHERE id = ?');
+    this.selectDue = db.prepare("SELECT guild_id, thread_id FROM tickets WHERE status = 'open' AND close_requested_at IS NOT NULL AND close_requested_at <= ? ORDER BY id");
+  }
+
+  request(guildId: string, threadId: string, staffId: string, now = Date.now()): Ticket {
+    const ticket = this.claims.requireOpen(guildId, threadId);
+    if (this.pending(ticket.id)) throw new UserError('The member has already been asked to confirm closing this ticket.');
+    this.setRequest.run(now, staffId, ticket.id);
+    return ticket;
+  }
+
+  /** The member kept the ticket open (or wrote again): the request is withdrawn. False when there was none. */
+  cancel(ticketId: number): boolean {
+    if (!this.pending(ticketId)) return false;
+    this.setRequest.run(null, null, ticketId);
+    return true;
+  }
+
+  pending(ticketId: number): boolean {
+    return this.selectRequest.get(ticketId)?.close_requested_at != null;
+  }
+
+  /** Open tickets whose close request is older than `delayMs`. */
+  due(now: number, delayMs: number): { guildId: string; threadId: string }[] {
+    return this.selectDue.all(now - delayMs).map((r) => ({ guildId: r.guild_id, threadId: r.thread_id }));
+  }
+}
