@@ -22,6 +22,7 @@ import { SnowflakeGenerator } from './snowflake.js';
 import { channelView, messageView, type ChannelView, type MessageView } from './views.js';
 import { ThreadArchiver } from './thread-activity.js';
 import { World, type TypingEvent } from './world.js';
+import { DirectMessages, type DirectMessageView } from './direct-messages.js';
 
 export interface FakeDiscordOptions {
   token?: string;
@@ -87,6 +88,7 @@ export class FakeDiscord {
   readonly requests: RequestLogEntry[] = [];
   readonly limits = new RateLimits();
   private readonly world: World;
+  private readonly dms: DirectMessages;
   private readonly commandStore: CommandStore;
   private readonly interactions: Interactions;
   private readonly factory: InteractionFactory;
@@ -131,6 +133,7 @@ export class FakeDiscord {
     this.world.on('change', () => {
       for (const h of this.handles) h.notify();
     });
+    this.dms = new DirectMessages(this.world);
     this.archiver = new ThreadArchiver(this.world, opts.threadArchiveMinuteMs ?? 60_000);
     this.archiver.start();
     this.commandStore = new CommandStore(this.applicationId, this.world.ids);
@@ -144,6 +147,7 @@ export class FakeDiscord {
       world: this.world,
       commands: this.commandStore,
       interactions: this.interactions,
+      dms: this.dms,
       gatewayUrl: () => this.gatewayUrl,
       identifyCount: () => this.gateway.sessions.length,
       recommendedShards: () => this.recommendedShards(),
@@ -483,6 +487,16 @@ export class FakeDiscord {
     if (!this.world.can(channel, userId, PermissionFlagsBits.ViewChannel)) throw missingAccess();
     if (!this.world.can(channel, userId, PermissionFlagsBits.ReadMessageHistory)) return [];
     return this.messages(channelId).reverse();
+  }
+
+  /** What the bot sent `userId` by direct message, oldest first. */
+  directMessagesTo(userId: string): DirectMessageView[] {
+    return this.dms.messagesTo(userId);
+  }
+
+  /** The member allows or refuses DMs from the server's bots (refused: sends answer 403 50007, as on Discord). */
+  setDmsOpen(userId: string, open: boolean): void {
+    this.dms.setDmsOpen(userId, open);
   }
 
   /** The user ids added to a private thread (the creator first). */
