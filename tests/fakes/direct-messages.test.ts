@@ -56,3 +56,36 @@ describe('fake Discord: direct messages', () => {
     expect((error as DiscordAPIError).code).toBe(10013);
   });
 });
+
+describe('fake Discord: a click in a DM', () => {
+  it('arrives without guild_id or member, with the user and context 1; the bot can update the message or show a modal', async () => {
+    const fake = await FakeDiscord.start();
+    const guild = fake.createGuild({ name: 'S', ownerName: 'owner' });
+    const member = fake.addMember(guild.id, { username: 'clicker' });
+    const other = fake.addMember(guild.id, { username: 'other' });
+    const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl } });
+    const seen: Record<string, unknown>[] = [];
+    client.ws.on('INTERACTION_CREATE' as never, (data: Record<string, unknown>) => seen.push(data));
+    client.on(Events.InteractionCreate, (i) => {
+      if (i.isButton()) void i.update({ content: `clicked ${i.customId}`, components: [] });
+    });
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    await client.login(fake.token);
+    await ready;
+    try {
+      const user = await client.users.fetch(member.id);
+      await user.send({ content: 'rate', components: [{ type: 1, components: [{ type: 2, style: 2, label: '5', custom_id: 'r:5' }] }] });
+      const dm = fake.directMessagesTo(member.id)[0]!;
+      await expect(fake.clickDmButton({ messageId: dm.id, customId: 'r:5', userId: other.id })).rejects.toThrow(/cannot see DM/);
+      const handle = await fake.clickDmButton({ messageId: dm.id, customId: 'r:5', userId: member.id });
+      await handle.waitForAck();
+      expect(seen[0]).toMatchObject({ context: 1, channel: { type: 1 }, user: { id: member.id } });
+      expect(seen[0]).not.toHaveProperty('guild_id');
+      expect(seen[0]).not.toHaveProperty('member');
+      expect(fake.directMessagesTo(member.id)[0]!.content).toBe('clicked r:5');
+    } finally {
+      await client.destroy();
+      await fake.stop();
+    }
+  });
+});

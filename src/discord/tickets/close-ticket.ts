@@ -2,6 +2,7 @@ import { ChannelType } from 'discord.js';
 import type { ThreadChannel } from 'discord.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { BotContext } from '../context.js';
+import { offerSurvey } from '../support/survey.js';
 import { postTranscriptToLog } from '../support/transcripts.js';
 import { finishClosingInDiscord } from './close-in-discord.js';
 
@@ -24,6 +25,7 @@ export async function closeTicketThread(
   await announce(`🔒 Ticket closed by <@${input.closedBy}>.${input.reason ? `\n**Reason:** ${input.reason}` : ''}${transcriptOffer(thread)}`);
   const problems = await finishClosingInDiscord(thread, ticket.id, settings, ctx);
   await postTranscriptToLog(thread, settings, ctx);
+  await offerSurvey(thread, ticket, ctx);
   return problems;
 }
 

@@ -14,7 +14,8 @@
  */
 import { ChannelType, MessageType } from 'discord-api-types/v10';
 import { DiscordHttpError, ErrorCode, invalidFormBody } from './errors.js';
-import type { MessageInput } from './message-input.js';
+import { MAX_FILE_BYTES, type MessageInput } from './message-input.js';
+import { snowflakeTime } from './snowflake.js';
 import { iso, toAPIUser } from './model.js';
 import type { RestReply, Router } from './rest-server.js';
 import type { World } from './world.js';
@@ -27,7 +28,7 @@ export interface DirectMessageView {
   attachments: { filename: string; contentType: string; data: Buffer }[];
 }
 
-interface DmChannel {
+export interface DmChannel {
   id: string;
   recipientId: string;
   messages: DirectMessageView[];
@@ -77,34 +78,85 @@ export class DirectMessages {
   send(channelId: string, input: MessageInput): Record<string, unknown> {
     const channel = this.byId.get(channelId)!;
     if (this.closed.has(channel.recipientId)) throw new DiscordHttpError(403, ErrorCode.CannotSendToUser, 'Cannot send messages to this user');
+    return this.apiMessage(this.post(channel, input));
+  }
+
+  /**
+   * An interaction response in a DM (a reply, or an update of the message the button sits on). It answers the
+   * member's own click, so DM privacy settings do not stop it (interactions/receiving-and-responding.mdx: the
+   * response goes to the channel the interaction came from).
+   */
+  respond(channelId: string, input: MessageInput, updateMessageId?: string): DirectMessageView {
+    const channel = this.byId.get(channelId)!;
+    if (!updateMessageId) return this.post(channel, input);
+    const m = channel.messages.find((x) => x.id === updateMessageId)!;
+    if (input.content !== undefined) m.content = input.content;
+    if (input.components !== undefined) m.components = input.components;
+    return m;
+  }
+
+  /** The DM message `messageId` and its channel, for a click on it. */
+  find(messageId: string): { channel: DmChannel; message: DirectMessageView } | undefined {
+    for (const channel of this.byId.values()) {
+      const message = channel.messages.find((m) => m.id === messageId);
+      if (message) return { channel, message };
+    }
+    return undefined;
+  }
+
+  private post(channel: DmChannel, input: MessageInput): DirectMessageView {
     const empty = !input.content?.trim() && !input.embeds?.length && !input.components?.length && input.newAttachments.length === 0;
     if (empty) throw new DiscordHttpError(400, ErrorCode.EmptyMessage, 'Cannot send an empty message');
     const message: DirectMessageView = {
       id: this.world.ids.next(),
-      channelId,
+      channelId: channel.id,
       content: input.content ?? '',
       components: input.components ?? [],
       attachments: input.newAttachments.map((a) => ({ filename: a.filename, contentType: a.contentType, data: a.data })),
     };
     channel.messages.push(message);
-    const now = Date.now();
+    return message;
+  }
+
+  apiMessage(message: DirectMessageView): Record<string, unknown> {
     return {
       id: message.id,
       type: MessageType.Default,
-      channel_id: channelId,
+      channel_id: message.channelId,
       author: toAPIUser(this.world.user(this.world.botUserId)),
       content: message.content,
-      timestamp: iso(now),
+      timestamp: iso(snowflakeTime(message.id)),
       edited_timestamp: null,
       tts: false,
       mention_everyone: false,
       mentions: [],
       mention_roles: [],
       attachments: message.attachments.map((a, i) => ({ id: `${message.id}${i}`, filename: a.filename, content_type: a.contentType, size: a.data.length, url: `${this.world.baseUrl()}/dm-attachments/${message.id}/${i}`, proxy_url: '' })),
-      embeds: input.embeds ?? [],
+      embeds: [],
       components: message.components,
       pinned: false,
       flags: 0,
+    };
+  }
+
+  /**
+   * The INTERACTION_CREATE fields of a click in a DM: no `guild_id` and no `member`, the clicking `user` instead,
+   * `context` 1 = BOT_DM (interactions/receiving-and-responding.mdx, Interaction Object: "member … sent when the
+   * interaction is invoked in a guild, and user when invoked in a DM"; Interaction Context Types).
+   */
+  interactionFields(channel: DmChannel, userId: string): Record<string, unknown> {
+    return {
+      application_id: this.world.applicationId,
+      version: 1,
+      channel: this.apiChannel(channel),
+      channel_id: channel.id,
+      user: toAPIUser(this.world.user(userId)),
+      app_permissions: '0',
+      locale: 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: { '0': '0' },
+      context: 1,
+      attachment_size_limit: MAX_FILE_BYTES,
     };
   }
 }

@@ -138,9 +138,11 @@ export class FakeDiscord {
     this.archiver.start();
     this.commandStore = new CommandStore(this.applicationId, this.world.ids);
     this.interactions = new Interactions(this.world, () => windowMs);
+    this.interactions.dms = this.dms;
     this.factory = new InteractionFactory(this.world, this.commandStore, this.interactions, (payload) =>
       this.gateway.broadcast('INTERACTION_CREATE', payload, { intent: null }),
     );
+    this.factory.dms = this.dms;
 
     const router = new Router();
     registerRoutes(router, {
@@ -428,6 +430,12 @@ export class FakeDiscord {
   async clickButton(input: { messageId: string; customId: string; userId: string }): Promise<InteractionHandle> {
     this.requireBotConnected();
     return this.track(this.factory.button(input).handle);
+  }
+
+  /** The member clicks a button on a message the bot sent them by DM (`directMessagesTo(userId)`). */
+  async clickDmButton(input: { messageId: string; customId: string; userId: string }): Promise<InteractionHandle> {
+    this.requireBotConnected();
+    return this.track(this.factory.dmButton(this.dms, input).handle);
   }
 
   async selectMenu(input: { messageId: string; customId: string; userId: string; values: string[] }): Promise<InteractionHandle> {
