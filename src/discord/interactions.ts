@@ -1,6 +1,7 @@
 import type { AutocompleteInteraction, Interaction, RepliableInteraction } from 'discord.js';
 import { MessageFlags } from 'discord.js';
 import { describeStorageFailure, isUserError } from '../core/errors.js';
+import { routeSurveyInteraction } from './support/survey.js';
 import type { GuildSettings } from '../core/guilds/settings.js';
 import type { ComponentHandler, MessageCommand, SlashCommand } from './commands/command.js';
 import { parseCustomId } from './components/custom-id.js';
@@ -61,6 +62,13 @@ export function createInteractionRouter(
   }
 
   return async function route(interaction: Interaction): Promise<void> {
+    if (!interaction.inGuild() && (interaction.isButton() || interaction.isModalSubmit())) {
+      try {
+        if (await routeSurveyInteraction(interaction, ctx)) return;
+      } catch (error) {
+        return fail(interaction, error, interaction.customId);
+      }
+    }
     if (!interaction.inCachedGuild()) {
       if (interaction.isRepliable()) await respond(interaction, 'This bot works inside a server, not in direct messages.').catch(() => undefined);
       return;

@@ -32,6 +32,8 @@ const median = (values: number[]): number | null => {
 export class TicketRatings {
   private readonly insert: Statement<[number, string, number, string | null, number]>;
   private readonly existing: Statement<[number], { rating: number }>;
+  private readonly setComment: Statement<[string, number]>;
+  private readonly selectComment: Statement<[number], { comment: string | null }>;
   private readonly byType: Statement<[string, number], RatingGroup>;
   private readonly byStaff: Statement<[string, number], RatingGroup>;
   private readonly times: Statement<[string, number], { type_name: string | null; opened_at: number; closed_at: number | null; first_staff: number | null }>;
@@ -39,6 +41,8 @@ export class TicketRatings {
   constructor(db: Db) {
     this.insert = db.prepare('INSERT INTO ticket_ratings (ticket_id, guild_id, rating, comment, created_at) VALUES (?, ?, ?, ?, ?)');
     this.existing = db.prepare('SELECT rating FROM ticket_ratings WHERE ticket_id = ?');
+    this.setComment = db.prepare('UPDATE ticket_ratings SET comment = ? WHERE ticket_id = ? AND comment IS NULL');
+    this.selectComment = db.prepare('SELECT comment FROM ticket_ratings WHERE ticket_id = ?');
     this.byType = db.prepare(
       `SELECT tt.name AS key, COUNT(*) AS count, AVG(r.rating) AS average FROM ticket_ratings r
        JOIN tickets t ON t.id = r.ticket_id LEFT JOIN ticket_types tt ON tt.id = t.type_id
@@ -63,6 +67,23 @@ export class TicketRatings {
     if (this.existing.get(input.ticketId)) throw new UserError('You already rated this ticket. Thank you!');
     const comment = input.comment ? ellipsis(cleanText(input.comment).trim(), COMMENT_MAX) : '';
     this.insert.run(input.ticketId, input.guildId, input.rating, comment || null, now);
+  }
+
+  /**
+   * The optional comment of the survey sent after a close, given after the one-click rating: only to a rated
+   * ticket, once, and never replacing a comment already given.
+   */
+  addComment(ticketId: number, comment: string): void {
+    const row = this.selectComment.get(ticketId);
+    if (!row) throw new UserError('Please rate the help (1 to 5) before adding a comment.');
+    if (row.comment != null) throw new UserError('You already commented on this ticket. Thank you!');
+    const text = ellipsis(cleanText(comment).trim(), COMMENT_MAX);
+    if (!text) throw new UserError('The comment is empty; nothing was changed.');
+    this.setComment.run(text, ticketId);
+  }
+
+  commentOf(ticketId: number): string | null | undefined {
+    return this.selectComment.get(ticketId)?.comment;
   }
 
   ratingOf(ticketId: number): number | undefined {

@@ -1,9 +1,13 @@
 import { ChannelType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import type { ChatInputCommandInteraction } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import type { StatsPeriod } from '../../core/support/ticket-stats.js';
 import { deskStatsEmbed } from '../render/desk-stats.js';
 import { ticketStatsEmbed } from '../render/ticket-stats.js';
 import { respond } from '../reply.js';
+import type { BotContext } from '../context.js';
+import { isStaff } from '../permissions.js';
+import { DMS_CLOSED_TEXT, sendDirectMessage } from '../support/direct-message.js';
 import { transcriptCaption, transcriptFile } from '../support/transcripts.js';
 import { answerFeedbackButtons } from './answer-feedback.js';
 import type { ComponentHandler, MessageCommand, SlashCommand } from './command.js';
@@ -65,23 +69,40 @@ const ticketStats: SlashCommand = {
   },
 };
 
+/**
+ * Staff get any ticket's transcript here (ephemeral). A member gets their own ticket's transcript by DM, never in a
+ * channel: a private ticket's words go to no channel anyone else can read. The command is visible to everyone for
+ * that reason; the check is here, not in default_member_permissions.
+ */
 const ticketTranscript: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('ticket_transcript')
-    .setDescription('Get a ticket’s transcript as a Markdown file')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
+    .setDescription('Get a ticket’s transcript as a Markdown file (members: your own ticket, by DM)')
     .addChannelOption((o) =>
       o.setName('ticket').setDescription('The ticket’s thread (default: this one)').addChannelTypes(ChannelType.PublicThread, ChannelType.PrivateThread),
     ),
-  access: 'staff',
+  access: 'everyone',
   defer: true,
   async execute(interaction, ctx) {
     const threadId = interaction.options.getChannel('ticket')?.id ?? interaction.channelId;
+    const staff = isStaff(interaction.member, interaction.memberPermissions, ctx.core.guildSettings.get(interaction.guildId));
+    if (!staff) return sendOwnTranscriptByDm(interaction, threadId, ctx);
     const built = transcriptFile(ctx, interaction.guild, threadId);
     if (!built) throw new UserError('That is not a ticket: run this inside a ticket thread, or pick one with the `ticket` option.');
     await respond(interaction, { content: transcriptCaption(built.transcript), files: [built.file] });
   },
 };
+
+async function sendOwnTranscriptByDm(interaction: ChatInputCommandInteraction<'cached'>, threadId: string, ctx: BotContext): Promise<void> {
+  const ticket = ctx.core.tickets.getByThread(interaction.guildId, threadId);
+  if (!ticket || ticket.ownerId !== interaction.user.id) {
+    throw new UserError('You can get the transcript of your own tickets: run this inside your ticket, or pick it with the `ticket` option.');
+  }
+  const built = transcriptFile(ctx, interaction.guild, threadId)!;
+  const sent = await sendDirectMessage(interaction.user, { content: transcriptCaption(built.transcript), files: [built.file] });
+  if (sent === 'dms-closed') throw new UserError(`${DMS_CLOSED_TEXT} Nothing was posted in the server.`);
+  await respond(interaction, `📬 I sent you the transcript of ticket #${ticket.id} by direct message.`);
+}
 
 export const supportCommands: SlashCommand[] = [aiPause, aiResume, ticketStats, ticketTranscript, ...suggestionCommands];
 export const supportComponents: ComponentHandler[] = [answerFeedbackButtons, ...suggestionComponents, ...trainFromMessageComponents];

@@ -1,6 +1,8 @@
+import { ChannelType } from 'discord.js';
 import type { ThreadChannel } from 'discord.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { BotContext } from '../context.js';
+import { offerSurvey } from '../support/survey.js';
 import { postTranscriptToLog } from '../support/transcripts.js';
 import { finishClosingInDiscord } from './close-in-discord.js';
 
@@ -20,10 +22,17 @@ export async function closeTicketThread(
 ): Promise<string[]> {
   const ticket = ctx.core.closing.close(thread.guildId, thread.id, input);
   await ctx.liveAnswers.stopAll(thread.id);
-  await announce(`🔒 Ticket closed by <@${input.closedBy}>.${input.reason ? `\n**Reason:** ${input.reason}` : ''}`);
+  await announce(`🔒 Ticket closed by <@${input.closedBy}>.${input.reason ? `\n**Reason:** ${input.reason}` : ''}${transcriptOffer(thread)}`);
   const problems = await finishClosingInDiscord(thread, ticket.id, settings, ctx);
   await postTranscriptToLog(thread, settings, ctx);
+  await offerSurvey(thread, ticket, ctx);
   return problems;
+}
+
+/** A private ticket's transcript goes to no channel; its member may ask for it by DM (a closed thread takes no commands). */
+function transcriptOffer(thread: ThreadChannel): string {
+  if (thread.type !== ChannelType.PrivateThread) return '';
+  return `\n📄 Want a copy? Run \`/ticket_transcript\` with \`ticket:\` <#${thread.id}> in any channel: it comes to you by direct message.`;
 }
 
 /** The words for whoever closed the ticket when Discord did not follow. */

@@ -132,6 +132,20 @@ describe('ratings', () => {
     );
     expect(desk.ratings.byTypeSince(GUILD_B, 0)).toEqual([]);
   });
+
+  it('the survey after a close: a one-click rating, then one optional comment; nothing else changes', () => {
+    const t = tickets.open({ guildId: GUILD_A, threadId: 't3', ownerId: 'm', subject: 's' }, 1_000);
+    expect(() => desk.ratings.addComment(t.id, 'too early')).toThrow('Please rate the help (1 to 5) before adding a comment.');
+    expect(desk.ratings.ratingOf(t.id)).toBeUndefined();
+    desk.ratings.rate({ guildId: GUILD_A, ticketId: t.id, rating: 4 });
+    expect(desk.ratings.commentOf(t.id)).toBeNull();
+    expect(() => desk.ratings.addComment(t.id, '   ')).toThrow('The comment is empty; nothing was changed.');
+    desk.ratings.addComment(t.id, '  Quick and kind  ');
+    expect(desk.ratings.commentOf(t.id)).toBe('Quick and kind');
+    expect(() => desk.ratings.addComment(t.id, 'changed my mind')).toThrow('You already commented on this ticket. Thank you!');
+    expect(desk.ratings.commentOf(t.id)).toBe('Quick and kind');
+    expect(desk.ratings.ratingOf(t.id)).toBe(4);
+  });
 });
 
 describe('ticket types export and import', () => {

@@ -16,6 +16,7 @@ export const ErrorCode = {
   MissingAccess: 50001,
   CannotEditOthersMessage: 50005,
   EmptyMessage: 50006,
+  CannotSendToUser: 50007,
   CannotSendInNonText: 50008,
   CannotExecuteOnChannelType: 50024,
   MissingPermissions: 50013,

@@ -22,6 +22,7 @@ import { SnowflakeGenerator } from './snowflake.js';
 import { channelView, messageView, type ChannelView, type MessageView } from './views.js';
 import { ThreadArchiver } from './thread-activity.js';
 import { World, type TypingEvent } from './world.js';
+import { DirectMessages, type DirectMessageView } from './direct-messages.js';
 
 export interface FakeDiscordOptions {
   token?: string;
@@ -87,6 +88,7 @@ export class FakeDiscord {
   readonly requests: RequestLogEntry[] = [];
   readonly limits = new RateLimits();
   private readonly world: World;
+  private readonly dms: DirectMessages;
   private readonly commandStore: CommandStore;
   private readonly interactions: Interactions;
   private readonly factory: InteractionFactory;
@@ -131,19 +133,23 @@ export class FakeDiscord {
     this.world.on('change', () => {
       for (const h of this.handles) h.notify();
     });
+    this.dms = new DirectMessages(this.world);
     this.archiver = new ThreadArchiver(this.world, opts.threadArchiveMinuteMs ?? 60_000);
     this.archiver.start();
     this.commandStore = new CommandStore(this.applicationId, this.world.ids);
     this.interactions = new Interactions(this.world, () => windowMs);
+    this.interactions.dms = this.dms;
     this.factory = new InteractionFactory(this.world, this.commandStore, this.interactions, (payload) =>
       this.gateway.broadcast('INTERACTION_CREATE', payload, { intent: null }),
     );
+    this.factory.dms = this.dms;
 
     const router = new Router();
     registerRoutes(router, {
       world: this.world,
       commands: this.commandStore,
       interactions: this.interactions,
+      dms: this.dms,
       gatewayUrl: () => this.gatewayUrl,
       identifyCount: () => this.gateway.sessions.length,
       recommendedShards: () => this.recommendedShards(),
@@ -426,6 +432,12 @@ export class FakeDiscord {
     return this.track(this.factory.button(input).handle);
   }
 
+  /** The member clicks a button on a message the bot sent them by DM (`directMessagesTo(userId)`). */
+  async clickDmButton(input: { messageId: string; customId: string; userId: string }): Promise<InteractionHandle> {
+    this.requireBotConnected();
+    return this.track(this.factory.dmButton(this.dms, input).handle);
+  }
+
   async selectMenu(input: { messageId: string; customId: string; userId: string; values: string[] }): Promise<InteractionHandle> {
     this.requireBotConnected();
     return this.track(this.factory.select(input).handle);
@@ -483,6 +495,16 @@ export class FakeDiscord {
     if (!this.world.can(channel, userId, PermissionFlagsBits.ViewChannel)) throw missingAccess();
     if (!this.world.can(channel, userId, PermissionFlagsBits.ReadMessageHistory)) return [];
     return this.messages(channelId).reverse();
+  }
+
+  /** What the bot sent `userId` by direct message, oldest first. */
+  directMessagesTo(userId: string): DirectMessageView[] {
+    return this.dms.messagesTo(userId);
+  }
+
+  /** The member allows or refuses DMs from the server's bots (refused: sends answer 403 50007, as on Discord). */
+  setDmsOpen(userId: string, open: boolean): void {
+    this.dms.setDmsOpen(userId, open);
   }
 
   /** The user ids added to a private thread (the creator first). */

@@ -7,6 +7,7 @@ import { toAPIChannel, toAPIMember, toAPIRole, toAPIUser, type MessageRecord } f
 import { hasPermission } from './permissions.js';
 import { unarchiveForInteraction } from './thread-activity.js';
 import type { World } from './world.js';
+import type { DirectMessages } from './direct-messages.js';
 
 /** A file a member attaches to an `attachment` option. */
 export interface AttachmentUpload {
@@ -55,6 +56,8 @@ const isUpload = (v: unknown): v is AttachmentUpload => typeof v === 'object' &&
 
 /** Builds INTERACTION_CREATE payloads the way Discord's client would send them, refusing what a member could not do. */
 export class InteractionFactory {
+  /** Set by the fake, for modals opened from a DM. */
+  dms?: DirectMessages;
   constructor(
     private readonly world: World,
     private readonly commands: CommandStore,
@@ -362,6 +365,28 @@ export class InteractionFactory {
     return this.componentInteraction(m, input.userId, { custom_id: input.customId, component_type: ComponentType.Button, ...(c.id ? { id: c.id } : {}) });
   }
 
+  /** The member clicks a button on a message the bot sent them by DM. */
+  dmButton(dms: DirectMessages, input: { messageId: string; customId: string; userId: string }): InteractionRecord {
+    const found = dms.find(input.messageId);
+    if (!found) throw new Error(`message ${input.messageId} is not a DM`);
+    if (found.channel.recipientId !== input.userId) throw new Error(`user ${input.userId} cannot see DM ${found.channel.id}`);
+    const c = this.findComponent({ id: found.message.id, components: found.message.components } as MessageRecord, input.customId);
+    if (c.type !== ComponentType.Button) throw new Error(`component "${input.customId}" is not a button`);
+    const record = this.interactions.create({
+      type: InteractionType.MessageComponent,
+      guildId: '',
+      channelId: found.channel.id,
+      userId: input.userId,
+      commandName: '',
+      sourceMessageId: found.message.id,
+    });
+    return this.send(record, {
+      ...dms.interactionFields(found.channel, input.userId),
+      data: { custom_id: input.customId, component_type: ComponentType.Button },
+      message: dms.apiMessage(found.message),
+    });
+  }
+
   select(input: { messageId: string; customId: string; userId: string; values: string[] }): InteractionRecord {
     const m = this.messageFor(input.messageId, input.userId);
     const c = this.findComponent(m, input.customId);
@@ -397,6 +422,11 @@ export class InteractionFactory {
       return { type: ComponentType.ActionRow, components: (row.components as Record<string, unknown>[]).map(fill) };
     });
     for (const key of Object.keys(input.fields)) if (!used.has(key)) throw new Error(`modal "${input.customId}" has no field "${key}"`);
+    const dm = this.dms?.find(from.sourceMessageId ?? '');
+    if (dm) {
+      const record = this.interactions.create({ type: InteractionType.ModalSubmit, guildId: '', channelId: dm.channel.id, userId: input.userId, commandName: '', sourceMessageId: dm.message.id });
+      return this.send(record, { ...this.dms!.interactionFields(dm.channel, input.userId), data: { custom_id: input.customId, components }, message: this.dms!.apiMessage(dm.message) });
+    }
     const { payload } = this.base(from.guildId, channelId, input.userId);
     const source = from.sourceMessageId ? this.world.messages.get(from.sourceMessageId) : undefined;
     const record = this.interactions.create({

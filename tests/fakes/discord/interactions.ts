@@ -3,6 +3,7 @@ import { ComponentType, InteractionResponseType, InteractionType, MessageFlags, 
 import { DiscordHttpError, ErrorCode, FormErrors } from './errors.js';
 import { InteractionHandle, type InteractionReply } from './interaction-handle.js';
 import { parseMessageBody, type UploadedFile } from './message-input.js';
+import type { DirectMessages } from './direct-messages.js';
 import { editMessage, deleteMessage, sendMessage } from './messages.js';
 import type { MessageRecord } from './model.js';
 import { checkInteractionResponse } from './thread-activity.js';
@@ -47,6 +48,8 @@ const unknownInteraction = () => new DiscordHttpError(404, ErrorCode.UnknownInte
 export class Interactions {
   private readonly byId = new Map<string, InteractionRecord>();
   readonly shownModals: ShownModal[] = [];
+  /** Set by the fake: clicks in a DM are answered in the DM channel, which is not a guild channel. */
+  dms?: DirectMessages;
 
   constructor(
     private readonly world: World,
@@ -116,8 +119,9 @@ export class Interactions {
       errors.add(['type'], 'INTERACTION_RESPONSE_TYPE_INVALID', `Interaction response type ${type} is not valid for this interaction`);
       errors.throwIfAny();
     }
-    const channel = this.world.channel(rec.channelId);
     const data = isObject(body.data) ? body.data : {};
+    if (this.dms?.has(rec.channelId)) return this.dmCallback(rec, type, data, files);
+    const channel = this.world.channel(rec.channelId);
     const link = { id: rec.id, type: rec.type, name: rec.commandName, userId: rec.userId };
     const messageType = rec.type === InteractionType.ApplicationCommand ? MessageType.ChatInputCommand : MessageType.Default;
     const ephemeral = typeof data.flags === 'number' && (data.flags & MessageFlags.Ephemeral) !== 0;
@@ -164,6 +168,22 @@ export class Interactions {
     rec.handle.notify();
     this.world.changed();
     return message ? { type, message } : { type };
+  }
+
+  /** A reply (4), an update of the clicked message (7) or a modal (9) for a click in a DM. */
+  private dmCallback(rec: InteractionRecord, type: number, data: Record<string, unknown>, files: UploadedFile[]): { type: number } {
+    const dms = this.dms!;
+    if (type === InteractionResponseType.ChannelMessageWithSource) dms.respond(rec.channelId, parseMessageBody(data, files, ['data']));
+    else if (type === InteractionResponseType.UpdateMessage) dms.respond(rec.channelId, parseMessageBody(data, files, ['data']), rec.sourceMessageId);
+    else if (type === InteractionResponseType.Modal) {
+      const modal = checkModal(data);
+      rec.handle.modal = modal;
+      this.shownModals.push({ userId: rec.userId, customId: String(modal.custom_id), modal, from: rec });
+    } else throw new Error(`the fake does not model callback type ${type} in a DM`);
+    rec.handle.callbacks.push({ type, data, at: Date.now() });
+    rec.handle.notify();
+    this.world.changed();
+    return { type };
   }
 
   // ---- /webhooks/{application}/{token}...

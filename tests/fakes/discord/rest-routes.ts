@@ -2,6 +2,7 @@ import { MessageFlags, PermissionFlagsBits } from 'discord-api-types/v10';
 import { ChannelRenameLimit } from './channel-rename-limit.js';
 import { startThread, editChannel, deleteChannel } from './channels.js';
 import type { CommandStore } from './commands.js';
+import { registerDirectMessageRoutes, type DirectMessages } from './direct-messages.js';
 import { DiscordHttpError, ErrorCode, missingAccess } from './errors.js';
 import type { Interactions } from './interactions.js';
 import { registerPrivateThreadRoutes } from './private-threads.js';
@@ -15,6 +16,7 @@ export interface RouteDeps {
   world: World;
   commands: CommandStore;
   interactions: Interactions;
+  dms: DirectMessages;
   gatewayUrl: () => string;
   identifyCount: () => number;
   recommendedShards: () => number;
@@ -78,6 +80,7 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
       session_start_limit: { total: 1000, remaining: 1000 - d.identifyCount(), reset_after: 14_400_000, max_concurrency: d.maxConcurrency() },
     }),
   );
+  registerDirectMessageRoutes(router, d.dms);
   router.add('GET', '/users/@me', () => ok(toAPIUser(world.user(bot()))));
   router.add('GET', '/users/:userId', (r) => ok(toAPIUser(world.user(r.params.userId!))));
   router.add('GET', '/applications/@me', () => ok(application()));
@@ -190,6 +193,7 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
     return ok(messageForBot(m));
   });
   router.add('POST', '/channels/:channelId/messages', (r) => {
+    if (d.dms.has(r.params.channelId!)) return ok(d.dms.send(r.params.channelId!, parseMessageBody(r.body, r.files)));
     const c = visibleChannel(r.params.channelId!);
     const input = parseMessageBody(r.body, r.files);
     if (input.flags !== undefined) input.flags &= ~MessageFlags.Ephemeral;
