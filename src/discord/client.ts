@@ -63,8 +63,6 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   }
   const readyClient = await ready;
   const ctx: BotContext = { core, client: readyClient, answerOrder: new AnswerOrder(), liveAnswers: new LiveAnswers() };
-  await registerCommands(readyClient, core.config.DISCORD_GUILD_ID, core, log);
-  log.info({ tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, `Logged in as ${readyClient.user.tag} in ${readyClient.guilds.cache.size} server(s)`);
 
   const route = createInteractionRouter(allCommands, allComponents, ctx, allMessageCommands);
   const guard = (what: string, task: () => unknown) => {
@@ -80,6 +78,15 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   client.on(Events.Error, (error) => log.error({ err: error }, 'Discord client error'));
   client.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'gateway disconnected'));
   client.on(Events.ShardResume, () => log.info('gateway resumed'));
+  // Registered only once the handlers listen: an interaction sent the moment a command appears
+  // (or during a restart, while the old registration still stands) is answered, not dropped.
+  try {
+    await registerCommands(readyClient, core.config.DISCORD_GUILD_ID, core, log);
+  } catch (error) {
+    await client.destroy(); // nothing may reach the handlers once start-up has failed
+    throw error;
+  }
+  log.info({ tag: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, `Logged in as ${readyClient.user.tag} in ${readyClient.guilds.cache.size} server(s)`);
 
   // Reminds and closes quiet tickets; what is due is read from the database, so a restart loses nothing.
   const staleSweeper = startStaleSweeper(ctx);
