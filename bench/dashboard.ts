@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SyntheticServer } from './data/corpus.js';
 import { BotProcess } from './lib/bot-process.js';
-import { freePort } from './lib/free-port.js';
+import { freePort } from '../tests/free-port.js';
 import { startScene } from './lib/scene.js';
 import { round } from './lib/stats.js';
 import { measureDashboardTrainingPage } from './phases/dashboard.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SyntheticServer } from './data/corpus.js';
 import { BotProcess } from './lib/bot-process.js';
-import { freePort } from './lib/free-port.js';
+import { freePort } from '../tests/free-port.js';
 import { printMatchingReport, printReport, type Figures, type MatchingFigures, type Notes } from './lib/report.js';
 import { measureMatchingAtScale, SCALE_GUILD_ENTRIES, SCALE_GUILDS } from './phases/matching-scale.js';
 import { startScene, type Scene } from './lib/scene.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer as createNetServer } from 'node:net';
+import { freePort } from '../free-port.js';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
@@ -24,14 +24,6 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; other runs write them to a temp folder, so a test run leaves the work tree clean. */
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'dashboard-shots-'));
 const SCRIPT_ANSWER = '<script>alert(1)</script>';
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A server as the bot meets it: owner, staff role and member, a member, a ticket forum. */
 function createServerScene(fake: FakeDiscord, name: string) {
