@@ -39,6 +39,14 @@ export interface Metrics {
   oos_false_answer_rate_at_threshold: number;
   threshold: number;
   ms_per_query: number;
+  /**
+   * A diagnostic, not a goal: the threshold (of the scores seen) that would give this file the most
+   * coverage with wrong <= 3% and out-of-scope answered <= 3%, and that coverage (the README's
+   * "best t" column). Far above coverage_at_threshold: the scores separate well but are calibrated
+   * too cautiously; close to it: the scores themselves do not separate right from wrong.
+   */
+  best_threshold: number;
+  best_threshold_coverage: number;
 }
 
 export class UsageError extends Error {}
@@ -109,7 +117,30 @@ export function metrics(outcomes: readonly Outcome[], threshold: number): Metric
     oos_false_answer_rate_at_threshold: share(outOfScope.filter(answered).length, outOfScope.length),
     threshold,
     ms_per_query: round(outcomes.reduce((sum, o) => sum + o.ms, 0) / Math.max(outcomes.length, 1)),
+    ...bestThreshold(inScope, outOfScope),
   };
+}
+
+const BEST_THRESHOLD_LIMIT = 0.03;
+
+/** See Metrics.best_threshold: every score seen is tried as the threshold. */
+function bestThreshold(inScope: readonly Outcome[], outOfScope: readonly Outcome[]): Pick<Metrics, 'best_threshold' | 'best_threshold_coverage'> {
+  // Descending by score: lowering the threshold past each score answers that query too.
+  const all = [...inScope, ...outOfScope].filter((o) => o.predicted !== null).sort((x, y) => y.score - x.score);
+  let right = 0;
+  let wrong = 0;
+  let oos = 0;
+  let best = { best_threshold: 1, best_threshold_coverage: 0 };
+  for (let i = 0; i < all.length; i++) {
+    const o = all[i]!;
+    if (o.expected === null) oos++;
+    else if (o.predicted === o.expected) right++;
+    else wrong++;
+    if (all[i + 1]?.score === o.score) continue;
+    if (wrong > BEST_THRESHOLD_LIMIT * inScope.length || oos > BEST_THRESHOLD_LIMIT * outOfScope.length) break;
+    if (right > best.best_threshold_coverage * inScope.length) best = { best_threshold: round(o.score), best_threshold_coverage: round(right / Math.max(inScope.length, 1)) };
+  }
+  return best;
 }
 
 export function round(value: number): number {

@@ -105,10 +105,10 @@ export function formatParams(params: CalibrationParams): string {
 function printTable(rows: readonly { file: string; result: Metrics }[]): void {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
   const width = Math.max(4, ...rows.map((r) => r.file.length));
-  console.log(`  ${'file'.padEnd(width)}   top-1  coverage    wrong  oos answered  ms/query`);
+  console.log(`  ${'file'.padEnd(width)}   top-1  coverage    wrong  oos answered  ms/query   (best t: coverage)`);
   for (const { file, result: r } of rows) {
     console.log(
-      `  ${file.padEnd(width)}  ${r.top1_accuracy.toFixed(3)}     ${r.coverage_at_threshold.toFixed(3)}  ${pct(r.wrong_answer_rate_at_threshold)}       ${pct(r.oos_false_answer_rate_at_threshold)}     ${r.ms_per_query.toFixed(3)}`,
+      `  ${file.padEnd(width)}  ${r.top1_accuracy.toFixed(3)}     ${r.coverage_at_threshold.toFixed(3)}  ${pct(r.wrong_answer_rate_at_threshold)}       ${pct(r.oos_false_answer_rate_at_threshold)}     ${r.ms_per_query.toFixed(3)}   (${r.best_threshold.toFixed(3)}: ${r.best_threshold_coverage.toFixed(3)})`,
     );
   }
 }
