@@ -1,12 +1,18 @@
 import { performance } from 'node:perf_hooks';
 import { TRAINING_EXPORT_FORMAT, TRAINING_EXPORT_VERSION } from '../../src/core/training/transfer.js';
-import type { SyntheticEntry } from '../data/corpus.js';
+import { SyntheticServer, type SyntheticEntry } from '../data/corpus.js';
 import type { Scene } from '../lib/scene.js';
 
 export interface ImportRun {
   ms: number;
   fileBytes: number;
   reply: string;
+}
+
+/** Entries in the imported file: new to the guild (another seed's server). */
+export const IMPORT_ENTRIES = 10_000;
+export function importedEntries(): SyntheticEntry[] {
+  return new SyntheticServer(9).entries(IMPORT_ENTRIES);
 }
 
 /** A file as /export_training writes it (indented JSON). */
