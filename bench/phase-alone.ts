@@ -56,9 +56,10 @@ export async function runPhaseAlone(phase: PhaseAlone, opts: { bigGuildEntries: 
       console.log(JSON.stringify({ first_text_after_first_token_ms: round(run.median) }));
     } else {
       progress('/import_training of the 10,000-entry file');
-      const run = await measureImport(scene, trainingExportFile(importedEntries()));
+      const botProcess = bot;
+      const run = await measureImport(scene, trainingExportFile(importedEntries()), () => botProcess.cpuMs());
       if (!run.reply.startsWith('Imported')) throw new Error(`/import_training did not import: ${run.reply}`);
-      console.log(`import: ${(run.fileBytes / 1e6).toFixed(1)} MB file; the bot said: ${run.reply.slice(0, 120)}`);
+      console.log(`import: ${(run.fileBytes / 1e6).toFixed(1)} MB file, ${(run.ms / 1000).toFixed(2)} s, the bot's CPU meanwhile ${(run.botCpuMs / 1000).toFixed(2)} s; the bot said: ${run.reply.slice(0, 120)}`);
       console.log(`the bot's resident memory after the import: ${memory(bot)}`);
       console.log(JSON.stringify({ import_10k_ms: round(run.ms) }));
     }

@@ -163,7 +163,8 @@ async function main(): Promise<void> {
 
     progress(`/import_training of ${IMPORT_ENTRIES} entries`);
     const importFile = trainingExportFile(importedEntries());
-    const imported = await measureImport(scene, importFile);
+    const botProcess = bot;
+    const imported = await measureImport(scene, importFile, () => botProcess.cpuMs());
     if (!imported.reply.startsWith('Imported')) throw new Error(`/import_training did not import: ${imported.reply}`);
 
     const exitCode = await bot.stop();

@@ -131,7 +131,7 @@ function detail(key: keyof Figures, n: Notes): string {
         .map((s) => `${s.name} ${s.bytesPerEntry.toFixed(0)}`)
         .join(', ')}`;
     case 'import_10k_ms':
-      return `${(n.imported.fileBytes / 1e6).toFixed(1)} MB file into the 100k guild`;
+      return `${(n.imported.fileBytes / 1e6).toFixed(1)} MB file into the 100k guild; the bot's CPU meanwhile ${ms(n.imported.botCpuMs)}`;
     case 'cpu_cold_first_text_s':
     case 'cpu_warm_first_text_s':
     case 'cpu_complete_answers':

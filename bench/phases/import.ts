@@ -5,6 +5,8 @@ import type { Scene } from '../lib/scene.js';
 
 export interface ImportRun {
   ms: number;
+  /** CPU time the bot process used meanwhile (ms): the part of `ms` a busy machine does not inflate. */
+  botCpuMs: number;
   fileBytes: number;
   reply: string;
 }
@@ -34,7 +36,8 @@ export function trainingExportFile(entries: readonly SyntheticEntry[]): string {
  * Discord (with the file as an attachment the bot downloads from its URL) to the deferred reply
  * edited to "Imported: …".
  */
-export async function measureImport(scene: Scene, file: string): Promise<ImportRun> {
+export async function measureImport(scene: Scene, file: string, botCpuMs: () => number): Promise<ImportRun> {
+  const cpuBefore = botCpuMs();
   const started = performance.now();
   const handle = await scene.fake.invokeSlashCommand({
     guildId: scene.guildId,
@@ -45,5 +48,5 @@ export async function measureImport(scene: Scene, file: string): Promise<ImportR
   });
   const reply = await handle.waitForResponse({ timeoutMs: 120_000 });
   const ms = performance.now() - started;
-  return { ms, fileBytes: Buffer.byteLength(file), reply: reply.content };
+  return { ms, botCpuMs: botCpuMs() - cpuBefore, fileBytes: Buffer.byteLength(file), reply: reply.content };
 }
