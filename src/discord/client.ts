@@ -1,7 +1,7 @@
 import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import type { Core } from '../core/core.js';
 import { allCommands, allComponents, allMessageCommands } from './commands/index.js';
-import { registerCommands, UnknownGuildError } from './commands/register.js';
+import { CommandRegistrationError, registerCommands, UnknownGuildError } from './commands/register.js';
 import type { BotContext } from './context.js';
 import { createInteractionRouter } from './interactions.js';
 import { NO_MENTIONS } from './reply.js';
@@ -106,4 +106,4 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   };
 }
 
-export { UnknownGuildError };
+export { CommandRegistrationError, UnknownGuildError };
