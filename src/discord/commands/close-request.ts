@@ -1,4 +1,4 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ModalBuilder, PermissionFlagsBits, SlashCommandBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ModalBuilder, SlashCommandBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
 import type { ButtonInteraction, ModalSubmitInteraction, ThreadChannel } from 'discord.js';
 import { COMMENT_MAX } from '../../core/desk/ratings.js';
 import { UserError } from '../../core/errors.js';
@@ -27,8 +27,7 @@ function ownTicket(interaction: ButtonInteraction<'cached'> | ModalSubmitInterac
 const ticketCloseRequest: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('ticket_close_request')
-    .setDescription('Ask the member to confirm this ticket can close (it closes after the stale delay unanswered)')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+    .setDescription('Ask the member to confirm this ticket can close (it closes after the stale delay unanswered)'),
   access: 'staff',
   ephemeral: false,
   async execute(interaction, ctx) {
