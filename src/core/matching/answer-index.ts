@@ -54,8 +54,6 @@ export class AnswerIndex {
   private readonly searches = new Map<number, GuildSearches>();
   private readonly selectPhrasings: Statement<[number, string, number], Phrasing>;
   private readonly selectDocuments: Statement<[string, string], AnswerDocument>;
-  private readonly selectDocumentIds: Statement<[number, number], number>;
-  private readonly selectDocumentsById: Statement<[string, string], AnswerDocument>;
 
   constructor(private readonly db: Db) {
     this.selectStats = db.prepare(
@@ -66,11 +64,6 @@ export class AnswerIndex {
       `SELECT DISTINCT a.id, value AS answer, a.questions, a.word_count AS wordCount
        FROM json_each(?) CROSS JOIN training_entries t ON t.guild_id = ? AND ${HOLDS_ANSWER}
        JOIN training_answers a ON a.id = t.answer_id ORDER BY a.id`,
-    );
-    this.selectDocumentIds = db.prepare<[number, number], number>('SELECT id FROM training_answers WHERE id BETWEEN ? AND ? ORDER BY id').pluck();
-    this.selectDocumentsById = db.prepare(
-      `SELECT a.id, (SELECT answer FROM training_entries WHERE answer_id = a.id LIMIT 1) AS answer, a.questions, a.word_count AS wordCount
-       FROM json_each(?) CROSS JOIN training_answers a ON a.id = value WHERE a.guild_id = ? ORDER BY a.id`,
     );
     this.selectPhrasings = db.prepare('SELECT id, question, category FROM training_entries WHERE answer_id = ? AND guild_id = ? ORDER BY id LIMIT ?');
   }
@@ -140,16 +133,6 @@ export class AnswerIndex {
   /** The guild's answer documents for these answer texts (unknown ones left out). */
   documents(guildId: string, answers: readonly string[]): AnswerDocument[] {
     return answers.length === 0 ? [] : this.selectDocuments.all(JSON.stringify(answers), guildId);
-  }
-
-  /** The ids of all the guild's answer documents, in order (the primary key's range: no document is read). */
-  documentIds(guild: GuildIndexStats): number[] {
-    return this.selectDocumentIds.all(guild.first, guild.last);
-  }
-
-  /** The guild's answer documents with these ids, in id order (ids of other guilds left out). */
-  documentsById(guildId: string, ids: readonly number[]): AnswerDocument[] {
-    return ids.length === 0 ? [] : this.selectDocumentsById.all(JSON.stringify(ids), guildId);
   }
 
   /** The entries of one answer document, oldest first. */

@@ -4,8 +4,6 @@ import { AnswerIndex, type AnswerDocument, type GuildIndexStats, type Phrasing }
 import { confidence, DEFAULT_CALIBRATION, type AnswerFeatures, type CalibrationParams } from './calibration.js';
 import { AnswerScorer, answerFeatures, MAX_PHRASINGS_COMPARED, type AnswerEvidence, type QueryTerm } from './scoring.js';
 import { STOP_WORDS } from './stopwords.js';
-import { GuildCalibrations, shifted } from './guild-calibration.js';
-import { planProbes } from './guild-simulation.js';
 import { matchWords, stemOf } from './words.js';
 
 export interface MatchCandidate {
@@ -119,22 +117,10 @@ export class Matcher {
   private readonly scorer = new AnswerScorer();
   private readonly options: Required<MatcherOptions>;
   private readonly caches = new Map<string, GuildCache>();
-  private readonly guildCalibrations?: GuildCalibrations;
 
   constructor(db: Db, options: MatcherOptions = {}) {
     this.index = new AnswerIndex(db);
     this.options = { ...DEFAULTS, ...options };
-    if (process.env.SELFCAL === '1')
-      this.guildCalibrations = new GuildCalibrations(
-        (guildId, stats) => planProbes(this.index, guildId, stats),
-        (guildId) => (text, heldOut) => this.rankWithout(guildId, text, heldOut),
-      );
-  }
-
-  /** Runs the guild's self-calibration to the end now (the eval, after training). */
-  calibrateGuild(guildId: string): void {
-    const stats = this.index.stats(guildId);
-    if (stats !== undefined) this.guildCalibrations?.shift(guildId, stats, Infinity);
   }
 
   /**
@@ -175,33 +161,20 @@ export class Matcher {
     return results;
   }
 
-  /**
-   * `rank` as if part of the guild's training were not there (guild-calibration.ts): a trained
-   * question asked of the rest of the training. The global confidence only, no guild calibration.
-   */
-  rankWithout(guildId: string, text: string, heldOut: HeldOut): RankedAnswer[] {
-    return this.rankEvidence(guildId, text, undefined, heldOut).ranked.map(({ evidence, features, score }) => ({ answer: evidence.doc.answer, features, score }));
-  }
-
-  private rankEvidence(guildId: string, text: string, semantic?: SemanticEvidence, heldOut?: HeldOut): Ranking {
+  private rankEvidence(guildId: string, text: string, semantic?: SemanticEvidence): Ranking {
     const words = matchWords(text);
-    const indexed = this.index.stats(guildId);
-    if (words.length === 0 || indexed === undefined || indexed.answers <= 0) return { terms: [], ranked: [] };
-    const stats = heldOut === undefined ? indexed : withoutHeldOut(indexed, heldOut);
-    if (stats.answers <= 0) return { terms: [], ranked: [] };
+    const stats = this.index.stats(guildId);
+    if (words.length === 0 || stats === undefined || stats.answers <= 0) return { terms: [], ranked: [] };
 
     const frequencyOf = this.frequencyLookup(guildId, stats.generation);
-    const heldOutStems = heldOut?.stems;
     const documentFrequency = (word: string, stem: string) =>
-      Math.max(0, frequencyOf(stem, () => this.index.documentFrequency(stats, word, this.options.frequencyCountCap)) - (heldOutStems?.has(stem) ? 1 : 0));
+      frequencyOf(stem, () => this.index.documentFrequency(stats, word, this.options.frequencyCountCap));
     const idf = (df: number, stop: boolean) => this.idf(df, stop, stats.answers);
 
     const counted: CountedTerm[] = distinctTerms(words).map(({ stem, word }) => ({ stem, word, stop: STOP_STEMS.has(stem), df: documentFrequency(word, stem) }));
     const terms: QueryTerm[] = counted.map((t) => ({ stem: t.stem, word: t.word, stop: t.stop, known: t.df > 0, idf: idf(t.df, t.stop) }));
     const expression = this.candidateQuery(stats, counted, frequencyOf);
-    const limit = this.options.candidateLimit;
-    let docs = expression ? this.index.candidates(guildId, stats, expression, heldOut === undefined ? limit : limit + 1) : [];
-    if (heldOut !== undefined) docs = withHeldOutDocument(docs, heldOut).slice(0, limit);
+    const docs = expression ? this.index.candidates(guildId, stats, expression, this.options.candidateLimit) : [];
     if (semantic !== undefined) {
       const found = new Set(docs.map((d) => d.answer));
       docs.push(...this.index.documents(guildId, semantic.nearestAnswers.filter((a) => !found.has(a)).slice(0, this.options.candidateLimit)));
@@ -219,9 +192,8 @@ export class Matcher {
     const evidence = this.scorer.score(terms, docs, { k1: this.options.k1, b: this.options.b, averageLength: stats.words / stats.answers }, { ofWord: idfOfWord, ofPhrasingWord: phrasingIdf });
     const similar = semantic === undefined ? new Map<string, number>() : addSemanticEvidence(evidence, semantic, terms);
     const features = answerFeatures(evidence);
-    const shift = heldOut === undefined ? (this.guildCalibrations?.shift(guildId, indexed) ?? 0) : 0;
     const ranked = evidence
-      .map((item, i) => ({ evidence: item, features: features[i]!, score: shifted(confidence(features[i]!, this.options.calibration), shift) }))
+      .map((item, i) => ({ evidence: item, features: features[i]!, score: confidence(features[i]!, this.options.calibration) }))
       .filter((item) => item.evidence.bm25 > 0 || similar.has(item.evidence.doc.answer))
       .sort((x, y) => y.evidence.score - x.evidence.score || x.evidence.doc.id - y.evidence.doc.id);
     return { terms, ranked };
@@ -299,30 +271,6 @@ export class Matcher {
     }
     return best;
   }
-}
-
-/** Training a probe leaves out (Matcher.rankWithout): one answer's document, or one of its phrasings. */
-export interface HeldOut {
-  docId: number;
-  /** The document without the held-out phrasing; absent when the whole answer is left out. */
-  remaining?: AnswerDocument;
-  /** Stems only the held-out text brings to the guild: their document frequency is one lower. */
-  stems: ReadonlySet<string>;
-  /** Words the held-out text adds to the guild's total (as training_answers.word_count counts them). */
-  words: number;
-}
-
-function withoutHeldOut(stats: GuildIndexStats, heldOut: HeldOut): GuildIndexStats {
-  return { ...stats, answers: stats.answers - (heldOut.remaining === undefined ? 1 : 0), words: Math.max(0, stats.words - heldOut.words) };
-}
-
-function withHeldOutDocument(docs: readonly AnswerDocument[], heldOut: HeldOut): AnswerDocument[] {
-  const result: AnswerDocument[] = [];
-  for (const doc of docs) {
-    if (doc.id !== heldOut.docId) result.push(doc);
-    else if (heldOut.remaining !== undefined) result.push(heldOut.remaining);
-  }
-  return result;
 }
 
 /**
