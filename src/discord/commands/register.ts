@@ -2,6 +2,7 @@ import { InteractionContextType } from 'discord.js';
 import type { Client } from 'discord.js';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
+import { defaultMemberPermissions } from './command.js';
 import { allCommands, allMessageCommands } from './index.js';
 
 /** bot_state key: the server the commands were last registered in, or '' for global. */
@@ -19,11 +20,13 @@ export class UnknownGuildError extends Error {
 
 /**
  * The commands as Discord receives them. `contexts: [Guild]` keeps them out of DMs with the bot
- * (discord-api-docs developers/interactions/application-commands.mdx, "Interaction Contexts").
+ * (discord-api-docs developers/interactions/application-commands.mdx, "Interaction Contexts");
+ * who sees each one follows from its access (defaultMemberPermissions).
  */
 export function commandDefinitions() {
-  return [...allCommands.map((c) => c.data.toJSON()), ...allMessageCommands.map((c) => c.data.toJSON())].map((body) => ({
-    ...body,
+  return [...allCommands, ...allMessageCommands].map((command) => ({
+    ...command.data.toJSON(),
+    default_member_permissions: defaultMemberPermissions(command.access),
     contexts: [InteractionContextType.Guild],
   }));
 }

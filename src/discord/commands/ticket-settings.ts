@@ -48,7 +48,6 @@ const ticketSettings: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('ticket_settings')
     .setDescription('Private tickets’ channel, limits against spam, and support hours (no options: show them)')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .addChannelOption((o) => o.setName('private_channel').setDescription('Text channel whose private threads hold private tickets').addChannelTypes(ChannelType.GuildText))
     .addIntegerOption((o) => o.setName('max_open').setDescription('Open tickets one member may have (0 = no limit; default 3)').setMinValue(0).setMaxValue(DESK_LIMITS.maxOpenPerMember))
     .addIntegerOption((o) => o.setName('cooldown_minutes').setDescription('Minutes between two new tickets of one member (0 = none)').setMinValue(0).setMaxValue(DESK_LIMITS.cooldownSeconds / 60))
