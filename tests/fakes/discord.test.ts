@@ -399,6 +399,19 @@ describe('fake Discord with the real discord.js client', () => {
     expect(fake.requests.filter((r) => r.method === 'PUT' && r.status === 403)).toHaveLength(1);
   });
 
+  it('drops the connection of a request without answering: discord.js rejects with undici\'s "other side closed" and does not retry', async () => {
+    const channel = (await client.channels.fetch(general)) as TextChannel;
+    const before = fake.messages(general).length;
+    fake.dropNext({ route: 'messages', method: 'POST' });
+    await expect(channel.send('lost on a closed connection')).rejects.toMatchObject({ code: 'UND_ERR_SOCKET', message: 'other side closed' });
+    const sends = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${general}/messages`);
+    expect(sends.at(-1)?.status).toBe(0); // one attempt, dropped: no retry by discord.js
+    expect(fake.messages(general)).toHaveLength(before);
+    expect(fake.limits.answered.at(-1)).toMatchObject({ status: 0, method: 'POST' });
+    await channel.send('the next request gets a new connection');
+    expect(fake.messages(general).at(-1)?.content).toBe('the next request gets a new connection');
+  });
+
   it('answers 429 on a send; discord.js waits, retries and the message arrives', async () => {
     const channel = (await client.channels.fetch(general)) as TextChannel;
     fake.rateLimitNext({ route: 'messages', count: 1, retryAfterMs: 200 });

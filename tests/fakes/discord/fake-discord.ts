@@ -15,7 +15,7 @@ import { deleteMessage, editMessage, sendMessage, visibleMessages } from './mess
 import { isThread, toAPIRole, toAPIUser } from './model.js';
 import { toPermissionBits } from './permissions.js';
 import { HeldRequests, type HeldRequest } from './held-requests.js';
-import { RateLimits, type FailRule, type RateLimitMode, type RateLimitRule } from './rate-limits.js';
+import { RateLimits, type FailRule, type RouteSelector, type RateLimitMode, type RateLimitRule } from './rate-limits.js';
 import { registerRoutes } from './rest-routes.js';
 import { addThreadMember, threadMemberIds } from './private-threads.js';
 import { handleRequest, Router, type RequestLogEntry } from './rest-server.js';
@@ -471,6 +471,15 @@ export class FakeDiscord {
    */
   failNext(rule: { status: FailRule['status']; code?: number; count?: number; route?: FailRule['route'] }): void {
     this.limits.failNext({ count: 1, ...rule } as FailRule);
+  }
+
+  /**
+   * Closes the connection of the next `count` matching requests without answering them (Discord never sees them), as
+   * when Discord closed an idle keep-alive connection the bot then wrote onto: discord.js rejects the call with undici's
+   * `SocketError: other side closed` (`UND_ERR_SOCKET`), which it does not retry. See `DropRule` in rate-limits.ts.
+   */
+  dropNext(rule: { route?: RouteSelector; method?: string; count?: number } = {}): void {
+    this.limits.dropNext({ count: 1, ...rule });
   }
 
   /**

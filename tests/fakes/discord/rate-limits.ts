@@ -36,7 +36,25 @@ export interface RequestInfo {
   majorId: string;
 }
 
+/**
+ * The connection a request came on is closed without an answer. Node's HTTP server, like Discord's edge, closes a
+ * keep-alive connection that stayed idle (`server.keepAliveTimeout`, 5 s by default in Node); a client whose event
+ * loop was busy past that (a long synchronous transaction) then writes its next request onto the closed connection and
+ * undici fails it with `SocketError: other side closed`, code `UND_ERR_SOCKET` (nodejs/undici lib/dispatcher/client-h1.js,
+ * the socket's 'end' listener; a Discord bot hitting it: nodejs/undici#2320; the idle-socket race: nodejs/undici#3492).
+ * discord.js retries a failed request by itself only for `AbortError` and `ECONNRESET` (discordjs/discord.js
+ * packages/rest/src/lib/utils/utils.ts `shouldRetry`, used by handlers/Shared.ts `makeNetworkRequest`), so this one
+ * reaches the bot. The request is read in full first, so the close is a clean FIN ("other side closed"), not a reset.
+ */
+export interface DropRule {
+  count: number;
+  route?: RouteSelector;
+  method?: string;
+}
+
 export interface Interception {
+  /** Close the connection without answering (see DropRule). */
+  drop?: boolean;
   status: number;
   body: unknown;
   headers: Record<string, string>;
@@ -74,10 +92,11 @@ export class RateLimits {
   mode: RateLimitMode = 'lenient';
   private readonly rateRules: RateLimitRule[] = [];
   private readonly failRules: FailRule[] = [];
+  private readonly dropRules: DropRule[] = [];
   private readonly blockedUntil = new Map<string, number>();
   private readonly buckets = new Map<string, Bucket>();
   private globalLog: number[] = [];
-  /** Every 429 and forced 5xx answered, for assertions. */
+  /** Every 429 and forced 5xx answered, and every connection dropped (status 0), for assertions. */
   readonly answered: { status: number; path: string; method: string; at: number }[] = [];
 
   rateLimitNext(rule: RateLimitRule): void {
@@ -86,6 +105,10 @@ export class RateLimits {
 
   failNext(rule: FailRule): void {
     this.failRules.push({ ...rule });
+  }
+
+  dropNext(rule: DropRule): void {
+    this.dropRules.push({ ...rule, method: rule.method?.toUpperCase() });
   }
 
   private bucketKey(req: RequestInfo): string {
@@ -141,6 +164,12 @@ export class RateLimits {
       rule.count -= 1;
       this.blockedUntil.set(rule.global ? 'global' : key, now + rule.retryAfterMs);
       return this.tooMany(req, rule.retryAfterMs, rule.global ?? false, this.bucketFor(req, now), now);
+    }
+    const drop = this.dropRules.find((r) => r.count > 0 && (r.method === undefined || r.method === req.method) && matches(r.route, req));
+    if (drop) {
+      drop.count -= 1;
+      this.answered.push({ status: 0, path: req.path, method: req.method, at: now });
+      return { drop: true, status: 0, headers: {}, body: undefined };
     }
     const fail = this.failRules.find((r) => r.count > 0 && matches(r.route, req));
     if (fail) {

@@ -172,6 +172,12 @@ export async function handleRequest(deps: RestServerDeps, req: IncomingMessage, 
 
     const info = requestInfo(method, path);
     const limited = deps.limits.intercept(info);
+    if (limited?.drop) {
+      await readBody(req);
+      entry.status = 0;
+      req.socket.destroy();
+      return;
+    }
     if (limited) {
       entry.status = limited.status;
       return sendJson(res, limited.status, limited.body, limited.headers);
