@@ -1,5 +1,4 @@
 import type { AutocompleteInteraction, Interaction, RepliableInteraction } from 'discord.js';
-import { MessageFlags } from 'discord.js';
 import { describeStorageFailure, isUserError } from '../core/errors.js';
 import { routeSurveyInteraction } from './support/survey.js';
 import type { GuildSettings } from '../core/guilds/settings.js';
@@ -7,9 +6,14 @@ import type { ComponentHandler, MessageCommand, SlashCommand } from './commands/
 import { parseCustomId } from './components/custom-id.js';
 import type { BotContext } from './context.js';
 import { hasAccess, refusal, type Access } from './permissions.js';
-import { respond } from './reply.js';
+import { deferReply, respond } from './reply.js';
+import { savedButNotShown, savedChange } from './saved-change.js';
 
-const GENERIC_FAILURE = 'Something went wrong on the bot’s side, and nothing was changed. Staff can find the details in the bot’s log.';
+/**
+ * For a failure the bot cannot explain. It claims nothing about what changed: the error may come after a commit (a
+ * handler that committed says so with `noteSaved`, and the member is told), or in a handler with several steps.
+ */
+const GENERIC_FAILURE = 'Something went wrong on the bot’s side before it could finish. Check whether your change is there before trying again; staff can find the details in the bot’s log.';
 
 /** Routes every interaction to its command or component handler, checking access in the handler's stead. */
 export function createInteractionRouter(
@@ -24,13 +28,17 @@ export function createInteractionRouter(
   const log = ctx.core.logger.child({ module: 'interactions' });
 
   async function fail(interaction: RepliableInteraction, error: unknown, what: string): Promise<void> {
-    const storage = describeStorageFailure(error);
-    if (isUserError(error)) {
+    const saved = savedChange(interaction);
+    if (isUserError(error) && !saved) {
       await respond(interaction, error.message).catch(() => undefined);
       return;
     }
-    log.error({ err: error, what, guildId: interaction.guildId, user: interaction.user.id }, storage ? `${what} failed: ${storage}` : 'interaction failed');
-    await respond(interaction, storage ?? GENERIC_FAILURE).catch((e: unknown) => log.warn({ err: e }, 'could not report the failure'));
+    // A failed SQLite statement rolled its transaction back: "nothing was changed" is known there, unless a commit came first.
+    const storage = saved ? undefined : describeStorageFailure(error);
+    const context = { err: error, what, guildId: interaction.guildId, user: interaction.user.id, changeSaved: Boolean(saved) };
+    log.error(context, storage ? `${what} failed: ${storage}` : saved ? `${what} failed after its change was saved` : 'interaction failed');
+    const text = saved ? savedButNotShown(saved) : (storage ?? GENERIC_FAILURE);
+    await respond(interaction, text).catch((e: unknown) => log.warn({ err: e }, 'could not report the failure'));
   }
 
   /** The one gate every handler passes: access for this member (refused with the reason), then `run`, with failures reported. */
@@ -80,7 +88,7 @@ export function createInteractionRouter(
       const command = commandsByName.get(interaction.commandName);
       if (!command) return respond(interaction, 'This command is not known to the bot any more.');
       return guarded(interaction, command.access, settings, `/${interaction.commandName}`, async () => {
-        if (command.defer) await interaction.deferReply({ flags: command.ephemeral === false ? undefined : MessageFlags.Ephemeral });
+        if (command.defer) await deferReply(interaction, command.ephemeral !== false);
         await command.execute(interaction, ctx);
       });
     }

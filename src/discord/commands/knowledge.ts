@@ -8,7 +8,8 @@ import { customId, parseIdArg } from '../components/custom-id.js';
 import type { BotContext } from '../context.js';
 import { CHOICE_LIMIT, clip, EMBED_LIMITS, fieldValue, joinLines, oneLine } from '../render/embed-text.js';
 import { pageButtons, pageFooter, parsePage } from '../render/pagination.js';
-import { NO_MENTIONS, respond } from '../reply.js';
+import { respond, updateMessage } from '../reply.js';
+import { noteSaved } from '../saved-change.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
 import { optionalText, requireText } from './options.js';
 
@@ -54,6 +55,7 @@ const kbCreate: SlashCommand = {
     const name = requireText(interaction.options.getString('name'), 'Name', KNOWLEDGE_LIMITS.name);
     const description = optionalText(interaction.options.getString('description'), 'Description', KNOWLEDGE_LIMITS.description);
     const kb = ctx.core.knowledge.create(interaction.guildId, { name, description, authorId: interaction.user.id });
+    noteSaved(interaction, { saved: `The knowledge base ${kb.name} was created.`, check: '`/kb_list` shows it.' });
     const embed = new EmbedBuilder()
       .setTitle(clip(`Knowledge base created: ${kb.name}`, EMBED_LIMITS.title))
       .setColor(0x57f287)
@@ -80,6 +82,7 @@ const kbAdd: SlashCommand = {
     const content = requireText(interaction.options.getString('content'), 'Content', KNOWLEDGE_LIMITS.content);
     const tags = optionalText(interaction.options.getString('tags'), 'Tags', TAGS_INPUT_MAX);
     const entry = ctx.core.knowledge.addEntry(interaction.guildId, kb.id, { title, content, tags, authorId: interaction.user.id });
+    noteSaved(interaction, { saved: `Entry #${entry.id} was added to ${kb.name}.`, check: '`/kb_view` shows it.' });
     const embed = new EmbedBuilder()
       .setTitle(clip(`Added entry #${entry.id} to ${kb.name}`, EMBED_LIMITS.title))
       .setColor(0x57f287)
@@ -145,7 +148,7 @@ const kbViewButtons: ComponentHandler = {
   async handleButton(interaction, args, ctx) {
     // resolve() looks the id up in this server only: an id from elsewhere is "not found".
     const kb = ctx.core.knowledge.resolve(interaction.guildId, args[1] ?? '');
-    await interaction.update({ ...kbPageView(ctx, interaction.guildId, kb, parsePage(args[0])), allowedMentions: NO_MENTIONS });
+    await updateMessage(interaction, kbPageView(ctx, interaction.guildId, kb, parsePage(args[0])));
   },
 };
 
@@ -224,6 +227,10 @@ const kbImport: SlashCommand = {
     const text = await downloadTextAttachment(attachment, { maxBytes: DEFAULT_MAX_IMPORT_BYTES });
     const result = importKnowledgeBase(ctx.core.db, interaction.guildId, text, { targetKb, authorId: interaction.user.id });
     const kb = result.knowledgeBase;
+    noteSaved(interaction, {
+      saved: `The import into ${kb.name} was saved: ${result.added} added, ${result.skipped} skipped.`,
+      check: '`/kb_list` shows its entries. Do not import the same file again.',
+    });
     await respond(
       interaction,
       `Imported into **${kb.name}**: ${result.added} added, ${result.skipped} skipped (already there). It now has ${entriesLabel(kb.entryCount)}.`,
@@ -259,12 +266,13 @@ const kbDeleteButtons: ComponentHandler = {
   access: 'staff',
   async handleButton(interaction, args, ctx) {
     const done = (description: string, color: number) =>
-      interaction.update({ embeds: [new EmbedBuilder().setDescription(description).setColor(color)], components: [], allowedMentions: NO_MENTIONS });
+      updateMessage(interaction, { embeds: [new EmbedBuilder().setDescription(description).setColor(color)], components: [] });
     if (args[0] !== 'yes') return void (await done('Cancelled: nothing was deleted.', 0x99aab5));
     const kbId = parseIdArg(args[1]);
     const kb = kbId !== undefined ? ctx.core.knowledge.get(interaction.guildId, kbId) : undefined;
     if (!kb) return void (await done('That knowledge base no longer exists: nothing was deleted.', 0x99aab5));
     const { entriesDeleted } = ctx.core.knowledge.delete(interaction.guildId, kb.id);
+    noteSaved(interaction, { saved: `The knowledge base ${kb.name} was deleted.`, check: '`/kb_list` no longer shows it.' });
     await done(`Deleted the knowledge base **${kb.name}** and its ${entriesLabel(entriesDeleted)}.`, 0xed4245);
   },
 };

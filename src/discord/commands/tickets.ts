@@ -10,6 +10,7 @@ import { UserError } from '../../core/errors.js';
 import type { AnswerSource } from '../../core/tickets/store.js';
 import { isStaff } from '../permissions.js';
 import { NO_MENTIONS, respond } from '../reply.js';
+import { noteSaved } from '../saved-change.js';
 import { ticketModeText } from '../render/ticket-mode.js';
 import { closeProblemsText, closeTicketThread } from '../tickets/close-ticket.js';
 import { missingForumPermissions } from '../tickets/forum-permissions.js';
@@ -126,7 +127,11 @@ const closeTicket: SlashCommand = {
       throw new UserError('Only the member who opened this ticket, or staff, can close it.');
     }
     const reason = interaction.options.getString('reason')?.trim() || null;
-    const problems = await closeTicketThread(thread, { closedBy: interaction.user.id, reason }, settings, ctx, async (text) => respond(interaction, text, false));
+    const problems = await closeTicketThread(thread, { closedBy: interaction.user.id, reason }, settings, ctx, async (text) => {
+      // closeTicketThread announces right after the database commit.
+      noteSaved(interaction, { saved: 'The ticket is closed for the bot.', check: 'the post gets its Closed tag and is locked; if it is not, the bot retries at its next start.' });
+      await respond(interaction, text, false);
+    });
     // Only the closer sees it; a locked post refuses even that, and the log has it either way.
     if (problems.length > 0) await respond(interaction, closeProblemsText(problems)).catch(() => undefined);
   },

@@ -9,7 +9,8 @@ import type { BotContext } from '../context.js';
 import { CHOICE_LIMIT, clip, EMBED_LIMITS, fieldValue, joinLines, oneLine } from '../render/embed-text.js';
 import { pageButtons, pageFooter, parsePage } from '../render/pagination.js';
 import { entriesToReviewField } from '../render/entries-to-review.js';
-import { NO_MENTIONS, respond } from '../reply.js';
+import { respond, updateMessage } from '../reply.js';
+import { noteSaved } from '../saved-change.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
 import { requireTrainingEnabled } from './guards.js';
 import { optionalText, requireText } from './options.js';
@@ -61,6 +62,7 @@ const train: SlashCommand = {
     // Looked up before adding, or the new entry would be its own closest match.
     const similar = ctx.core.matcher.match(guildId, question, 1)[0];
     const entry = ctx.core.training.add(guildId, { question, answer, category, tags, authorId: interaction.user.id });
+    noteSaved(interaction, { saved: `Trained entry #${entry.id} was added.`, check: `\`/training_list\` shows it.` });
     const embed = entryEmbed(`Trained entry #${entry.id}`, entry).setFooter({ text: 'Members who ask something similar now get this answer.' });
     if (similar && similar.score >= ctx.core.thresholds.trainedAnswer) {
       embed.addFields({
@@ -123,7 +125,7 @@ const trainingListButtons: ComponentHandler = {
   access: 'staff',
   async handleButton(interaction, args, ctx) {
     const category = args.slice(1).join(':') || undefined;
-    await interaction.update({ ...trainingListView(ctx, interaction.guildId, category, parsePage(args[0])), allowedMentions: NO_MENTIONS });
+    await updateMessage(interaction, trainingListView(ctx, interaction.guildId, category, parsePage(args[0])));
   },
 };
 
@@ -138,6 +140,7 @@ const trainingDelete: SlashCommand = {
     const entry = ctx.core.training.get(interaction.guildId, id);
     if (!entry) throw new UserError(`There is no trained entry #${id} in this server. \`/training_list\` shows the numbers.`);
     ctx.core.training.delete(interaction.guildId, id);
+    noteSaved(interaction, { saved: `Trained entry #${entry.id} was deleted.`, check: '`/training_list` no longer shows it.' });
     await respond(interaction, { embeds: [entryEmbed(`Deleted trained entry #${entry.id}`, entry).setColor(0xed4245)] });
   },
   async autocomplete(interaction, ctx): Promise<ApplicationCommandOptionChoiceData[]> {
@@ -201,6 +204,10 @@ const importTrainingCommand: SlashCommand = {
     const attachment = interaction.options.getAttachment('file', true);
     const text = await downloadTextAttachment(attachment, { maxBytes: DEFAULT_MAX_IMPORT_BYTES });
     const result = importTraining(ctx.core.db, interaction.guildId, text, { authorId: interaction.user.id });
+    noteSaved(interaction, {
+      saved: `The import was saved: ${result.added} added, ${result.updated} updated, ${result.skipped} skipped.`,
+      check: '`/training_stats` shows the total. Do not import the same file again.',
+    });
     await respond(
       interaction,
       `Imported: ${result.added} added, ${result.updated} updated, ${result.skipped} skipped (already the same). ` +

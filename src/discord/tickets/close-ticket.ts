@@ -22,10 +22,15 @@ export async function closeTicketThread(
 ): Promise<string[]> {
   const ticket = ctx.core.closing.close(thread.guildId, thread.id, input);
   await ctx.liveAnswers.stopAll(thread.id);
-  await announce(`🔒 Ticket closed by <@${input.closedBy}>.${input.reason ? `\n**Reason:** ${input.reason}` : ''}${transcriptOffer(thread)}`);
+  // The ticket is closed in the database now: a closing message that cannot be sent must not leave the post open.
+  const notAnnounced = await announce(`🔒 Ticket closed by <@${input.closedBy}>.${input.reason ? `\n**Reason:** ${input.reason}` : ''}${transcriptOffer(thread)}`).then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  );
   const problems = await finishClosingInDiscord(thread, ticket.id, settings, ctx);
   await postTranscriptToLog(thread, settings, ctx);
   await offerSurvey(thread, ticket, ctx);
+  if (notAnnounced) throw notAnnounced.error;
   return problems;
 }
 
