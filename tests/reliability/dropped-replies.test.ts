@@ -28,7 +28,7 @@ async function importFile(tag: string, count: number): Promise<InteractionReply>
   return handle.waitForResponse({ timeoutMs: 15_000 });
 }
 
-const dropped = (route: RegExp) => w.fake.requests.filter((r) => r.status === 0 && route.test(r.path)).length;
+const dropped = (route: RegExp) => w.fake.requests.filter((r) => r.dropped && route.test(r.path)).length;
 const trainedWith = (tag: string) => w.core.training.all(w.guildId).filter((e) => e.question.startsWith(tag)).length;
 
 describe('a reply whose connection dropped is sent again', () => {
@@ -59,7 +59,7 @@ describe('a reply whose connection dropped is sent again', () => {
     const yes = ask.components.flatMap((row) => (row as { components: { custom_id: string }[] }).components).find((c) => c.custom_id.startsWith('kbd:yes'))!;
     const before = dropped(CALLBACK);
     w.fake.dropNext({ method: 'POST', route: CALLBACK });
-    const click = await w.fake.clickButton({ messageId: ask.messageId, customId: yes.custom_id, userId: w.staffId });
+    const click = await w.fake.clickButton({ messageId: ask.messageId!, customId: yes.custom_id, userId: w.staffId });
     const done = await click.waitForResponse({ timeoutMs: 5000 });
     expect(dropped(CALLBACK)).toBe(before + 1);
     expect(done.embeds[0]?.description).toBe('Deleted the knowledge base **Doomed** and its 0 entries.');

@@ -41,6 +41,8 @@ export interface RequestLogEntry {
   /** The JSON body (or multipart payload_json) the client sent. */
   body?: unknown;
   files?: string[];
+  /** The connection was closed without an answer (`FakeDiscord.dropNext`); `status` stays 0. */
+  dropped?: true;
 }
 
 /** Routes written as `/channels/:channelId/messages`; `auth: false` for interaction and webhook-token routes. */
@@ -174,7 +176,7 @@ export async function handleRequest(deps: RestServerDeps, req: IncomingMessage, 
     const limited = deps.limits.intercept(info);
     if (limited?.drop) {
       await readBody(req);
-      entry.status = 0;
+      entry.dropped = true;
       req.socket.destroy();
       return;
     }
