@@ -4,6 +4,7 @@ import { SOLVED_REASON } from '../../core/support/answer-feedback.js';
 import { ANSWER_BUTTON, parseAnswerButton } from '../components/answer-buttons.js';
 import type { BotContext } from '../context.js';
 import { respond } from '../reply.js';
+import { noteSaved } from '../saved-change.js';
 import { callStaff } from '../support/handoff.js';
 import { fetchTicketThread } from '../support/ticket-thread.js';
 import { closeProblemsText, closeTicketThread } from '../tickets/close-ticket.js';
@@ -32,6 +33,7 @@ export const answerFeedbackButtons: ComponentHandler = {
     if (button.action === 'ok') {
       const settings = requireSetup(ctx, guildId);
       feedback.solved(guildId, button.turnId, memberId, thread.id);
+      noteSaved(interaction, { saved: 'Thanks: your ticket is marked as solved.', check: 'it closes; if its post stays open, the bot finishes closing it at its next start.' });
       const problems = await closeTicketThread(thread, { closedBy: memberId, reason: SOLVED_REASON }, settings, ctx, (text) => respond(interaction, text, false));
       if (problems.length > 0) await respond(interaction, closeProblemsText(problems)).catch(() => undefined);
       return;

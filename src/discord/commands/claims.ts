@@ -4,7 +4,8 @@ import type { DeskTicket } from '../../core/desk/claims.js';
 import { UserError } from '../../core/errors.js';
 import type { BotContext } from '../context.js';
 import { isStaff } from '../permissions.js';
-import { NO_MENTIONS, respond } from '../reply.js';
+import { respond, updateMessage } from '../reply.js';
+import { noteSaved } from '../saved-change.js';
 import { addToPrivateThread, CLAIM_BUTTON, claimNotice } from '../support/claims.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
 import { requireSetup } from './guards.js';
@@ -21,6 +22,7 @@ function ticketHere(interaction: ChatInputCommandInteraction<'cached'> | ButtonI
 async function claim(interaction: ChatInputCommandInteraction<'cached'> | ButtonInteraction<'cached'>, ctx: BotContext): Promise<DeskTicket> {
   const { thread } = ticketHere(interaction, ctx);
   const claimed = ctx.core.desk.claims.claim(interaction.guildId, thread.id, interaction.user.id);
+  noteSaved(interaction, { saved: 'You claimed this ticket.', check: '`/ticket_info` shows who handles it.' });
   await addToPrivateThread(thread, interaction.user.id, ctx);
   return claimed;
 }
@@ -46,6 +48,7 @@ const ticketUnclaim: SlashCommand = {
       throw new UserError(`<@${ticket.claimedBy}> handles this ticket: only they (or someone with Manage Server) can release it. Use \`/ticket_transfer\` to ask them to hand it over.`);
     }
     const released = ctx.core.desk.claims.unclaim(interaction.guildId, thread.id);
+    noteSaved(interaction, { saved: 'The ticket was released.', check: '`/ticket_info` shows that no one handles it.' });
     await respond(interaction, claimNotice(released, 'released', ticket.claimedBy ?? interaction.user.id), false);
   },
 };
@@ -67,12 +70,14 @@ const ticketTransfer: SlashCommand = {
     if (to) {
       if (to.user.bot || !isStaff(to, to.permissions, settings)) throw new UserError(`${to.toString()} is not staff: hand tickets only to members of the staff role.`);
       const moved = ctx.core.desk.claims.transfer(interaction.guildId, thread.id, to.id);
+      noteSaved(interaction, { saved: `The ticket was handed to ${to.toString()}.`, check: '`/ticket_info` shows who handles it.' });
       await addToPrivateThread(thread, to.id, ctx);
-      await interaction.reply({ content: claimNotice(moved, 'transferred', interaction.user.id), allowedMentions: { parse: [], users: [to.id] } });
+      await respond(interaction, { content: claimNotice(moved, 'transferred', interaction.user.id), allowedMentions: { parse: [], users: [to.id] } }, false);
       return;
     }
     const type = ctx.core.desk.types.require(interaction.guildId, typeName!);
     ctx.core.desk.claims.changeType(interaction.guildId, thread.id, type);
+    noteSaved(interaction, { saved: `This ticket is now a ${type.name} ticket.`, check: '`/ticket_info` shows its type.' });
     await respond(interaction, `🏷️ This ticket is now a **${type.name}** ticket.`, false);
   },
   autocomplete: suggestTypes,
@@ -87,8 +92,8 @@ const claimButton: ComponentHandler = {
     const taken = new ActionRowBuilder<ButtonBuilder>().addComponents(
       new ButtonBuilder().setCustomId(CLAIM_BUTTON).setLabel(`Claimed by ${interaction.member.displayName}`.slice(0, 80)).setStyle(ButtonStyle.Secondary).setDisabled(true),
     );
-    await interaction.update({ components: [taken], allowedMentions: NO_MENTIONS });
-    await interaction.followUp({ content: claimNotice(claimed, 'claimed', interaction.user.id), allowedMentions: NO_MENTIONS });
+    await updateMessage(interaction, { components: [taken] });
+    await respond(interaction, claimNotice(claimed, 'claimed', interaction.user.id), false);
   },
 };
 

@@ -5,7 +5,8 @@ import { UserError } from '../../core/errors.js';
 import type { Ticket } from '../../core/tickets/store.js';
 import { customId } from '../components/custom-id.js';
 import type { BotContext } from '../context.js';
-import { NO_MENTIONS, respond } from '../reply.js';
+import { respond, updateMessage } from '../reply.js';
+import { noteSaved } from '../saved-change.js';
 import { closeTicketThread } from '../tickets/close-ticket.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
 import { requireSetup, requireTicketThread } from './guards.js';
@@ -33,16 +34,14 @@ const ticketCloseRequest: SlashCommand = {
   async execute(interaction, ctx) {
     const { thread, ticket } = requireTicketThread(interaction, ctx);
     ctx.core.desk.closeRequests.request(interaction.guildId, thread.id, interaction.user.id);
+    noteSaved(interaction, { saved: 'The close request is recorded.', check: 'the ticket closes after the stale delay unless the member answers; `/ticket_info` shows the ticket.' });
     const hours = ctx.core.config.STALE_TICKET_HOURS;
     const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
       new ButtonBuilder().setCustomId(customId(CLOSE_REQUEST_BUTTON, 'yes')).setLabel('Close and rate').setEmoji('✅').setStyle(ButtonStyle.Success),
       new ButtonBuilder().setCustomId(customId(CLOSE_REQUEST_BUTTON, 'no')).setLabel('Keep open').setEmoji('↩️').setStyle(ButtonStyle.Secondary),
     );
-    await interaction.reply({
-      content: `<@${ticket.ownerId}>, <@${interaction.user.id}> thinks your question is solved. Can this ticket close?${hours > 0 ? ` Without an answer it closes in ${hours} hours.` : ''}`,
-      components: [row],
-      allowedMentions: { parse: [], users: [ticket.ownerId] },
-    });
+    const content = `<@${ticket.ownerId}>, <@${interaction.user.id}> thinks your question is solved. Can this ticket close?${hours > 0 ? ` Without an answer it closes in ${hours} hours.` : ''}`;
+    await respond(interaction, { content, components: [row], allowedMentions: { parse: [], users: [ticket.ownerId] } }, false);
   },
 };
 
@@ -54,7 +53,7 @@ const answerButtons: ComponentHandler = {
     const { ticket } = ownTicket(interaction, ctx);
     if (args[0] === 'no') {
       ctx.core.desk.closeRequests.cancel(ticket.id);
-      await interaction.update({ content: `↩️ <@${ticket.ownerId}> kept this ticket open.`, components: [], allowedMentions: NO_MENTIONS });
+      await updateMessage(interaction, { content: `↩️ <@${ticket.ownerId}> kept this ticket open.`, components: [] });
       return;
     }
     if (!ctx.core.desk.closeRequests.pending(ticket.id)) throw new UserError('This close request was withdrawn; the ticket stays open.');
@@ -83,6 +82,7 @@ const surveyModal: ComponentHandler = {
     if (!/^[1-5]$/.test(raw)) throw new UserError('Please rate with one number from 1 to 5. The ticket is still open.');
     ctx.core.desk.ratings.rate({ guildId: interaction.guildId, ticketId: ticket.id, rating: Number(raw), comment: interaction.fields.getTextInputValue('comment') });
     ctx.core.desk.closeRequests.cancel(ticket.id);
+    noteSaved(interaction, { saved: `Your rating (${raw}/5) is saved.`, check: 'the ticket closes; if its post stays open, the bot finishes closing it at its next start.' });
     await closeTicketThread(thread, { closedBy: ticket.ownerId, reason: CONFIRMED_REASON }, settings, ctx, async (text) =>
       respond(interaction, `${text}\n⭐ Thank you for rating the help ${raw}/5.`, false),
     );

@@ -6,7 +6,8 @@ import { customId, parseIdArg } from '../components/custom-id.js';
 import { readTrainingModal, trainingModal } from '../components/training-modal.js';
 import type { BotContext } from '../context.js';
 import { clip, EMBED_LIMITS, fieldValue } from '../render/embed-text.js';
-import { NO_MENTIONS, respond } from '../reply.js';
+import { NO_MENTIONS, respond, updateMessage } from '../reply.js';
+import { noteSaved } from '../saved-change.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
 import { requireTrainingEnabled } from './guards.js';
 
@@ -92,14 +93,16 @@ const suggestionButtonsHandler: ComponentHandler = {
     if (action === 'ok') {
       requireTrainingEnabled(ctx);
       const entry = suggestions.approve(guildId, id, interaction.user.id);
+      noteSaved(interaction, { saved: `Suggestion #${id} is now trained entry #${entry.id}.`, check: '`/training_list` shows it.' });
       note = `✅ Suggestion #${id} is now trained entry #${entry.id}.`;
     } else if (action === 'no') {
       suggestions.dismiss(guildId, id, interaction.user.id);
+      noteSaved(interaction, { saved: `Suggestion #${id} was dismissed.`, check: '`/training_suggestions` no longer lists it.' });
       note = `🗑️ Suggestion #${id} dismissed; it will not be offered again.`;
     } else {
       throw new UserError('This button is no longer in use.');
     }
-    await interaction.update(suggestionView(ctx, guildId, note));
+    await updateMessage(interaction, suggestionView(ctx, guildId, note));
   },
 };
 
@@ -111,8 +114,9 @@ const suggestionModal: ComponentHandler = {
     requireTrainingEnabled(ctx);
     const id = suggestionId(arg);
     const entry = ctx.core.support.suggestions.approve(interaction.guildId, id, interaction.user.id, readTrainingModal(interaction));
+    noteSaved(interaction, { saved: `Suggestion #${id}, as edited, is now trained entry #${entry.id}.`, check: '`/training_list` shows it.' });
     const view = suggestionView(ctx, interaction.guildId, `✅ Suggestion #${id}, as edited, is now trained entry #${entry.id}.`);
-    if (interaction.isFromMessage()) await interaction.update(view);
+    if (interaction.isFromMessage()) await updateMessage(interaction, view);
     else await respond(interaction, view.content);
   },
 };

@@ -4,6 +4,7 @@ import { DESK_LIMITS, type DeskSettings, type DeskSettingsPatch } from '../../co
 import { UserError } from '../../core/errors.js';
 import type { BotContext } from '../context.js';
 import { respond } from '../reply.js';
+import { noteSaved } from '../saved-change.js';
 import type { SlashCommand } from './command.js';
 
 function describe(settings: DeskSettings): string {
@@ -85,6 +86,7 @@ const ticketSettings: SlashCommand = {
     if (ratingDm !== null) patch.ratingDm = ratingDm;
     const changed = Object.keys(patch).length > 0;
     const settings = changed ? ctx.core.desk.settings.update(guildId, patch) : ctx.core.desk.settings.get(guildId);
+    if (changed) noteSaved(interaction, { saved: 'The ticket settings were saved.', check: '`/ticket_settings` without options shows them.' });
     const embed = new EmbedBuilder()
       .setTitle(changed ? 'Ticket settings saved' : 'Ticket settings')
       .setColor(changed ? 0x57f287 : 0x5865f2)

@@ -7,6 +7,7 @@ import { DEFAULT_MAX_IMPORT_BYTES } from '../../core/transfer/import-file.js';
 import { downloadTextAttachment, exportFileName, jsonFile } from '../attachments.js';
 import type { BotContext } from '../context.js';
 import { respond } from '../reply.js';
+import { noteSaved } from '../saved-change.js';
 import type { SlashCommand } from './command.js';
 import { requireText } from './options.js';
 
@@ -74,6 +75,7 @@ async function transferTypes(interaction: ChatInputCommandInteraction<'cached'>,
   }
   const text = await downloadTextAttachment(interaction.options.getAttachment('file', true), { maxBytes: DEFAULT_MAX_IMPORT_BYTES });
   const result = importTicketTypes(ctx.core.db, types, interaction.guildId, text, { roleExists: (id) => interaction.guild.roles.cache.has(id) });
+  noteSaved(interaction, { saved: `The ticket types were imported: ${result.added} added, ${result.updated} updated.`, check: '`/ticket_type list` shows them.' });
   await respond(interaction, `Imported ticket types: ${result.added} added, ${result.updated} updated. Post the panel again with \`/ticket_panel\` to show them.`);
 }
 
@@ -122,6 +124,7 @@ const ticketType: SlashCommand = {
     const name = requireText(interaction.options.getString('name', true), 'Name', TYPE_LIMITS.name);
     if (sub === 'delete') {
       const removed = types.delete(guildId, name);
+      noteSaved(interaction, { saved: `The ticket type ${removed.name} was removed.`, check: '`/ticket_type list` no longer shows it.' });
       await respond(interaction, `Removed the ticket type **${removed.name}**. Its tickets stay; post the panel again with \`/ticket_panel\` so the button goes.`);
       return;
     }
@@ -132,6 +135,7 @@ const ticketType: SlashCommand = {
       const newName = interaction.options.getString('new_name');
       saved = types.edit(guildId, name, { ...fields, ...(newName ? { name: newName } : {}) });
     }
+    noteSaved(interaction, { saved: `The ticket type ${saved.name} was ${sub === 'create' ? 'added' : 'updated'}.`, check: '`/ticket_type list` shows it.' });
     const privateHint =
       saved.private && !ctx.core.desk.settings.get(guildId).privateChannelId
         ? '\n⚠️ Private tickets need a text channel for their threads: choose it with `/ticket_settings private_channel`.'

@@ -3,6 +3,7 @@ import { UserError } from '../../core/errors.js';
 import { customId } from '../components/custom-id.js';
 import { readTrainingModal, trainingModal } from '../components/training-modal.js';
 import { respond } from '../reply.js';
+import { noteSaved } from '../saved-change.js';
 import type { ComponentHandler, MessageCommand } from './command.js';
 import { requireTrainingEnabled } from './guards.js';
 
@@ -45,6 +46,7 @@ const trainFromThisModal: ComponentHandler = {
     requireTrainingEnabled(ctx);
     const fields = readTrainingModal(interaction);
     const entry = ctx.core.training.add(interaction.guildId, { ...fields, authorId: interaction.user.id });
+    noteSaved(interaction, { saved: `Trained entry #${entry.id} was added.`, check: '`/training_list` shows it.' });
     await respond(interaction, `✅ Trained entry #${entry.id} added: members who ask something like “${entry.question.slice(0, 200)}” now get this answer.`);
   },
 };
