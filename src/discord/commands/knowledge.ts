@@ -225,8 +225,8 @@ const kbImport = defineCommand({
   async execute(interaction, ctx, options) {
     // An id from the autocomplete or a name; a name not found yet becomes a new knowledge base.
     const targetKb = optionalText(options.kb, 'Knowledge base', KB_OPTION_MAX);
-    const text = await downloadTextAttachment(options.file, { maxBytes: DEFAULT_MAX_IMPORT_BYTES });
-    const result = importKnowledgeBase(ctx.core.db, interaction.guildId, text, { targetKb, authorId: interaction.user.id });
+    const json = await downloadTextAttachment(options.file, { maxBytes: DEFAULT_MAX_IMPORT_BYTES });
+    const result = importKnowledgeBase(ctx.core.db, interaction.guildId, json, { targetKb, authorId: interaction.user.id });
     const kb = result.knowledgeBase;
     await respond(
       interaction,

@@ -198,8 +198,8 @@ const importTrainingCommand = defineCommand({
   },
   async execute(interaction, ctx, { file }) {
     requireTrainingEnabled(ctx);
-    const text = await downloadTextAttachment(file, { maxBytes: DEFAULT_MAX_IMPORT_BYTES });
-    const result = importTraining(ctx.core.db, interaction.guildId, text, { authorId: interaction.user.id });
+    const json = await downloadTextAttachment(file, { maxBytes: DEFAULT_MAX_IMPORT_BYTES });
+    const result = importTraining(ctx.core.db, interaction.guildId, json, { authorId: interaction.user.id });
     await respond(
       interaction,
       `Imported: ${result.added} added, ${result.updated} updated, ${result.skipped} skipped (already the same). ` +
