@@ -1,23 +1,16 @@
 import { SlashCommandBuilder } from 'discord.js';
-import type { ApplicationCommandOptionChoiceData, AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
+import type { ChatInputCommandInteraction } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import type { BotContext } from '../context.js';
-import type { Access } from '../permissions.js';
 import type { SlashCommand } from './command.js';
 import { addOptions, hasAutocompleteOption, readOptions, type OptionSchema, type OptionValues } from './option-schema.js';
 
 type Handler<S extends OptionSchema> = (interaction: ChatInputCommandInteraction<'cached'>, ctx: BotContext, options: OptionValues<S>) => Promise<void>;
 
-/** What every slash command says about itself besides its options. */
-interface CommandBasics {
+/** What every slash command says about itself besides its options: its name, and how the router treats it (SlashCommand). */
+interface CommandBasics extends Pick<SlashCommand, 'access' | 'defer' | 'ephemeral' | 'autocomplete'> {
   readonly name: string;
   readonly description: string;
-  readonly access: Access;
-  /** Defer before running: for work that may take longer than the 3 s Discord allows for a first answer. */
-  readonly defer?: boolean;
-  /** Only the caller sees the answer. Defaults to true; panel and ticket messages set false. */
-  readonly ephemeral?: boolean;
-  autocomplete?(interaction: AutocompleteInteraction<'cached'>, ctx: BotContext): Promise<ApplicationCommandOptionChoiceData[]>;
 }
 
 export interface CommandDefinition<S extends OptionSchema> extends CommandBasics {
