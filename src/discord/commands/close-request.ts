@@ -1,4 +1,4 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ModalBuilder, SlashCommandBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ModalBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
 import type { ButtonInteraction, ModalSubmitInteraction, ThreadChannel } from 'discord.js';
 import { COMMENT_MAX } from '../../core/desk/ratings.js';
 import { UserError } from '../../core/errors.js';
@@ -9,6 +9,7 @@ import { respond, updateMessage } from '../reply.js';
 import { noteSaved } from '../saved-change.js';
 import { closeTicketThread } from '../tickets/close-ticket.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
+import { defineCommand } from './define-command.js';
 import { requireSetup, requireTicketThread } from './guards.js';
 
 const CLOSE_REQUEST_BUTTON = 'tcr';
@@ -25,10 +26,9 @@ function ownTicket(interaction: ButtonInteraction<'cached'> | ModalSubmitInterac
   return { thread: channel, ticket };
 }
 
-const ticketCloseRequest: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('ticket_close_request')
-    .setDescription('Ask the member to confirm this ticket can close (it closes after the stale delay unanswered)'),
+const ticketCloseRequest = defineCommand({
+  name: 'ticket_close_request',
+  description: 'Ask the member to confirm this ticket can close (it closes after the stale delay unanswered)',
   access: 'staff',
   ephemeral: false,
   async execute(interaction, ctx) {
@@ -43,7 +43,7 @@ const ticketCloseRequest: SlashCommand = {
     const content = `<@${ticket.ownerId}>, <@${interaction.user.id}> thinks your question is solved. Can this ticket close?${hours > 0 ? ` Without an answer it closes in ${hours} hours.` : ''}`;
     await respond(interaction, { content, components: [row], allowedMentions: { parse: [], users: [ticket.ownerId] } }, false);
   },
-};
+});
 
 /** Close → the one-question survey (rating 1–5, optional comment); Keep open → the request is withdrawn. */
 const answerButtons: ComponentHandler = {
