@@ -24,6 +24,7 @@ import { channelView, messageView, type ChannelView, type MessageView } from './
 import { ThreadArchiver } from './thread-activity.js';
 import { World, type TypingEvent } from './world.js';
 import { DirectMessages, type DirectMessageView } from './direct-messages.js';
+import { apiGuildCreate } from './api-objects.js';
 
 export interface FakeDiscordOptions {
   token?: string;
@@ -127,7 +128,7 @@ export class FakeDiscord {
       this.gateway.broadcast(event, data, {
         ...scope,
         ...(guildId
-          ? { perSession: (s: GatewaySession) => this.world.apiGuildCreate(this.world.guild(guildId), s.has(GatewayIntentBits.GuildPresences)) }
+          ? { perSession: (s: GatewaySession) => apiGuildCreate(this.world, this.world.guild(guildId), s.has(GatewayIntentBits.GuildPresences)) }
           : {}),
       });
     });
@@ -242,7 +243,7 @@ export class FakeDiscord {
       auth: {},
     });
     if (!session.has(GatewayIntentBits.Guilds)) return;
-    for (const g of guilds) session.dispatch('GUILD_CREATE', this.world.apiGuildCreate(g, session.has(GatewayIntentBits.GuildPresences)));
+    for (const g of guilds) session.dispatch('GUILD_CREATE', apiGuildCreate(this.world, g, session.has(GatewayIntentBits.GuildPresences)));
   }
 
   private serveFile(path: string): { data: Buffer; contentType: string } | undefined {

@@ -8,6 +8,7 @@ import { hasPermission } from './permissions.js';
 import { unarchiveForInteraction } from './thread-activity.js';
 import type { World } from './world.js';
 import type { DirectMessages } from './direct-messages.js';
+import { apiMessage } from './api-objects.js';
 
 /** A file a member attaches to an `attachment` option. */
 export interface AttachmentUpload {
@@ -175,7 +176,7 @@ export class InteractionFactory {
         name: command.name,
         type: ApplicationCommandType.Message,
         target_id: target.id,
-        resolved: { messages: { [target.id]: this.world.apiMessage(target) } },
+        resolved: { messages: { [target.id]: apiMessage(this.world, target) } },
         ...(command.guild_id ? { guild_id: command.guild_id } : {}),
       },
     });
@@ -355,7 +356,7 @@ export class InteractionFactory {
       commandName: '',
       sourceMessageId: m.id,
     });
-    return this.send(record, { ...payload, data, message: this.world.apiMessage(m) });
+    return this.send(record, { ...payload, data, message: apiMessage(this.world, m) });
   }
 
   button(input: { messageId: string; customId: string; userId: string }): InteractionRecord {
@@ -440,7 +441,7 @@ export class InteractionFactory {
     return this.send(record, {
       ...payload,
       data: { custom_id: input.customId, components },
-      ...(source ? { message: this.world.apiMessage(source) } : {}),
+      ...(source ? { message: apiMessage(this.world, source) } : {}),
     });
   }
 }
