@@ -1,4 +1,5 @@
-export { FakeDiscord, type FakeDiscordOptions, type GuildView, type CreateChannelInput } from './fake-discord.js';
+export { FakeDiscord, type FakeDiscordOptions } from './fake-discord.js';
+export type { GuildView, CreateChannelInput } from './scene.js';
 export { InteractionHandle, type InteractionReply, type CallbackRecord, type RejectedRequest } from './interaction-handle.js';
 export { type HeldRequest } from './held-requests.js';
 export type { SlashCommandInput, AutocompleteInput, MessageCommandInput } from './interaction-payloads.js';
