@@ -7,7 +7,6 @@ import type { AiFailureKind, AiHealth } from '../../core/ai/ollama.js';
 import type { MatchCandidate } from '../../core/matching/matcher.js';
 import type { Answer } from '../../core/responder.js';
 import { formatBytes } from '../attachments.js';
-import type { BotContext } from '../context.js';
 import { formatDuration } from '../render/duration.js';
 import { clip, EMBED_LIMITS, fieldValue, joinLines, oneLine } from '../render/embed-text.js';
 import { respond } from '../reply.js';
