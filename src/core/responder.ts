@@ -302,7 +302,7 @@ export class Responder {
       conversation,
       references: [
         ...context.trainingEntries.map((e) => trainedReference({ id: e.entryId, question: e.question, answer: e.answer })),
-        ...context.kbEntries.map((e) => knowledgeReference({ id: e.entryId, kbName: e.kbName, title: e.title, content: e.content })),
+        ...context.kbEntries.map((e) => knowledgeReference({ id: e.entryId, kbName: e.kbName, title: e.title, content: e.content, passage: e.passage })),
       ],
       budgetTokens,
     });

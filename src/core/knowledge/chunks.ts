@@ -1,4 +1,5 @@
 import { capToTokens, estimateTokens } from '../ai/token-estimate.js';
+import type { Passage } from './passages.js';
 
 /**
  * Knowledge entries as the embedding model sees them: a long entry is cut into overlapping parts
@@ -20,15 +21,18 @@ export const CHUNK_TOKENS = 320;
 /** Sentences of the end of one chunk repeated at the start of the next, up to this many tokens: an answer that spans a cut is still whole in one chunk. */
 export const CHUNK_OVERLAP_TOKENS = 48;
 /**
- * At most this many chunks per entry. An entry is at most 10,000 characters (KNOWLEDGE_LIMITS):
- * English prose estimates at ~2,500 tokens, 9 chunks of 320; 16 leaves room for dense text (code,
- * lists). Beyond it chunks grow (up to the model's context) rather than multiply, so the vectors of
- * a guild, scanned per question and held in memory, stay bounded at 16 per entry; what still does
- * not fit (only text of symbols, with a small context) is found by its words alone.
+ * At most this many chunks per entry, so that the vectors of a guild (scanned per question, held in
+ * memory, ~3 KB each at 768 dimensions) and the embedding work per entry (one model pass per chunk)
+ * stay bounded. An entry is at most 10,000 characters (KNOWLEDGE_LIMITS): English prose estimates at
+ * ~2,500-2,900 tokens, 9-13 chunks of 320. An entry that would need more gets bigger chunks (up to
+ * the model's context), then full chunks without overlap; only what still does not fit (dense text
+ * with a small context: under ~16 x 126 tokens at num_ctx 128) is left to the words' search.
  */
 export const MAX_CHUNKS = 16;
 /** A paragraph break ends a chunk early when the chunk is at least this full. */
 const PARAGRAPH_BREAK_FILL = 0.5;
+/** How much bigger chunks get at each try when an entry would have more than MAX_CHUNKS. */
+const GROWTH = 1.25;
 /** The title takes at most this share of a chunk. */
 const TITLE_SHARE = 0.25;
 
@@ -61,25 +65,36 @@ export function chunkEntry(title: string, content: string, maxTokens: number): E
   if (estimateTokens(whole) <= target) return [{ text: whole, start: 0, end: content.length }];
   const heading = capToTokens(title, Math.floor(target * TITLE_SHARE)).text;
   const headingTokens = estimateTokens(heading);
-  const contentTokens = estimateTokens(content);
-  // Too many chunks at the usual size: bigger ones, as far as the model's context allows.
-  const step = (size: number) => Math.max(1, size - headingTokens - CHUNK_OVERLAP_TOKENS);
-  if (contentTokens / step(target) > MAX_CHUNKS) target = Math.max(target, Math.min(maxTokens, headingTokens + CHUNK_OVERLAP_TOKENS + Math.ceil(contentTokens / MAX_CHUNKS)));
-  const room = Math.max(1, target - headingTokens);
-  const units = unitsOf(content, room);
-  return pack(units, room).map(({ start, end }) => ({ text: `${heading}\n${content.slice(start, end)}`, start, end }));
+  let passages: Passage[];
+  for (;;) {
+    const room = Math.max(1, target - headingTokens);
+    const units = unitsOf(content, room);
+    passages = pack(units, room, true);
+    if (passages.length <= MAX_CHUNKS) break;
+    // Too many chunks at this size: bigger ones, as far as the model's context allows; at the
+    // largest, full ones without overlap, before the tail is given up.
+    if (target >= maxTokens) {
+      passages = pack(units, room, false);
+      break;
+    }
+    target = Math.min(maxTokens, Math.ceil(target * GROWTH));
+  }
+  return passages.slice(0, MAX_CHUNKS).map(({ start, end }) => ({ text: `${heading}\n${content.slice(start, end)}`, start, end }));
 }
 
-/** Consecutive units grouped into passages of at most `room` tokens, overlapping by up to CHUNK_OVERLAP_TOKENS. */
-function pack(units: readonly Unit[], room: number): { start: number; end: number }[] {
-  const passages: { start: number; end: number }[] = [];
+/**
+ * Consecutive units grouped into passages of at most `room` tokens; `loose`: overlapping by up to
+ * CHUNK_OVERLAP_TOKENS, and ending at a paragraph break when there is one late enough.
+ */
+function pack(units: readonly Unit[], room: number, loose: boolean): Passage[] {
+  const passages: Passage[] = [];
   let first = 0;
-  while (first < units.length && passages.length < MAX_CHUNKS) {
+  while (first < units.length) {
     let next = first;
     let tokens = 0;
     let paragraphBreak = -1;
     while (next < units.length && tokens + units[next]!.tokens <= room) {
-      if (next > first && units[next]!.opensParagraph && tokens >= room * PARAGRAPH_BREAK_FILL) paragraphBreak = next;
+      if (loose && next > first && units[next]!.opensParagraph && tokens >= room * PARAGRAPH_BREAK_FILL) paragraphBreak = next;
       tokens += units[next]!.tokens;
       next++;
     }
@@ -89,7 +104,7 @@ function pack(units: readonly Unit[], room: number): { start: number; end: numbe
     if (next >= units.length) break;
     let back = next;
     let overlap = 0;
-    while (back - 1 > first && overlap + units[back - 1]!.tokens <= CHUNK_OVERLAP_TOKENS) overlap += units[--back]!.tokens;
+    while (loose && back - 1 > first && overlap + units[back - 1]!.tokens <= CHUNK_OVERLAP_TOKENS) overlap += units[--back]!.tokens;
     first = back;
   }
   return passages;

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database.js';
+import type { Passage } from '../knowledge/passages.js';
 import { HOLDS_ANSWER } from './answer-index.js';
 import { blobToVector, vectorToBlob } from './vectors.js';
 
@@ -20,11 +21,6 @@ export interface StoredVector<K> {
   passage?: Passage;
 }
 
-/** content.slice(start, end) of a knowledge entry. */
-export interface Passage {
-  start: number;
-  end: number;
-}
 
 /** One vector of a knowledge entry (migration 017): one of its chunks, or the whole entry. */
 export interface ChunkVector {

@@ -1,4 +1,5 @@
-import type { Passage, StoredVector } from './embedding-store.js';
+import type { Passage } from '../knowledge/passages.js';
+import type { StoredVector } from './embedding-store.js';
 import { dotAt } from './vectors.js';
 
 /** Vectors as one matrix (row i belongs to keys[i], and stands for passages[i] of it when a knowledge entry has chunks). */
