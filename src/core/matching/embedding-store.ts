@@ -11,7 +11,10 @@ export interface PendingEmbedding {
   kind: EmbeddingKind;
   id: number;
   guildId: string;
+  /** A knowledge entry's: its title, then a newline and its content. */
   text: string;
+  /** A knowledge entry's title (the start of `text`). */
+  title?: string;
 }
 
 export interface StoredVector<K> {
@@ -36,7 +39,7 @@ export interface ChunkVector {
  */
 export class EmbeddingStore {
   private readonly selectPendingTraining: Statement<[number], { id: number; guildId: string; text: string }>;
-  private readonly selectPendingKnowledge: Statement<[number], { id: number; guildId: string; text: string }>;
+  private readonly selectPendingKnowledge: Statement<[number], { id: number; guildId: string; text: string; title: string }>;
   private readonly saveTrainingVector: Statement<[string, Buffer, number, string]>;
   private readonly saveKnowledgeChunk: Statement<[number, string, number | null, number | null, Buffer, number, string]>;
   private readonly dequeue: Statement<[string, number]>;
@@ -60,7 +63,7 @@ export class EmbeddingStore {
        WHERE q.kind = 'training' ORDER BY q.entry_id LIMIT ?`,
     );
     this.selectPendingKnowledge = db.prepare(
-      `SELECT e.id, e.guild_id AS guildId, e.title || char(10) || e.content AS text FROM embedding_queue q JOIN kb_entries e ON e.id = q.entry_id
+      `SELECT e.id, e.guild_id AS guildId, e.title || char(10) || e.content AS text, e.title FROM embedding_queue q JOIN kb_entries e ON e.id = q.entry_id
        WHERE q.kind = 'knowledge' ORDER BY q.entry_id LIMIT ?`,
     );
     // Saved only while the entry still has the text that was embedded: an edit made meanwhile

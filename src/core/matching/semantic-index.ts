@@ -1,9 +1,10 @@
 import type { Db } from '../../db/database.js';
 import type { Logger } from '../../log.js';
 import { estimateTokens } from '../ai/token-estimate.js';
-import { chunkEntry, CHUNK_TOKENS } from '../knowledge/chunks.js';
+import { CHUNK_TOKENS } from '../knowledge/chunks.js';
 import type { Passage } from '../knowledge/passages.js';
 import { EmbeddingStore, type ChunkVector, type EmbeddingKind, type PendingEmbedding } from './embedding-store.js';
+import { documentParts, documentText, queryText, withVector, type DocumentPart } from './embedding-texts.js';
 import type { MatchCandidate, Matcher, SemanticEvidence } from './matcher.js';
 import { bestPerKey, bestRowPerKey, toMatrix, type VectorMatrix } from './vector-matrix.js';
 import { unitVector } from './vectors.js';
@@ -355,40 +356,11 @@ export class EmbeddingPaused extends Error {
   }
 }
 
-/** nomic-embed-text is trained with task prefixes; other models take the text as is. */
-function documentText(model: string, text: string): string {
-  return /nomic/i.test(model) ? `search_document: ${text}` : text;
-}
-
-function queryText(model: string, text: string): string {
-  return /nomic/i.test(model) ? `search_query: ${text}` : text;
-}
-
 /** A knowledge entry found by meaning: its best chunk's similarity, and that chunk's passage of the content when it is not the whole entry. */
 export interface SimilarKnowledge {
   entryId: number;
   similarity: number;
   passage?: Passage;
-}
-
-/** A text to embed for a queued entry: a trained question, a whole knowledge entry, or one chunk of a long one. */
-interface DocumentPart {
-  text: string;
-  passage?: Passage;
-}
-
-/** `room`: estimated tokens one part may have (the model's room less the document prefix). */
-function documentParts(entry: PendingEmbedding, room: number): DocumentPart[] {
-  if (entry.kind === 'training') return [{ text: entry.text }];
-  const cut = entry.text.indexOf('\n');
-  const chunks = chunkEntry(entry.text.slice(0, cut), entry.text.slice(cut + 1), room);
-  if (chunks.length === 1) return [{ text: chunks[0]!.text }];
-  return chunks.map(({ text, start, end }) => ({ text, passage: { start, end } }));
-}
-
-function withVector(part: DocumentPart, vector: number[] | undefined): ChunkVector[] {
-  if (!vector) return [];
-  return [{ vector: unitVector(vector), ...(part.passage ? { passage: part.passage } : {}) }];
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -16,10 +16,13 @@ import type { Migration } from '../migrate.js';
  * old vectors dropped on edit, ON DELETE CASCADE) apply to every chunk of an entry as they did to its
  * one vector. The trigger that names kb_embeddings is recreated around the table swap, because
  * ALTER TABLE ... RENAME checks every trigger of the schema.
+ *
+ * ticket_turns.kb_passages remembers which passage of a long entry an AI answer was shown, so a
+ * follow-up shows the model the same text where it was (the prompt's prefix stays the same).
  */
 export const knowledgeChunks: Migration = {
   version: 17,
-  name: 'knowledge entries embedded in chunks',
+  name: 'knowledge entries embedded in chunks, and the passages answers were given',
   sql: `
     DROP TRIGGER kb_embedding_after_update;
 
@@ -43,6 +46,9 @@ export const knowledgeChunks: Migration = {
       DELETE FROM kb_embeddings WHERE entry_id = old.id;
       INSERT OR IGNORE INTO embedding_queue (kind, entry_id) VALUES ('knowledge', new.id);
     END;
+
+    -- JSON, one per kb_entry_ids item: the passage of a long entry an AI answer was given, or null (src/core/tickets/answer-source.ts).
+    ALTER TABLE ticket_turns ADD COLUMN kb_passages TEXT;
   `,
   run: requeueLongEntries,
 };
