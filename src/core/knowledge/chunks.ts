@@ -1,5 +1,4 @@
 import { capToTokens, estimateTokens } from '../ai/token-estimate.js';
-import type { Passage } from './passages.js';
 
 /**
  * Knowledge entries as the embedding model sees them: a long entry is cut into overlapping parts
@@ -35,6 +34,12 @@ const PARAGRAPH_BREAK_FILL = 0.5;
 const GROWTH = 1.25;
 /** The title takes at most this share of a chunk. */
 const TITLE_SHARE = 0.25;
+
+/** content.slice(start, end) of a knowledge entry: what one chunk's vector stands for, and what the AI is shown of a long entry. */
+export interface Passage {
+  start: number;
+  end: number;
+}
 
 /** One part of an entry: the text to embed, and where its passage lies in the entry's content. */
 export interface EntryChunk {

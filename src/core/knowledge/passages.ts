@@ -1,12 +1,8 @@
 import { STOP_WORDS } from '../matching/stopwords.js';
 import { matchWords, stemOf } from '../matching/words.js';
-import { chunkEntry, CHUNK_TOKENS } from './chunks.js';
+import { chunkEntry, CHUNK_TOKENS, type Passage } from './chunks.js';
 
-/** content.slice(start, end) of a knowledge entry: the part of a long entry the AI is shown. */
-export interface Passage {
-  start: number;
-  end: number;
-}
+export type { Passage };
 
 /**
  * The passage of a long entry (one of its chunks, cut as for embedding) that holds most of the
