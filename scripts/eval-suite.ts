@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { DEFAULT_CALIBRATION, fitCalibration, type CalibrationParams, type LabelledFeatures } from '../src/core/matching/calibration.js';
+import { DEFAULT_CALIBRATION, FEATURES, fitCalibration, type CalibrationParams, type LabelledFeatures } from '../src/core/matching/calibration.js';
 import { Matcher } from '../src/core/matching/matcher.js';
 import { intentByAnswer, labelledFeatures, loadDataset, metrics, runQueries, UsageError, withTrainedDatabase, type Dataset, type Metrics } from './eval-lib.js';
 
@@ -98,8 +98,9 @@ function withHeldOutAnswers(dataset: Dataset): Dataset {
   };
 }
 
+/** The parameters as DEFAULT_CALIBRATION is written, every feature of FEATURES included. */
 export function formatParams(params: CalibrationParams): string {
-  return `{ bias: ${params.bias.toFixed(3)}, coverage: ${params.coverage.toFixed(3)}, margin: ${params.margin.toFixed(3)}, recall: ${params.recall.toFixed(3)} }`;
+  return `{ bias: ${params.bias.toFixed(3)}, ${FEATURES.map((name) => `${name}: ${params[name].toFixed(3)}`).join(', ')} }`;
 }
 
 function printTable(rows: readonly { file: string; result: Metrics }[]): void {

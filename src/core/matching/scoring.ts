@@ -65,7 +65,8 @@ export const MAX_PHRASINGS_COMPARED = 200;
 /** An answer document parsed once: term frequencies by stem, its distinct words, its phrasings, its trigrams. */
 interface ParsedDocument {
   termFrequency: Map<string, number>;
-  words: string[];
+  /** Its distinct words long enough to be matched by spelling (MIN_FUZZY_LENGTH). */
+  words: Set<string>;
   /** Each phrasing's distinct stems, with the word that stands for each (for IDF lookups). */
   phrasings: Map<string, string>[];
   /** Each distinct stem of the phrasings with the share of phrasings using it (for phrasingRecall). */
@@ -109,6 +110,8 @@ export class AnswerScorer {
     const parsedDocs = docs.map((doc) => this.parse(doc));
     const trigrams = this.trigramSpace.cosines(this.trigramSpace.vector(terms.map((t) => t.word)), parsedDocs.map((p) => p.trigrams));
     const phrasingIdf = memoised(idf.ofPhrasingWord);
+    const queryIdf = new Map(terms.map((t) => [t.stem, t.idf]));
+    const alike = this.alikeWords(parsedDocs);
     return docs.map((doc, i) => {
       const parsed = parsedDocs[i]!;
       const lengthNorm = params.k1 * (1 - params.b + (params.b * doc.wordCount) / Math.max(params.averageLength, 1));
@@ -125,14 +128,14 @@ export class AnswerScorer {
           covered += term.idf;
           continue;
         }
-        const near = term.stop ? undefined : this.nearestWord(term, parsed.words);
+        const near = term.stop ? undefined : alike(term).find((candidate) => parsed.words.has(candidate.word));
         if (near === undefined) continue;
         const nearTf = parsed.termFrequency.get(stemOf(near.word)) ?? 1;
         score += near.similarity * Math.min(term.idf, idf.ofWord(near.word)) * saturate(nearTf);
         covered += near.similarity * term.idf;
       }
-      const nearest = nearestPhrasingCosine(terms, parsed.phrasings, phrasingIdf);
-      const recall = phrasingRecall(terms, parsed.stemShares, phrasingIdf);
+      const nearest = nearestPhrasingCosine(queryIdf, parsed.phrasings, phrasingIdf);
+      const recall = phrasingRecall(queryIdf, parsed.stemShares, phrasingIdf);
       const trigram = trigrams[i]!;
       const combined = score + totalIdf * (NEAREST_WEIGHT * nearest + TRIGRAM_WEIGHT * trigram);
       return {
@@ -148,20 +151,41 @@ export class AnswerScorer {
     });
   }
 
-  private nearestWord(term: QueryTerm, candidates: readonly string[]): { word: string; similarity: number } | undefined {
-    const word = term.word;
-    if (word.length < MIN_FUZZY_LENGTH) return undefined;
-    let best: { word: string; similarity: number } | undefined;
-    for (const candidate of candidates) {
-      if (candidate.length < MIN_FUZZY_LENGTH || Math.abs(candidate.length - word.length) > 4) continue;
-      const similarity = this.similarity(word, candidate, !term.known);
-      if (similarity > 0 && (best === undefined || similarity > best.similarity)) best = { word: candidate, similarity };
-    }
-    return best;
+  /**
+   * For a question term, the candidates' words spelled like it, most alike first: computed once per
+   * term over the words of all candidates (they share most of their vocabulary), then each candidate
+   * takes the first one it uses.
+   */
+  private alikeWords(docs: readonly ParsedDocument[]): (term: QueryTerm) => { word: string; similarity: number }[] {
+    let vocabulary: Set<string> | undefined;
+    const byStem = new Map<string, { word: string; similarity: number }[]>();
+    return (term) => {
+      let alike = byStem.get(term.stem);
+      if (alike !== undefined) return alike;
+      alike = [];
+      if (term.word.length >= MIN_FUZZY_LENGTH) {
+        vocabulary ??= new Set(docs.flatMap((doc) => [...doc.words]));
+        const similarities = this.similaritiesOf(term.word, !term.known);
+        for (const candidate of vocabulary) {
+          if (Math.abs(candidate.length - term.word.length) > 4) continue;
+          let similarity = similarities.get(candidate);
+          if (similarity === undefined) {
+            similarity = wordSimilarity(term.word, candidate, !term.known);
+            similarities.set(candidate, similarity);
+            this.similarityEntries++;
+          }
+          if (similarity > 0) alike.push({ word: candidate, similarity });
+        }
+        alike.sort((x, y) => y.similarity - x.similarity);
+      }
+      byStem.set(term.stem, alike);
+      return alike;
+    };
   }
 
-  private similarity(a: string, b: string, allowTypo: boolean): number {
-    const key = allowTypo ? `${a}\u0000typo` : a;
+  /** The cached wordSimilarity values of one question word (typos allowed or not) by candidate word. */
+  private similaritiesOf(word: string, allowTypo: boolean): Map<string, number> {
+    const key = allowTypo ? `${word}\u0000typo` : word;
     let byWord = this.similarities.get(key);
     if (byWord === undefined) {
       if (this.similarityEntries >= SIMILARITY_CACHE_LIMIT) {
@@ -171,13 +195,7 @@ export class AnswerScorer {
       byWord = new Map();
       this.similarities.set(key, byWord);
     }
-    let value = byWord.get(b);
-    if (value === undefined) {
-      value = wordSimilarity(a, b, allowTypo);
-      byWord.set(b, value);
-      this.similarityEntries++;
-    }
-    return value;
+    return byWord;
   }
 
   private parse(doc: AnswerDocument): ParsedDocument {
@@ -192,13 +210,13 @@ export class AnswerScorer {
       for (const word of matchWords(question)) {
         const stem = stemOf(word);
         termFrequency.set(stem, (termFrequency.get(stem) ?? 0) + 1);
-        words.add(word);
+        if (word.length >= MIN_FUZZY_LENGTH) words.add(word);
         allWords.push(word);
         if (!phrasing.has(stem)) phrasing.set(stem, word);
       }
       if (phrasing.size > 0 && phrasings.length < MAX_PHRASINGS_COMPARED) phrasings.push(phrasing);
     }
-    const parsed = { termFrequency, words: [...words], phrasings, stemShares: stemShares(phrasings), trigrams: this.trigramSpace.vector(allWords) };
+    const parsed = { termFrequency, words, phrasings, stemShares: stemShares(phrasings), trigrams: this.trigramSpace.vector(allWords) };
     if (this.parsed.size >= PARSED_CACHE_LIMIT) this.parsed.clear();
     this.parsed.set(doc.id, { questions: doc.questions, doc: parsed });
     return parsed;
@@ -222,8 +240,7 @@ function memoised(idfOfWord: (word: string) => number): (word: string) => number
  * The IDF-weighted cosine (binary term weights) between the question and its closest phrasing:
  * a kNN view next to the pooled one, for a question that says what one trained question says.
  */
-function nearestPhrasingCosine(terms: readonly QueryTerm[], phrasings: readonly Map<string, string>[], idfOfWord: (word: string) => number): number {
-  const queryIdf = new Map(terms.map((t) => [t.stem, t.idf]));
+function nearestPhrasingCosine(queryIdf: ReadonlyMap<string, number>, phrasings: readonly Map<string, string>[], idfOfWord: (word: string) => number): number {
   let queryNorm = 0;
   for (const idf of queryIdf.values()) queryNorm += idf * idf;
   let best = 0;
@@ -245,8 +262,7 @@ function nearestPhrasingCosine(terms: readonly QueryTerm[], phrasings: readonly 
  * The share of the answer's weight the question carries: each stem of the answer weighs its IDF
  * times the share of the answer's phrasings that use it (what staff consistently wrote for it).
  */
-function phrasingRecall(terms: readonly QueryTerm[], shares: readonly StemShare[], idfOfWord: (word: string) => number): number {
-  const queryIdf = new Map(terms.map((t) => [t.stem, t.idf]));
+function phrasingRecall(queryIdf: ReadonlyMap<string, number>, shares: readonly StemShare[], idfOfWord: (word: string) => number): number {
   let total = 0;
   let shared = 0;
   for (const { stem, word, share } of shares) {
@@ -270,20 +286,23 @@ function stemShares(phrasings: readonly Map<string, string>[]): StemShare[] {
 }
 
 /**
- * Calibration features for each answer: its coverage, its recall (phrasingRecall), and its lead
+ * Calibration features for each answer: its coverage, its recall (phrasingRecall), its lead
  * over the best other answer per square root of its phrasings (see calibration.ts) —
  * in both views, the lexical one (BM25) and the ranking (with the phrasing and trigram
  * similarities), whichever lead is smaller — or over its own stop-word-only share when that is
- * higher. When the two views disagree on the winner, neither answer gets a positive margin: the
- * matcher is not sure. And an answer never leads while ranked below another.
+ * higher, and the coverage of the best other candidate (rivalCoverage). When the two views
+ * disagree on the winner, neither answer gets a positive margin: the matcher is not sure. And an
+ * answer never leads while ranked below another.
  */
 export function answerFeatures(evidence: readonly AnswerEvidence[]): AnswerFeatures[] {
   const leadIn = leads(evidence.map((e) => e.bm25));
   const leadInRanking = leads(evidence.map((e) => e.score));
+  const rivalCoverage = bestOfOthers(evidence.map((e) => e.coverage));
   return evidence.map((item, i) => ({
     coverage: item.coverage,
     margin: Math.min(leadIn[i]!, leadInRanking[i]!, item.bm25 - item.stopScore) / Math.sqrt(phrasingCount(item.doc)),
     recall: item.recall,
+    rivalCoverage: Math.min(item.coverage, rivalCoverage[i]!),
   }));
 }
 
@@ -296,6 +315,12 @@ function phrasingCount(doc: AnswerDocument): number {
 
 /** Each value minus the largest of the others (0 when there are none). */
 function leads(values: readonly number[]): number[] {
+  const others = bestOfOthers(values);
+  return values.map((value, i) => value - others[i]!);
+}
+
+/** For each value, the largest of the others (0 when there are none). */
+function bestOfOthers(values: readonly number[]): number[] {
   let best = -Infinity;
   let second = -Infinity;
   for (const value of values) {
@@ -304,5 +329,5 @@ function leads(values: readonly number[]): number[] {
       best = value;
     } else if (value > second) second = value;
   }
-  return values.map((value) => value - (value === best ? (second === -Infinity ? 0 : second) : best));
+  return values.map((value) => (value === best ? (second === -Infinity ? 0 : second) : best));
 }

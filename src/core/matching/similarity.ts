@@ -55,9 +55,23 @@ export function boundedDamerau(a: string, b: string, max: number): number {
   return previous[m]!;
 }
 
+const TRIGRAM_SET_CACHE_LIMIT = 20_000;
+const trigramSets = new Map<string, Set<string>>();
+
+/** A stem's padded trigrams, memoised: the same stems are compared with many words. */
+function trigramSet(stem: string): Set<string> {
+  let set = trigramSets.get(stem);
+  if (set === undefined) {
+    if (trigramSets.size >= TRIGRAM_SET_CACHE_LIMIT) trigramSets.clear();
+    set = new Set(paddedTrigrams(stem));
+    trigramSets.set(stem, set);
+  }
+  return set;
+}
+
 function trigramDice(a: string, b: string): number {
-  const ga = new Set(paddedTrigrams(a));
-  const gb = new Set(paddedTrigrams(b));
+  const ga = trigramSet(a);
+  const gb = trigramSet(b);
   let shared = 0;
   for (const gram of ga) if (gb.has(gram)) shared++;
   return (2 * shared) / (ga.size + gb.size);

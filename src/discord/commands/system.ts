@@ -7,7 +7,6 @@ import type { AiFailureKind, AiHealth } from '../../core/ai/ollama.js';
 import type { MatchCandidate } from '../../core/matching/matcher.js';
 import type { Answer } from '../../core/responder.js';
 import { formatBytes } from '../attachments.js';
-import type { BotContext } from '../context.js';
 import { formatDuration } from '../render/duration.js';
 import { clip, EMBED_LIMITS, fieldValue, joinLines, oneLine } from '../render/embed-text.js';
 import { respond } from '../reply.js';
@@ -58,9 +57,10 @@ function semanticSummary(check: EmbedModelStatus | undefined, waiting: number, s
   if (!check.reachable) state = `❌ ${model}: Ollama is not reachable; matching by words alone until it is.`;
   else if (!check.pulled) state = `❌ Embedding model ${model} is not pulled: run \`ollama pull ${check.model}\``;
   else if (check.embedding === false) state = `❌ ${model} is not an embedding model: set OLLAMA_EMBED_MODEL to one, e.g. \`nomic-embed-text\``;
-  else state = `✅ Embedding model ${model} is ready (texts cut to ${check.contextKnown ? '' : 'an assumed '}${check.contextTokens} tokens)`;
-  const lines = [state, `Entries of this server waiting for a vector: ${waiting}`];
-  if (skipped > 0) lines.push(`Texts Ollama refused to embed since start (see the log): ${skipped}`);
+  else state = `✅ Embedding model ${model} is ready (texts fitted to ${check.contextKnown ? '' : 'an assumed '}${check.contextTokens} tokens; long knowledge entries embedded in parts)`;
+  // Entries, not parts: the queue holds entries, and a long entry's parts are embedded together.
+  const lines = [state, `Entries of this server waiting to be embedded: ${waiting}`];
+  if (skipped > 0) lines.push(`Texts Ollama refused to embed since start (each part of a long entry counts; see the log): ${skipped}`);
   return lines.join('\n');
 }
 

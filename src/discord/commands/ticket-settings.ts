@@ -2,7 +2,6 @@ import { ChannelType, EmbedBuilder, PermissionFlagsBits } from 'discord.js';
 import type { AutocompleteInteraction, TextChannel } from 'discord.js';
 import { DESK_LIMITS, type DeskSettings, type DeskSettingsPatch } from '../../core/desk/desk-settings.js';
 import { UserError } from '../../core/errors.js';
-import type { BotContext } from '../context.js';
 import { respond } from '../reply.js';
 import { noteSaved } from '../saved-change.js';
 import type { SlashCommand } from './command.js';

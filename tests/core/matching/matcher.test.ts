@@ -96,6 +96,22 @@ describe('Matcher.match', () => {
     expect(match?.score ?? 0).toBeLessThan(THRESHOLD);
   });
 
+  it('counts how much of a question the other answers cover too: a question in the guild\'s words, not a stray word (rivalCoverage)', () => {
+    // "I want", "change", "my" are also trained for the password, refund and cancel answers; only the password answer says "password".
+    const own = matcher.rank(GUILD_A, 'I want to change my email')[0]!;
+    const stray = matcher.rank(GUILD_A, 'password manager recommendations')[0]!;
+    expect(own.answer).toBe('Settings > Account > Email lets you change it.');
+    expect(own.features.rivalCoverage).toBeGreaterThan(0.3);
+    expect(stray.answer).toBe(PASSWORD_ANSWER);
+    expect(stray.features.rivalCoverage).toBe(0);
+    expect(best('I want to change my email')!.score).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(best('password manager recommendations')!.score).toBeLessThan(0.6);
+    // A runner-up gains nothing from the winner's coverage: its rival coverage is at most its own.
+    const ranked = matcher.rank(GUILD_A, 'how do I change my password or my email');
+    expect(ranked.length).toBeGreaterThan(1);
+    for (const { features } of ranked) expect(features.rivalCoverage).toBeLessThanOrEqual(features.coverage);
+  });
+
   it('treats FTS5 query syntax in the text as plain words and never throws', () => {
     for (const text of ['reset" OR * NEAR( - : password"', '"', '*', 'NEAR(a b)', 'password:', '-refund', '(((', 'AND OR NOT', '^password']) {
       expect(() => matcher.match(GUILD_A, text), text).not.toThrow();
