@@ -5,7 +5,7 @@ import { FakeDiscord } from './discord/index.js';
 import { type Scene, withFake, withScene } from './discord-scene.js';
 
 // The fake Discord's rate limits and faults, pinned with the real discord.js client and raw HTTP: held requests
-// (registration in flight), a refused registration (403 50001), 429 and 5xx retried by discord.js, a realistic
+// (registration in flight), a refused registration (403 50001), a dropped connection (not retried), 429 and 5xx retried by discord.js, a realistic
 // bucket's 429 with Retry-After (README.md, "Rate limits and faults").
 
 describe('fake Discord rate limits and faults, with the real discord.js client', () => {
@@ -30,6 +30,19 @@ describe('fake Discord rate limits and faults, with the real discord.js client',
     await expect(client.application!.commands.set([{ name: 'nope', description: 'refused' }], guild.id)).rejects.toMatchObject({ status: 403, code: 50001, message: 'Missing Access' });
     expect(fake.commands(guild.id)).toEqual([]);
     expect(fake.requests.filter((r) => r.method === 'PUT' && r.status === 403)).toHaveLength(1);
+  });
+
+  it('drops the connection of a request without answering: discord.js rejects with undici\'s "other side closed" and does not retry', async () => {
+    const channel = (await client.channels.fetch(general)) as TextChannel;
+    const before = fake.messages(general).length;
+    fake.dropNext({ route: 'messages', method: 'POST' });
+    await expect(channel.send('lost on a closed connection')).rejects.toMatchObject({ code: 'UND_ERR_SOCKET', message: 'other side closed' });
+    const sends = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${general}/messages`);
+    expect(sends.at(-1)).toMatchObject({ status: 0, dropped: true }); // one attempt, dropped: no retry by discord.js
+    expect(fake.messages(general)).toHaveLength(before);
+    expect(fake.limits.answered.at(-1)).toMatchObject({ status: 0, method: 'POST' });
+    await channel.send('the next request gets a new connection');
+    expect(fake.messages(general).at(-1)?.content).toBe('the next request gets a new connection');
   });
 
   it('answers 429 on a send; discord.js waits, retries and the message arrives', async () => {
