@@ -99,7 +99,7 @@ function withHeldOutAnswers(dataset: Dataset): Dataset {
 }
 
 export function formatParams(params: CalibrationParams): string {
-  return `{ bias: ${params.bias.toFixed(3)}, coverage: ${params.coverage.toFixed(3)}, margin: ${params.margin.toFixed(3)}, recall: ${params.recall.toFixed(3)} }`;
+  return `{ bias: ${params.bias.toFixed(3)}, coverage: ${params.coverage.toFixed(3)}, margin: ${params.margin.toFixed(3)}, recall: ${params.recall.toFixed(3)}, meaning: ${params.meaning.toFixed(3)} }`;
 }
 
 function printTable(rows: readonly { file: string; result: Metrics }[]): void {

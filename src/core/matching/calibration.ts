@@ -17,13 +17,18 @@
  *   question shares the topic's words but not what this answer is about ("my PIN" against an answer
  *   always trained as "my PIN is blocked"): the out-of-scope question of a close domain. It means
  *   the same with one phrasing or ten, as a share.
- * Four parameters, fitted by logistic regression (`npm run eval -- --all --fit`, ARCHITECTURE.md).
+ * - meaning: the cosine between what the question and the answer's closest phrasing mean, from
+ *   pre-trained word vectors (word-vectors.ts). High for a paraphrase in other words ("my card hasn't
+ *   come" against "when will I get my card"), lower for a question that shares the topic's words but
+ *   not its sense. Coverage also gives partial credit to a word's synonym (scoring.ts).
+ * Five parameters, fitted by logistic regression (`npm run eval -- --all --fit`, ARCHITECTURE.md).
  */
 
 export interface AnswerFeatures {
   coverage: number;
   margin: number;
   recall: number;
+  meaning: number;
 }
 
 export interface CalibrationParams {
@@ -31,6 +36,7 @@ export interface CalibrationParams {
   coverage: number;
   margin: number;
   recall: number;
+  meaning: number;
 }
 
 /**
@@ -38,9 +44,15 @@ export interface CalibrationParams {
  * its answers untrained so their questions are close out-of-scope ones; BANKING77 was measured
  * unseen (`npm run eval -- --all --cross-check`). See ARCHITECTURE.md, "Matching".
  */
-export const DEFAULT_CALIBRATION: CalibrationParams = { bias: -2.193, coverage: 3.142, margin: 0.474, recall: 0.802 };
+export const DEFAULT_CALIBRATION: CalibrationParams = { bias: -5.772, coverage: 2.631, margin: 0.472, recall: 0.206, meaning: 4.438 };
 
-const FEATURES = ['coverage', 'margin', 'recall'] as const;
+/**
+ * For a matcher without word vectors (their asset missing): `meaning` is then always 0, so the
+ * calibration fitted the same way on the words' features alone (the one shipped before word vectors).
+ */
+export const WORDS_ONLY_CALIBRATION: CalibrationParams = { bias: -2.193, coverage: 3.142, margin: 0.474, recall: 0.802, meaning: 0 };
+
+const FEATURES = ['coverage', 'margin', 'recall', 'meaning'] as const;
 
 export function confidence(features: AnswerFeatures, params: CalibrationParams = DEFAULT_CALIBRATION): number {
   return sigmoid(params.bias + FEATURES.reduce((sum, name) => sum + params[name] * features[name], 0));
@@ -71,7 +83,7 @@ export function fitCalibration(samples: readonly LabelledFeatures[], iterations 
     const step = solve(hessian, gradient);
     w = w.map((value, i) => value - step[i]!);
   }
-  return { bias: w[0]!, coverage: w[1]!, margin: w[2]!, recall: w[3]! };
+  return { bias: w[0]!, coverage: w[1]!, margin: w[2]!, recall: w[3]!, meaning: w[4]! };
 }
 
 function sigmoid(z: number): number {

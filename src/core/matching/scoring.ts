@@ -2,6 +2,8 @@ import type { AnswerDocument } from './answer-index.js';
 import type { AnswerFeatures } from './calibration.js';
 import { TrigramSpace, type TrigramVector } from './char-trigrams.js';
 import { MIN_FUZZY_LENGTH, wordSimilarity } from './similarity.js';
+import { STOP_WORDS } from './stopwords.js';
+import { cosine, type WordVectors } from './word-vectors.js';
 import { matchWords, stemOf } from './words.js';
 
 /** One distinct (stemmed) term of the member's question. */
@@ -49,6 +51,11 @@ export interface AnswerEvidence {
    * weight of the terms the question shares over the weight of them all.
    */
   recall: number;
+  /**
+   * Cosine between what the question and the answer's closest phrasing mean (word vectors averaged,
+   * WordVectors.meaningOf), in [-1, 1]; 0 without word vectors. Credits paraphrases in other words.
+   */
+  meaning: number;
 }
 
 /**
@@ -59,6 +66,14 @@ export interface AnswerEvidence {
  */
 const NEAREST_WEIGHT = 0.4;
 const TRIGRAM_WEIGHT = 0.4;
+const MEANING_WEIGHT = 0.3;
+/**
+ * A question word no phrasing uses, nor spells alike, still counts as partly covered by the
+ * phrasings' word closest in meaning when their vectors' cosine exceeds this: credit rises linearly
+ * from 0 there to the word's full IDF at 1 (e.g. "arrive"/"get" 0.51: 2%, "refund"/"reimbursement" 0.63: 26%).
+ */
+const SYNONYM_COSINE = 0.5;
+const STOP_STEMS: ReadonlySet<string> = new Set([...STOP_WORDS].map(stemOf));
 /** Phrasings of one answer compared one by one with the question (the pooled BM25 sees them all). */
 export const MAX_PHRASINGS_COMPARED = 200;
 
@@ -71,6 +86,10 @@ interface ParsedDocument {
   /** Each distinct stem of the phrasings with the share of phrasings using it (for phrasingRecall). */
   stemShares: StemShare[];
   trigrams: TrigramVector;
+  /** Each phrasing's meaning (WordVectors.meaningOf), for those with a word in the vectors; [] without vectors. */
+  meanings: Float32Array[];
+  /** The distinct words that are not stop words, candidates for a question word's synonym. */
+  contentWords: string[];
 }
 
 interface StemShare {
@@ -96,6 +115,9 @@ export class AnswerScorer {
   private readonly similarities = new Map<string, Map<string, number>>();
   private similarityEntries = 0;
 
+  /** @param wordVectors word meanings, for paraphrases in other words; without them the words alone score. */
+  constructor(private readonly wordVectors?: WordVectors) {}
+
   /**
    * @param idf IDF (in the same guild) of a word found in a candidate document: `ofWord` for the
    *   partial credit of a near-spelled match, `ofPhrasingWord` for the length of a phrasing.
@@ -109,6 +131,7 @@ export class AnswerScorer {
     const parsedDocs = docs.map((doc) => this.parse(doc));
     const trigrams = this.trigramSpace.cosines(this.trigramSpace.vector(terms.map((t) => t.word)), parsedDocs.map((p) => p.trigrams));
     const phrasingIdf = memoised(idf.ofPhrasingWord);
+    const queryMeaning = this.wordVectors?.meaningOf(terms.map((t) => t.word));
     return docs.map((doc, i) => {
       const parsed = parsedDocs[i]!;
       const lengthNorm = params.k1 * (1 - params.b + (params.b * doc.wordCount) / Math.max(params.averageLength, 1));
@@ -126,7 +149,10 @@ export class AnswerScorer {
           continue;
         }
         const near = term.stop ? undefined : this.nearestWord(term, parsed.words);
-        if (near === undefined) continue;
+        if (near === undefined) {
+          if (!term.stop) covered += this.synonymCredit(term.word, parsed.contentWords) * term.idf;
+          continue;
+        }
         const nearTf = parsed.termFrequency.get(stemOf(near.word)) ?? 1;
         score += near.similarity * Math.min(term.idf, idf.ofWord(near.word)) * saturate(nearTf);
         covered += near.similarity * term.idf;
@@ -134,7 +160,8 @@ export class AnswerScorer {
       const nearest = nearestPhrasingCosine(terms, parsed.phrasings, phrasingIdf);
       const recall = phrasingRecall(terms, parsed.stemShares, phrasingIdf);
       const trigram = trigrams[i]!;
-      const combined = score + totalIdf * (NEAREST_WEIGHT * nearest + TRIGRAM_WEIGHT * trigram);
+      const meaning = queryMeaning === undefined ? 0 : closestMeaning(queryMeaning, parsed.meanings);
+      const combined = score + totalIdf * (NEAREST_WEIGHT * nearest + TRIGRAM_WEIGHT * trigram + MEANING_WEIGHT * meaning);
       return {
         doc,
         score: combined,
@@ -144,8 +171,18 @@ export class AnswerScorer {
         nearest,
         trigram,
         recall,
+        meaning,
       };
     });
+  }
+
+  /** Share of a question word's IDF covered by the candidate's word closest in meaning (SYNONYM_COSINE). */
+  private synonymCredit(word: string, candidates: readonly string[]): number {
+    const vectors = this.wordVectors;
+    if (vectors === undefined || !vectors.has(word)) return 0;
+    let best = SYNONYM_COSINE;
+    for (const candidate of candidates) best = Math.max(best, vectors.similarity(word, candidate) ?? 0);
+    return (best - SYNONYM_COSINE) / (1 - SYNONYM_COSINE);
   }
 
   private nearestWord(term: QueryTerm, candidates: readonly string[]): { word: string; similarity: number } | undefined {
@@ -198,11 +235,37 @@ export class AnswerScorer {
       }
       if (phrasing.size > 0 && phrasings.length < MAX_PHRASINGS_COMPARED) phrasings.push(phrasing);
     }
-    const parsed = { termFrequency, words: [...words], phrasings, stemShares: stemShares(phrasings), trigrams: this.trigramSpace.vector(allWords) };
+    const distinctWords = [...words];
+    const parsed = {
+      termFrequency,
+      words: distinctWords,
+      phrasings,
+      stemShares: stemShares(phrasings),
+      trigrams: this.trigramSpace.vector(allWords),
+      meanings: this.meanings(phrasings),
+      contentWords: this.wordVectors === undefined ? [] : distinctWords.filter((w) => !STOP_STEMS.has(stemOf(w))),
+    };
     if (this.parsed.size >= PARSED_CACHE_LIMIT) this.parsed.clear();
     this.parsed.set(doc.id, { questions: doc.questions, doc: parsed });
     return parsed;
   }
+
+  private meanings(phrasings: readonly Map<string, string>[]): Float32Array[] {
+    const meanings: Float32Array[] = [];
+    if (this.wordVectors === undefined) return meanings;
+    for (const phrasing of phrasings) {
+      const meaning = this.wordVectors.meaningOf(phrasing.values());
+      if (meaning !== undefined) meanings.push(meaning);
+    }
+    return meanings;
+  }
+}
+
+/** The largest cosine between the question's meaning and a phrasing's (0 when none has one). */
+function closestMeaning(question: Float32Array, meanings: readonly Float32Array[]): number {
+  let best = 0;
+  for (const meaning of meanings) best = Math.max(best, cosine(question, meaning));
+  return best;
 }
 
 /** One question's lookups: a word recurs across phrasings and candidates. */
@@ -284,6 +347,7 @@ export function answerFeatures(evidence: readonly AnswerEvidence[]): AnswerFeatu
     coverage: item.coverage,
     margin: Math.min(leadIn[i]!, leadInRanking[i]!, item.bm25 - item.stopScore) / Math.sqrt(phrasingCount(item.doc)),
     recall: item.recall,
+    meaning: item.meaning,
   }));
 }
 

@@ -177,10 +177,22 @@ describe('Matcher.match with semantic evidence', () => {
 
   it('casts doubt when the vectors prefer another answer: it may move up, and nobody is confident', () => {
     const text = 'my password and my order';
+    // Without word vectors, whose own sense of "password" would keep that answer on top (see the next test).
+    const matcher = new Matcher(db, { wordVectors: null });
     const [words] = matcher.match(GUILD_A, text);
     expect(words!.answer).toBe(PASSWORD_ANSWER);
     const fused = matcher.match(GUILD_A, text, 5, favouring(SHIPPING_ANSWER));
     expect(fused[0]!.answer).toBe(SHIPPING_ANSWER);
+    for (const m of fused) expect(m.score).toBeLessThan(words!.score);
+  });
+
+  it('casts doubt with word vectors too: the favoured answer gains, the words\' answer loses confidence', () => {
+    const text = 'my password and my order';
+    const [words] = matcher.match(GUILD_A, text);
+    expect(words!.answer).toBe(PASSWORD_ANSWER);
+    const fused = matcher.match(GUILD_A, text, 5, favouring(SHIPPING_ANSWER));
+    const scoreOf = (list: typeof fused, answer: string) => list.find((m) => m.answer === answer)?.score ?? 0;
+    expect(scoreOf(fused, PASSWORD_ANSWER)).toBeLessThan(words!.score);
     for (const m of fused) expect(m.score).toBeLessThan(words!.score);
   });
 
