@@ -4,7 +4,7 @@ import { canonicalModelName } from './core/ai/host-pool.js';
 import { createCore, type Core } from './core/core.js';
 import { openDatabase } from './db/database.js';
 import { DatabaseTooNewError } from './db/migrate.js';
-import { DisallowedIntentsError, InvalidTokenError, startDiscordBot, UnknownGuildError } from './discord/client.js';
+import { CommandRegistrationError, DisallowedIntentsError, InvalidTokenError, startDiscordBot, UnknownGuildError } from './discord/client.js';
 import { startDashboard, type RunningDashboard } from './dashboard/server.js';
 import { discordDirectory } from './discord/dashboard-directory.js';
 import { createLogger, type Logger } from './log.js';
@@ -69,7 +69,8 @@ async function main(): Promise<number> {
   try {
     bot = await startDiscordBot(core, config.DISCORD_TOKEN);
   } catch (error) {
-    if (error instanceof InvalidTokenError || error instanceof DisallowedIntentsError || error instanceof UnknownGuildError) logger.error(error.message);
+    const explained = [InvalidTokenError, DisallowedIntentsError, UnknownGuildError, CommandRegistrationError].some((known) => error instanceof known);
+    if (explained) logger.error((error as Error).message);
     else logger.error({ err: error }, 'Could not connect to Discord');
     db.close();
     await flush(logger);

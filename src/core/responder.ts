@@ -10,7 +10,7 @@ import type { SemanticIndex } from './matching/semantic-index.js';
 import { Retrieval, type KnowledgeHit } from './retrieval.js';
 import type { StatCounters } from './stats/counters.js';
 import type { AnswerSource, Ticket, TicketStore } from './tickets/store.js';
-import type { ResponderSupport } from './support/support-desk.js';
+import type { HandoffReason } from './support/handoff.js';
 import type { TrainingStore } from './training/store.js';
 
 /** The slice of the Ollama service the responder needs (a fake or a recording stand-in fits too). */
@@ -59,6 +59,20 @@ export interface TicketMessage {
   textless?: boolean;
   /** Staff messages are stored as staff turns and never answered by the bot. */
   fromStaff: boolean;
+}
+
+/** What the responder asks of the support desk while it handles a ticket message. */
+export interface ResponderSupport {
+  /** Staff took this ticket over: store the member's message, do not answer it. */
+  isPaused(ticketId: number): boolean;
+  /** How well the member's question matched what the server taught the bot (knowledge gaps). */
+  recordMatch(userTurnId: number, answer: Answer): void;
+  /** A staff member wrote: the bot steps back there. True when a hand-off was waiting for staff. */
+  staffWrote(ticket: Ticket, staffId: string): boolean;
+  /** The bot has no answer: hand the ticket to staff. True when staff should be called now (once until one of them writes). */
+  requestHandoff(ticket: Ticket, reason: HandoffReason): boolean;
+  /** The ticket waits for staff (its tag says Needs staff). */
+  handoffPending(ticketId: number): boolean;
 }
 
 /** What the bot decided to say, and why. */

@@ -1,7 +1,7 @@
 import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import type { Core } from '../core/core.js';
 import { allCommands, allComponents, allMessageCommands } from './commands/index.js';
-import { registerCommands, UnknownGuildError } from './commands/register.js';
+import { CommandRegistrationError, registerCommands, UnknownGuildError } from './commands/register.js';
 import type { BotContext } from './context.js';
 import { createInteractionRouter } from './interactions.js';
 import { NO_MENTIONS } from './reply.js';
@@ -9,6 +9,7 @@ import { startStaleSweeper } from './support/stale-sweeper.js';
 import { AnswerOrder } from './tickets/answer-order.js';
 import { repairPendingCloses } from './tickets/close-in-discord.js';
 import { LiveAnswers } from './tickets/live-answers.js';
+import { closeTicketsLockedWhileOffline } from './tickets/locked-while-offline.js';
 import { onMessageCreate, onMessageDelete, onMessageUpdate, onThreadUpdate } from './tickets/thread-events.js';
 
 export class InvalidTokenError extends Error {
@@ -92,6 +93,8 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   const staleSweeper = startStaleSweeper(ctx);
   // Closes that Discord did not follow before a restart are finished now, not a minute later.
   void repairPendingCloses(ctx).catch((error: unknown) => log.warn({ err: error }, 'repairing closed tickets at start-up failed'));
+  // Posts a moderator locked while the bot was offline close their tickets, as a lock seen live does.
+  void closeTicketsLockedWhileOffline(ctx).catch((error: unknown) => log.warn({ err: error }, 'checking for posts locked while offline failed'));
 
   return {
     client: readyClient,
@@ -106,4 +109,4 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   };
 }
 
-export { UnknownGuildError };
+export { CommandRegistrationError, UnknownGuildError };

@@ -18,9 +18,9 @@ export function createInteractionRouter(
   ctx: BotContext,
   messageCommands: readonly MessageCommand[],
 ) {
-  const commandsByName = new Map(commands.map((c) => [c.data.name, c]));
-  const messageCommandsByName = new Map(messageCommands.map((c) => [c.data.name, c]));
-  const componentsByPrefix = new Map(components.map((c) => [c.prefix, c]));
+  const commandsByName = uniqueKeys(commands, (c) => c.data.name, 'command name');
+  const messageCommandsByName = uniqueKeys(messageCommands, (c) => c.data.name, 'message command name');
+  const componentsByPrefix = uniqueKeys(components, (c) => c.prefix, 'custom id prefix');
   const log = ctx.core.logger.child({ module: 'interactions' });
 
   async function fail(interaction: RepliableInteraction, error: unknown, what: string): Promise<void> {
@@ -101,4 +101,18 @@ export function createInteractionRouter(
       });
     }
   };
+}
+
+/**
+ * Handlers by their key, refusing a key used twice: a Map would silently keep the last, and the
+ * other handler's buttons would run the wrong code. Checked when the router is built, at start-up.
+ */
+export function uniqueKeys<T>(handlers: readonly T[], keyOf: (handler: T) => string, what: string): Map<string, T> {
+  const byKey = new Map<string, T>();
+  for (const handler of handlers) {
+    const key = keyOf(handler);
+    if (byKey.has(key)) throw new Error(`Two handlers use the ${what} "${key}"; each must be unique.`);
+    byKey.set(key, handler);
+  }
+  return byKey;
 }

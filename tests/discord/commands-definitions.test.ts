@@ -1,5 +1,7 @@
 import { ApplicationCommandOptionType, PermissionFlagsBits } from 'discord.js';
 import { describe, expect, it } from 'vitest';
+import { commandDefinitions } from '../../src/discord/commands/register.js';
+import { allCommands, allMessageCommands } from '../../src/discord/commands/index.js';
 import { knowledgeCommands } from '../../src/discord/commands/knowledge.js';
 import { systemCommands } from '../../src/discord/commands/system.js';
 import { trainingCommands } from '../../src/discord/commands/training.js';
@@ -17,11 +19,22 @@ describe('staff command definitions', () => {
   });
 
   it('are hidden from members by default and checked as staff-only in the handler', () => {
+    const registered = new Map(commandDefinitions().map((c) => [c.name, c]));
     for (const command of commands) {
       expect(command.access, command.data.name).toBe('staff');
-      expect(command.data.toJSON().default_member_permissions, command.data.name).toBe(String(PermissionFlagsBits.ManageMessages));
+      expect(registered.get(command.data.name)?.default_member_permissions, command.data.name).toBe(String(PermissionFlagsBits.ManageMessages));
       expect(command.ephemeral, command.data.name).not.toBe(false);
     }
+  });
+
+  it('are shown by Discord to exactly the members their access allows: staff (Manage Messages), managers (Manage Server), everyone', () => {
+    const expected = { everyone: null, staff: String(PermissionFlagsBits.ManageMessages), manager: String(PermissionFlagsBits.ManageGuild) };
+    const registered = new Map(commandDefinitions().map((c) => [c.name, c]));
+    const all = [...allCommands, ...allMessageCommands];
+    expect(registered.size).toBe(all.length);
+    for (const command of all) expect(registered.get(command.data.name)?.default_member_permissions, command.data.name).toBe(expected[command.access]);
+    expect(registered.get('close_ticket')?.default_member_permissions).toBeNull();
+    expect(registered.get('setup')?.default_member_permissions).toBe(String(PermissionFlagsBits.ManageGuild));
   });
 
   it('mark the options the table calls required, and autocomplete the ids', () => {

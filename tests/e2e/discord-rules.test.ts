@@ -117,6 +117,35 @@ describe('idle ticket posts archive themselves', () => {
     await bw.fake.waitFor(() => bw.core.tickets.getByThread(bw.guildId, threadId)?.status === 'closed', 3000, 'the ticket closed');
     expect(bw.core.tickets.getByThread(bw.guildId, threadId)).toMatchObject({ closedBy: null, closeReason: 'locked in Discord' });
   });
+
+  it('a post a moderator locked while the bot was offline closes its ticket at start-up; one only archived stays open', async () => {
+    const bw = await world();
+    const [lockedArchived, archivedOnly, lockedActive] = [
+      openTicket(bw, 'Refund', 'I want a refund'),
+      openTicket(bw, 'Login', 'I cannot log in'),
+      openTicket(bw, 'Ban appeal', 'Why was I banned?'),
+    ];
+    const ids = (await Promise.all([lockedArchived, archivedOnly, lockedActive])).map((t) => t.threadId);
+    const [a, b, c] = ids as [string, string, string];
+
+    await bw.bot.stop(); // offline: Discord sends it nothing, and a new session does not replay what it missed
+    bw.fake.editThreadAsUser({ threadId: a, userId: bw.adminId, locked: true, archived: true });
+    bw.fake.editThreadAsUser({ threadId: b, userId: bw.adminId, archived: true });
+    bw.fake.editThreadAsUser({ threadId: c, userId: bw.adminId, locked: true });
+    bw.bot = await startDiscordBot(bw.core, bw.fake.token);
+
+    await bw.fake.waitFor(() => [a, c].every((id) => bw.core.tickets.getByThread(bw.guildId, id)?.status === 'closed'), 3000, 'the locked tickets closed');
+    for (const id of [a, c]) expect(bw.core.tickets.getByThread(bw.guildId, id)).toMatchObject({ closedBy: null, closeReason: 'locked in Discord' });
+    // Staff see it closed in the post itself.
+    const info = await (await bw.command('ticket_info', {}, { channelId: a })).waitForResponse();
+    expect(JSON.stringify(info.embeds)).toContain('"Closed"');
+    // The archived-only post went quiet, nothing more: the member's next message there is answered.
+    expect(bw.core.tickets.getByThread(bw.guildId, b)?.status).toBe('open');
+    const before = botMessages(bw, b).length;
+    bw.fake.postAsUser({ channelId: b, userId: bw.memberId, content: 'Still cannot log in, any idea?' });
+    await bw.fake.waitFor(() => botMessages(bw, b).length > before, 5000, 'an answer in the archived-only post');
+    expect(bw.core.tickets.getByThread(bw.guildId, b)?.status).toBe('open');
+  });
 });
 
 /** The bot's context as the sweep receives it. */

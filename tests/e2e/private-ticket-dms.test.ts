@@ -6,7 +6,7 @@ import { CLOSE_REQUEST_REASON } from '../../src/core/desk/close-requests.js';
 import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
 import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
 import { LiveAnswers } from '../../src/discord/tickets/live-answers.js';
-import { openTicket, press, TRAINED_ENV } from './support-helpers.js';
+import { openTicket, press, quietFor, TRAINED_ENV } from './support-helpers.js';
 
 /**
  * Issue 16, point 3: a private ticket's transcript goes to the staff log channel, or to its member by DM when
@@ -168,5 +168,36 @@ describe('survey by DM after every close', () => {
     expect(w.fake.directMessagesTo(silent)).toEqual([]);
     // Closed DMs cost the member nothing: the ticket is closed in Discord as any other.
     await w.fake.waitFor(() => w.fake.channel(second).archived && w.fake.channel(second).locked, 3000, 'closed in Discord');
+  });
+
+  it('/ticket_settings rating_dm:false: a close sends the member no DM at all; rating_dm:true asks again, as by default', async () => {
+    const before = await run('ticket_settings');
+    expect(JSON.stringify(before.embeds)).toContain('Rating by DM after a close: on');
+    const off = await run('ticket_settings', { rating_dm: false });
+    expect(off.ephemeral).toBe(true);
+    expect(JSON.stringify(off.embeds)).toContain('Rating by DM after a close: off');
+
+    // /close_ticket: the survey would come right after the transcript reaches the log channel.
+    const quiet = w.fake.addMember(w.guildId, { username: 'survey-5' }).id;
+    const quietTicket = (await openTicket(w, 'Password', 'How do I reset my password?', quiet)).threadId;
+    const logged = w.fake.messages(logChannelId).length;
+    await run('close_ticket', { reason: 'Answered' }, { userId: w.staffId, channelId: quietTicket });
+    await w.fake.waitFor(() => w.fake.messages(logChannelId).length > logged, 3000, 'the transcript in the log channel');
+    await quietFor(300);
+    // The stale sweep: awaited to its end, survey step included.
+    const swept = w.fake.addMember(w.guildId, { username: 'survey-6' }).id;
+    const sweptTicket = await openBilling(swept, 'Invoice again');
+    await run('ticket_close_request', {}, { userId: w.staffId, channelId: sweptTicket });
+    await sweepStaleTickets({ core: w.core, client: w.bot.client, answerOrder: new AnswerOrder(), liveAnswers: new LiveAnswers() }, Date.now() + 49 * 3_600_000);
+    expect(w.core.tickets.getByThread(w.guildId, sweptTicket)?.status).toBe('closed');
+    expect(w.fake.directMessagesTo(quiet)).toEqual([]);
+    expect(w.fake.directMessagesTo(swept)).toEqual([]);
+
+    const on = await run('ticket_settings', { rating_dm: true });
+    expect(JSON.stringify(on.embeds)).toContain('Rating by DM after a close: on');
+    const asked = w.fake.addMember(w.guildId, { username: 'survey-7' }).id;
+    const askedTicket = (await openTicket(w, 'Password again', 'How do I reset my password?', asked)).threadId;
+    await run('close_ticket', { reason: 'Answered' }, { userId: w.staffId, channelId: askedTicket });
+    await surveyOf(asked);
   });
 });

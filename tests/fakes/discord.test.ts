@@ -379,6 +379,26 @@ describe('fake Discord with the real discord.js client', () => {
     expect((await r.waitForChoices()).map((c) => c.value)).toEqual(['alpha', 'alps']);
   });
 
+  it('holds a command registration until released: the previous list stands meanwhile, the new one after', async () => {
+    await client.application!.commands.set([{ name: 'old', description: 'from the previous run' }], guild.id);
+    const held = fake.holdNext({ method: 'PUT', route: /\/guilds\/\d+\/commands$/ });
+    const put = client.application!.commands.set([{ name: 'new', description: 'this run' }], guild.id);
+    expect(await held.arrived).toMatchObject({ method: 'PUT' });
+    await sleep(50);
+    expect(fake.commands(guild.id).map((c) => c.name)).toEqual(['old']);
+    held.release();
+    await put;
+    expect(fake.commands(guild.id).map((c) => c.name)).toEqual(['new']);
+    await client.application!.commands.set([], guild.id);
+  });
+
+  it('refuses a guild command registration with 403 50001 Missing Access when told to; discord.js does not retry it', async () => {
+    fake.failNext({ status: 403, code: 50001, route: /\/guilds\/\d+\/commands$/ });
+    await expect(client.application!.commands.set([{ name: 'nope', description: 'refused' }], guild.id)).rejects.toMatchObject({ status: 403, code: 50001, message: 'Missing Access' });
+    expect(fake.commands(guild.id)).toEqual([]);
+    expect(fake.requests.filter((r) => r.method === 'PUT' && r.status === 403)).toHaveLength(1);
+  });
+
   it('answers 429 on a send; discord.js waits, retries and the message arrives', async () => {
     const channel = (await client.channels.fetch(general)) as TextChannel;
     fake.rateLimitNext({ route: 'messages', count: 1, retryAfterMs: 200 });

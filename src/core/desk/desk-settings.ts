@@ -15,6 +15,8 @@ export interface DeskSettings {
   /** The opening hours as staff wrote them, and the parsed form; null = always staffed. */
   supportHoursText: string | null;
   supportHours: SupportHours | null;
+  /** Whether a member is asked by DM to rate the help after their ticket closes (default true). */
+  ratingDm: boolean;
 }
 
 interface Row {
@@ -24,6 +26,7 @@ interface Row {
   cooldown_seconds: number;
   support_hours: string | null;
   time_zone: string | null;
+  rating_dm: number;
 }
 
 export const DESK_DEFAULTS = { maxOpenPerMember: 3, cooldownSeconds: 0 } as const;
@@ -38,6 +41,7 @@ function toSettings(guildId: string, row: Row | undefined): DeskSettings {
     cooldownSeconds: row?.cooldown_seconds ?? DESK_DEFAULTS.cooldownSeconds,
     supportHoursText: text,
     supportHours: text && row?.time_zone ? parseSupportHours(text, row.time_zone) : null,
+    ratingDm: row ? row.rating_dm !== 0 : true,
   };
 }
 
@@ -47,6 +51,7 @@ export interface DeskSettingsPatch {
   cooldownSeconds?: number;
   /** Both together; null turns support hours off. */
   supportHours?: { text: string; timeZone: string } | null;
+  ratingDm?: boolean;
 }
 
 export class DeskSettingsStore {
@@ -56,11 +61,11 @@ export class DeskSettingsStore {
   constructor(db: Db) {
     this.selectOne = db.prepare('SELECT * FROM ticket_desk_settings WHERE guild_id = ?');
     this.upsert = db.prepare(
-      `INSERT INTO ticket_desk_settings (guild_id, private_channel_id, max_open_per_member, cooldown_seconds, support_hours, time_zone, updated_at)
-       VALUES (@guild_id, @private_channel_id, @max_open_per_member, @cooldown_seconds, @support_hours, @time_zone, @updated_at)
+      `INSERT INTO ticket_desk_settings (guild_id, private_channel_id, max_open_per_member, cooldown_seconds, support_hours, time_zone, rating_dm, updated_at)
+       VALUES (@guild_id, @private_channel_id, @max_open_per_member, @cooldown_seconds, @support_hours, @time_zone, @rating_dm, @updated_at)
        ON CONFLICT (guild_id) DO UPDATE SET private_channel_id = excluded.private_channel_id,
          max_open_per_member = excluded.max_open_per_member, cooldown_seconds = excluded.cooldown_seconds,
-         support_hours = excluded.support_hours, time_zone = excluded.time_zone, updated_at = excluded.updated_at`,
+         support_hours = excluded.support_hours, time_zone = excluded.time_zone, rating_dm = excluded.rating_dm, updated_at = excluded.updated_at`,
     );
   }
 
@@ -97,6 +102,7 @@ export class DeskSettingsStore {
       cooldown_seconds: cooldown,
       support_hours: hoursText,
       time_zone: zone,
+      rating_dm: (patch.ratingDm ?? current.ratingDm) ? 1 : 0,
       updated_at: now,
     });
     return this.get(guildId);

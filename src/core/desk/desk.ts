@@ -24,4 +24,13 @@ export class TicketDesk {
     this.ratings = new TicketRatings(db);
     this.closeRequests = new CloseRequests(db, this.claims);
   }
+
+  /**
+   * Whether the member who opened this closed ticket is asked by DM to rate the help: not when the
+   * server turned the rating DM off (`/ticket_settings rating_dm`), nor when the ticket is already
+   * rated (the close-request form rates before it closes).
+   */
+  surveyDue(guildId: string, ticketId: number): boolean {
+    return this.settings.get(guildId).ratingDm && this.ratings.ratingOf(ticketId) === undefined;
+  }
 }

@@ -1,10 +1,10 @@
 import type { Db } from '../../db/database.js';
 import type { KnowledgeStore } from '../knowledge/store.js';
-import type { Answer } from '../responder.js';
+import type { ResponderSupport } from '../responder.js';
 import type { Ticket, TicketStore } from '../tickets/store.js';
 import type { TrainingStore } from '../training/store.js';
 import { AnswerFeedback } from './answer-feedback.js';
-import { Handoffs, type HandoffReason, type PendingHandoff } from './handoff.js';
+import { Handoffs, type PendingHandoff } from './handoff.js';
 import { KnowledgeGaps } from './knowledge-gaps.js';
 import { StaleTickets } from './stale-tickets.js';
 import { TrainingSuggestions } from './suggestions.js';
@@ -12,20 +12,6 @@ import { StaffTakeover, type BotMode } from './takeover.js';
 import { TicketStats } from './ticket-stats.js';
 import { Transcripts } from './transcript.js';
 import { AnswerVotes } from './votes.js';
-
-/** What the responder asks of the support desk while it handles a ticket message. */
-export interface ResponderSupport {
-  /** Staff took this ticket over: store the member's message, do not answer it. */
-  isPaused(ticketId: number): boolean;
-  /** How well the member's question matched what the server taught the bot (knowledge gaps). */
-  recordMatch(userTurnId: number, answer: Answer): void;
-  /** A staff member wrote: the bot steps back there. True when a hand-off was waiting for staff. */
-  staffWrote(ticket: Ticket, staffId: string): boolean;
-  /** The bot has no answer: hand the ticket to staff. True when staff should be called now (once until one of them writes). */
-  requestHandoff(ticket: Ticket, reason: HandoffReason): boolean;
-  /** The ticket waits for staff (its tag says Needs staff). */
-  handoffPending(ticketId: number): boolean;
-}
 
 /** Who a ticket is waiting for, for /ticket_info. */
 export interface TicketMode {

@@ -365,6 +365,15 @@ export class TicketStore {
     return this.countOpenStmt.get(guildId)?.n ?? 0;
   }
 
+  /** Every open ticket's thread in these servers, oldest first: what start-up compares with Discord. */
+  openThreads(guildIds: readonly string[]): { guildId: string; threadId: string }[] {
+    if (guildIds.length === 0) return [];
+    const rows = this.db
+      .prepare(`SELECT guild_id, thread_id FROM tickets WHERE status = 'open' AND guild_id IN (${guildIds.map(() => '?').join(', ')}) ORDER BY id`)
+      .all(...guildIds) as { guild_id: string; thread_id: string }[];
+    return rows.map((r) => ({ guildId: r.guild_id, threadId: r.thread_id }));
+  }
+
   private withTicket(guildId: string, row: TurnRow | undefined): TicketTurn | undefined {
     const ticket = row && this.selectGuildTicket.get(row.ticket_id, guildId);
     return ticket && row && { ticket: toTicket(ticket), turn: toTurn(row) };

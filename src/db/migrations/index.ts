@@ -10,6 +10,7 @@ import { ticketTypes } from './008_ticket_types.js';
 import { dashboardSessions } from './010_dashboard_sessions.js';
 import { discordCloseSync } from './011_discord_close_sync.js';
 import { answerIndexPerGuild } from './014_answer_index_per_guild.js';
+import { ratingDmSetting } from './016_rating_dm_setting.js';
 
 /** Every schema change, in order. Never edit a released migration: add the next number. */
 export const migrations: readonly Migration[] = [
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   dashboardSessions,
   discordCloseSync,
   answerIndexPerGuild,
+  ratingDmSetting,
 ];

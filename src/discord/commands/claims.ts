@@ -26,7 +26,7 @@ async function claim(interaction: ChatInputCommandInteraction<'cached'> | Button
 }
 
 const ticketClaim: SlashCommand = {
-  data: new SlashCommandBuilder().setName('ticket_claim').setDescription('Take this ticket: it shows you handle it, and hand-offs ping you').setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+  data: new SlashCommandBuilder().setName('ticket_claim').setDescription('Take this ticket: it shows you handle it, and hand-offs ping you'),
   access: 'staff',
   ephemeral: false,
   async execute(interaction, ctx) {
@@ -36,7 +36,7 @@ const ticketClaim: SlashCommand = {
 };
 
 const ticketUnclaim: SlashCommand = {
-  data: new SlashCommandBuilder().setName('ticket_unclaim').setDescription('Stop handling this ticket, so any staff member can claim it').setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+  data: new SlashCommandBuilder().setName('ticket_unclaim').setDescription('Stop handling this ticket, so any staff member can claim it'),
   access: 'staff',
   ephemeral: false,
   async execute(interaction, ctx) {
@@ -54,7 +54,6 @@ const ticketTransfer: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('ticket_transfer')
     .setDescription('Hand this ticket to another staff member, or move it to another ticket type')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
     .addUserOption((o) => o.setName('staff').setDescription('The staff member who takes it over'))
     .addStringOption((o) => o.setName('type').setDescription('The ticket type it becomes (same privacy)').setAutocomplete(true).setMaxLength(40)),
   access: 'staff',

@@ -1,4 +1,4 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ModalBuilder, PermissionFlagsBits, SlashCommandBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ModalBuilder, SlashCommandBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
 import type { ButtonInteraction, ModalSubmitInteraction, ThreadChannel } from 'discord.js';
 import { COMMENT_MAX } from '../../core/desk/ratings.js';
 import { UserError } from '../../core/errors.js';
@@ -10,7 +10,7 @@ import { closeTicketThread } from '../tickets/close-ticket.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
 import { requireSetup, requireTicketThread } from './guards.js';
 
-const ANSWER_BUTTON = 'tcr';
+const CLOSE_REQUEST_BUTTON = 'tcr';
 const SURVEY_MODAL = 'tcrm';
 export const CONFIRMED_REASON = 'confirmed by the member';
 
@@ -27,8 +27,7 @@ function ownTicket(interaction: ButtonInteraction<'cached'> | ModalSubmitInterac
 const ticketCloseRequest: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('ticket_close_request')
-    .setDescription('Ask the member to confirm this ticket can close (it closes after the stale delay unanswered)')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+    .setDescription('Ask the member to confirm this ticket can close (it closes after the stale delay unanswered)'),
   access: 'staff',
   ephemeral: false,
   async execute(interaction, ctx) {
@@ -36,8 +35,8 @@ const ticketCloseRequest: SlashCommand = {
     ctx.core.desk.closeRequests.request(interaction.guildId, thread.id, interaction.user.id);
     const hours = ctx.core.config.STALE_TICKET_HOURS;
     const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-      new ButtonBuilder().setCustomId(customId(ANSWER_BUTTON, 'yes')).setLabel('Close and rate').setEmoji('✅').setStyle(ButtonStyle.Success),
-      new ButtonBuilder().setCustomId(customId(ANSWER_BUTTON, 'no')).setLabel('Keep open').setEmoji('↩️').setStyle(ButtonStyle.Secondary),
+      new ButtonBuilder().setCustomId(customId(CLOSE_REQUEST_BUTTON, 'yes')).setLabel('Close and rate').setEmoji('✅').setStyle(ButtonStyle.Success),
+      new ButtonBuilder().setCustomId(customId(CLOSE_REQUEST_BUTTON, 'no')).setLabel('Keep open').setEmoji('↩️').setStyle(ButtonStyle.Secondary),
     );
     await interaction.reply({
       content: `<@${ticket.ownerId}>, <@${interaction.user.id}> thinks your question is solved. Can this ticket close?${hours > 0 ? ` Without an answer it closes in ${hours} hours.` : ''}`,
@@ -49,7 +48,7 @@ const ticketCloseRequest: SlashCommand = {
 
 /** Close → the one-question survey (rating 1–5, optional comment); Keep open → the request is withdrawn. */
 const answerButtons: ComponentHandler = {
-  prefix: ANSWER_BUTTON,
+  prefix: CLOSE_REQUEST_BUTTON,
   access: 'everyone',
   async handleButton(interaction, args, ctx) {
     const { ticket } = ownTicket(interaction, ctx);

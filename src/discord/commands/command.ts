@@ -1,3 +1,4 @@
+import { PermissionFlagsBits } from 'discord.js';
 import type {
   ApplicationCommandOptionChoiceData,
   AutocompleteInteraction,
@@ -10,6 +11,20 @@ import type {
 } from 'discord.js';
 import type { BotContext } from '../context.js';
 import type { Access } from '../permissions.js';
+
+/**
+ * Who Discord shows a command to before any admin override (`default_member_permissions`,
+ * discord-api-docs "Application Command Permissions"), derived from the command's access so the
+ * two never disagree: staff commands are hidden from members without Manage Messages (the usual
+ * moderator permission; a staff role without it can be allowed in Server Settings → Integrations),
+ * manager commands from members without Manage Server, and everyone's commands from no one. The
+ * handler still checks the access itself: the default is only what Discord shows.
+ */
+export function defaultMemberPermissions(access: Access): string | null {
+  if (access === 'manager') return String(PermissionFlagsBits.ManageGuild);
+  if (access === 'staff') return String(PermissionFlagsBits.ManageMessages);
+  return null;
+}
 
 /** A slash command: the definition Discord sees, who may run it, and what it does. */
 export interface SlashCommand {

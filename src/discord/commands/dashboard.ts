@@ -1,4 +1,4 @@
-import { PermissionFlagsBits, SlashCommandBuilder, time, TimestampStyles } from 'discord.js';
+import { SlashCommandBuilder, time, TimestampStyles } from 'discord.js';
 import { dashboardPublicUrl } from '../../config.js';
 import { UserError } from '../../core/errors.js';
 import { respond } from '../reply.js';
@@ -8,8 +8,7 @@ import type { SlashCommand } from './command.js';
 const dashboard: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('dashboard')
-    .setDescription('Get a private one-time link to the web dashboard for this server')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+    .setDescription('Get a private one-time link to the web dashboard for this server'),
   access: 'staff',
   ephemeral: true,
   async execute(interaction, ctx) {

@@ -1,4 +1,4 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, SlashCommandBuilder } from 'discord.js';
 import type { AutocompleteInteraction, SlashCommandStringOption } from 'discord.js';
 import { KNOWLEDGE_LIMITS, type KnowledgeBase } from '../../core/knowledge/store.js';
 import { exportKnowledgeBase, importKnowledgeBase } from '../../core/knowledge/transfer.js';
@@ -47,7 +47,6 @@ const kbCreate: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('kb_create')
     .setDescription('Create a knowledge base the AI can draw answers from')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
     .addStringOption((o) => o.setName('name').setDescription('A short unique name, e.g. Billing').setMaxLength(KNOWLEDGE_LIMITS.name).setRequired(true))
     .addStringOption((o) => o.setName('description').setDescription('What it covers').setMaxLength(KNOWLEDGE_LIMITS.description)),
   access: 'staff',
@@ -68,7 +67,6 @@ const kbAdd: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('kb_add')
     .setDescription('Add an entry to a knowledge base')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
     .addStringOption((o) => kbOption(o, 'The knowledge base', true))
     .addStringOption((o) => o.setName('title').setDescription('What the entry is about').setMaxLength(KNOWLEDGE_LIMITS.title).setRequired(true))
     .addStringOption((o) =>
@@ -98,8 +96,7 @@ const kbAdd: SlashCommand = {
 const kbList: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('kb_list')
-    .setDescription('List this server’s knowledge bases')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+    .setDescription('List this server’s knowledge bases'),
   access: 'staff',
   async execute(interaction, ctx) {
     const kbs = ctx.core.knowledge.list(interaction.guildId);
@@ -132,7 +129,6 @@ const kbView: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('kb_view')
     .setDescription('Show the entries of a knowledge base, 10 per page')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
     .addStringOption((o) => kbOption(o, 'The knowledge base', true))
     .addIntegerOption((o) => o.setName('page').setDescription('Page number (default 1)').setMinValue(1)),
   access: 'staff',
@@ -157,7 +153,6 @@ const kbSearch: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('kb_search')
     .setDescription('Search the knowledge bases')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
     .addStringOption((o) => o.setName('query').setDescription('Words to look for').setMaxLength(QUERY_MAX).setRequired(true))
     .addStringOption((o) => kbOption(o, 'Only this knowledge base (default: all)', false)),
   access: 'staff',
@@ -199,7 +194,6 @@ const kbExport: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('kb_export')
     .setDescription('Download a knowledge base as a JSON file')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
     .addStringOption((o) => kbOption(o, 'The knowledge base', true)),
   access: 'staff',
   defer: true,
@@ -219,7 +213,6 @@ const kbImport: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('kb_import')
     .setDescription('Load a knowledge base from a JSON export (all or nothing)')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
     .addAttachmentOption((o) => o.setName('file').setDescription('A file made by /kb_export').setRequired(true))
     .addStringOption((o) => kbOption(o, 'Add the entries to this knowledge base (default: the one named in the file)', false)),
   access: 'staff',
@@ -243,7 +236,6 @@ const kbDelete: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('kb_delete')
     .setDescription('Delete a knowledge base and all its entries (asks first)')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
     .addStringOption((o) => kbOption(o, 'The knowledge base', true)),
   access: 'staff',
   async execute(interaction, ctx) {

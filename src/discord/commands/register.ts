@@ -2,6 +2,7 @@ import { InteractionContextType } from 'discord.js';
 import type { Client } from 'discord.js';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
+import { defaultMemberPermissions } from './command.js';
 import { allCommands, allMessageCommands } from './index.js';
 
 /** bot_state key: the server the commands were last registered in, or '' for global. */
@@ -18,12 +19,34 @@ export class UnknownGuildError extends Error {
 }
 
 /**
+ * Discord refused or failed the registration of the slash commands at start-up. Without them the bot
+ * cannot be set up or run, so start-up stops with what to do.
+ */
+export class CommandRegistrationError extends Error {
+  constructor(scope: string, cause: unknown) {
+    const status = (cause as { status?: unknown }).status;
+    const code = (cause as { code?: unknown }).code;
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const fix =
+      status === 403
+        ? 'Discord says the bot may not add commands there: invite it again with both the "bot" and "applications.commands" scopes (README.md, "Add the bot to your server").'
+        : typeof status === 'number' && status >= 500
+          ? 'Discord had trouble answering: start the bot again in a few minutes.'
+          : 'Start the bot again; if it keeps failing, see TROUBLESHOOTING.md.';
+    super(`Discord did not register the slash commands ${scope} (${[status, code].filter((v) => v !== undefined).join(' ')}: ${why}). ${fix}`, { cause });
+    this.name = 'CommandRegistrationError';
+  }
+}
+
+/**
  * The commands as Discord receives them. `contexts: [Guild]` keeps them out of DMs with the bot
- * (discord-api-docs developers/interactions/application-commands.mdx, "Interaction Contexts").
+ * (discord-api-docs developers/interactions/application-commands.mdx, "Interaction Contexts");
+ * who sees each one follows from its access (defaultMemberPermissions).
  */
 export function commandDefinitions() {
-  return [...allCommands.map((c) => c.data.toJSON()), ...allMessageCommands.map((c) => c.data.toJSON())].map((body) => ({
-    ...body,
+  return [...allCommands, ...allMessageCommands].map((command) => ({
+    ...command.data.toJSON(),
+    default_member_permissions: defaultMemberPermissions(command.access),
     contexts: [InteractionContextType.Guild],
   }));
 }
@@ -36,6 +59,14 @@ export function commandDefinitions() {
  */
 export async function registerCommands(client: Client<true>, guildId: string | undefined, core: Core, log: Logger): Promise<void> {
   if (guildId && !client.guilds.cache.has(guildId)) throw new UnknownGuildError(guildId);
+  try {
+    await overwriteCommands(client, guildId, core, log);
+  } catch (error) {
+    throw new CommandRegistrationError(guildId ? `in server ${guildId}` : 'globally', error);
+  }
+}
+
+async function overwriteCommands(client: Client<true>, guildId: string | undefined, core: Core, log: Logger): Promise<void> {
   const previous = core.botState.get(REGISTERED_SCOPE);
   const body = commandDefinitions();
   if (guildId) {

@@ -1,4 +1,4 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, SlashCommandBuilder } from 'discord.js';
 import type { InteractionUpdateOptions } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import type { TrainingSuggestion } from '../../core/support/suggestions.js';
@@ -65,8 +65,7 @@ function suggestionId(arg: string | undefined): number {
 const trainingSuggestions: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('training_suggestions')
-    .setDescription('AI answers that solved tickets: approve, edit or dismiss them as trained answers')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+    .setDescription('AI answers that solved tickets: approve, edit or dismiss them as trained answers'),
   access: 'staff',
   async execute(interaction, ctx) {
     const { content, embeds, components } = suggestionView(ctx, interaction.guildId);

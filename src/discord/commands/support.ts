@@ -1,4 +1,4 @@
-import { ChannelType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { ChannelType, SlashCommandBuilder } from 'discord.js';
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import type { StatsPeriod } from '../../core/support/ticket-stats.js';
@@ -18,8 +18,7 @@ import { trainFromMessageCommands, trainFromMessageComponents } from './train-fr
 const aiPause: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('ai_pause')
-    .setDescription('Stop the bot answering in this ticket (staff answer here)')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+    .setDescription('Stop the bot answering in this ticket (staff answer here)'),
   access: 'staff',
   ephemeral: false,
   async execute(interaction, ctx) {
@@ -32,8 +31,7 @@ const aiPause: SlashCommand = {
 const aiResume: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('ai_resume')
-    .setDescription('Let the bot answer in this ticket again')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+    .setDescription('Let the bot answer in this ticket again'),
   access: 'staff',
   ephemeral: false,
   async execute(interaction, ctx) {
@@ -54,7 +52,6 @@ const ticketStats: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('ticket_stats')
     .setDescription('Tickets, answer times, answer sources, deflection, votes and knowledge gaps')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
     .addStringOption((o) => o.setName('period').setDescription('Which period (default: last 7 days)').addChoices(...PERIODS)),
   access: 'staff',
   async execute(interaction, ctx) {

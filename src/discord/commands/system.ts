@@ -1,6 +1,6 @@
 import type { AnswerThresholds } from '../../core/answer-thresholds.js';
 import fs from 'node:fs';
-import { EmbedBuilder, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { EmbedBuilder, SlashCommandBuilder } from 'discord.js';
 import type { EmbedModelStatus } from '../../core/ai/embeddings.js';
 import { canonicalModelName, type HostStatus } from '../../core/ai/host-pool.js';
 import type { AiFailureKind, AiHealth } from '../../core/ai/ollama.js';
@@ -65,8 +65,7 @@ function semanticSummary(check: EmbedModelStatus | undefined, waiting: number, s
 const status: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('status')
-    .setDescription('Bot health: latency, uptime, Ollama, database')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+    .setDescription('Bot health: latency, uptime, Ollama, database'),
   access: 'staff',
   defer: true,
   async execute(interaction, ctx) {
@@ -176,7 +175,6 @@ const testAi: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('test_ai')
     .setDescription('Show what the bot would answer to a message here, and why')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
     .addStringOption((o) => o.setName('message').setDescription('A message as a member would write it').setMaxLength(TEST_MESSAGE_MAX).setRequired(true)),
   access: 'staff',
   defer: true,

@@ -12,6 +12,7 @@ function describe(settings: DeskSettings): string {
     `Open tickets per member: ${settings.maxOpenPerMember === 0 ? 'no limit' : settings.maxOpenPerMember}`,
     `Cooldown between new tickets: ${settings.cooldownSeconds === 0 ? 'none' : `${Math.round(settings.cooldownSeconds / 60)} min`}`,
     `Support hours: ${settings.supportHours ? `${settings.supportHoursText} (${settings.supportHours.timeZone})` : 'always staffed'}`,
+    `Rating by DM after a close: ${settings.ratingDm ? 'on (the member is asked once to rate the help 1–5)' : 'off (members get no DM when their ticket closes)'}`,
   ].join('\n');
 }
 
@@ -47,14 +48,14 @@ async function suggestTimeZones(interaction: AutocompleteInteraction<'cached'>) 
 const ticketSettings: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('ticket_settings')
-    .setDescription('Private tickets’ channel, limits against spam, and support hours (no options: show them)')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .setDescription('Private tickets’ channel, limits against spam, support hours, the rating DM (no options: show them)')
     .addChannelOption((o) => o.setName('private_channel').setDescription('Text channel whose private threads hold private tickets').addChannelTypes(ChannelType.GuildText))
     .addIntegerOption((o) => o.setName('max_open').setDescription('Open tickets one member may have (0 = no limit; default 3)').setMinValue(0).setMaxValue(DESK_LIMITS.maxOpenPerMember))
     .addIntegerOption((o) => o.setName('cooldown_minutes').setDescription('Minutes between two new tickets of one member (0 = none)').setMinValue(0).setMaxValue(DESK_LIMITS.cooldownSeconds / 60))
     .addStringOption((o) => o.setName('support_hours').setDescription('When staff are in, e.g. mon-fri 09:00-17:00, sat 10:00-14:00').setMaxLength(200))
     .addStringOption((o) => o.setName('time_zone').setDescription('Time zone of the support hours, e.g. Europe/Berlin').setMaxLength(64).setAutocomplete(true))
-    .addBooleanOption((o) => o.setName('hours_off').setDescription('Turn support hours off (always staffed)')),
+    .addBooleanOption((o) => o.setName('hours_off').setDescription('Turn support hours off (always staffed)'))
+    .addBooleanOption((o) => o.setName('rating_dm').setDescription('After a close, ask the member by DM to rate the help (default: on)')),
   access: 'manager',
   async execute(interaction, ctx) {
     const guildId = interaction.guildId;
@@ -80,6 +81,8 @@ const ticketSettings: SlashCommand = {
       if (!text) throw new UserError('Give the hours too, such as `support_hours: mon-fri 09:00-17:00`. Nothing was changed.');
       patch.supportHours = { text, timeZone: zone ?? current.supportHours?.timeZone ?? 'UTC' };
     }
+    const ratingDm = interaction.options.getBoolean('rating_dm');
+    if (ratingDm !== null) patch.ratingDm = ratingDm;
     const changed = Object.keys(patch).length > 0;
     const settings = changed ? ctx.core.desk.settings.update(guildId, patch) : ctx.core.desk.settings.get(guildId);
     const embed = new EmbedBuilder()

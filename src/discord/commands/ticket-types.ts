@@ -1,4 +1,4 @@
-import { EmbedBuilder, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { EmbedBuilder, SlashCommandBuilder } from 'discord.js';
 import type { AutocompleteInteraction, ChatInputCommandInteraction, SlashCommandStringOption, SlashCommandSubcommandBuilder } from 'discord.js';
 import { parseQuestions, TYPE_LIMITS, type TicketType, type TicketTypeInput } from '../../core/desk/ticket-types.js';
 import { exportTicketTypes, importTicketTypes } from '../../core/desk/types-transfer.js';
@@ -81,7 +81,6 @@ const ticketType: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('ticket_type')
     .setDescription('Define the kinds of tickets members can open from the panel')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .addSubcommand((s) => typeFields(s.setName('create').setDescription('Add a ticket type').addStringOption((o) => nameOption(o, false)), false))
     .addSubcommand((s) =>
       typeFields(

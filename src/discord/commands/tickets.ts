@@ -25,7 +25,6 @@ const setup: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('setup')
     .setDescription('Choose the forum where tickets live and the staff role')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .addChannelOption((o) => o.setName('forum').setDescription('Forum channel for tickets').addChannelTypes(ChannelType.GuildForum).setRequired(true))
     .addRoleOption((o) => o.setName('staff_role').setDescription('Role that handles tickets and trains the bot').setRequired(true))
     .addChannelOption((o) =>
@@ -89,7 +88,6 @@ const ticketPanel: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('ticket_panel')
     .setDescription('Post the panel with the Open ticket button')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .addChannelOption((o) => o.setName('channel').setDescription('Where to post it (default: here)').addChannelTypes(ChannelType.GuildText))
     .addStringOption((o) => o.setName('title').setDescription('Panel title').setMaxLength(256))
     .addStringOption((o) => o.setName('description').setDescription('Panel text').setMaxLength(2000)),

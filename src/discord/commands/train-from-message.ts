@@ -15,8 +15,7 @@ const TRAIN_MODAL = 'trm';
 const trainFromThis: MessageCommand = {
   data: new ContextMenuCommandBuilder()
     .setName('Train from this')
-    .setType(ApplicationCommandType.Message)
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+    .setType(ApplicationCommandType.Message),
   access: 'staff',
   async execute(interaction, ctx) {
     requireTrainingEnabled(ctx);

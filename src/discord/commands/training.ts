@@ -1,4 +1,4 @@
-import { EmbedBuilder, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { EmbedBuilder, SlashCommandBuilder } from 'discord.js';
 import type { ApplicationCommandOptionChoiceData } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import { TRAINING_LIMITS, type TrainingEntry } from '../../core/training/store.js';
@@ -43,7 +43,6 @@ const train: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('train')
     .setDescription('Teach the bot an answer to a question')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
     .addStringOption((o) => o.setName('question').setDescription('The question as members ask it').setMaxLength(TRAINING_LIMITS.question).setRequired(true))
     .addStringOption((o) =>
       o.setName('answer').setDescription('The answer the bot gives').setMaxLength(Math.min(TRAINING_LIMITS.answer, DISCORD_OPTION_MAX)).setRequired(true),
@@ -100,7 +99,6 @@ const trainingList: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('training_list')
     .setDescription('List trained answers, 10 per page')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
     .addStringOption((o) => o.setName('category').setDescription('Only this category').setMaxLength(TRAINING_LIMITS.category).setAutocomplete(true))
     .addIntegerOption((o) => o.setName('page').setDescription('Page number (default 1)').setMinValue(1)),
   access: 'staff',
@@ -133,7 +131,6 @@ const trainingDelete: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('training_delete')
     .setDescription('Delete a trained answer')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
     .addIntegerOption((o) => o.setName('id').setDescription('The entry number (type words of the question to find it)').setMinValue(1).setRequired(true).setAutocomplete(true)),
   access: 'staff',
   async execute(interaction, ctx) {
@@ -152,8 +149,7 @@ const trainingDelete: SlashCommand = {
 const trainingStats: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('training_stats')
-    .setDescription('How much the bot has been trained, and which answers are used most')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+    .setDescription('How much the bot has been trained, and which answers are used most'),
   access: 'staff',
   async execute(interaction, ctx) {
     const stats = ctx.core.training.stats(interaction.guildId);
@@ -178,8 +174,7 @@ const trainingStats: SlashCommand = {
 const exportTrainingCommand: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('export_training')
-    .setDescription('Download every trained answer as a JSON file')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages),
+    .setDescription('Download every trained answer as a JSON file'),
   access: 'staff',
   defer: true,
   async execute(interaction, ctx) {
@@ -198,7 +193,6 @@ const importTrainingCommand: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('import_training')
     .setDescription('Load trained answers from a JSON export (all or nothing)')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageMessages)
     .addAttachmentOption((o) => o.setName('file').setDescription('A file made by /export_training').setRequired(true)),
   access: 'staff',
   defer: true,

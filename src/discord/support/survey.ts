@@ -15,12 +15,13 @@ const COMMENT_MODAL = 'tscm';
 /**
  * After a close (by /close_ticket, the Solved button or the stale sweep), the member is asked once, by DM, to rate
  * the help: a closed thread takes no clicks (it is locked and archived), and a DM is theirs alone. A ticket already
- * rated (the close-request form rates before closing) is not asked again. Closed DMs (403 50007) are the member's
+ * rated (the close-request form rates before closing) is not asked again, nor anyone in a server that turned the
+ * rating DM off (`core.desk.surveyDue`). Closed DMs (403 50007) are the member's
  * choice: skipped quietly, logged at debug. Never throws: the ticket is closed whatever happens here.
  */
 export async function offerSurvey(thread: ThreadChannel, ticket: Ticket, ctx: BotContext): Promise<void> {
   const log = ctx.core.logger.child({ module: 'survey', threadId: thread.id, ticketId: ticket.id });
-  if (ctx.core.desk.ratings.ratingOf(ticket.id) !== undefined) return;
+  if (!ctx.core.desk.surveyDue(thread.guildId, ticket.id)) return;
   try {
     const member = await ctx.client.users.fetch(ticket.ownerId);
     if (member.bot) return;

@@ -6,6 +6,7 @@ import { handlesType, isStaff } from '../permissions.js';
 import { NO_MENTIONS } from '../reply.js';
 import { answerInThread } from './answer-in-thread.js';
 import { adoptMemberPost, setStatusTag } from './forum-tags.js';
+import { followPostState } from '../../core/tickets/post-state.js';
 
 /** A text stand-in for a message with no text (only files, stickers or embeds), so the turn is kept. */
 function describeTextless(message: Message): string {
@@ -77,21 +78,11 @@ export async function onMessageCreate(message: OmitPartialGroupDMChannel<Message
   }
 }
 
-/** The close reason of a ticket whose post a moderator locked in Discord itself. */
-export const LOCKED_IN_DISCORD_REASON = 'locked in Discord';
-
-/**
- * A ticket's post changed in Discord. Archived alone, it only went quiet (Discord archives idle
- * posts, and the member's next message or command unarchives it): the ticket stays open. Locked
- * by someone else than the bot, it was closed by a moderator: the database follows, so the stale
- * sweep and the answers stop too. (The bot's own close marks the ticket closed before it locks.)
- */
+/** A ticket's post changed in Discord: the ticket follows it (core/tickets/post-state.ts says how). */
 export function onThreadUpdate(thread: AnyThreadChannel, ctx: BotContext): void {
-  if (!thread.locked) return;
-  const ticket = ctx.core.tickets.getByThread(thread.guildId, thread.id);
-  if (ticket?.status !== 'open') return;
-  ctx.core.tickets.close(thread.guildId, thread.id, { closedBy: null, reason: LOCKED_IN_DISCORD_REASON });
-  ctx.core.logger.info({ threadId: thread.id }, 'a ticket was locked in Discord: closed it');
+  if (followPostState(ctx.core.tickets, { guildId: thread.guildId, threadId: thread.id, locked: thread.locked ?? false })) {
+    ctx.core.logger.info({ threadId: thread.id }, 'a ticket was locked in Discord: closed it');
+  }
 }
 
 export function onMessageUpdate(message: OmitPartialGroupDMChannel<Message | PartialMessage>, ctx: BotContext): void {

@@ -49,6 +49,21 @@ describe('ticket types', () => {
 });
 
 describe('desk settings and limits', () => {
+  it('the rating DM is on by default; turned off it stays off through other changes, per server; a rated ticket is not asked again', () => {
+    const ticket = tickets.open({ guildId: GUILD_A, threadId: 't-r', ownerId: 'm', subject: 'Refund' });
+    expect(desk.settings.get(GUILD_A).ratingDm).toBe(true);
+    expect(desk.surveyDue(GUILD_A, ticket.id)).toBe(true);
+    desk.settings.update(GUILD_A, { ratingDm: false });
+    desk.settings.update(GUILD_A, { maxOpenPerMember: 5 });
+    expect(desk.settings.get(GUILD_A)).toMatchObject({ ratingDm: false, maxOpenPerMember: 5 });
+    expect(desk.surveyDue(GUILD_A, ticket.id)).toBe(false);
+    expect(desk.settings.get(GUILD_B).ratingDm).toBe(true);
+    desk.settings.update(GUILD_A, { ratingDm: true });
+    expect(desk.surveyDue(GUILD_A, ticket.id)).toBe(true);
+    desk.ratings.rate({ guildId: GUILD_A, ticketId: ticket.id, rating: 5 });
+    expect(desk.surveyDue(GUILD_A, ticket.id)).toBe(false);
+  });
+
   it('defaults to 3 open tickets per member and no cooldown; refuses out-of-range values unchanged', () => {
     expect(desk.settings.get(GUILD_A)).toMatchObject({ maxOpenPerMember: 3, cooldownSeconds: 0, privateChannelId: null, supportHours: null });
     expectRefusedUnchanged(() => desk.settings.update(GUILD_A, { maxOpenPerMember: -1 }), () => desk.settings.get(GUILD_A), /from 0 \(no limit\)/);

@@ -14,6 +14,7 @@ import { parseMessageBody, type UploadedFile } from './message-input.js';
 import { deleteMessage, editMessage, sendMessage, visibleMessages } from './messages.js';
 import { isThread, toAPIRole, toAPIUser } from './model.js';
 import { toPermissionBits } from './permissions.js';
+import { HeldRequests, type HeldRequest } from './held-requests.js';
 import { RateLimits, type FailRule, type RateLimitMode, type RateLimitRule } from './rate-limits.js';
 import { registerRoutes } from './rest-routes.js';
 import { addThreadMember, threadMemberIds } from './private-threads.js';
@@ -87,6 +88,7 @@ export class FakeDiscord {
   readonly botUser: { id: string; username: string };
   readonly requests: RequestLogEntry[] = [];
   readonly limits = new RateLimits();
+  private readonly held = new HeldRequests();
   private readonly world: World;
   private readonly dms: DirectMessages;
   private readonly commandStore: CommandStore;
@@ -168,6 +170,7 @@ export class FakeDiscord {
           serveFile: (path) => this.serveFile(path),
           onRejected: (params, r, err) => this.interactions.noteRejection(params.interactionId, params.token, r, err),
           onUnexpected: (err) => console.error('[fake discord] route crashed:', err),
+          held: (method, path) => this.held.wait(method, path),
         },
         req,
         res,
@@ -185,6 +188,7 @@ export class FakeDiscord {
 
   async stop(): Promise<void> {
     this.archiver.stop();
+    this.held.releaseAll();
     await this.gateway.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -461,8 +465,21 @@ export class FakeDiscord {
     this.limits.rateLimitNext({ count: 1, retryAfterMs: 1000, ...rule } as RateLimitRule);
   }
 
-  failNext(rule: { status: FailRule['status']; count?: number; route?: FailRule['route'] }): void {
+  /**
+   * The next `count` matching requests fail with `status`: a 5xx (discord.js retries those up to 3 times), or a 403
+   * with a JSON error `code` (50001 Missing Access by default), which discord.js does not retry.
+   */
+  failNext(rule: { status: FailRule['status']; code?: number; count?: number; route?: FailRule['route'] }): void {
     this.limits.failNext({ count: 1, ...rule } as FailRule);
+  }
+
+  /**
+   * Keeps the next `count` matching requests waiting until the test calls `release()` on the result, as a slow
+   * Discord would (e.g. `{ method: 'PUT', route: /\/guilds\/\d+\/commands$/ }`: command registration in flight).
+   * `await held.arrived` tells when the bot's request got there. See held-requests.ts for what Discord does meanwhile.
+   */
+  holdNext(rule: { method?: string; route: RegExp; count?: number }): HeldRequest {
+    return this.held.holdNext(rule);
   }
 
   /** Kills every gateway connection (client sees 1006 and resumes), or closes them with `code`. */

@@ -12,7 +12,14 @@ export interface RateLimitRule {
 }
 
 export interface FailRule {
-  status: 500 | 502 | 503 | 504;
+  /**
+   * 5xx: Discord had trouble. 403 with `code`: Discord refused, e.g. 50001 Missing Access, which is what
+   * registering guild commands gets when the bot was invited without the `applications.commands` scope
+   * (`interactions/application-commands.mdx`, Registering a Command; as reported in discordjs/guide#1481 and
+   * Rapptz/discord.py#7841: `PUT /applications/{app}/guilds/{guild}/commands` → 403 `{"message": "Missing Access", "code": 50001}`).
+   */
+  status: 403 | 500 | 502 | 503 | 504;
+  code?: number;
   count: number;
   route?: RouteSelector;
 }
@@ -139,6 +146,10 @@ export class RateLimits {
     if (fail) {
       fail.count -= 1;
       this.answered.push({ status: fail.status, path: req.path, method: req.method, at: now });
+      if (fail.status === 403) {
+        const code = fail.code ?? 50001;
+        return { status: 403, headers: {}, body: { message: code === 50001 ? 'Missing Access' : 'Missing Permissions', code } };
+      }
       const text = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' }[fail.status];
       return { status: fail.status, headers: {}, body: { message: `${fail.status}: ${text}`, code: 0 } };
     }

@@ -134,6 +134,8 @@ export interface RestServerDeps {
   serveFile: (path: string) => { data: Buffer; contentType: string } | undefined;
   onRejected: (params: Record<string, string>, req: { method: string; path: string }, err: DiscordHttpError) => void;
   onUnexpected: (err: unknown) => void;
+  /** Resolves when Discord may answer this request (`FakeDiscord.holdNext` keeps some waiting). */
+  held: (method: string, path: string) => Promise<void>;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -175,6 +177,7 @@ export async function handleRequest(deps: RestServerDeps, req: IncomingMessage, 
       return sendJson(res, limited.status, limited.body, limited.headers);
     }
     const { body, files } = await parseBody(await readBody(req), req.headers['content-type'] ?? '');
+    await deps.held(method, path);
     if (body !== undefined) entry.body = body;
     if (files.length) entry.files = files.map((f) => f.filename);
     const reply = await matched.route.handler({ method, path, params, query: url.searchParams, body, files, headers: req.headers });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeOllama, SERVER_BUSY_ERROR, modelNotFoundError } from '../../fakes/ollama.js';
+import { FakeOllama, SERVER_BUSY_ERROR, modelNotFoundError } from './ollama.js';
 
 /** The stand-in is only worth having if it answers as Ollama does; these pin the wire format. */
 let fake: FakeOllama;

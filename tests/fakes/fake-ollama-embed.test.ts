@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeEmbedding, FakeOllama, MID_STREAM_ERROR } from '../../fakes/ollama.js';
-import { fakeTokenCount, inputTooLongError, truncateToTokens } from '../../fakes/ollama-embed.js';
+import { fakeEmbedding, FakeOllama, MID_STREAM_ERROR } from './ollama.js';
+import { fakeTokenCount, inputTooLongError, truncateToTokens } from './ollama-embed.js';
 
 /** Pins the fake's /api/embed context rule against Ollama's server/routes.go EmbedHandler (see tests/fakes/ollama-embed.ts). */
 let fake: FakeOllama;

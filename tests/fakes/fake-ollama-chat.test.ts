@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeOllama, SERVER_BUSY_ERROR } from '../../fakes/ollama.js';
-import { DEFAULT_NUM_CTX, fakeTokens, NUM_KEEP } from '../../fakes/ollama-runner.js';
+import { FakeOllama, SERVER_BUSY_ERROR } from './ollama.js';
+import { DEFAULT_NUM_CTX, fakeTokens, NUM_KEEP } from './ollama-runner.js';
 
 /**
  * Pins the fake Ollama's chat behaviours to what Ollama's source says (each rule and its file are

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatConfigProblems, parseConfig } from '../../src/config.js';
+import { formatConfigProblems, parseConfig } from '../src/config.js';
 
 describe('parseConfig', () => {
   it('fills every default from an empty environment', () => {

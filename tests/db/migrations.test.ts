@@ -1,12 +1,12 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { KnowledgeStore } from '../../../src/core/knowledge/store.js';
-import { TicketStore } from '../../../src/core/tickets/store.js';
-import { TrainingStore } from '../../../src/core/training/store.js';
-import { openDatabase, SCHEMA_VERSION } from '../../../src/db/database.js';
-import { migrate } from '../../../src/db/migrate.js';
-import { migrations } from '../../../src/db/migrations/index.js';
-import { GUILD_A, tempDbPath } from '../temp-db.js';
+import { KnowledgeStore } from '../../src/core/knowledge/store.js';
+import { TicketStore } from '../../src/core/tickets/store.js';
+import { TrainingStore } from '../../src/core/training/store.js';
+import { openDatabase, SCHEMA_VERSION } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import { migrations } from '../../src/db/migrations/index.js';
+import { GUILD_A, tempDbPath } from '../core/temp-db.js';
 
 describe('upgrading a database made with only the first migration', () => {
   it('applies the later migrations, keeps the rows, and indexes existing knowledge entries for search', () => {

@@ -1,0 +1,66 @@
+/**
+ * Requests the fake keeps waiting before it answers them, to model a Discord call that takes time.
+ *
+ * Registering commands is an HTTP call like any other (discord-api-docs `interactions/application-commands.mdx`,
+ * "Bulk Overwrite Guild Application Commands": `PUT /applications/{app}/guilds/{guild}/commands` "takes a list of
+ * application commands, overwriting the existing command list"; Registering a Command: guild commands "update
+ * instantly"). Until that call is answered the list it replaces still stands, so the commands of the bot's previous
+ * run stay in members' menus and usable; and the guild's new list shows as soon as its PUT is done, while the bot may
+ * still be cleaning the other scope (Bulk Overwrite Global Application Commands). A held request models exactly that
+ * window: the test decides when Discord answers, so no timer makes the test flaky.
+ */
+/** What a test holds: `arrived` resolves when the bot's request reached the fake; `release()` lets Discord answer it. */
+export interface HeldRequest {
+  readonly arrived: Promise<{ method: string; path: string }>;
+  release(): void;
+}
+
+class Hold implements HeldRequest {
+  readonly arrived: Promise<{ method: string; path: string }>;
+  private arrive!: (req: { method: string; path: string }) => void;
+  private released = false;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    readonly route: RegExp,
+    readonly method: string | undefined,
+    public count: number,
+  ) {
+    this.arrived = new Promise((resolve) => (this.arrive = resolve));
+  }
+
+  matches(method: string, path: string): boolean {
+    return this.count > 0 && (this.method === undefined || this.method === method) && this.route.test(path);
+  }
+
+  async hold(method: string, path: string): Promise<void> {
+    this.count -= 1;
+    this.arrive({ method, path });
+    if (!this.released) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    this.released = true;
+    for (const go of this.waiting.splice(0)) go();
+  }
+}
+
+export class HeldRequests {
+  private readonly holds: Hold[] = [];
+
+  /** The next `count` matching requests wait until `release()` (or `releaseAll()`, which `FakeDiscord.stop` calls). */
+  holdNext(rule: { method?: string; route: RegExp; count?: number }): HeldRequest {
+    const hold = new Hold(rule.route, rule.method?.toUpperCase(), rule.count ?? 1);
+    this.holds.push(hold);
+    return hold;
+  }
+
+  /** Waits while a rule holds this request; resolves at once for any other. */
+  async wait(method: string, path: string): Promise<void> {
+    await this.holds.find((h) => h.matches(method, path))?.hold(method, path);
+  }
+
+  releaseAll(): void {
+    for (const hold of this.holds) hold.release();
+  }
+}
