@@ -88,8 +88,8 @@ interface ParsedDocument {
   trigrams: TrigramVector;
   /** Each phrasing's meaning (WordVectors.meaningOf), for those with a word in the vectors; [] without vectors. */
   meanings: Float32Array[];
-  /** The distinct words that are not stop words, candidates for a question word's synonym. */
-  contentWords: string[];
+  /** Word-vector rows of the distinct words that are not stop words: candidates for a question word's synonym. */
+  contentWords: Int32Array;
 }
 
 interface StemShare {
@@ -177,12 +177,9 @@ export class AnswerScorer {
   }
 
   /** Share of a question word's IDF covered by the candidate's word closest in meaning (SYNONYM_COSINE). */
-  private synonymCredit(word: string, candidates: readonly string[]): number {
-    const vectors = this.wordVectors;
-    if (vectors === undefined || !vectors.has(word)) return 0;
-    let best = SYNONYM_COSINE;
-    for (const candidate of candidates) best = Math.max(best, vectors.similarity(word, candidate) ?? 0);
-    return (best - SYNONYM_COSINE) / (1 - SYNONYM_COSINE);
+  private synonymCredit(word: string, candidates: Int32Array): number {
+    const closest = this.wordVectors?.closestTo(word, candidates);
+    return closest === undefined || closest <= SYNONYM_COSINE ? 0 : (closest - SYNONYM_COSINE) / (1 - SYNONYM_COSINE);
   }
 
   private nearestWord(term: QueryTerm, candidates: readonly string[]): { word: string; similarity: number } | undefined {
@@ -243,7 +240,7 @@ export class AnswerScorer {
       stemShares: stemShares(phrasings),
       trigrams: this.trigramSpace.vector(allWords),
       meanings: this.meanings(phrasings),
-      contentWords: this.wordVectors === undefined ? [] : distinctWords.filter((w) => !STOP_STEMS.has(stemOf(w))),
+      contentWords: this.wordVectors?.rowsOf(distinctWords.filter((w) => !STOP_STEMS.has(stemOf(w)))) ?? new Int32Array(0),
     };
     if (this.parsed.size >= PARSED_CACHE_LIMIT) this.parsed.clear();
     this.parsed.set(doc.id, { questions: doc.questions, doc: parsed });

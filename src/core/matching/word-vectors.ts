@@ -157,6 +157,34 @@ export class WordVectors {
     return found ? toUnitLength(sum) : undefined;
   }
 
+  /** The rows of the words that have a vector, for closestTo. */
+  rowsOf(words: Iterable<string>): Int32Array {
+    const rows: number[] = [];
+    for (const word of words) {
+      const row = this.rows.get(word);
+      if (row !== undefined) rows.push(row);
+    }
+    return Int32Array.from(rows);
+  }
+
+  /** The largest cosine between the word and the words of `rows` (rowsOf): undefined when the word has no vector, -Infinity when `rows` is empty. */
+  closestTo(word: string, rows: Int32Array): number | undefined {
+    const row = this.rows.get(word);
+    if (row === undefined) return undefined;
+    const dims = this.dimensions;
+    const values = this.values;
+    const offset = row * dims;
+    let best = -Infinity;
+    for (const other of rows) {
+      const otherOffset = other * dims;
+      let dot = 0;
+      for (let i = 0; i < dims; i++) dot += values[offset + i]! * values[otherOffset + i]!;
+      const similarity = dot * this.scales[other]!;
+      if (similarity > best) best = similarity;
+    }
+    return best === -Infinity ? best : best * this.scales[row]!;
+  }
+
   /** Cosine similarity of two words' vectors, or undefined when either has none. */
   similarity(a: string, b: string): number | undefined {
     const ra = this.rows.get(a);

@@ -31,6 +31,10 @@ describe('WordVectors file format', () => {
     const exact = (2 * 1.8 + 1.1) / (Math.sqrt(5) * Math.sqrt(1.8 ** 2 + 1.1 ** 2));
     expect(vectors.similarity('refund', 'reimbursement')).toBeCloseTo(exact, 2);
     expect(vectors.similarity('refund', 'password')).toBeUndefined();
+    const rows = vectors.rowsOf(['the', 'router', 'password']);
+    expect([...rows]).toEqual([0, 3]);
+    expect(vectors.closestTo('refund', rows)).toBeCloseTo(Math.max(vectors.similarity('refund', 'the')!, vectors.similarity('refund', 'router')!), 5);
+    expect(vectors.closestTo('password', rows)).toBeUndefined();
   });
 
   it('averages a text into one unit vector, a frequent word weighing least', () => {
