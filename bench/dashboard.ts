@@ -31,9 +31,12 @@ async function main(): Promise<void> {
       guildId: scene.guildId,
       env: { DISCORD_TOKEN: scene.fake.token, DISCORD_API_URL: scene.fake.apiUrl, DISCORD_GUILD_ID: scene.guildId, OLLAMA_URL: scene.ollama.url, DB_PATH: dbPath, LOG_LEVEL: 'warn', DASHBOARD_PORT: String(port) },
     });
+    const before = bot.memoryMiB();
     process.stderr.write('[bench] measuring the training page\n');
     const run = await measureDashboardTrainingPage({ dbPath, guildId: scene.guildId, staffId: scene.adminId, baseUrl: `http://127.0.0.1:${port}`, entries: ENTRIES, samples: 200, warmUp: 20 });
+    const after = bot.memoryMiB();
     process.stderr.write(`[bench] ${run.samples} loads over ${run.pages} pages: p50 ${run.p50.toFixed(1)} ms, p90 ${run.p90.toFixed(1)} ms; search p50 ${run.searchP50.toFixed(1)} ms\n`);
+    process.stderr.write(`[bench] the bot's resident memory: ${before.rss.toFixed(0)} MiB before the phase, ${after.rss.toFixed(0)} MiB after (peak ${after.peak.toFixed(0)})\n`);
     console.log(JSON.stringify({ dashboard_training_page_p50_ms: round(run.p50), dashboard_training_page_p90_ms: round(run.p90), dashboard_training_search_p50_ms: round(run.searchP50) }));
   } finally {
     await bot?.stop().catch(() => undefined);

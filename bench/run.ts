@@ -9,20 +9,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SyntheticServer } from './data/corpus.js';
+import { botFileGuilds, SMALL_GUILD_ENTRIES, SMALL_GUILD_ID } from './lib/bot-database.js';
 import { BotProcess } from './lib/bot-process.js';
 import { freePort } from '../tests/free-port.js';
 import { printMatchingReport, printReport, type Figures, type MatchingFigures, type Notes } from './lib/report.js';
 import { measureMatchingAtScale, SCALE_GUILD_ENTRIES, SCALE_GUILDS } from './phases/matching-scale.js';
-import { startScene, type Scene } from './lib/scene.js';
+import { setUpBot, startScene, type Scene } from './lib/scene.js';
 import { round } from './lib/stats.js';
 import { runBurst, type BurstSettings } from './phases/burst.js';
 import { cpuFigures, cpuNotes, measureCpuProfile } from './phases/cpu.js';
 import { measureDashboardTrainingPage } from './phases/dashboard.js';
 import { buildTrainingDatabase, databaseBytes, spaceByObject } from './phases/database.js';
-import { measureFirstText } from './phases/first-text.js';
-import { measureImport, trainingExportFile } from './phases/import.js';
+import { FIRST_TEXT, measureFirstText } from './phases/first-text.js';
+import { IMPORT_ENTRIES, importedEntries, measureImport, trainingExportFile } from './phases/import.js';
 import { keepUntrained, loadWordVectors, pickTrainedMessages, timeMatcher } from './phases/matching.js';
 import { measureRestFloor } from './phases/rest-floor.js';
+import { runPhaseAlone } from './phase-alone.js';
 import { measureTrainedReplies } from './phases/trained-reply.js';
 
 /**
@@ -37,19 +39,10 @@ const QUICK = process.env.BENCH_QUICK === '1';
 /** `BENCH_ONLY=matching`: the matcher figures alone (no bot process), including the 1M-entry file. */
 const ONLY_MATCHING = process.env.BENCH_ONLY === 'matching';
 const BIG_GUILD_ENTRIES = QUICK ? 10_000 : 100_000;
-const SMALL_GUILD_ENTRIES = 1_000;
-/** Other servers on the same bot, so every lookup really has to keep to its own guild. */
-const OTHER_GUILDS = [
-  { id: '300000000000000001', seed: 2, entries: 5_000 },
-  { id: '300000000000000002', seed: 3, entries: 5_000 },
-];
-const SMALL_GUILD_ID = '200000000000000001';
 
 const TRAINED_TICKETS = 40;
 const TRAINED_WARM_UP = 40;
 const TRAINED_SAMPLES = 400;
-const FIRST_TEXT_RUNS = 5;
-const IMPORT_ENTRIES = 10_000;
 const BURST: BurstSettings = {
   tickets: QUICK ? 100 : 1_000,
   parallelism: 4,
@@ -67,7 +60,8 @@ const progress = (text: string) => process.stderr.write(`[bench ${((performance.
 async function main(): Promise<void> {
   if (ONLY_CPU) return cpuOnly();
   const only = process.env.BENCH_ONLY;
-  if (only !== undefined && only !== 'matching') throw new Error(`BENCH_ONLY="${only}": the phases that run alone are matching and cpu`);
+  if (only === 'first-text' || only === 'import') return runPhaseAlone(only, { bigGuildEntries: BIG_GUILD_ENTRIES, progress });
+  if (only !== undefined && only !== 'matching') throw new Error(`BENCH_ONLY="${only}": the phases that run alone are matching, cpu, first-text and import`);
   const dir = mkdtempSync(join(tmpdir(), 'bot-bench-'));
   let scene: Scene | undefined;
   let bot: BotProcess | undefined;
@@ -82,13 +76,12 @@ async function main(): Promise<void> {
     const queries = [...server.paraphrases(smallTopics, 2_000, 21), ...server.offTopic(500, 22)];
     const offTopic = server.offTopic(BURST.tickets + 200, 31);
 
-    if (!ONLY_MATCHING) scene = await startScene(TRAINED_TICKETS + FIRST_TEXT_RUNS + BURST.tickets);
+    if (!ONLY_MATCHING) scene = await startScene(TRAINED_TICKETS + FIRST_TEXT.runs + BURST.tickets);
     const botGuildId = scene?.guildId ?? '100000000000000001';
 
-    progress(`building the databases: ${BIG_GUILD_ENTRIES} entries in the bot's guild, ${SMALL_GUILD_ENTRIES} in a small one, ${OTHER_GUILDS.length} other guilds`);
+    progress(`building the databases: ${BIG_GUILD_ENTRIES} entries in the bot's guild, ${SMALL_GUILD_ENTRIES} in a small one, two other guilds`);
     const botDb = join(dir, 'bot.db');
-    const others = OTHER_GUILDS.map((g) => ({ guildId: g.id, entries: new SyntheticServer(g.seed).entries(g.entries) }));
-    const built = buildTrainingDatabase(botDb, [{ guildId: botGuildId, entries: bigGuild }, { guildId: SMALL_GUILD_ID, entries: smallGuild }, ...others]);
+    const built = buildTrainingDatabase(botDb, botFileGuilds(botGuildId, bigGuild));
     const smallDb = join(dir, 'small.db');
     buildTrainingDatabase(smallDb, [{ guildId: SMALL_GUILD_ID, entries: smallGuild }]);
     const dbBytes = databaseBytes(botDb);
@@ -136,10 +129,7 @@ async function main(): Promise<void> {
         DASHBOARD_PORT: String(dashboardPort),
       },
     });
-    const setup = await (
-      await scene.fake.invokeSlashCommand({ guildId: botGuildId, channelId: scene.generalId, userId: scene.adminId, name: 'setup', options: { forum: scene.forumId, staff_role: scene.staffRoleId } })
-    ).waitForResponse();
-    if (!/forum|ticket/i.test(setup.content + JSON.stringify(setup.embeds))) throw new Error(`/setup answered unexpectedly: ${setup.content}`);
+    await setUpBot(scene);
 
     progress('REST floor: bare posts through discord.js');
     const floor = await measureRestFloor(scene, { samples: 150, warmUp: 20, channels: 30, gapMs: 40 });
@@ -165,23 +155,17 @@ async function main(): Promise<void> {
     });
 
     progress('first streamed text after the first token');
-    const firstText = await measureFirstText(scene, {
-      runs: FIRST_TEXT_RUNS,
-      posts: untrained.posts,
-      members: scene.members.slice(TRAINED_TICKETS),
-      firstTokenDelayMs: 1_000,
-      tokenDelayMs: 50,
-      chunkSize: 8,
-    });
+    const firstText = await measureFirstText(scene, { ...FIRST_TEXT, posts: untrained.posts, members: scene.members.slice(TRAINED_TICKETS) });
 
     progress(`burst: ${BURST.tickets} tickets at once, Ollama parallelism ${BURST.parallelism} (takes a few minutes)`);
-    const burst = await runBurst(scene, BURST, untrained.posts, scene.members.slice(TRAINED_TICKETS + FIRST_TEXT_RUNS));
+    const burst = await runBurst(scene, BURST, untrained.posts, scene.members.slice(TRAINED_TICKETS + FIRST_TEXT.runs));
     const memory = bot.memoryMiB();
     if (burst.answered < BURST.tickets) progress(`unanswered tickets: ${burst.unanswered.join('\n  ')}\nbot output:\n${bot.recentOutput()}`);
 
     progress(`/import_training of ${IMPORT_ENTRIES} entries`);
-    const importFile = trainingExportFile(new SyntheticServer(9).entries(IMPORT_ENTRIES));
-    const imported = await measureImport(scene, importFile);
+    const importFile = trainingExportFile(importedEntries());
+    const botProcess = bot;
+    const imported = await measureImport(scene, importFile, () => botProcess.cpuMs());
     if (!imported.reply.startsWith('Imported')) throw new Error(`/import_training did not import: ${imported.reply}`);
 
     const exitCode = await bot.stop();

@@ -16,7 +16,7 @@
  * matching only; the embedding round trips are reported on their own line.
  */
 import type { Db } from '../src/db/database.js';
-import { fitCalibration, type CalibrationParams } from '../src/core/matching/calibration.js';
+import { fitCalibration } from '../src/core/matching/calibration.js';
 import { Matcher } from '../src/core/matching/matcher.js';
 import { SemanticIndex } from '../src/core/matching/semantic-index.js';
 import { OllamaService } from '../src/core/ai/ollama.js';

@@ -34,7 +34,7 @@ async function logOllamaReadiness(core: Core, logger: Logger): Promise<void> {
     else logger.info(`Ollama host ${host.host} is ready`);
   }
   if (embedCheck?.error && embedCheck.reachable) logger.warn(`Embedding model: ${embedCheck.error}. Until then tickets are matched by their words alone.`);
-  else if (embedCheck?.reachable) logger.info(`Embedding model ${embedCheck.model} is ready (texts cut to ${embedCheck.contextTokens} tokens)`);
+  else if (embedCheck?.reachable) logger.info(`Embedding model ${embedCheck.model} is ready (texts fitted to ${embedCheck.contextTokens} tokens; long knowledge entries embedded in parts)`);
 }
 
 async function main(): Promise<number> {

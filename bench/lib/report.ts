@@ -118,7 +118,7 @@ function detail(key: keyof Figures, n: Notes): string {
     case 'trained_reply_overhead_ratio':
       return 'trained p50 ÷ floor p50';
     case 'first_text_after_first_token_ms':
-      return `median of ${n.firstText.samples.length}: ${n.firstText.samples.map((s) => s.toFixed(0)).join(', ')} ms`;
+      return `median of ${n.firstText.samples.length}: ${n.firstText.samples.map((s) => s.toFixed(0)).join(', ')} ms; the answer replaced the "writing…" notice in ${n.firstText.replacedNotice}`;
     case 'burst_tickets':
       return `${n.burst.requests} bot requests, ${n.burst.rateLimited} answered 429`;
     case 'burst_ratio':
@@ -131,7 +131,7 @@ function detail(key: keyof Figures, n: Notes): string {
         .map((s) => `${s.name} ${s.bytesPerEntry.toFixed(0)}`)
         .join(', ')}`;
     case 'import_10k_ms':
-      return `${(n.imported.fileBytes / 1e6).toFixed(1)} MB file into the 100k guild`;
+      return `${(n.imported.fileBytes / 1e6).toFixed(1)} MB file into the 100k guild; the bot's CPU meanwhile ${ms(n.imported.botCpuMs)}`;
     case 'cpu_cold_first_text_s':
     case 'cpu_warm_first_text_s':
     case 'cpu_complete_answers':

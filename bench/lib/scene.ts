@@ -43,3 +43,11 @@ export async function startScene(memberCount: number): Promise<Scene> {
     },
   };
 }
+
+/** The admin runs `/setup` (the ticket forum, the staff role) as any server does; throws on an unexpected answer. */
+export async function setUpBot(scene: Scene): Promise<void> {
+  const setup = await (
+    await scene.fake.invokeSlashCommand({ guildId: scene.guildId, channelId: scene.generalId, userId: scene.adminId, name: 'setup', options: { forum: scene.forumId, staff_role: scene.staffRoleId } })
+  ).waitForResponse();
+  if (!/forum|ticket/i.test(setup.content + JSON.stringify(setup.embeds))) throw new Error(`/setup answered unexpectedly: ${setup.content}`);
+}

@@ -4,6 +4,7 @@ import { buildChatMessages, HANDOFF_MARKER, knowledgeReference, trainedReference
 import { AiUnavailableError, type AiFailureKind, type AnswerStats, type ChatMessage } from './ai/ollama.js';
 import { stripThinking } from './ai/thinking.js';
 import { KeyedSerialQueue } from './keyed-serial-queue.js';
+import { passageText, type Passage } from './knowledge/passages.js';
 import type { KnowledgeStore } from './knowledge/store.js';
 import type { MatchCandidate, Matcher } from './matching/matcher.js';
 import type { SemanticIndex } from './matching/semantic-index.js';
@@ -262,10 +263,17 @@ export class Responder {
     return conversation;
   }
 
-  private referencesOf(guildId: string, source: { trainingEntryIds: number[]; kbEntryIds: number[] }): ReferenceEntry[] {
+  /** An earlier answer's references as it was given them: a long entry's passage too (while the entry still holds it). */
+  private referencesOf(guildId: string, source: { trainingEntryIds: number[]; kbEntryIds: number[]; kbPassages?: (Passage | null)[] }): ReferenceEntry[] {
     const { training, knowledge } = this.deps;
     const trained = training.getMany(guildId, source.trainingEntryIds).map((e) => trainedReference(e));
-    const kb = knowledge.getEntriesWithBase(guildId, source.kbEntryIds).map((e) => knowledgeReference({ id: e.entry.id, kbName: e.kbName, title: e.entry.title, content: e.entry.content }));
+    const passageOf = (entryId: number, content: string) => {
+      const passage = source.kbPassages?.[source.kbEntryIds.indexOf(entryId)] ?? undefined;
+      return passage && passage.end <= content.length ? passage : undefined;
+    };
+    const kb = knowledge.getEntriesWithBase(guildId, source.kbEntryIds).map(({ entry, kbName }) =>
+      knowledgeReference({ id: entry.id, kbName, title: entry.title, content: entry.content, passage: passageOf(entry.id, entry.content) }),
+    );
     return [...trained, ...kb];
   }
 
@@ -302,13 +310,14 @@ export class Responder {
       conversation,
       references: [
         ...context.trainingEntries.map((e) => trainedReference({ id: e.entryId, question: e.question, answer: e.answer })),
-        ...context.kbEntries.map((e) => knowledgeReference({ id: e.entryId, kbName: e.kbName, title: e.title, content: e.content })),
+        ...context.kbEntries.map((e) => knowledgeReference({ id: e.entryId, kbName: e.kbName, title: e.title, content: e.content, passage: e.passage })),
       ],
       budgetTokens,
     });
     const used = {
       trainingEntryIds: context.trainingEntries.map((e) => e.entryId),
       kbEntryIds: context.kbEntries.map((e) => e.entryId),
+      ...(context.kbEntries.some((e) => e.passage) ? { kbPassages: context.kbEntries.map((e) => e.passage ?? null) } : {}),
     };
     let raw = '';
     try {
@@ -358,7 +367,8 @@ export class Responder {
     if (kb) {
       return {
         ...context,
-        text: `${AI_UNAVAILABLE_NOTE}\n\n**${kb.title}**\n${kb.content}`,
+        // A long entry's passage that fits the question, as the AI would have been shown.
+        text: `${AI_UNAVAILABLE_NOTE}\n\n**${kb.title}**\n${kb.passage ? passageText(kb.content, kb.passage) : kb.content}`,
         source: { kind: 'knowledge', kbEntryIds: [kb.entryId], score: kb.score },
       };
     }

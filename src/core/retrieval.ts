@@ -1,3 +1,4 @@
+import { passageByWords, type Passage } from './knowledge/passages.js';
 import type { KnowledgeStore } from './knowledge/store.js';
 import type { MatchCandidate, Matcher } from './matching/matcher.js';
 import type { SemanticIndex } from './matching/semantic-index.js';
@@ -18,6 +19,12 @@ export interface KnowledgeHit {
   title: string;
   content: string;
   score: number;
+  /**
+   * For a long entry, the part of it that fits the question (its best chunk by embedding, or the
+   * chunk holding most of the question's words): the prompt shows that part rather than the
+   * entry's beginning. Absent for an entry short enough to be shown whole.
+   */
+  passage?: Passage;
 }
 
 /** Knowledge-base hits below this search score are too loose to show the AI. */
@@ -51,7 +58,10 @@ export class Retrieval {
     return this.deps.knowledge
       .search(guildId, text, { limit: KB_CONTEXT_LIMIT })
       .filter((hit) => hit.score >= KB_CONTEXT_MIN_SCORE)
-      .map((hit) => ({ entryId: hit.entry.id, kbName: hit.kbName, title: hit.entry.title, content: hit.entry.content, score: hit.score }));
+      .map(({ entry, kbName, score }) => {
+        const passage = passageByWords(entry.title, entry.content, text);
+        return { entryId: entry.id, kbName, title: entry.title, content: entry.content, score, ...(passage ? { passage } : {}) };
+      });
   }
 
   /** Entries at least knowledgeSimilarityThreshold similar by embedding join the words' hits, so the AI also sees entries written in other words. */
@@ -62,8 +72,8 @@ export class Retrieval {
       (s) => s.similarity >= this.deps.knowledgeSimilarityThreshold && !hits.some((h) => h.entryId === s.entryId),
     );
     const added = this.deps.knowledge.getEntriesWithBase(guildId, similar.map((s) => s.entryId)).map(({ entry, kbName }) => {
-      const similarity = similar.find((s) => s.entryId === entry.id)!.similarity;
-      return { entryId: entry.id, kbName, title: entry.title, content: entry.content, score: similarity };
+      const { similarity, passage } = similar.find((s) => s.entryId === entry.id)!;
+      return { entryId: entry.id, kbName, title: entry.title, content: entry.content, score: similarity, ...(passage ? { passage } : {}) };
     });
     return [...hits, ...added].slice(0, KB_CONTEXT_LIMIT);
   }

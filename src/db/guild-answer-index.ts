@@ -87,6 +87,13 @@ export function ensureGuildAnswerIndex(db: Database, guildId: string): void {
   ensuredGuilds.set(db, ensured);
   if (ensured.has(guildId)) return;
   const { assignSlot, slotOf } = statementsOf(db);
+  // Inside an outer transaction (an import, a batch of adds) the guild is not cached above, so this
+  // runs per write: two reads when slot and index exist, no savepoint and no write attempt.
+  const existing = slotOf.get(guildId);
+  if (existing !== undefined && hasTable(db, answerIndexTable(existing))) {
+    if (!db.inTransaction) ensured.add(guildId);
+    return;
+  }
   db.transaction(() => {
     assignSlot.run(guildId);
     const slot = slotOf.get(guildId)!;

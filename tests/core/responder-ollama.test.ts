@@ -6,6 +6,7 @@ import pino from 'pino';
 import { createCore } from '../../src/core/core.js';
 import { openDatabase } from '../../src/db/database.js';
 import { testConfig, testCore } from './helpers.js';
+import { ANSWER_AT_THE_END, handbook, HANDBOOK_TITLE, QUESTION_AT_THE_END } from './knowledge/long-entry.js';
 
 /**
  * Issue 12 points 3, 5, 7 and 9 through the responder and the faithful fake Ollama
@@ -113,6 +114,38 @@ describe('context (point 3)', () => {
     // Four-letter words: the bot's estimate counts one token each, the fake Ollama's tokenizer 1.25.
     for (let i = 0; i < 3; i++) await ask(c, ticket, 'wxyz '.repeat(400));
     expect(lines.some((l) => l.includes('Ollama read more prompt tokens than the bot planned'))).toBe(true);
+  });
+});
+
+describe('a long knowledge entry', () => {
+  it('shows the model the passage that answers, not the entry\'s beginning, and keeps it where it was for a follow-up', async () => {
+    const c = core();
+    const kb = c.knowledge.create(GUILD, { name: 'FAQ' });
+    c.knowledge.addEntry(GUILD, kb.id, { title: HANDBOOK_TITLE, content: handbook() });
+    const ticket = openTicket(c);
+    const box = captureSeen();
+    const first = await ask(c, ticket, QUESTION_AT_THE_END);
+    const seen = box.seen.map((m) => m.content).join('\n');
+    expect(seen).toContain(ANSWER_AT_THE_END);
+    expect(seen).toContain(`${HANDBOOK_TITLE} (excerpt)]`);
+    expect(seen).not.toContain('part 1:');
+    expect(first.answer.source).toMatchObject({ kind: 'ai', kbPassages: [expect.objectContaining({ end: handbook().length })] });
+
+    await ask(c, ticket, 'Thanks. Is there anything else?');
+    const [before, after] = ollama.evaluations.slice(-2);
+    expect(box.seen.map((m) => m.content).join('\n')).toContain(ANSWER_AT_THE_END);
+    expect(after!.newTokens).toBeLessThan(before!.tokens * 0.5); // the same prefix, reused
+  });
+
+  it('gives the answering passage when the AI is unavailable, not the whole entry', async () => {
+    const c = core();
+    const kb = c.knowledge.create(GUILD, { name: 'FAQ' });
+    c.knowledge.addEntry(GUILD, kb.id, { title: HANDBOOK_TITLE, content: handbook() });
+    ollama.mode = 'busy503';
+    const { answer } = await ask(c, openTicket(c), QUESTION_AT_THE_END);
+    expect(answer.text.startsWith(AI_UNAVAILABLE_NOTE)).toBe(true);
+    expect(answer.text).toContain(ANSWER_AT_THE_END);
+    expect(answer.text.length).toBeLessThan(2_000);
   });
 });
 

@@ -29,3 +29,35 @@ describe('upgrading a database made with only the first migration', () => {
     db.close();
   });
 });
+
+describe('migration 017: knowledge entries embedded in chunks', () => {
+  it('keeps every vector (as the whole entry\'s), queues the entries long enough to chunk, and keeps the triggers and the cascade', () => {
+    const path = tempDbPath();
+    const old = new BetterSqlite3(path);
+    migrate(old, migrations.filter((m) => m.version < 17), path);
+    old.prepare("INSERT INTO knowledge_bases (guild_id, name, created_at, updated_at) VALUES (?, 'Guides', 1, 1)").run(GUILD_A);
+    const addEntry = old.prepare('INSERT INTO kb_entries (kb_id, guild_id, title, content, created_at, updated_at) VALUES (1, ?, ?, ?, 1, 1)');
+    const shortId = Number(addEntry.run(GUILD_A, 'Router', 'Hold the reset button for ten seconds.').lastInsertRowid);
+    const longId = Number(addEntry.run(GUILD_A, 'Handbook', 'A long paragraph about moderation. '.repeat(200)).lastInsertRowid);
+    const vector = Buffer.from(new Float32Array([0.6, 0.8]).buffer);
+    old.prepare('DELETE FROM embedding_queue').run(); // both embedded, as one vector each
+    const save = old.prepare("INSERT INTO kb_embeddings (entry_id, guild_id, model, vector) VALUES (?, ?, 'nomic-embed-text', ?)");
+    save.run(shortId, GUILD_A, vector);
+    save.run(longId, GUILD_A, vector);
+    old.close();
+
+    const db = openDatabase(path);
+    const rows = db.prepare('SELECT entry_id, chunk, guild_id, model, passage_start, passage_end, vector FROM kb_embeddings ORDER BY entry_id').all();
+    expect(rows).toEqual([shortId, longId].map((id) => ({ entry_id: id, chunk: 0, guild_id: GUILD_A, model: 'nomic-embed-text', passage_start: null, passage_end: null, vector })));
+    expect(db.prepare("SELECT entry_id FROM embedding_queue WHERE kind = 'knowledge'").pluck().all()).toEqual([longId]);
+
+    const knowledge = new KnowledgeStore(db);
+    knowledge.updateEntry(GUILD_A, shortId, { title: 'Router', content: 'Hold it for twenty seconds.' });
+    expect(db.prepare('SELECT count(*) FROM kb_embeddings WHERE entry_id = ?').pluck().get(shortId)).toBe(0);
+    expect(db.prepare("SELECT entry_id FROM embedding_queue WHERE kind = 'knowledge' ORDER BY entry_id").pluck().all()).toEqual([shortId, longId]);
+    knowledge.deleteEntry(GUILD_A, longId);
+    expect(db.prepare('SELECT count(*) FROM kb_embeddings').pluck().get()).toBe(0);
+    expect(db.prepare("SELECT entry_id FROM embedding_queue WHERE kind = 'knowledge'").pluck().all()).toEqual([shortId]);
+    db.close();
+  });
+});

@@ -55,3 +55,10 @@ describe('staff command definitions', () => {
     expect(deferred).toEqual(['export_training', 'import_training', 'kb_export', 'kb_import', 'status', 'test_ai']);
   });
 });
+
+describe('registered command JSON', () => {
+  it('is what Discord has been registered with, byte for byte (update on purpose with `npx vitest run -u`, and read the diff)', async () => {
+    // A rename, a changed description or a flipped `required` changes what every server sees; the file makes it a reviewed diff.
+    await expect(`${JSON.stringify(commandDefinitions(), null, 2)}\n`).toMatchFileSnapshot('./fixtures/registered-commands.json');
+  });
+});

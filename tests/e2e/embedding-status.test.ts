@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { handbook, HANDBOOK_TITLE } from '../core/knowledge/long-entry.js';
 import { startBotWorld, type BotWorld } from './harness.js';
 
 /** /status as staff see it, with OLLAMA_EMBED_MODEL set, through the fake Ollama's /api/show. */
@@ -21,10 +22,11 @@ describe('/status: the embedding model', () => {
     await w.setup();
     const kb = w.core.knowledge.create(w.guildId, { name: 'Guides' });
     w.core.knowledge.addEntry(w.guildId, kb.id, { title: 'Router', content: 'Hold the reset button for ten seconds.' });
+    w.core.knowledge.addEntry(w.guildId, kb.id, { title: HANDBOOK_TITLE, content: handbook() }); // one entry, however many parts
     w.core.knowledge.addEntry('999999999999999999', w.core.knowledge.create('999999999999999999', { name: 'Other' }).id, { title: 'Other', content: 'Not ours.' });
     const field = await semanticField(w);
-    expect(field).toContain('✅ Embedding model `nomic-embed-text` is ready (texts cut to 2048 tokens)');
-    expect(field).toContain('Entries of this server waiting for a vector: 1');
+    expect(field).toContain('✅ Embedding model `nomic-embed-text` is ready (texts fitted to 2048 tokens; long knowledge entries embedded in parts)');
+    expect(field).toContain('Entries of this server waiting to be embedded: 2');
   });
 
   it('says the embedding model is not pulled, with the command that pulls it', async () => {

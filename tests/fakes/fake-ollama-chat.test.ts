@@ -183,3 +183,30 @@ describe('fake Ollama: thinking (server/routes.go ChatHandler)', () => {
     expect((await show('llama3')).model_info).toMatchObject({ 'general.architecture': 'llama', 'llama.context_length': 8192 });
   });
 });
+
+describe('fake Ollama: when the answer began (instrumentation the bench times the first token with)', () => {
+  it('records when the first content chunk was written: after the first-token wait, not at the request, and not for thinking', async () => {
+    fake.firstTokenDelayMs = 200;
+    fake.tokenDelayMs = 100;
+    fake.chunkSize = 3;
+    fake.thinking = 'Let me see.';
+    fake.reply = 'Answer.';
+    const asked = performance.now();
+    const res = await chat({ model: 'qwen3', messages: hi });
+    expect(content(res.lines)).toBe('Answer.');
+    const at = fake.evaluations.at(-1)!.firstContentAt!;
+    // 200 ms wait, then four thinking chunks ('Let', ' me', ' se', 'e.') 100 ms apart before the first content one.
+    expect(at - asked).toBeGreaterThanOrEqual(190 + 4 * 95);
+    expect(performance.now() - at).toBeGreaterThanOrEqual(2 * 95); // two more content chunks followed
+  });
+
+  it('records nothing for a request that failed before any content', async () => {
+    fake.mode = 'busy503';
+    await chat({ messages: hi });
+    fake.mode = 'cut';
+    fake.reply = 'x';
+    const res = await chat({ messages: hi, stream: false }).catch(() => undefined);
+    expect(res?.status ?? 0).not.toBe(200);
+    expect(fake.evaluations.at(-1)?.firstContentAt).toBeUndefined();
+  });
+});

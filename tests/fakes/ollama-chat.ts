@@ -45,6 +45,12 @@ export interface PromptEvaluation {
   loaded: boolean;
   droppedMessages: number;
   shifted: boolean;
+  /**
+   * When the answer's first content chunk went on the wire (performance.now(), ms); unset while none
+   * has (or never, for a failed request). Instrumentation for the bench, not a behaviour of Ollama:
+   * the first token is timed here, not guessed from the set delays.
+   */
+  firstContentAt?: number;
 }
 
 export type FakeOllamaMode = 'ok' | 'busy503' | 'hang' | 'cut' | 'errorLine';
@@ -139,7 +145,8 @@ export class ChatServer {
       const loadedAt = process.hrtime.bigint();
       const fitted = fitPrompt(messages, numCtx);
       const newTokens = fitted.tokens - Math.floor(commonPrefixLength(model.cachedText, fitted.prompt) / 4);
-      this.evaluations.push({ model: name, tokens: fitted.tokens, newTokens, numCtx, loaded: !wasLoaded, droppedMessages: fitted.droppedMessages, shifted: fitted.shifted });
+      const evaluation: PromptEvaluation = { model: name, tokens: fitted.tokens, newTokens, numCtx, loaded: !wasLoaded, droppedMessages: fitted.droppedMessages, shifted: fitted.shifted };
+      this.evaluations.push(evaluation);
       const request: FakeChatRequest = { model: body.model, messages, seen: fitted.messages, think: body.think, options: body.options, keep_alive: body.keep_alive };
       if (k.mode === 'hang') {
         res.writeHead(200, { 'Content-Type': body.stream === false ? 'application/json; charset=utf-8' : 'application/x-ndjson' });
@@ -150,7 +157,7 @@ export class ChatServer {
       if (!(await pause(evalMs, res))) return void (model.cachedText = '');
       const evaluatedAt = process.hrtime.bigint();
       const parts = thinkingParts(text(k.thinking, request), text(k.reply, request), k.thinkingForm, thinks && body.think !== false);
-      const generated = await this.generate(body, parts, fitted, { startedAt, loadedAt, evaluatedAt }, res);
+      const generated = await this.generate(body, parts, fitted, { startedAt, loadedAt, evaluatedAt }, res, evaluation);
       model.cachedText = fitted.prompt + (generated ?? '');
     } finally {
       model?.expireAfter(keepAlive);
@@ -192,6 +199,7 @@ export class ChatServer {
     fitted: FittedPrompt,
     times: { startedAt: bigint; loadedAt: bigint; evaluatedAt: bigint },
     res: http.ServerResponse,
+    evaluation: PromptEvaluation,
   ): Promise<string | undefined> {
     const k = this.knobs;
     const chunks = [
@@ -205,6 +213,7 @@ export class ChatServer {
       if (k.mode === 'cut') return void res.destroy();
       if (k.mode === 'errorLine') return void sendJson(res, 500, { error: MID_STREAM_ERROR });
       const message = parts.thinking ? { content: parts.content, thinking: parts.thinking } : { content: parts.content };
+      if (parts.content !== '') evaluation.firstContentAt = performance.now();
       sendJson(res, 200, { ...part(body.model, message, true), ...stats() });
       return parts.content;
     }
@@ -213,6 +222,7 @@ export class ChatServer {
     for (const [index, chunk] of chunks.entries()) {
       if (index > 0 && !(await pause(this.chunkMs(chunk), res))) return undefined;
       const line = `${JSON.stringify(part(body.model, chunk, false))}\n`;
+      if (chunk.content !== '' && evaluation.firstContentAt === undefined) evaluation.firstContentAt = performance.now();
       if (index + 1 < failAfter) res.write(line);
       else if (k.mode === 'cut') {
         // Cut only once the chunks are on the wire, so the client really gets the first part.

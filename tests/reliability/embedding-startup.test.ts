@@ -15,7 +15,7 @@ describe('start-up check of the embedding model', () => {
       const [missing, chat, ready] = bots as [(typeof bots)[0], (typeof bots)[0], (typeof bots)[0]];
       expect(await missing.waitForLine(/Embedding model:/)).toContain('model "nomic-embed-text" is not pulled; run: ollama pull nomic-embed-text');
       expect(await chat.waitForLine(/Embedding model:/)).toContain('"llama3" is not an embedding model');
-      expect(await ready.waitForLine(/Embedding model .* is ready/)).toContain('Embedding model all-minilm is ready (texts cut to 512 tokens)');
+      expect(await ready.waitForLine(/Embedding model .* is ready/)).toContain('Embedding model all-minilm is ready (texts fitted to 512 tokens; long knowledge entries embedded in parts)');
     } finally {
       for (const bot of bots) bot.child.kill('SIGTERM');
       await Promise.all(bots.map((bot) => bot.exited));

@@ -57,7 +57,8 @@ const PROBE_TEXT = 'ok';
 /**
  * Embeddings through Ollama's /api/embed with OLLAMA_EMBED_MODEL, made safe for real texts:
  * - every text is cut to the model's context (from /api/show; an estimate in tokens that errs high),
- *   so a long knowledge entry is embedded by its beginning instead of failing;
+ *   so an over-long text is embedded by its beginning instead of failing (long knowledge entries are
+ *   not: the semantic index cuts them into chunks of at most `textTokens()` first, knowledge/chunks.ts);
  * - when Ollama still fails a batch for its content (400: one input is too long for it, whatever the
  *   reason; or a model-runner error), the batch is split in halves until the failing text is alone;
  *   that text gets no vector (logged), the others get theirs;
@@ -119,6 +120,14 @@ export class OllamaEmbeddings {
       vectors.push(...(await this.embedSplitting(fitted.slice(start, start + EMBED_BATCH_SIZE).map((f) => f.text))));
     }
     return vectors;
+  }
+
+  /**
+   * Estimated tokens (token-estimate.ts) one text may have and be embedded whole, not cut: the
+   * model's context less its special tokens. Long knowledge entries are chunked to fit it. Never throws.
+   */
+  async textTokens(): Promise<number> {
+    return (await this.contextTokens()) - SPECIAL_TOKENS;
   }
 
   /** The context to cut texts to: known from a recent check, else checked now (a safe default if that fails). */

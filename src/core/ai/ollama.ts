@@ -266,6 +266,12 @@ export class OllamaService {
     return this.embeddings.embed(texts);
   }
 
+  /** Estimated tokens one text may have and still be embedded whole (see OllamaEmbeddings.textTokens). */
+  async embedTextTokens(): Promise<number> {
+    if (!this.embeddings) throw new AiUnavailableError('model_missing', 'no embedding model configured (OLLAMA_EMBED_MODEL)');
+    return this.embeddings.textTokens();
+  }
+
   private async acquireSlot(opts: ChatOptions): Promise<Release> {
     const onQueued = opts.onQueued;
     try {

@@ -1,4 +1,5 @@
 import type { ChatMessage } from './ollama.js';
+import { passageText, type Passage } from '../knowledge/passages.js';
 import { capToTokens, estimateTokens } from './token-estimate.js';
 
 /**
@@ -144,12 +145,16 @@ export function trainedReference(entry: { id: number; question: string; answer: 
   return { key: `t${entry.id}`, header: `[Trained answer #${entry.id}]`, body: `Question: ${entry.question.trim()}\nAnswer: ${entry.answer.trim()}` };
 }
 
-/** A knowledge-base entry as a reference entry. */
-export function knowledgeReference(entry: { id: number; kbName: string; title: string; content: string }): ReferenceEntry {
+/**
+ * A knowledge-base entry as a reference entry: the whole entry, or for a long one the passage that
+ * fits the question (retrieval.ts), marked as an excerpt.
+ */
+export function knowledgeReference(entry: { id: number; kbName: string; title: string; content: string; passage?: Passage }): ReferenceEntry {
+  const excerpt = entry.passage ? ' (excerpt)' : '';
   return {
     key: `k${entry.id}`,
-    header: `[Knowledge base "${clip(oneLine(entry.kbName), 100)}", entry #${entry.id}: ${clip(oneLine(entry.title), 200)}]`,
-    body: entry.content.trim(),
+    header: `[Knowledge base "${clip(oneLine(entry.kbName), 100)}", entry #${entry.id}: ${clip(oneLine(entry.title), 200)}${excerpt}]`,
+    body: entry.passage ? passageText(entry.content, entry.passage) : entry.content.trim(),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database.js';
+import type { Passage } from '../knowledge/passages.js';
 import { HOLDS_ANSWER } from './answer-index.js';
 import { blobToVector, vectorToBlob } from './vectors.js';
 
@@ -10,35 +11,50 @@ export interface PendingEmbedding {
   kind: EmbeddingKind;
   id: number;
   guildId: string;
+  /** A knowledge entry's: its title, then a newline and its content. */
   text: string;
+  /** A knowledge entry's title (the start of `text`). */
+  title?: string;
 }
 
 export interface StoredVector<K> {
   key: K;
   vector: Float32Array;
+  /** The part of a knowledge entry's content the vector stands for; absent when it is the whole entry. */
+  passage?: Passage;
+}
+
+
+/** One vector of a knowledge entry (migration 017): one of its chunks, or the whole entry. */
+export interface ChunkVector {
+  vector: Float32Array;
+  passage?: Passage;
 }
 
 /**
- * The SQL behind semantic search: the queue of entries to embed, and the vectors (migration 006).
- * Every read is scoped to one guild and one model; vectors of another model are never compared.
+ * The SQL behind semantic search: the queue of entries to embed, and the vectors (migration 006):
+ * one per trained question, one or more per knowledge entry (its chunks, migration 017). The queue
+ * holds entries, never chunks. Every read is scoped to one guild and one model; vectors of another
+ * model are never compared.
  */
 export class EmbeddingStore {
   private readonly selectPendingTraining: Statement<[number], { id: number; guildId: string; text: string }>;
-  private readonly selectPendingKnowledge: Statement<[number], { id: number; guildId: string; text: string }>;
-  private readonly saveTraining: Statement<[string, Buffer, number, string]>;
-  private readonly saveKnowledge: Statement<[string, Buffer, number, string]>;
+  private readonly selectPendingKnowledge: Statement<[number], { id: number; guildId: string; text: string; title: string }>;
+  private readonly saveTrainingVector: Statement<[string, Buffer, number, string]>;
+  private readonly saveKnowledgeChunk: Statement<[number, string, number | null, number | null, Buffer, number, string]>;
   private readonly dequeue: Statement<[string, number]>;
   private readonly requeueTraining: Statement<[string]>;
   private readonly requeueKnowledge: Statement<[string]>;
   private readonly countTraining: Statement<[string, string, number], { n: number }>;
   private readonly countKnowledge: Statement<[string, string, number], { n: number }>;
   private readonly selectGuildTraining: Statement<[string, string], { answer: string; vector: Buffer }>;
-  private readonly selectGuildKnowledge: Statement<[string, string], { id: number; vector: Buffer }>;
+  private readonly selectGuildKnowledge: Statement<[string, string], { id: number; start: number | null; end: number | null; vector: Buffer }>;
   private readonly selectAnswerVectors: Statement<[string, string, string], { answer: string; vector: Buffer }>;
   private readonly countQueue: Statement<[], { n: number }>;
   private readonly countGuildQueue: Statement<[string, string], { n: number }>;
   private readonly selectTrainingGeneration: Statement<[string], { generation: number }>;
-  private readonly saveBatch: (kind: EmbeddingKind, model: string, items: readonly { entry: PendingEmbedding; vector: Float32Array }[]) => number;
+  private readonly saveTrainingBatch: (model: string, items: readonly { entry: PendingEmbedding; vector: Float32Array }[]) => number;
+  private readonly saveKnowledgeBatch: (model: string, items: readonly { entry: PendingEmbedding; chunks: readonly ChunkVector[] }[]) => number;
   private readonly skipEntries: (entries: readonly PendingEmbedding[]) => number;
 
   constructor(db: Db) {
@@ -47,18 +63,18 @@ export class EmbeddingStore {
        WHERE q.kind = 'training' ORDER BY q.entry_id LIMIT ?`,
     );
     this.selectPendingKnowledge = db.prepare(
-      `SELECT e.id, e.guild_id AS guildId, e.title || char(10) || e.content AS text FROM embedding_queue q JOIN kb_entries e ON e.id = q.entry_id
+      `SELECT e.id, e.guild_id AS guildId, e.title || char(10) || e.content AS text, e.title FROM embedding_queue q JOIN kb_entries e ON e.id = q.entry_id
        WHERE q.kind = 'knowledge' ORDER BY q.entry_id LIMIT ?`,
     );
     // Saved only while the entry still has the text that was embedded: an edit made meanwhile
     // queued the entry again, and the vector of its old text must not be taken for the new one.
-    this.saveTraining = db.prepare(
+    this.saveTrainingVector = db.prepare(
       `INSERT OR REPLACE INTO training_embeddings (entry_id, guild_id, model, vector)
        SELECT id, guild_id, ?, ? FROM training_entries WHERE id = ? AND question = ?`,
     );
-    this.saveKnowledge = db.prepare(
-      `INSERT OR REPLACE INTO kb_embeddings (entry_id, guild_id, model, vector)
-       SELECT id, guild_id, ?, ? FROM kb_entries WHERE id = ? AND title || char(10) || content = ?`,
+    this.saveKnowledgeChunk = db.prepare(
+      `INSERT OR REPLACE INTO kb_embeddings (entry_id, chunk, guild_id, model, passage_start, passage_end, vector)
+       SELECT id, ?, guild_id, ?, ?, ?, ? FROM kb_entries WHERE id = ? AND title || char(10) || content = ?`,
     );
     this.dequeue = db.prepare('DELETE FROM embedding_queue WHERE kind = ? AND entry_id = ?');
     this.requeueTraining = db.prepare(
@@ -74,7 +90,9 @@ export class EmbeddingStore {
       `SELECT t.answer, e.vector FROM training_embeddings e JOIN training_entries t ON t.id = e.entry_id
        WHERE e.guild_id = ? AND e.model = ? AND t.guild_id = e.guild_id`,
     );
-    this.selectGuildKnowledge = db.prepare('SELECT entry_id AS id, vector FROM kb_embeddings WHERE guild_id = ? AND model = ?');
+    this.selectGuildKnowledge = db.prepare(
+      'SELECT entry_id AS id, passage_start AS start, passage_end AS end, vector FROM kb_embeddings WHERE guild_id = ? AND model = ?',
+    );
     this.selectAnswerVectors = db.prepare(
       `SELECT value AS answer, e.vector FROM json_each(?) CROSS JOIN training_entries t ON t.guild_id = ? AND ${HOLDS_ANSWER}
        JOIN training_embeddings e ON e.entry_id = t.id WHERE e.model = ?`,
@@ -102,14 +120,27 @@ export class EmbeddingStore {
       }
       return skipped;
     });
-    this.saveBatch = db.transaction((kind, model, items) => {
+    this.saveTrainingBatch = db.transaction((model, items) => {
       let saved = 0;
       for (const { entry, vector } of items) {
-        const save = kind === 'training' ? this.saveTraining : this.saveKnowledge;
-        if (save.run(model, vectorToBlob(vector), entry.id, entry.text).changes > 0) {
-          this.dequeue.run(kind, entry.id);
+        if (this.saveTrainingVector.run(model, vectorToBlob(vector), entry.id, entry.text).changes > 0) {
+          this.dequeue.run('training', entry.id);
           saved++;
         }
+      }
+      return saved;
+    });
+    // An entry's chunks replace all its vectors at once: never some of the old text's and some of the new.
+    this.saveKnowledgeBatch = db.transaction((model, items) => {
+      let saved = 0;
+      for (const { entry, chunks } of items) {
+        if (unchanged.knowledge.get(entry.id, entry.text) === undefined || chunks.length === 0) continue;
+        dropVector.knowledge.run(entry.id);
+        chunks.forEach(({ vector, passage }: ChunkVector, chunk: number) => {
+          this.saveKnowledgeChunk.run(chunk, model, passage?.start ?? null, passage?.end ?? null, vectorToBlob(vector), entry.id, entry.text);
+        });
+        this.dequeue.run('knowledge', entry.id);
+        saved++;
       }
       return saved;
     });
@@ -142,9 +173,17 @@ export class EmbeddingStore {
     return this.countGuildQueue.get(guildId, guildId)?.n ?? 0;
   }
 
-  /** Stores the vectors of one kind in one transaction; returns how many were still current and saved. */
-  save(kind: EmbeddingKind, model: string, items: readonly { entry: PendingEmbedding; vector: Float32Array }[]): number {
-    return this.saveBatch(kind, model, items);
+  /** Stores trained questions' vectors in one transaction; returns how many were still current and saved. */
+  saveTraining(model: string, items: readonly { entry: PendingEmbedding; vector: Float32Array }[]): number {
+    return this.saveTrainingBatch(model, items);
+  }
+
+  /**
+   * Stores knowledge entries' vectors (each entry's chunks, replacing every vector it had) in one
+   * transaction; returns how many entries were still current and saved.
+   */
+  saveKnowledge(model: string, items: readonly { entry: PendingEmbedding; chunks: readonly ChunkVector[] }[]): number {
+    return this.saveKnowledgeBatch(model, items);
   }
 
   /** Queues every entry whose vector was made by another model (the model changed). */
@@ -153,7 +192,7 @@ export class EmbeddingStore {
     this.requeueKnowledge.run(model);
   }
 
-  /** The guild's vectors of `model`, counted up to `cap`. */
+  /** The guild's vectors of `model` (for knowledge: chunks, not entries), counted up to `cap`. */
   count(kind: EmbeddingKind, guildId: string, model: string, cap: number): number {
     return (kind === 'training' ? this.countTraining : this.countKnowledge).get(guildId, model, cap)?.n ?? 0;
   }
@@ -171,9 +210,13 @@ export class EmbeddingStore {
     return this.selectGuildTraining.all(guildId, model).map((row) => ({ key: row.answer, vector: blobToVector(row.vector) }));
   }
 
-  /** Every knowledge-base entry's vector in the guild, keyed by entry id. */
+  /** Every knowledge-base entry's vectors in the guild (one per chunk), keyed by entry id. */
   guildKnowledgeVectors(guildId: string, model: string): StoredVector<number>[] {
-    return this.selectGuildKnowledge.all(guildId, model).map((row) => ({ key: row.id, vector: blobToVector(row.vector) }));
+    return this.selectGuildKnowledge.all(guildId, model).map((row) => ({
+      key: row.id,
+      vector: blobToVector(row.vector),
+      ...(row.start !== null && row.end !== null ? { passage: { start: row.start, end: row.end } } : {}),
+    }));
   }
 
   /** The vectors of the trained questions of these answers in the guild, keyed by answer text. */

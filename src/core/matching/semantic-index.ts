@@ -1,14 +1,21 @@
 import type { Db } from '../../db/database.js';
 import type { Logger } from '../../log.js';
-import { EmbeddingStore, type EmbeddingKind, type PendingEmbedding, type StoredVector } from './embedding-store.js';
+import { estimateTokens } from '../ai/token-estimate.js';
+import { CHUNK_TOKENS } from '../knowledge/chunks.js';
+import type { Passage } from '../knowledge/passages.js';
+import { EmbeddingStore, type ChunkVector, type EmbeddingKind, type PendingEmbedding } from './embedding-store.js';
+import { documentParts, documentText, queryText, withVector, type DocumentPart } from './embedding-texts.js';
 import type { MatchCandidate, Matcher, SemanticEvidence } from './matcher.js';
-import { dotAt, unitVector } from './vectors.js';
+import { bestPerKey, bestRowPerKey, toMatrix, type VectorMatrix } from './vector-matrix.js';
+import { unitVector } from './vectors.js';
 
 /** The slice of OllamaService semantic search needs (a fake fits too). */
 export interface Embedder {
   readonly embedModel: string | undefined;
   /** One vector per text, in order; undefined for a text the model refused (it is never retried as is). */
   embed(texts: string[]): Promise<(number[] | undefined)[]>;
+  /** Estimated tokens (token-estimate.ts) one text may have and be embedded whole; absent: CHUNK_TOKENS is assumed to fit. */
+  embedTextTokens?(): Promise<number>;
 }
 
 export interface SemanticIndexOptions {
@@ -21,7 +28,10 @@ export interface SemanticIndexOptions {
   maxRetryMs?: number;
   /** A member's question waits at most this long for its vector; then the words alone answer. */
   queryTimeoutMs?: number;
-  /** A guild with at most this many vectors (of a kind) is scanned whole; a larger one only re-ranks the lexical candidates. */
+  /**
+   * A guild with at most this many vectors (of a kind; a long knowledge entry has one per chunk) is
+   * scanned whole; a larger one only re-ranks the lexical candidates.
+   */
   scanLimit?: number;
   /** Bytes of vectors kept in memory for the scans, all guilds together (least recently used go first). */
   cacheBytes?: number;
@@ -41,13 +51,6 @@ const DEFAULTS: Required<SemanticIndexOptions> = {
 };
 
 const QUERY_CACHE_LIMIT = 64;
-
-/** Vectors as one matrix (row i belongs to keys[i]). */
-interface VectorMatrix<K> {
-  dimensions: number;
-  keys: K[];
-  matrix: Float32Array;
-}
 
 /** A guild's vectors of one kind, or none to scan (no vectors, or more than scanLimit), while `version` holds. */
 interface CachedVectors {
@@ -119,14 +122,16 @@ export class SemanticIndex {
     await this.running;
   }
 
-  /** Entries still waiting for a vector: all guilds', or one guild's. */
+  /** Entries (not chunks) still waiting for their vectors: all guilds', or one guild's. */
   queued(guildId?: string): number {
     return guildId === undefined ? this.store.queued() : this.store.queuedIn(guildId);
   }
 
   /**
-   * Embeds queued entries until the queue is empty; returns how many were stored. When Ollama
-   * fails it rejects with EmbeddingPaused and the rest stays queued (the background loop retries).
+   * Embeds queued entries until the queue is empty; returns how many entries were stored. A long
+   * knowledge entry is embedded as overlapping chunks that each fit the model's context
+   * (knowledge/chunks.ts), all in the same request batch, and saved together. When Ollama fails it
+   * rejects with EmbeddingPaused and the rest stays queued (the background loop retries).
    */
   async embedPending(): Promise<number> {
     const model = this.model;
@@ -135,16 +140,21 @@ export class SemanticIndex {
     for (;;) {
       const batch = this.store.pending(this.options.batchSize);
       if (batch.length === 0) return stored;
+      let parts: DocumentPart[][];
       let vectors: (number[] | undefined)[];
       try {
-        vectors = await this.deps.embedder.embed(batch.map((e) => documentText(model, e.text)));
+        const room = (await this.deps.embedder.embedTextTokens?.()) ?? CHUNK_TOKENS;
+        parts = batch.map((entry) => documentParts(entry, room - estimateTokens(documentText(model, ''))));
+        vectors = await this.deps.embedder.embed(parts.flat().map((part) => documentText(model, part.text)));
       } catch (error) {
         this.noteFailure(error);
         throw new EmbeddingPaused(error);
       }
       this.noteRecovered();
-      stored += this.save(model, batch, vectors);
-      this.skipRefused(batch.filter((_, i) => !vectors[i]));
+      let next = 0;
+      const embedded = parts.map((entryParts) => entryParts.flatMap((part) => withVector(part, vectors[next++])));
+      stored += this.save(model, batch, embedded);
+      this.skipRefused(batch.filter((_, i) => embedded[i]!.length === 0));
     }
   }
 
@@ -168,17 +178,21 @@ export class SemanticIndex {
   }
 
   /**
-   * Knowledge-base entries of the guild nearest to the text by embedding, with their cosine
-   * similarity, best first; [] without embeddings, while Ollama is unavailable, or for a guild with
-   * more than `scanLimit` embedded entries (where the knowledge search's words alone serve).
+   * Knowledge-base entries of the guild nearest to the text by embedding, best first: each entry
+   * scored by its most similar chunk (cosine), and that chunk's passage when the entry has several.
+   * [] without embeddings, while Ollama is unavailable, or for a guild with more than `scanLimit`
+   * knowledge vectors (where the knowledge search's words alone serve).
    */
-  async similarKnowledge(guildId: string, text: string, limit: number): Promise<{ entryId: number; similarity: number }[]> {
+  async similarKnowledge(guildId: string, text: string, limit: number): Promise<SimilarKnowledge[]> {
     const vector = (await this.vectorsOf([text]))?.[0];
     if (!vector) return [];
     const entries = this.guildVectors<number>('knowledge', guildId);
-    const scanned = entries && bestPerKey(entries, vector);
+    const scanned = entries && bestRowPerKey(entries, vector);
     if (!scanned) return [];
-    return [...scanned].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([entryId, similarity]) => ({ entryId, similarity }));
+    return [...scanned]
+      .sort((a, b) => b[1].similarity - a[1].similarity)
+      .slice(0, limit)
+      .map(([entryId, { similarity, passage }]) => ({ entryId, similarity, ...(passage ? { passage } : {}) }));
   }
 
   /** `trained`: the guild's trained vectors when it is small enough to scan them all. */
@@ -278,14 +292,13 @@ export class SemanticIndex {
     this.queryVectors.set(text, vector);
   }
 
-  private save(model: string, batch: readonly PendingEmbedding[], vectors: readonly (number[] | undefined)[]): number {
-    let stored = 0;
-    for (const kind of ['training', 'knowledge'] as const) {
-      const items = batch.flatMap((entry, i) => (entry.kind === kind && vectors[i] ? [{ entry, vector: unitVector(vectors[i]) }] : []));
-      if (items.length === 0) continue;
-      stored += this.store.save(kind, model, items);
-      for (const guildId of new Set(items.map((item) => item.entry.guildId))) this.writes.set(guildId, (this.writes.get(guildId) ?? 0) + 1);
-    }
+  /** `embedded[i]`: the vectors made for batch[i] (a knowledge entry's chunks that Ollama embedded; none when it refused them all). */
+  private save(model: string, batch: readonly PendingEmbedding[], embedded: readonly ChunkVector[][]): number {
+    const items = batch.map((entry, i) => ({ entry, chunks: embedded[i]! })).filter((item) => item.chunks.length > 0);
+    const training = items.filter((item) => item.entry.kind === 'training').map(({ entry, chunks }) => ({ entry, vector: chunks[0]!.vector }));
+    const knowledge = items.filter((item) => item.entry.kind === 'knowledge');
+    const stored = (training.length > 0 ? this.store.saveTraining(model, training) : 0) + (knowledge.length > 0 ? this.store.saveKnowledge(model, knowledge) : 0);
+    for (const guildId of new Set(items.map((item) => item.entry.guildId))) this.writes.set(guildId, (this.writes.get(guildId) ?? 0) + 1);
     return stored;
   }
 
@@ -343,33 +356,11 @@ export class EmbeddingPaused extends Error {
   }
 }
 
-/** nomic-embed-text is trained with task prefixes; other models take the text as is. */
-function documentText(model: string, text: string): string {
-  return /nomic/i.test(model) ? `search_document: ${text}` : text;
-}
-
-function queryText(model: string, text: string): string {
-  return /nomic/i.test(model) ? `search_query: ${text}` : text;
-}
-
-/** The rows of `dimensions` (by default the first row's) as one matrix; rows of another length are left out. */
-function toMatrix<K>(rows: readonly StoredVector<K>[], dimensions = rows[0]?.vector.length ?? 0): VectorMatrix<K> {
-  const usable = rows.filter((r) => r.vector.length === dimensions);
-  const matrix = new Float32Array(usable.length * dimensions);
-  usable.forEach((r, i) => matrix.set(r.vector, i * dimensions));
-  return { dimensions, keys: usable.map((r) => r.key), matrix };
-}
-
-/** The best similarity to `vector` per key; undefined when the vectors have another number of dimensions. */
-function bestPerKey<K>(vectors: VectorMatrix<K>, vector: Float32Array): Map<K, number> | undefined {
-  if (vectors.dimensions !== vector.length) return undefined;
-  const best = new Map<K, number>();
-  for (let row = 0; row < vectors.keys.length; row++) {
-    const key = vectors.keys[row]!;
-    const similarity = dotAt(vector, vectors.matrix, row * vectors.dimensions);
-    if (similarity > (best.get(key) ?? -Infinity)) best.set(key, similarity);
-  }
-  return best;
+/** A knowledge entry found by meaning: its best chunk's similarity, and that chunk's passage of the content when it is not the whole entry. */
+export interface SimilarKnowledge {
+  entryId: number;
+  similarity: number;
+  passage?: Passage;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -1,9 +1,19 @@
+import type { Passage } from '../knowledge/passages.js';
+
 /** Where a bot answer came from, stored with the turn so staff can see why the bot said it. */
 export type AnswerSource =
   | { kind: 'trained'; trainingEntryId: number; score: number }
   /** Answered from a knowledge-base entry or trained answer while the AI was unavailable. */
   | { kind: 'knowledge'; kbEntryIds: number[]; score: number; trainingEntryId?: number }
-  | { kind: 'ai'; model: string; trainingEntryIds: number[]; kbEntryIds: number[]; complete: boolean }
+  | {
+      kind: 'ai';
+      model: string;
+      trainingEntryIds: number[];
+      kbEntryIds: number[];
+      complete: boolean;
+      /** Per kbEntryIds entry, the passage of a long entry the AI was shown (null: the entry itself); absent when none was a passage. */
+      kbPassages?: (Passage | null)[];
+    }
   | { kind: 'fallback'; reason: string };
 
 /** The ticket_turns columns that hold a source. */
@@ -12,6 +22,8 @@ export interface SourceColumns {
   training_entry_id: number | null;
   training_entry_ids: string | null;
   kb_entry_ids: string | null;
+  /** JSON: AnswerSource 'ai' kbPassages (migration 017). */
+  kb_passages: string | null;
   ai_model: string | null;
   score: number | null;
   complete: number;
@@ -26,6 +38,7 @@ export function sourceToColumns(source: AnswerSource | null | undefined): Source
     training_entry_id: null,
     training_entry_ids: null,
     kb_entry_ids: null,
+    kb_passages: null,
     ai_model: null,
     score: null,
     complete: 1,
@@ -50,6 +63,7 @@ export function sourceToColumns(source: AnswerSource | null | undefined): Source
         ai_model: source.model,
         training_entry_ids: JSON.stringify(source.trainingEntryIds),
         kb_entry_ids: JSON.stringify(source.kbEntryIds),
+        kb_passages: source.kbPassages?.some((p) => p !== null) ? JSON.stringify(source.kbPassages) : null,
         complete: source.complete ? 1 : 0,
       };
     case 'fallback':
@@ -72,6 +86,7 @@ export function columnsToSource(row: SourceColumns): AnswerSource | null {
         trainingEntryIds: ids(row.training_entry_ids),
         kbEntryIds: ids(row.kb_entry_ids),
         complete: row.complete === 1,
+        ...(row.kb_passages ? { kbPassages: JSON.parse(row.kb_passages) as (Passage | null)[] } : {}),
       };
     case 'fallback':
       return { kind: 'fallback', reason: row.fallback_reason ?? '' };

@@ -162,9 +162,9 @@ export class TicketStore {
     this.countOpenStmt = db.prepare("SELECT COUNT(*) AS n FROM tickets WHERE guild_id = ? AND status = 'open'");
     this.insertTurn = db.prepare(
       `INSERT INTO ticket_turns (ticket_id, role, author_id, message_id, content, source_kind, training_entry_id, training_entry_ids,
-         kb_entry_ids, ai_model, score, complete, fallback_reason, created_at)
+         kb_entry_ids, kb_passages, ai_model, score, complete, fallback_reason, created_at)
        VALUES (@ticket_id, @role, @author_id, @message_id, @content, @source_kind, @training_entry_id, @training_entry_ids,
-         @kb_entry_ids, @ai_model, @score, @complete, @fallback_reason, @created_at)
+         @kb_entry_ids, @kb_passages, @ai_model, @score, @complete, @fallback_reason, @created_at)
        RETURNING *`,
     );
     this.selectTurn = db.prepare('SELECT * FROM ticket_turns WHERE id = ?');
@@ -172,7 +172,7 @@ export class TicketStore {
     this.updateTurnStmt = db.prepare(
       `UPDATE ticket_turns SET content = @content, message_id = @message_id, source_kind = @source_kind,
          training_entry_id = @training_entry_id, training_entry_ids = @training_entry_ids, kb_entry_ids = @kb_entry_ids,
-         ai_model = @ai_model, score = @score, complete = @complete, fallback_reason = @fallback_reason
+         kb_passages = @kb_passages, ai_model = @ai_model, score = @score, complete = @complete, fallback_reason = @fallback_reason
        WHERE id = @id`,
     );
     this.deleteByMessage = db.prepare('DELETE FROM ticket_turns WHERE message_id = ?');
@@ -186,7 +186,7 @@ export class TicketStore {
     this.selectAllTurns = db.prepare('SELECT * FROM ticket_turns WHERE ticket_id = ? ORDER BY id');
     // Newest first; the last bot turn's source columns come along (NULLs when it has none yet).
     this.selectPage = db.prepare(
-      `SELECT t.*, b.source_kind, b.training_entry_id, b.training_entry_ids, b.kb_entry_ids, b.ai_model, b.score,
+      `SELECT t.*, b.source_kind, b.training_entry_id, b.training_entry_ids, b.kb_entry_ids, b.kb_passages, b.ai_model, b.score,
          COALESCE(b.complete, 1) AS complete, b.fallback_reason
        FROM tickets t
        LEFT JOIN ticket_turns b ON b.id = (SELECT MAX(id) FROM ticket_turns WHERE ticket_id = t.id AND role = 'bot')
@@ -280,6 +280,7 @@ export class TicketStore {
       training_entry_id: source.training_entry_id,
       training_entry_ids: source.training_entry_ids,
       kb_entry_ids: source.kb_entry_ids,
+      kb_passages: source.kb_passages,
       ai_model: source.ai_model,
       score: source.score,
       complete: source.complete,

@@ -11,6 +11,7 @@ import { dashboardSessions } from './010_dashboard_sessions.js';
 import { discordCloseSync } from './011_discord_close_sync.js';
 import { answerIndexPerGuild } from './014_answer_index_per_guild.js';
 import { ratingDmSetting } from './016_rating_dm_setting.js';
+import { knowledgeChunks } from './017_knowledge_chunks.js';
 
 /** Every schema change, in order. Never edit a released migration: add the next number. */
 export const migrations: readonly Migration[] = [
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   discordCloseSync,
   answerIndexPerGuild,
   ratingDmSetting,
+  knowledgeChunks,
 ];

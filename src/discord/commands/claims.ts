@@ -1,4 +1,4 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, PermissionFlagsBits } from 'discord.js';
 import type { ButtonInteraction, ChatInputCommandInteraction, ThreadChannel } from 'discord.js';
 import type { DeskTicket } from '../../core/desk/claims.js';
 import { UserError } from '../../core/errors.js';
@@ -7,6 +7,8 @@ import { isStaff } from '../permissions.js';
 import { NO_MENTIONS, respond } from '../reply.js';
 import { addToPrivateThread, CLAIM_BUTTON, claimNotice } from '../support/claims.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
+import { defineCommand } from './define-command.js';
+import { member, text } from './option-schema.js';
 import { requireSetup } from './guards.js';
 import { suggestTypes } from './ticket-types.js';
 
@@ -25,18 +27,20 @@ async function claim(interaction: ChatInputCommandInteraction<'cached'> | Button
   return claimed;
 }
 
-const ticketClaim: SlashCommand = {
-  data: new SlashCommandBuilder().setName('ticket_claim').setDescription('Take this ticket: it shows you handle it, and hand-offs ping you'),
+const ticketClaim = defineCommand({
+  name: 'ticket_claim',
+  description: 'Take this ticket: it shows you handle it, and hand-offs ping you',
   access: 'staff',
   ephemeral: false,
   async execute(interaction, ctx) {
     const claimed = await claim(interaction, ctx);
     await respond(interaction, claimNotice(claimed, 'claimed', interaction.user.id), false);
   },
-};
+});
 
-const ticketUnclaim: SlashCommand = {
-  data: new SlashCommandBuilder().setName('ticket_unclaim').setDescription('Stop handling this ticket, so any staff member can claim it'),
+const ticketUnclaim = defineCommand({
+  name: 'ticket_unclaim',
+  description: 'Stop handling this ticket, so any staff member can claim it',
   access: 'staff',
   ephemeral: false,
   async execute(interaction, ctx) {
@@ -48,21 +52,20 @@ const ticketUnclaim: SlashCommand = {
     const released = ctx.core.desk.claims.unclaim(interaction.guildId, thread.id);
     await respond(interaction, claimNotice(released, 'released', ticket.claimedBy ?? interaction.user.id), false);
   },
-};
+});
 
-const ticketTransfer: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('ticket_transfer')
-    .setDescription('Hand this ticket to another staff member, or move it to another ticket type')
-    .addUserOption((o) => o.setName('staff').setDescription('The staff member who takes it over'))
-    .addStringOption((o) => o.setName('type').setDescription('The ticket type it becomes (same privacy)').setAutocomplete(true).setMaxLength(40)),
+const ticketTransfer = defineCommand({
+  name: 'ticket_transfer',
+  description: 'Hand this ticket to another staff member, or move it to another ticket type',
   access: 'staff',
   ephemeral: false,
-  async execute(interaction, ctx) {
+  options: {
+    staff: member({ description: 'The staff member who takes it over' }),
+    type: text({ description: 'The ticket type it becomes (same privacy)', maxLength: 40, autocomplete: true }),
+  },
+  async execute(interaction, ctx, { staff: to, type: typeName }) {
     const { thread } = ticketHere(interaction, ctx);
     const settings = requireSetup(ctx, interaction.guildId);
-    const to = interaction.options.getMember('staff');
-    const typeName = interaction.options.getString('type');
     if (Boolean(to) === Boolean(typeName)) throw new UserError('Choose exactly one: `staff` to hand the ticket to someone, or `type` to move it to another ticket type.');
     if (to) {
       if (to.user.bot || !isStaff(to, to.permissions, settings)) throw new UserError(`${to.toString()} is not staff: hand tickets only to members of the staff role.`);
@@ -76,7 +79,7 @@ const ticketTransfer: SlashCommand = {
     await respond(interaction, `🏷️ This ticket is now a **${type.name}** ticket.`, false);
   },
   autocomplete: suggestTypes,
-};
+});
 
 /** The Claim button under a staff ping: claims, and the button then says who took it. */
 const claimButton: ComponentHandler = {

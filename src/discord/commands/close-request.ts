@@ -1,4 +1,4 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ModalBuilder, SlashCommandBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ModalBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
 import type { ButtonInteraction, ModalSubmitInteraction, ThreadChannel } from 'discord.js';
 import { COMMENT_MAX } from '../../core/desk/ratings.js';
 import { UserError } from '../../core/errors.js';
@@ -8,6 +8,7 @@ import type { BotContext } from '../context.js';
 import { NO_MENTIONS, respond } from '../reply.js';
 import { closeTicketThread } from '../tickets/close-ticket.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
+import { defineCommand } from './define-command.js';
 import { requireSetup, requireTicketThread } from './guards.js';
 
 const CLOSE_REQUEST_BUTTON = 'tcr';
@@ -24,10 +25,9 @@ function ownTicket(interaction: ButtonInteraction<'cached'> | ModalSubmitInterac
   return { thread: channel, ticket };
 }
 
-const ticketCloseRequest: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('ticket_close_request')
-    .setDescription('Ask the member to confirm this ticket can close (it closes after the stale delay unanswered)'),
+const ticketCloseRequest = defineCommand({
+  name: 'ticket_close_request',
+  description: 'Ask the member to confirm this ticket can close (it closes after the stale delay unanswered)',
   access: 'staff',
   ephemeral: false,
   async execute(interaction, ctx) {
@@ -44,7 +44,7 @@ const ticketCloseRequest: SlashCommand = {
       allowedMentions: { parse: [], users: [ticket.ownerId] },
     });
   },
-};
+});
 
 /** Close → the one-question survey (rating 1–5, optional comment); Keep open → the request is withdrawn. */
 const answerButtons: ComponentHandler = {

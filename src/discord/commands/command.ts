@@ -26,7 +26,7 @@ export function defaultMemberPermissions(access: Access): string | null {
   return null;
 }
 
-/** A slash command: the definition Discord sees, who may run it, and what it does. */
+/** A slash command as the router sees it: the definition Discord sees, who may run it, and what it does. Made by defineCommand. */
 export interface SlashCommand {
   readonly data: { readonly name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
   readonly access: Access;

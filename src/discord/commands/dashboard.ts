@@ -1,14 +1,14 @@
-import { SlashCommandBuilder, time, TimestampStyles } from 'discord.js';
+import { time, TimestampStyles } from 'discord.js';
 import { dashboardPublicUrl } from '../../config.js';
 import { UserError } from '../../core/errors.js';
 import { respond } from '../reply.js';
 import type { SlashCommand } from './command.js';
+import { defineCommand } from './define-command.js';
 
 /** /dashboard: a one-time sign-in link for the web dashboard, shown only to the staff member who asked. */
-const dashboard: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('dashboard')
-    .setDescription('Get a private one-time link to the web dashboard for this server'),
+const dashboard = defineCommand({
+  name: 'dashboard',
+  description: 'Get a private one-time link to the web dashboard for this server',
   access: 'staff',
   ephemeral: true,
   async execute(interaction, ctx) {
@@ -21,6 +21,6 @@ const dashboard: SlashCommand = {
         `<${base}/login/${token}>`,
     );
   },
-};
+});
 
 export const dashboardCommands: SlashCommand[] = [dashboard];

@@ -1,5 +1,5 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, SlashCommandBuilder } from 'discord.js';
-import type { AutocompleteInteraction, SlashCommandStringOption } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from 'discord.js';
+import type { AutocompleteInteraction } from 'discord.js';
 import { KNOWLEDGE_LIMITS, type KnowledgeBase } from '../../core/knowledge/store.js';
 import { exportKnowledgeBase, importKnowledgeBase } from '../../core/knowledge/transfer.js';
 import { DEFAULT_MAX_IMPORT_BYTES } from '../../core/transfer/import-file.js';
@@ -10,7 +10,9 @@ import { CHOICE_LIMIT, clip, EMBED_LIMITS, fieldValue, joinLines, oneLine } from
 import { pageButtons, pageFooter, parsePage } from '../render/pagination.js';
 import { NO_MENTIONS, respond } from '../reply.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
+import { defineCommand } from './define-command.js';
 import { optionalText, requireText } from './options.js';
+import { attachment, integer, text } from './option-schema.js';
 
 const VIEW_BUTTON = 'kv';
 const DELETE_BUTTON = 'kbd';
@@ -24,8 +26,9 @@ const TAGS_INPUT_MAX = KNOWLEDGE_LIMITS.tags * (KNOWLEDGE_LIMITS.tag + 2);
 const KB_OPTION_MAX = Math.max(KNOWLEDGE_LIMITS.name, 20);
 const COLOR = 0x5865f2;
 
-function kbOption(o: SlashCommandStringOption, description: string, required: boolean): SlashCommandStringOption {
-  return o.setName('kb').setDescription(description).setMaxLength(KB_OPTION_MAX).setAutocomplete(true).setRequired(required);
+/** The `kb` option: a knowledge base, autocompleted. */
+function kbOption<const R extends boolean>(description: string, required: R) {
+  return text({ description, maxLength: KB_OPTION_MAX, autocomplete: true, required });
 }
 
 /** The knowledge base an option names, in this server only; unknown is a clear error. */
@@ -43,16 +46,17 @@ function entriesLabel(n: number): string {
   return `${n} ${n === 1 ? 'entry' : 'entries'}`;
 }
 
-const kbCreate: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('kb_create')
-    .setDescription('Create a knowledge base the AI can draw answers from')
-    .addStringOption((o) => o.setName('name').setDescription('A short unique name, e.g. Billing').setMaxLength(KNOWLEDGE_LIMITS.name).setRequired(true))
-    .addStringOption((o) => o.setName('description').setDescription('What it covers').setMaxLength(KNOWLEDGE_LIMITS.description)),
+const kbCreate = defineCommand({
+  name: 'kb_create',
+  description: 'Create a knowledge base the AI can draw answers from',
   access: 'staff',
-  async execute(interaction, ctx) {
-    const name = requireText(interaction.options.getString('name'), 'Name', KNOWLEDGE_LIMITS.name);
-    const description = optionalText(interaction.options.getString('description'), 'Description', KNOWLEDGE_LIMITS.description);
+  options: {
+    name: text({ description: 'A short unique name, e.g. Billing', maxLength: KNOWLEDGE_LIMITS.name, required: true }),
+    description: text({ description: 'What it covers', maxLength: KNOWLEDGE_LIMITS.description }),
+  },
+  async execute(interaction, ctx, options) {
+    const name = requireText(options.name, 'Name', KNOWLEDGE_LIMITS.name);
+    const description = optionalText(options.description, 'Description', KNOWLEDGE_LIMITS.description);
     const kb = ctx.core.knowledge.create(interaction.guildId, { name, description, authorId: interaction.user.id });
     const embed = new EmbedBuilder()
       .setTitle(clip(`Knowledge base created: ${kb.name}`, EMBED_LIMITS.title))
@@ -61,24 +65,23 @@ const kbCreate: SlashCommand = {
       .setFooter({ text: 'Add entries with /kb_add, or load a file with /kb_import.' });
     await respond(interaction, { embeds: [embed] });
   },
-};
+});
 
-const kbAdd: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('kb_add')
-    .setDescription('Add an entry to a knowledge base')
-    .addStringOption((o) => kbOption(o, 'The knowledge base', true))
-    .addStringOption((o) => o.setName('title').setDescription('What the entry is about').setMaxLength(KNOWLEDGE_LIMITS.title).setRequired(true))
-    .addStringOption((o) =>
-      o.setName('content').setDescription('The information itself').setMaxLength(Math.min(KNOWLEDGE_LIMITS.content, DISCORD_OPTION_MAX)).setRequired(true),
-    )
-    .addStringOption((o) => o.setName('tags').setDescription('Comma-separated tags').setMaxLength(TAGS_INPUT_MAX)),
+const kbAdd = defineCommand({
+  name: 'kb_add',
+  description: 'Add an entry to a knowledge base',
   access: 'staff',
-  async execute(interaction, ctx) {
-    const kb = kbFromOption(ctx, interaction.guildId, interaction.options.getString('kb', true));
-    const title = requireText(interaction.options.getString('title'), 'Title', KNOWLEDGE_LIMITS.title);
-    const content = requireText(interaction.options.getString('content'), 'Content', KNOWLEDGE_LIMITS.content);
-    const tags = optionalText(interaction.options.getString('tags'), 'Tags', TAGS_INPUT_MAX);
+  options: {
+    kb: kbOption('The knowledge base', true),
+    title: text({ description: 'What the entry is about', maxLength: KNOWLEDGE_LIMITS.title, required: true }),
+    content: text({ description: 'The information itself', maxLength: Math.min(KNOWLEDGE_LIMITS.content, DISCORD_OPTION_MAX), required: true }),
+    tags: text({ description: 'Comma-separated tags', maxLength: TAGS_INPUT_MAX }),
+  },
+  async execute(interaction, ctx, options) {
+    const kb = kbFromOption(ctx, interaction.guildId, options.kb);
+    const title = requireText(options.title, 'Title', KNOWLEDGE_LIMITS.title);
+    const content = requireText(options.content, 'Content', KNOWLEDGE_LIMITS.content);
+    const tags = optionalText(options.tags, 'Tags', TAGS_INPUT_MAX);
     const entry = ctx.core.knowledge.addEntry(interaction.guildId, kb.id, { title, content, tags, authorId: interaction.user.id });
     const embed = new EmbedBuilder()
       .setTitle(clip(`Added entry #${entry.id} to ${kb.name}`, EMBED_LIMITS.title))
@@ -91,12 +94,11 @@ const kbAdd: SlashCommand = {
     await respond(interaction, { embeds: [embed] });
   },
   autocomplete: suggestKnowledgeBases,
-};
+});
 
-const kbList: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('kb_list')
-    .setDescription('List this server’s knowledge bases'),
+const kbList = defineCommand({
+  name: 'kb_list',
+  description: 'List this server’s knowledge bases',
   access: 'staff',
   async execute(interaction, ctx) {
     const kbs = ctx.core.knowledge.list(interaction.guildId);
@@ -110,7 +112,7 @@ const kbList: SlashCommand = {
     }
     await respond(interaction, { embeds: [embed] });
   },
-};
+});
 
 /** One page of a knowledge base's entries, with its Prev/Next buttons (`kv:<page>:<kbId>`). */
 function kbPageView(ctx: BotContext, guildId: string, kb: KnowledgeBase, page: number) {
@@ -125,19 +127,20 @@ function kbPageView(ctx: BotContext, guildId: string, kb: KnowledgeBase, page: n
   return { embeds: [embed], components: pageButtons(VIEW_BUTTON, result.page, result.pageCount, kb.id) };
 }
 
-const kbView: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('kb_view')
-    .setDescription('Show the entries of a knowledge base, 10 per page')
-    .addStringOption((o) => kbOption(o, 'The knowledge base', true))
-    .addIntegerOption((o) => o.setName('page').setDescription('Page number (default 1)').setMinValue(1)),
+const kbView = defineCommand({
+  name: 'kb_view',
+  description: 'Show the entries of a knowledge base, 10 per page',
   access: 'staff',
-  async execute(interaction, ctx) {
-    const kb = kbFromOption(ctx, interaction.guildId, interaction.options.getString('kb', true));
-    await respond(interaction, kbPageView(ctx, interaction.guildId, kb, interaction.options.getInteger('page') ?? 1));
+  options: {
+    kb: kbOption('The knowledge base', true),
+    page: integer({ description: 'Page number (default 1)', minValue: 1 }),
+  },
+  async execute(interaction, ctx, options) {
+    const kb = kbFromOption(ctx, interaction.guildId, options.kb);
+    await respond(interaction, kbPageView(ctx, interaction.guildId, kb, options.page ?? 1));
   },
   autocomplete: suggestKnowledgeBases,
-};
+});
 
 const kbViewButtons: ComponentHandler = {
   prefix: VIEW_BUTTON,
@@ -149,17 +152,17 @@ const kbViewButtons: ComponentHandler = {
   },
 };
 
-const kbSearch: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('kb_search')
-    .setDescription('Search the knowledge bases')
-    .addStringOption((o) => o.setName('query').setDescription('Words to look for').setMaxLength(QUERY_MAX).setRequired(true))
-    .addStringOption((o) => kbOption(o, 'Only this knowledge base (default: all)', false)),
+const kbSearch = defineCommand({
+  name: 'kb_search',
+  description: 'Search the knowledge bases',
   access: 'staff',
-  async execute(interaction, ctx) {
-    const query = requireText(interaction.options.getString('query'), 'Query', QUERY_MAX);
-    const kbValue = interaction.options.getString('kb');
-    const kb = kbValue ? kbFromOption(ctx, interaction.guildId, kbValue) : undefined;
+  options: {
+    query: text({ description: 'Words to look for', maxLength: QUERY_MAX, required: true }),
+    kb: kbOption('Only this knowledge base (default: all)', false),
+  },
+  async execute(interaction, ctx, options) {
+    const query = requireText(options.query, 'Query', QUERY_MAX);
+    const kb = options.kb ? kbFromOption(ctx, interaction.guildId, options.kb) : undefined;
     const hits = ctx.core.knowledge.search(interaction.guildId, query, { kbId: kb?.id, limit: SEARCH_RESULTS });
     const embed = new EmbedBuilder().setTitle(clip(`Search: ${oneLine(query, 200)}`, EMBED_LIMITS.title)).setColor(COLOR);
     if (hits.length === 0) {
@@ -178,7 +181,7 @@ const kbSearch: SlashCommand = {
     await respond(interaction, { embeds: [embed] });
   },
   autocomplete: suggestKnowledgeBases,
-};
+});
 
 function fileSlug(name: string): string {
   return (
@@ -190,15 +193,16 @@ function fileSlug(name: string): string {
   );
 }
 
-const kbExport: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('kb_export')
-    .setDescription('Download a knowledge base as a JSON file')
-    .addStringOption((o) => kbOption(o, 'The knowledge base', true)),
+const kbExport = defineCommand({
+  name: 'kb_export',
+  description: 'Download a knowledge base as a JSON file',
   access: 'staff',
   defer: true,
-  async execute(interaction, ctx) {
-    const kb = kbFromOption(ctx, interaction.guildId, interaction.options.getString('kb', true));
+  options: {
+    kb: kbOption('The knowledge base', true),
+  },
+  async execute(interaction, ctx, options) {
+    const kb = kbFromOption(ctx, interaction.guildId, options.kb);
     const data = exportKnowledgeBase(ctx.core.knowledge, interaction.guildId, kb.id);
     const file = jsonFile(data, exportFileName(`kb-${fileSlug(kb.name)}`, interaction.guildId));
     await respond(interaction, {
@@ -207,22 +211,22 @@ const kbExport: SlashCommand = {
     });
   },
   autocomplete: suggestKnowledgeBases,
-};
+});
 
-const kbImport: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('kb_import')
-    .setDescription('Load a knowledge base from a JSON export (all or nothing)')
-    .addAttachmentOption((o) => o.setName('file').setDescription('A file made by /kb_export').setRequired(true))
-    .addStringOption((o) => kbOption(o, 'Add the entries to this knowledge base (default: the one named in the file)', false)),
+const kbImport = defineCommand({
+  name: 'kb_import',
+  description: 'Load a knowledge base from a JSON export (all or nothing)',
   access: 'staff',
   defer: true,
-  async execute(interaction, ctx) {
+  options: {
+    file: attachment({ description: 'A file made by /kb_export', required: true }),
+    kb: kbOption('Add the entries to this knowledge base (default: the one named in the file)', false),
+  },
+  async execute(interaction, ctx, options) {
     // An id from the autocomplete or a name; a name not found yet becomes a new knowledge base.
-    const targetKb = optionalText(interaction.options.getString('kb'), 'Knowledge base', KB_OPTION_MAX);
-    const attachment = interaction.options.getAttachment('file', true);
-    const text = await downloadTextAttachment(attachment, { maxBytes: DEFAULT_MAX_IMPORT_BYTES });
-    const result = importKnowledgeBase(ctx.core.db, interaction.guildId, text, { targetKb, authorId: interaction.user.id });
+    const targetKb = optionalText(options.kb, 'Knowledge base', KB_OPTION_MAX);
+    const json = await downloadTextAttachment(options.file, { maxBytes: DEFAULT_MAX_IMPORT_BYTES });
+    const result = importKnowledgeBase(ctx.core.db, interaction.guildId, json, { targetKb, authorId: interaction.user.id });
     const kb = result.knowledgeBase;
     await respond(
       interaction,
@@ -230,16 +234,17 @@ const kbImport: SlashCommand = {
     );
   },
   autocomplete: suggestKnowledgeBases,
-};
+});
 
-const kbDelete: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('kb_delete')
-    .setDescription('Delete a knowledge base and all its entries (asks first)')
-    .addStringOption((o) => kbOption(o, 'The knowledge base', true)),
+const kbDelete = defineCommand({
+  name: 'kb_delete',
+  description: 'Delete a knowledge base and all its entries (asks first)',
   access: 'staff',
-  async execute(interaction, ctx) {
-    const kb = kbFromOption(ctx, interaction.guildId, interaction.options.getString('kb', true));
+  options: {
+    kb: kbOption('The knowledge base', true),
+  },
+  async execute(interaction, ctx, options) {
+    const kb = kbFromOption(ctx, interaction.guildId, options.kb);
     const embed = new EmbedBuilder()
       .setTitle(clip(`Delete ${kb.name}?`, EMBED_LIMITS.title))
       .setColor(0xed4245)
@@ -251,7 +256,7 @@ const kbDelete: SlashCommand = {
     await respond(interaction, { embeds: [embed], components: [buttons] });
   },
   autocomplete: suggestKnowledgeBases,
-};
+});
 
 /** The confirmation buttons: `kbd:yes:<kbId>` deletes (in this server only), `kbd:no` cancels. */
 const kbDeleteButtons: ComponentHandler = {

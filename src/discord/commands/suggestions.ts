@@ -1,4 +1,4 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, SlashCommandBuilder } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from 'discord.js';
 import type { InteractionUpdateOptions } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import type { TrainingSuggestion } from '../../core/support/suggestions.js';
@@ -8,6 +8,7 @@ import type { BotContext } from '../context.js';
 import { clip, EMBED_LIMITS, fieldValue } from '../render/embed-text.js';
 import { NO_MENTIONS, respond } from '../reply.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
+import { defineCommand } from './define-command.js';
 import { requireTrainingEnabled } from './guards.js';
 
 const SUGGESTION_BUTTON = 'sug';
@@ -62,16 +63,15 @@ function suggestionId(arg: string | undefined): number {
   return id;
 }
 
-const trainingSuggestions: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('training_suggestions')
-    .setDescription('AI answers that solved tickets: approve, edit or dismiss them as trained answers'),
+const trainingSuggestions = defineCommand({
+  name: 'training_suggestions',
+  description: 'AI answers that solved tickets: approve, edit or dismiss them as trained answers',
   access: 'staff',
   async execute(interaction, ctx) {
     const { content, embeds, components } = suggestionView(ctx, interaction.guildId);
     await respond(interaction, { content: content || undefined, embeds, components });
   },
-};
+});
 
 /** Approve / Edit / Dismiss: `sug:<action>:<suggestionId>`. */
 const suggestionButtonsHandler: ComponentHandler = {

@@ -1,17 +1,18 @@
 import type { AnswerThresholds } from '../../core/answer-thresholds.js';
 import fs from 'node:fs';
-import { EmbedBuilder, SlashCommandBuilder } from 'discord.js';
+import { EmbedBuilder } from 'discord.js';
 import type { EmbedModelStatus } from '../../core/ai/embeddings.js';
 import { canonicalModelName, type HostStatus } from '../../core/ai/host-pool.js';
 import type { AiFailureKind, AiHealth } from '../../core/ai/ollama.js';
 import type { MatchCandidate } from '../../core/matching/matcher.js';
 import type { Answer } from '../../core/responder.js';
 import { formatBytes } from '../attachments.js';
-import type { BotContext } from '../context.js';
 import { formatDuration } from '../render/duration.js';
 import { clip, EMBED_LIMITS, fieldValue, joinLines, oneLine } from '../render/embed-text.js';
 import { respond } from '../reply.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
+import { defineCommand } from './define-command.js';
+import { text } from './option-schema.js';
 import { requireText } from './options.js';
 
 /** A ticket message is at most 2000 characters in Discord; a test message is one. */
@@ -56,16 +57,16 @@ function semanticSummary(check: EmbedModelStatus | undefined, waiting: number, s
   if (!check.reachable) state = `❌ ${model}: Ollama is not reachable; matching by words alone until it is.`;
   else if (!check.pulled) state = `❌ Embedding model ${model} is not pulled: run \`ollama pull ${check.model}\``;
   else if (check.embedding === false) state = `❌ ${model} is not an embedding model: set OLLAMA_EMBED_MODEL to one, e.g. \`nomic-embed-text\``;
-  else state = `✅ Embedding model ${model} is ready (texts cut to ${check.contextKnown ? '' : 'an assumed '}${check.contextTokens} tokens)`;
-  const lines = [state, `Entries of this server waiting for a vector: ${waiting}`];
-  if (skipped > 0) lines.push(`Texts Ollama refused to embed since start (see the log): ${skipped}`);
+  else state = `✅ Embedding model ${model} is ready (texts fitted to ${check.contextKnown ? '' : 'an assumed '}${check.contextTokens} tokens; long knowledge entries embedded in parts)`;
+  // Entries, not parts: the queue holds entries, and a long entry's parts are embedded together.
+  const lines = [state, `Entries of this server waiting to be embedded: ${waiting}`];
+  if (skipped > 0) lines.push(`Texts Ollama refused to embed since start (each part of a long entry counts; see the log): ${skipped}`);
   return lines.join('\n');
 }
 
-const status: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('status')
-    .setDescription('Bot health: latency, uptime, Ollama, database'),
+const status = defineCommand({
+  name: 'status',
+  description: 'Bot health: latency, uptime, Ollama, database',
   access: 'staff',
   defer: true,
   async execute(interaction, ctx) {
@@ -106,7 +107,7 @@ const status: SlashCommand = {
       .setFooter({ text: 'Counts are for this server.' });
     await respond(interaction, { embeds: [embed] });
   },
-};
+});
 
 const FAILURE_WORDS: Record<AiFailureKind, string> & Record<string, string | undefined> = {
   down: 'Ollama is not reachable',
@@ -171,21 +172,22 @@ export function testAiEmbed(
     .setFooter({ text: footer });
 }
 
-const testAi: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('test_ai')
-    .setDescription('Show what the bot would answer to a message here, and why')
-    .addStringOption((o) => o.setName('message').setDescription('A message as a member would write it').setMaxLength(TEST_MESSAGE_MAX).setRequired(true)),
+const testAi = defineCommand({
+  name: 'test_ai',
+  description: 'Show what the bot would answer to a message here, and why',
   access: 'staff',
   defer: true,
-  async execute(interaction, ctx) {
-    const message = requireText(interaction.options.getString('message'), 'Message', TEST_MESSAGE_MAX);
+  options: {
+    message: text({ description: 'A message as a member would write it', maxLength: TEST_MESSAGE_MAX, required: true }),
+  },
+  async execute(interaction, ctx, options) {
+    const message = requireText(options.message, 'Message', TEST_MESSAGE_MAX);
     const answer = await ctx.core.responder.preview(interaction.guildId, message);
     const closest = answer.trainingEntries.length ? [] : ctx.core.matcher.match(interaction.guildId, message, 3);
     const embed = testAiEmbed(message, answer, ctx.core.thresholds, closest);
     await respond(interaction, { embeds: [embed] });
   },
-};
+});
 
 export const systemCommands: SlashCommand[] = [status, testAi];
 export const systemComponents: ComponentHandler[] = [];

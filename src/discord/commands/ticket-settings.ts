@@ -1,10 +1,11 @@
-import { ChannelType, EmbedBuilder, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { ChannelType, EmbedBuilder, PermissionFlagsBits } from 'discord.js';
 import type { AutocompleteInteraction, TextChannel } from 'discord.js';
 import { DESK_LIMITS, type DeskSettings, type DeskSettingsPatch } from '../../core/desk/desk-settings.js';
 import { UserError } from '../../core/errors.js';
-import type { BotContext } from '../context.js';
 import { respond } from '../reply.js';
 import type { SlashCommand } from './command.js';
+import { defineCommand } from './define-command.js';
+import { boolean, channel, integer, text } from './option-schema.js';
 
 function describe(settings: DeskSettings): string {
   return [
@@ -45,44 +46,39 @@ async function suggestTimeZones(interaction: AutocompleteInteraction<'cached'>) 
     .map((z) => ({ name: z, value: z }));
 }
 
-const ticketSettings: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('ticket_settings')
-    .setDescription('Private tickets’ channel, limits against spam, support hours, the rating DM (no options: show them)')
-    .addChannelOption((o) => o.setName('private_channel').setDescription('Text channel whose private threads hold private tickets').addChannelTypes(ChannelType.GuildText))
-    .addIntegerOption((o) => o.setName('max_open').setDescription('Open tickets one member may have (0 = no limit; default 3)').setMinValue(0).setMaxValue(DESK_LIMITS.maxOpenPerMember))
-    .addIntegerOption((o) => o.setName('cooldown_minutes').setDescription('Minutes between two new tickets of one member (0 = none)').setMinValue(0).setMaxValue(DESK_LIMITS.cooldownSeconds / 60))
-    .addStringOption((o) => o.setName('support_hours').setDescription('When staff are in, e.g. mon-fri 09:00-17:00, sat 10:00-14:00').setMaxLength(200))
-    .addStringOption((o) => o.setName('time_zone').setDescription('Time zone of the support hours, e.g. Europe/Berlin').setMaxLength(64).setAutocomplete(true))
-    .addBooleanOption((o) => o.setName('hours_off').setDescription('Turn support hours off (always staffed)'))
-    .addBooleanOption((o) => o.setName('rating_dm').setDescription('After a close, ask the member by DM to rate the help (default: on)')),
+const ticketSettings = defineCommand({
+  name: 'ticket_settings',
+  description: 'Private tickets’ channel, limits against spam, support hours, the rating DM (no options: show them)',
   access: 'manager',
-  async execute(interaction, ctx) {
+  options: {
+    private_channel: channel({ description: 'Text channel whose private threads hold private tickets', types: [ChannelType.GuildText] }),
+    max_open: integer({ description: 'Open tickets one member may have (0 = no limit; default 3)', minValue: 0, maxValue: DESK_LIMITS.maxOpenPerMember }),
+    cooldown_minutes: integer({ description: 'Minutes between two new tickets of one member (0 = none)', minValue: 0, maxValue: DESK_LIMITS.cooldownSeconds / 60 }),
+    support_hours: text({ description: 'When staff are in, e.g. mon-fri 09:00-17:00, sat 10:00-14:00', maxLength: 200 }),
+    time_zone: text({ description: 'Time zone of the support hours, e.g. Europe/Berlin', maxLength: 64, autocomplete: true }),
+    hours_off: boolean({ description: 'Turn support hours off (always staffed)' }),
+    rating_dm: boolean({ description: 'After a close, ask the member by DM to rate the help (default: on)' }),
+  },
+  async execute(interaction, ctx, options) {
     const guildId = interaction.guildId;
     const patch: DeskSettingsPatch = {};
     const warnings: string[] = [];
-    const channel = interaction.options.getChannel('private_channel', false, [ChannelType.GuildText]);
-    if (channel) {
-      warnings.push(...privateChannelWarnings(channel, ctx.core.guildSettings.get(guildId)?.staffRoleId));
-      patch.privateChannelId = channel.id;
+    if (options.private_channel) {
+      warnings.push(...privateChannelWarnings(options.private_channel, ctx.core.guildSettings.get(guildId)?.staffRoleId));
+      patch.privateChannelId = options.private_channel.id;
     }
-    const maxOpen = interaction.options.getInteger('max_open');
-    if (maxOpen !== null) patch.maxOpenPerMember = maxOpen;
-    const cooldown = interaction.options.getInteger('cooldown_minutes');
-    if (cooldown !== null) patch.cooldownSeconds = cooldown * 60;
-    const hours = interaction.options.getString('support_hours');
-    const zone = interaction.options.getString('time_zone');
-    const off = interaction.options.getBoolean('hours_off');
+    if (options.max_open !== undefined) patch.maxOpenPerMember = options.max_open;
+    if (options.cooldown_minutes !== undefined) patch.cooldownSeconds = options.cooldown_minutes * 60;
+    const { support_hours: hours, time_zone: zone, hours_off: off } = options;
     if (off && (hours || zone)) throw new UserError('Choose either `hours_off` or new support hours, not both. Nothing was changed.');
     if (off) patch.supportHours = null;
     else if (hours || zone) {
       const current = ctx.core.desk.settings.get(guildId);
-      const text = hours ?? current.supportHoursText;
-      if (!text) throw new UserError('Give the hours too, such as `support_hours: mon-fri 09:00-17:00`. Nothing was changed.');
-      patch.supportHours = { text, timeZone: zone ?? current.supportHours?.timeZone ?? 'UTC' };
+      const hoursText = hours ?? current.supportHoursText;
+      if (!hoursText) throw new UserError('Give the hours too, such as `support_hours: mon-fri 09:00-17:00`. Nothing was changed.');
+      patch.supportHours = { text: hoursText, timeZone: zone ?? current.supportHours?.timeZone ?? 'UTC' };
     }
-    const ratingDm = interaction.options.getBoolean('rating_dm');
-    if (ratingDm !== null) patch.ratingDm = ratingDm;
+    if (options.rating_dm !== undefined) patch.ratingDm = options.rating_dm;
     const changed = Object.keys(patch).length > 0;
     const settings = changed ? ctx.core.desk.settings.update(guildId, patch) : ctx.core.desk.settings.get(guildId);
     const embed = new EmbedBuilder()
@@ -94,6 +90,6 @@ const ticketSettings: SlashCommand = {
   async autocomplete(interaction) {
     return suggestTimeZones(interaction);
   },
-};
+});
 
 export const ticketSettingsCommands: SlashCommand[] = [ticketSettings];

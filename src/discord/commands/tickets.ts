@@ -1,10 +1,4 @@
-import {
-  ChannelType,
-  EmbedBuilder,
-  PermissionFlagsBits,
-  SlashCommandBuilder,
-  time,
-} from 'discord.js';
+import { ChannelType, EmbedBuilder, PermissionFlagsBits, time } from 'discord.js';
 import type { ForumChannel, Role } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import type { AnswerSource } from '../../core/tickets/store.js';
@@ -17,25 +11,23 @@ import { ensureTicketTags } from '../tickets/forum-tags.js';
 import { openFromIntake, showIntake } from '../tickets/open-from-panel.js';
 import { PANEL_BUTTON, PANEL_MODAL, panelRows, panelTypeList } from '../tickets/panel.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
+import { defineCommand } from './define-command.js';
 import { requireSetup, requireTicketThread } from './guards.js';
+import { channel, role, text } from './option-schema.js';
 
 const REASON_MAX = 500;
 
-const setup: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('setup')
-    .setDescription('Choose the forum where tickets live and the staff role')
-    .addChannelOption((o) => o.setName('forum').setDescription('Forum channel for tickets').addChannelTypes(ChannelType.GuildForum).setRequired(true))
-    .addRoleOption((o) => o.setName('staff_role').setDescription('Role that handles tickets and trains the bot').setRequired(true))
-    .addChannelOption((o) =>
-      o.setName('log_channel').setDescription('Optional text channel for ticket transcripts').addChannelTypes(ChannelType.GuildText).setRequired(false),
-    ),
+const setup = defineCommand({
+  name: 'setup',
+  description: 'Choose the forum where tickets live and the staff role',
   access: 'manager',
   defer: true,
-  async execute(interaction, ctx) {
-    const forum = interaction.options.getChannel('forum', true, [ChannelType.GuildForum]) as ForumChannel;
-    const role = interaction.options.getRole('staff_role', true);
-    const logChannel = interaction.options.getChannel('log_channel', false, [ChannelType.GuildText]);
+  options: {
+    forum: channel({ description: 'Forum channel for tickets', types: [ChannelType.GuildForum], required: true }),
+    staff_role: role({ description: 'Role that handles tickets and trains the bot', required: true }),
+    log_channel: channel({ description: 'Optional text channel for ticket transcripts', types: [ChannelType.GuildText] }),
+  },
+  async execute(interaction, ctx, { forum, staff_role: role, log_channel: logChannel }) {
     if (role.id === interaction.guildId) throw new UserError('@everyone cannot be the staff role: pick the role your support team has.');
     const missing = missingForumPermissions(forum);
     if (missing.length > 0) {
@@ -76,7 +68,7 @@ const setup: SlashCommand = {
       ],
     });
   },
-};
+});
 
 /** Discord delivers a role ping from the bot only if the role is mentionable or the bot may mention every role. */
 function canPing(forum: ForumChannel, role: Role): boolean {
@@ -84,21 +76,22 @@ function canPing(forum: ForumChannel, role: Role): boolean {
   return role.mentionable || (me ? forum.permissionsFor(me).has(PermissionFlagsBits.MentionEveryone) : false);
 }
 
-const ticketPanel: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('ticket_panel')
-    .setDescription('Post the panel with the Open ticket button')
-    .addChannelOption((o) => o.setName('channel').setDescription('Where to post it (default: here)').addChannelTypes(ChannelType.GuildText))
-    .addStringOption((o) => o.setName('title').setDescription('Panel title').setMaxLength(256))
-    .addStringOption((o) => o.setName('description').setDescription('Panel text').setMaxLength(2000)),
+const ticketPanel = defineCommand({
+  name: 'ticket_panel',
+  description: 'Post the panel with the Open ticket button',
   access: 'manager',
-  async execute(interaction, ctx) {
+  options: {
+    channel: channel({ description: 'Where to post it (default: here)', types: [ChannelType.GuildText] }),
+    title: text({ description: 'Panel title', maxLength: 256 }),
+    description: text({ description: 'Panel text', maxLength: 2000 }),
+  },
+  async execute(interaction, ctx, options) {
     requireSetup(ctx, interaction.guildId);
-    const target = interaction.options.getChannel('channel', false, [ChannelType.GuildText]) ?? interaction.channel;
+    const target = options.channel ?? interaction.channel;
     if (!target?.isSendable()) throw new UserError('I cannot post in this channel: pick a text channel with the `channel` option.');
-    const title = interaction.options.getString('title')?.trim() || 'Need help?';
+    const title = options.title?.trim() || 'Need help?';
     const description =
-      interaction.options.getString('description')?.trim() ||
+      options.description?.trim() ||
       'Press **Open ticket** to ask the support team. The bot answers right away, and staff follow up when it cannot.';
     const types = ctx.core.desk.types.list(interaction.guildId);
     const typeList = types.length ? `\n\n${panelTypeList(types)}` : '';
@@ -109,28 +102,29 @@ const ticketPanel: SlashCommand = {
     });
     await respond(interaction, `The ticket panel is posted in ${target.toString()}.`);
   },
-};
+});
 
-const closeTicket: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('close_ticket')
-    .setDescription('Close this ticket')
-    .addStringOption((o) => o.setName('reason').setDescription('Why it is closed').setMaxLength(REASON_MAX)),
+const closeTicket = defineCommand({
+  name: 'close_ticket',
+  description: 'Close this ticket',
   access: 'everyone',
   ephemeral: false,
-  async execute(interaction, ctx) {
+  options: {
+    reason: text({ description: 'Why it is closed', maxLength: REASON_MAX }),
+  },
+  async execute(interaction, ctx, options) {
     const { thread, ticket } = requireTicketThread(interaction, ctx);
     const settings = requireSetup(ctx, interaction.guildId);
     const isOwner = ticket.ownerId === interaction.user.id;
     if (!isOwner && !isStaff(interaction.member, interaction.memberPermissions, settings)) {
       throw new UserError('Only the member who opened this ticket, or staff, can close it.');
     }
-    const reason = interaction.options.getString('reason')?.trim() || null;
+    const reason = options.reason?.trim() || null;
     const problems = await closeTicketThread(thread, { closedBy: interaction.user.id, reason }, settings, ctx, async (text) => respond(interaction, text, false));
     // Only the closer sees it; a locked post refuses even that, and the log has it either way.
     if (problems.length > 0) await respond(interaction, closeProblemsText(problems)).catch(() => undefined);
   },
-};
+});
 
 const SOURCE_LABELS: Record<AnswerSource['kind'], string> = {
   trained: 'a trained answer',
@@ -139,8 +133,9 @@ const SOURCE_LABELS: Record<AnswerSource['kind'], string> = {
   fallback: 'a hand-off to staff',
 };
 
-const ticketInfo: SlashCommand = {
-  data: new SlashCommandBuilder().setName('ticket_info').setDescription('Show this ticket’s owner, status and history'),
+const ticketInfo = defineCommand({
+  name: 'ticket_info',
+  description: 'Show this ticket’s owner, status and history',
   access: 'everyone',
   async execute(interaction, ctx) {
     const { thread } = requireTicketThread(interaction, ctx);
@@ -176,7 +171,7 @@ const ticketInfo: SlashCommand = {
     }
     await respond(interaction, { embeds: [embed] });
   },
-};
+});
 
 /** The panel's buttons (one per ticket type, or the default one): the intake form. */
 const panelButton: ComponentHandler = {

@@ -1,4 +1,4 @@
-import { ApplicationCommandType, ContextMenuCommandBuilder, PermissionFlagsBits } from 'discord.js';
+import { ApplicationCommandType, ContextMenuCommandBuilder } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import { customId } from '../components/custom-id.js';
 import { readTrainingModal, trainingModal } from '../components/training-modal.js';

@@ -1,4 +1,4 @@
-import { EmbedBuilder, SlashCommandBuilder } from 'discord.js';
+import { EmbedBuilder } from 'discord.js';
 import type { ApplicationCommandOptionChoiceData } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import { TRAINING_LIMITS, type TrainingEntry } from '../../core/training/store.js';
@@ -11,8 +11,10 @@ import { pageButtons, pageFooter, parsePage } from '../render/pagination.js';
 import { entriesToReviewField } from '../render/entries-to-review.js';
 import { NO_MENTIONS, respond } from '../reply.js';
 import type { ComponentHandler, SlashCommand } from './command.js';
+import { defineCommand } from './define-command.js';
 import { requireTrainingEnabled } from './guards.js';
 import { optionalText, requireText } from './options.js';
+import { attachment, integer, text } from './option-schema.js';
 
 const LIST_BUTTON = 'tl';
 const PAGE_SIZE = 10;
@@ -39,24 +41,23 @@ function entryEmbed(title: string, entry: TrainingEntry): EmbedBuilder {
     );
 }
 
-const train: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('train')
-    .setDescription('Teach the bot an answer to a question')
-    .addStringOption((o) => o.setName('question').setDescription('The question as members ask it').setMaxLength(TRAINING_LIMITS.question).setRequired(true))
-    .addStringOption((o) =>
-      o.setName('answer').setDescription('The answer the bot gives').setMaxLength(Math.min(TRAINING_LIMITS.answer, DISCORD_OPTION_MAX)).setRequired(true),
-    )
-    .addStringOption((o) => o.setName('category').setDescription('A category such as billing (default: general)').setMaxLength(TRAINING_LIMITS.category))
-    .addStringOption((o) => o.setName('tags').setDescription('Comma-separated tags, e.g. refund, payment').setMaxLength(TAGS_INPUT_MAX)),
+const train = defineCommand({
+  name: 'train',
+  description: 'Teach the bot an answer to a question',
   access: 'staff',
-  async execute(interaction, ctx) {
+  options: {
+    question: text({ description: 'The question as members ask it', maxLength: TRAINING_LIMITS.question, required: true }),
+    answer: text({ description: 'The answer the bot gives', maxLength: Math.min(TRAINING_LIMITS.answer, DISCORD_OPTION_MAX), required: true }),
+    category: text({ description: 'A category such as billing (default: general)', maxLength: TRAINING_LIMITS.category }),
+    tags: text({ description: 'Comma-separated tags, e.g. refund, payment', maxLength: TAGS_INPUT_MAX }),
+  },
+  async execute(interaction, ctx, options) {
     requireTrainingEnabled(ctx);
     const guildId = interaction.guildId;
-    const question = requireText(interaction.options.getString('question'), 'Question', TRAINING_LIMITS.question);
-    const answer = requireText(interaction.options.getString('answer'), 'Answer', TRAINING_LIMITS.answer);
-    const category = optionalText(interaction.options.getString('category'), 'Category', TRAINING_LIMITS.category);
-    const tags = optionalText(interaction.options.getString('tags'), 'Tags', TAGS_INPUT_MAX);
+    const question = requireText(options.question, 'Question', TRAINING_LIMITS.question);
+    const answer = requireText(options.answer, 'Answer', TRAINING_LIMITS.answer);
+    const category = optionalText(options.category, 'Category', TRAINING_LIMITS.category);
+    const tags = optionalText(options.tags, 'Tags', TAGS_INPUT_MAX);
 
     // Looked up before adding, or the new entry would be its own closest match.
     const similar = ctx.core.matcher.match(guildId, question, 1)[0];
@@ -73,7 +74,7 @@ const train: SlashCommand = {
     }
     await respond(interaction, { embeds: [embed] });
   },
-};
+});
 
 /** One page of the list, with its Prev/Next buttons; `page` is clamped by the store. */
 function trainingListView(ctx: BotContext, guildId: string, category: string | undefined, page: number) {
@@ -95,17 +96,17 @@ function trainingListView(ctx: BotContext, guildId: string, category: string | u
   return { embeds: [embed], components: pageButtons(LIST_BUTTON, result.page, result.pageCount, category ?? '') };
 }
 
-const trainingList: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('training_list')
-    .setDescription('List trained answers, 10 per page')
-    .addStringOption((o) => o.setName('category').setDescription('Only this category').setMaxLength(TRAINING_LIMITS.category).setAutocomplete(true))
-    .addIntegerOption((o) => o.setName('page').setDescription('Page number (default 1)').setMinValue(1)),
+const trainingList = defineCommand({
+  name: 'training_list',
+  description: 'List trained answers, 10 per page',
   access: 'staff',
-  async execute(interaction, ctx) {
-    const category = optionalText(interaction.options.getString('category'), 'Category', TRAINING_LIMITS.category)?.toLowerCase();
-    const page = interaction.options.getInteger('page') ?? 1;
-    await respond(interaction, trainingListView(ctx, interaction.guildId, category, page));
+  options: {
+    category: text({ description: 'Only this category', maxLength: TRAINING_LIMITS.category, autocomplete: true }),
+    page: integer({ description: 'Page number (default 1)', minValue: 1 }),
+  },
+  async execute(interaction, ctx, options) {
+    const category = optionalText(options.category, 'Category', TRAINING_LIMITS.category)?.toLowerCase();
+    await respond(interaction, trainingListView(ctx, interaction.guildId, category, options.page ?? 1));
   },
   async autocomplete(interaction, ctx) {
     const typed = interaction.options.getFocused().trim().toLowerCase();
@@ -115,7 +116,7 @@ const trainingList: SlashCommand = {
       .slice(0, 25)
       .map(({ category, count }) => ({ name: oneLine(`${category} (${count})`, CHOICE_LIMIT), value: category }));
   },
-};
+});
 
 /** Prev/Next on the list: `tl:<page>:<category>` (a category may itself hold colons). */
 const trainingListButtons: ComponentHandler = {
@@ -127,14 +128,14 @@ const trainingListButtons: ComponentHandler = {
   },
 };
 
-const trainingDelete: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('training_delete')
-    .setDescription('Delete a trained answer')
-    .addIntegerOption((o) => o.setName('id').setDescription('The entry number (type words of the question to find it)').setMinValue(1).setRequired(true).setAutocomplete(true)),
+const trainingDelete = defineCommand({
+  name: 'training_delete',
+  description: 'Delete a trained answer',
   access: 'staff',
-  async execute(interaction, ctx) {
-    const id = interaction.options.getInteger('id', true);
+  options: {
+    id: integer({ description: 'The entry number (type words of the question to find it)', minValue: 1, required: true, autocomplete: true }),
+  },
+  async execute(interaction, ctx, { id }) {
     const entry = ctx.core.training.get(interaction.guildId, id);
     if (!entry) throw new UserError(`There is no trained entry #${id} in this server. \`/training_list\` shows the numbers.`);
     ctx.core.training.delete(interaction.guildId, id);
@@ -144,12 +145,11 @@ const trainingDelete: SlashCommand = {
     const typed = String(interaction.options.getFocused());
     return ctx.core.training.suggest(interaction.guildId, typed, 25).map((s) => ({ name: oneLine(s.label, CHOICE_LIMIT), value: s.id }));
   },
-};
+});
 
-const trainingStats: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('training_stats')
-    .setDescription('How much the bot has been trained, and which answers are used most'),
+const trainingStats = defineCommand({
+  name: 'training_stats',
+  description: 'How much the bot has been trained, and which answers are used most',
   access: 'staff',
   async execute(interaction, ctx) {
     const stats = ctx.core.training.stats(interaction.guildId);
@@ -169,12 +169,11 @@ const trainingStats: SlashCommand = {
     if (review) embed.addFields(review);
     await respond(interaction, { embeds: [embed] });
   },
-};
+});
 
-const exportTrainingCommand: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('export_training')
-    .setDescription('Download every trained answer as a JSON file'),
+const exportTrainingCommand = defineCommand({
+  name: 'export_training',
+  description: 'Download every trained answer as a JSON file',
   access: 'staff',
   defer: true,
   async execute(interaction, ctx) {
@@ -187,27 +186,27 @@ const exportTrainingCommand: SlashCommand = {
       files: [file],
     });
   },
-};
+});
 
-const importTrainingCommand: SlashCommand = {
-  data: new SlashCommandBuilder()
-    .setName('import_training')
-    .setDescription('Load trained answers from a JSON export (all or nothing)')
-    .addAttachmentOption((o) => o.setName('file').setDescription('A file made by /export_training').setRequired(true)),
+const importTrainingCommand = defineCommand({
+  name: 'import_training',
+  description: 'Load trained answers from a JSON export (all or nothing)',
   access: 'staff',
   defer: true,
-  async execute(interaction, ctx) {
+  options: {
+    file: attachment({ description: 'A file made by /export_training', required: true }),
+  },
+  async execute(interaction, ctx, { file }) {
     requireTrainingEnabled(ctx);
-    const attachment = interaction.options.getAttachment('file', true);
-    const text = await downloadTextAttachment(attachment, { maxBytes: DEFAULT_MAX_IMPORT_BYTES });
-    const result = importTraining(ctx.core.db, interaction.guildId, text, { authorId: interaction.user.id });
+    const json = await downloadTextAttachment(file, { maxBytes: DEFAULT_MAX_IMPORT_BYTES });
+    const result = importTraining(ctx.core.db, interaction.guildId, json, { authorId: interaction.user.id });
     await respond(
       interaction,
       `Imported: ${result.added} added, ${result.updated} updated, ${result.skipped} skipped (already the same). ` +
         `This server now has ${ctx.core.training.count(interaction.guildId)} trained answers.`,
     );
   },
-};
+});
 
 export const trainingCommands: SlashCommand[] = [train, trainingList, trainingDelete, trainingStats, exportTrainingCommand, importTrainingCommand];
 export const trainingComponents: ComponentHandler[] = [trainingListButtons];

@@ -2,11 +2,11 @@ import { ChannelType } from 'discord.js';
 import type { ForumChannel, GuildForumTagData, ThreadChannel } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
+import type { ShownStatus } from './shown-status.js';
 import { setStatusLine } from './status-line.js';
 
 /** The forum tags that show a ticket's state, by the name shown in Discord. */
-export const TICKET_TAG_NAMES = { open: 'Open', answered: 'Answered', needsStaff: 'Needs staff', closed: 'Closed' } as const;
-export type TicketTag = keyof typeof TICKET_TAG_NAMES;
+export const TICKET_TAG_NAMES = { open: 'Open', answered: 'Answered', needsStaff: 'Needs staff', closed: 'Closed' } as const satisfies Record<ShownStatus, string>;
 
 const FORUM_TAG_LIMIT = 20;
 const THREAD_TAG_LIMIT = 5;
@@ -43,7 +43,7 @@ export async function ensureTicketTags(forum: ForumChannel): Promise<GuildSettin
 }
 
 /** The thread's tags with our status tag swapped for `status`, other tags kept (Discord allows 5). */
-export function tagsWithStatus(current: readonly string[], settings: GuildSettings, status: TicketTag): string[] {
+export function tagsWithStatus(current: readonly string[], settings: GuildSettings, status: ShownStatus): string[] {
   const ours = new Set(Object.values(settings.tags).filter((id): id is string => Boolean(id)));
   const wanted = settings.tags[status];
   const kept = current.filter((id) => !ours.has(id));
@@ -59,7 +59,7 @@ export async function adoptMemberPost(thread: ThreadChannel, settings: GuildSett
 }
 
 /** Sets the ticket's status tag (a private ticket's status line); a no-op when it already has it. */
-export async function setStatusTag(thread: ThreadChannel, settings: GuildSettings, status: TicketTag): Promise<void> {
+export async function setStatusTag(thread: ThreadChannel, settings: GuildSettings, status: ShownStatus): Promise<void> {
   if (thread.type === ChannelType.PrivateThread) return setStatusLine(thread, status);
   const next = tagsWithStatus(thread.appliedTags, settings, status);
   const same = next.length === thread.appliedTags.length && next.every((id) => thread.appliedTags.includes(id));

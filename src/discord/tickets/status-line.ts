@@ -1,6 +1,6 @@
 import type { Message, ThreadChannel } from 'discord.js';
 import { NO_MENTIONS } from '../reply.js';
-import type { TicketTag } from './forum-tags.js';
+import type { ShownStatus } from './shown-status.js';
 
 /**
  * A private ticket shows its status in a pinned message at the top of its thread, where a forum ticket
@@ -10,14 +10,14 @@ import type { TicketTag } from './forum-tags.js';
  */
 export const STATUS_LINE_PREFIX = '📌 **Ticket status:**';
 
-const STATUS_TEXT: Record<TicketTag, string> = {
+const STATUS_TEXT: Record<ShownStatus, string> = {
   open: '🟢 Open: the bot is answering',
   answered: '💬 Answered',
   needsStaff: '🙋 Waiting for staff',
   closed: '🔒 Closed',
 };
 
-export const statusLineText = (status: TicketTag): string => `${STATUS_LINE_PREFIX} ${STATUS_TEXT[status]}`;
+export const statusLineText = (status: ShownStatus): string => `${STATUS_LINE_PREFIX} ${STATUS_TEXT[status]}`;
 
 /** Posts the status line and pins it; a failed pin (no Pin Messages permission) leaves it unpinned, never the ticket unopened. */
 export async function postStatusLine(thread: ThreadChannel, onPinFailed: (error: unknown) => void): Promise<Message> {
@@ -36,7 +36,7 @@ async function findStatusLine(thread: ThreadChannel): Promise<Message | undefine
 }
 
 /** Shows `status` on a private ticket; a no-op when it already shows it or the line is gone. */
-export async function setStatusLine(thread: ThreadChannel, status: TicketTag): Promise<void> {
+export async function setStatusLine(thread: ThreadChannel, status: ShownStatus): Promise<void> {
   const line = await findStatusLine(thread);
   const text = statusLineText(status);
   if (line && line.content !== text) await line.edit({ content: text, allowedMentions: NO_MENTIONS });

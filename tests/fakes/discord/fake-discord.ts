@@ -1,80 +1,53 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationFlags, ChannelType, GatewayIntentBits, PermissionFlagsBits } from 'discord-api-types/v10';
-import type { APIApplicationCommand, APIEmbed, APIGuildForumTag, APIOverwrite } from 'discord-api-types/v10';
-import { editChannel, startThread } from './channels.js';
-import { missingAccess } from './errors.js';
-import { CommandStore } from './commands.js';
-import { Gateway, shardOf, type GatewaySession, type PrivilegedIntent } from './gateway.js';
+import type { APIApplicationCommand } from 'discord-api-types/v10';
+import type { CommandStore } from './commands.js';
+import type { DirectMessages, DirectMessageView } from './direct-messages.js';
+import type { Gateway, PrivilegedIntent } from './gateway.js';
+import type { HeldRequest, HeldRequests } from './held-requests.js';
 import type { InteractionHandle } from './interaction-handle.js';
-import { InteractionFactory, type AttachmentUpload, type AutocompleteInput, type MessageCommandInput, type SlashCommandInput } from './interaction-payloads.js';
-import { Interactions } from './interactions.js';
-import { parseMessageBody, type UploadedFile } from './message-input.js';
-import { deleteMessage, editMessage, sendMessage, visibleMessages } from './messages.js';
-import { isThread, toAPIRole, toAPIUser } from './model.js';
-import { toPermissionBits } from './permissions.js';
-import { HeldRequests, type HeldRequest } from './held-requests.js';
-import { RateLimits, type FailRule, type RateLimitMode, type RateLimitRule } from './rate-limits.js';
-import { registerRoutes } from './rest-routes.js';
+import type { AutocompleteInput, InteractionFactory, MessageCommandInput, SlashCommandInput } from './interaction-payloads.js';
+import type { InteractionRecord } from './interactions.js';
+import {
+  createForumPostAsUser,
+  createForumPostAsUserLater,
+  deleteMessageAsUser,
+  editAsUser,
+  editChannelAsUser,
+  editThreadAsUser,
+  postAsUser,
+  readMessagesAsUser,
+  type EditChannelInput,
+  type EditThreadInput,
+  type ForumPostInput,
+  type LateForumPostInput,
+  type PostAsUserInput,
+} from './member-actions.js';
+import { visibleMessages } from './messages.js';
+import { isThread } from './model.js';
+import { assembleParts, type FakeDiscordOptions } from './parts.js';
 import { addThreadMember, threadMemberIds } from './private-threads.js';
-import { handleRequest, Router, type RequestLogEntry } from './rest-server.js';
+import type { FailRule, RateLimitRule, RateLimits } from './rate-limits.js';
+import type { RequestLogEntry } from './rest-server.js';
+import {
+  addMember,
+  createChannel,
+  createGuild,
+  createRole,
+  createUser,
+  setRolePermissions,
+  type CreateChannelInput,
+  type CreateGuildInput,
+  type GuildView,
+} from './scene.js';
 import { SnowflakeGenerator } from './snowflake.js';
 import { channelView, messageView, type ChannelView, type MessageView } from './views.js';
-import { ThreadArchiver } from './thread-activity.js';
-import { World, type TypingEvent } from './world.js';
-import { DirectMessages, type DirectMessageView } from './direct-messages.js';
+import type { ThreadArchiver } from './thread-activity.js';
+import { waitForState } from './waiting.js';
+import type { TypingEvent, World } from './world.js';
 
-export interface FakeDiscordOptions {
-  token?: string;
-  botUser?: { id?: string; username?: string };
-  /** Defaults to the bot user's id, as for any application created since 2020. */
-  applicationId?: string;
-  /** HELLO's heartbeat_interval (Discord: 41250 ms). */
-  heartbeatIntervalMs?: number;
-  /** Privileged intents enabled in the Developer Portal (all true by default). */
-  privilegedIntents?: Partial<Record<PrivilegedIntent, boolean>>;
-  /** How long an interaction accepts its callback (Discord: 3000 ms). */
-  interactionResponseWindowMs?: number;
-  rateLimits?: RateLimitMode;
-  /**
-   * How many milliseconds one minute of a thread's `auto_archive_duration` lasts (Discord: 60,000).
-   * Idle threads archive themselves on this clock; e.g. 1 makes a 60-minute thread archive after 60 ms.
-   */
-  threadArchiveMinuteMs?: number;
-  /** Guilds a shard may hold (Discord: 2,500). Tests shrink it to make a few guilds need several shards. */
-  guildsPerShard?: number;
-  /** `session_start_limit.max_concurrency`: shards that may IDENTIFY at once (Discord: 1 for most bots). */
-  maxConcurrency?: number;
-}
-
-export interface GuildView {
-  id: string;
-  name: string;
-  ownerId: string;
-  /** The @everyone role shares the guild's id. */
-  everyoneRoleId: string;
-  /** The managed role Discord gives the bot on joining. */
-  botRoleId: string;
-}
-
-export interface CreateChannelInput {
-  type?: ChannelType.GuildText | ChannelType.GuildForum | ChannelType.GuildCategory | ChannelType.GuildAnnouncement | number;
-  name: string;
-  parentId?: string;
-  topic?: string;
-  available_tags?: Partial<APIGuildForumTag>[];
-  permission_overwrites?: APIOverwrite[];
-  flags?: number;
-}
-
-const toUploads = (files: AttachmentUpload[] = []): UploadedFile[] =>
-  files.map((f, i) => ({
-    field: `files[${i}]`,
-    filename: f.filename,
-    contentType: f.contentType ?? 'application/octet-stream',
-    data: Buffer.isBuffer(f.data) ? f.data : Buffer.from(f.data),
-  }));
+export type { FakeDiscordOptions } from './parts.js';
 
 /**
  * A local stand-in for Discord (REST under /api/v10 + WebSocket gateway, both on 127.0.0.1) that the
@@ -86,19 +59,17 @@ export class FakeDiscord {
   readonly token: string;
   readonly applicationId: string;
   readonly botUser: { id: string; username: string };
-  readonly requests: RequestLogEntry[] = [];
-  readonly limits = new RateLimits();
-  private readonly held = new HeldRequests();
+  readonly requests: RequestLogEntry[];
+  readonly limits: RateLimits;
+  private readonly held: HeldRequests;
   private readonly world: World;
   private readonly dms: DirectMessages;
   private readonly commandStore: CommandStore;
-  private readonly interactions: Interactions;
   private readonly factory: InteractionFactory;
   private readonly gateway: Gateway;
-  private readonly handles = new Set<InteractionHandle>();
+  private readonly handles: Set<InteractionHandle>;
   private readonly privileged: Record<PrivilegedIntent, boolean>;
   private readonly archiver: ThreadArchiver;
-  private readonly guildsPerShard: number;
   private port = 0;
 
   private constructor(
@@ -110,72 +81,19 @@ export class FakeDiscord {
     this.applicationId = opts.applicationId ?? botId;
     this.botUser = { id: botId, username: opts.botUser?.username ?? 'Support Bot' };
     this.token = opts.token ?? `${Buffer.from(botId).toString('base64url')}.fake.${randomBytes(20).toString('base64url')}`;
-    this.privileged = { messageContent: true, guildMembers: true, presences: true, ...opts.privilegedIntents };
-    if (opts.rateLimits) this.limits.mode = opts.rateLimits;
-    const windowMs = opts.interactionResponseWindowMs ?? 3000;
-    this.guildsPerShard = opts.guildsPerShard ?? 2500;
-
-    this.gateway = new Gateway(server, {
-      token: () => this.token,
-      heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 41_250,
-      allowed: () => this.privileged,
-      requiredShards: () => this.recommendedShards(),
-      onIdentified: (s) => this.sendReady(s),
-    });
-    this.world = new World(this.applicationId, botId, () => this.baseUrl, (event, data, scope) => {
-      const guildId = event === 'GUILD_CREATE' ? (data as { id: string }).id : undefined;
-      this.gateway.broadcast(event, data, {
-        ...scope,
-        ...(guildId
-          ? { perSession: (s: GatewaySession) => this.world.apiGuildCreate(this.world.guild(guildId), s.has(GatewayIntentBits.GuildPresences)) }
-          : {}),
-      });
-    });
-    this.world.addUser({ id: botId, username: this.botUser.username, bot: true });
-    this.world.on('change', () => {
-      for (const h of this.handles) h.notify();
-    });
-    this.dms = new DirectMessages(this.world);
-    this.archiver = new ThreadArchiver(this.world, opts.threadArchiveMinuteMs ?? 60_000);
-    this.archiver.start();
-    this.commandStore = new CommandStore(this.applicationId, this.world.ids);
-    this.interactions = new Interactions(this.world, () => windowMs);
-    this.interactions.dms = this.dms;
-    this.factory = new InteractionFactory(this.world, this.commandStore, this.interactions, (payload) =>
-      this.gateway.broadcast('INTERACTION_CREATE', payload, { intent: null }),
-    );
-    this.factory.dms = this.dms;
-
-    const router = new Router();
-    registerRoutes(router, {
-      world: this.world,
-      commands: this.commandStore,
-      interactions: this.interactions,
-      dms: this.dms,
-      gatewayUrl: () => this.gatewayUrl,
-      identifyCount: () => this.gateway.sessions.length,
-      recommendedShards: () => this.recommendedShards(),
-      maxConcurrency: () => opts.maxConcurrency ?? 1,
-      messageContentAllowed: () => this.privileged.messageContent,
-      guildMembersAllowed: () => this.privileged.guildMembers,
-      applicationFlags: () => this.applicationFlags(),
-    });
-    server.on('request', (req, res) => {
-      void handleRequest(
-        {
-          router,
-          token: () => this.token,
-          limits: this.limits,
-          log: this.requests,
-          serveFile: (path) => this.serveFile(path),
-          onRejected: (params, r, err) => this.interactions.noteRejection(params.interactionId, params.token, r, err),
-          onUnexpected: (err) => console.error('[fake discord] route crashed:', err),
-          held: (method, path) => this.held.wait(method, path),
-        },
-        req,
-        res,
-      );
-    });
+    const bot = { token: this.token, applicationId: this.applicationId, botUser: this.botUser };
+    const parts = assembleParts(server, bot, opts, { baseUrl: () => this.baseUrl, gatewayUrl: () => this.gatewayUrl });
+    this.requests = parts.requests;
+    this.limits = parts.limits;
+    this.held = parts.held;
+    this.world = parts.world;
+    this.dms = parts.dms;
+    this.commandStore = parts.commandStore;
+    this.factory = parts.factory;
+    this.gateway = parts.gateway;
+    this.handles = parts.handles;
+    this.privileged = parts.privileged;
+    this.archiver = parts.archiver;
   }
 
   static async start(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
@@ -207,83 +125,28 @@ export class FakeDiscord {
     return `ws://127.0.0.1:${this.port}`;
   }
 
-  /** As Discord recommends in GET /gateway/bot: enough shards for every guild the bot is in. */
-  private recommendedShards(): number {
-    const guilds = [...this.world.guilds.values()].filter((g) => g.members.has(this.botUser.id)).length;
-    return Math.max(1, Math.ceil(guilds / this.guildsPerShard));
-  }
-
-  private applicationFlags(): number {
-    let flags = 0;
-    if (this.privileged.messageContent) flags |= ApplicationFlags.GatewayMessageContentLimited;
-    if (this.privileged.guildMembers) flags |= ApplicationFlags.GatewayGuildMembersLimited;
-    if (this.privileged.presences) flags |= ApplicationFlags.GatewayPresenceLimited;
-    return flags;
-  }
-
-  private sendReady(session: GatewaySession): void {
-    // A shard is told only of its own guilds.
-    const guilds = [...this.world.guilds.values()].filter((g) => g.members.has(this.botUser.id) && shardOf(g.id, session.shard[1]) === session.shard[0]);
-    session.dispatch('READY', {
-      v: 10,
-      user_settings: {},
-      user: { ...toAPIUser(this.world.user(this.botUser.id)), verified: true, mfa_enabled: false, email: null },
-      guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
-      session_id: session.id,
-      session_type: 'normal',
-      resume_gateway_url: `${this.gatewayUrl}/resume`,
-      shard: session.shard,
-      application: { id: this.applicationId, flags: this.applicationFlags() },
-      private_channels: [],
-      presences: [],
-      relationships: [],
-      guild_join_requests: [],
-      geo_ordered_rtc_regions: [],
-      auth: {},
-    });
-    if (!session.has(GatewayIntentBits.Guilds)) return;
-    for (const g of guilds) session.dispatch('GUILD_CREATE', this.world.apiGuildCreate(g, session.has(GatewayIntentBits.GuildPresences)));
-  }
-
-  private serveFile(path: string): { data: Buffer; contentType: string } | undefined {
-    const m = /^\/(?:ephemeral-)?attachments\/\d+\/(\d+)\/[^/]+$/.exec(path);
-    const a = m ? this.world.attachments.get(m[1]!) : undefined;
-    return a ? { data: a.data, contentType: a.contentType } : undefined;
-  }
-
   // ---- setting the scene
 
   createUser(input: { username: string; id?: string; globalName?: string }): { id: string; username: string } {
-    const u = this.world.addUser(input);
-    return { id: u.id, username: u.username };
+    return createUser(this.world, input);
   }
 
   /** A server with its owner (created as a user if new) and the bot as members. */
-  /** `id` lets a test choose the guild's shard (`(id >> 22) % shards`); by default a new snowflake. */
-  createGuild(input: { name: string; id?: string; ownerId?: string; ownerName?: string; botPermissions?: bigint | string }): GuildView {
-    const ownerId = input.ownerId ?? this.world.addUser({ username: input.ownerName ?? 'owner' }).id;
-    const g = this.world.createGuild({ ...input, ownerId });
-    const botRoleId = [...g.roles.values()].find((r) => r.botId === this.botUser.id)!.id;
-    return { id: g.id, name: g.name, ownerId, everyoneRoleId: g.id, botRoleId };
+  createGuild(input: CreateGuildInput): GuildView {
+    return createGuild(this.world, input);
   }
 
   createRole(guildId: string, input: { name: string; permissions?: bigint | string; mentionable?: boolean; color?: number }): { id: string; name: string } {
-    const r = this.world.createRole(guildId, input);
-    return { id: r.id, name: r.name };
+    return createRole(this.world, guildId, input);
   }
 
   /** Sets a role's permissions (e.g. the bot's role, `guild.botRoleId`) and sends GUILD_ROLE_UPDATE. */
   setRolePermissions(guildId: string, roleId: string, permissions: bigint | string): void {
-    const role = this.world.guild(guildId).roles.get(roleId);
-    if (!role) throw new Error(`unknown role ${roleId}`);
-    role.permissions = toPermissionBits(permissions);
-    this.world.dispatch('GUILD_ROLE_UPDATE', { guild_id: guildId, role: toAPIRole(role) }, { intent: GatewayIntentBits.Guilds });
-    this.world.changed();
+    setRolePermissions(this.world, guildId, roleId, permissions);
   }
 
   addMember(guildId: string, input: { userId?: string; username?: string; roles?: string[]; nick?: string }): { id: string; username: string } {
-    const m = this.world.addMember(guildId, input);
-    return { id: m.userId, username: this.world.user(m.userId).username };
+    return addMember(this.world, guildId, input);
   }
 
   setMemberRoles(guildId: string, userId: string, roles: string[]): void {
@@ -291,16 +154,7 @@ export class FakeDiscord {
   }
 
   createChannel(guildId: string, input: CreateChannelInput): ChannelView {
-    const c = this.world.createChannel(guildId, {
-      type: (input.type ?? ChannelType.GuildText) as ChannelType,
-      name: input.name,
-      ...(input.parentId ? { parentId: input.parentId } : {}),
-      ...(input.topic ? { topic: input.topic } : {}),
-      ...(input.available_tags ? { availableTags: input.available_tags } : {}),
-      ...(input.permission_overwrites ? { permissionOverwrites: input.permission_overwrites } : {}),
-      ...(input.flags !== undefined ? { flags: input.flags } : {}),
-    });
-    return channelView(this.world, c);
+    return createChannel(this.world, guildId, input);
   }
 
   /** Turns privileged intents on or off, as in the Developer Portal (affects the next IDENTIFY). */
@@ -310,147 +164,82 @@ export class FakeDiscord {
 
   // ---- what members do (Discord's rules apply: a refused action throws DiscordHttpError)
 
-  postAsUser(input: {
-    channelId: string;
-    userId: string;
-    content?: string;
-    attachments?: AttachmentUpload[];
-    stickers?: string[];
-    embeds?: APIEmbed[];
-    replyTo?: string;
-  }): MessageView {
-    const body = {
-      ...(input.content !== undefined ? { content: input.content } : {}),
-      ...(input.embeds ? { embeds: input.embeds } : {}),
-      ...(input.stickers ? { sticker_ids: input.stickers } : {}),
-      ...(input.replyTo ? { message_reference: { message_id: input.replyTo } } : {}),
-    };
-    const m = sendMessage(this.world, input.userId, this.world.channel(input.channelId), parseMessageBody(body, toUploads(input.attachments)));
-    return messageView(this.world, m);
+  postAsUser(input: PostAsUserInput): MessageView {
+    return postAsUser(this.world, input);
   }
 
   /** A member's forum post: THREAD_CREATE, then MESSAGE_CREATE for its starter message. Tags by id or name. */
-  createForumPostAsUser(input: {
-    forumId: string;
-    userId: string;
-    title: string;
-    content: string;
-    tags?: string[];
-    attachments?: AttachmentUpload[];
-  }): { thread: ChannelView; message: MessageView } {
-    const forum = this.world.channel(input.forumId);
-    const tagIds = (input.tags ?? []).map((t) => {
-      const tag = forum.availableTags.find((x) => x.id === t || x.name.toLowerCase() === t.toLowerCase());
-      if (!tag) throw new Error(`forum ${forum.name} has no tag "${t}"`);
-      return tag.id;
-    });
-    const files = toUploads(input.attachments);
-    const body = {
-      name: input.title,
-      ...(tagIds.length ? { applied_tags: tagIds } : {}),
-      message: { content: input.content, attachments: files.map((_, i) => ({ id: i })) },
-    };
-    const { thread, message } = startThread(this.world, input.userId, forum, body, files);
-    return { thread: channelView(this.world, thread), message: messageView(this.world, message!) };
+  createForumPostAsUser(input: ForumPostInput): { thread: ChannelView; message: MessageView } {
+    return createForumPostAsUser(this.world, input);
   }
 
   /**
    * A member's forum post whose first message arrives `starterDelayMs` after THREAD_CREATE, as when
    * their client is still uploading it. Resolves with the starter once it is posted.
    */
-  createForumPostAsUserLater(input: { forumId: string; userId: string; title: string; content: string; starterDelayMs: number }): {
-    thread: ChannelView;
-    starter: Promise<MessageView>;
-  } {
-    const forum = this.world.channel(input.forumId);
-    const body = { name: input.title, message: { content: input.content } };
-    const { thread, sendStarter } = startThread(this.world, input.userId, forum, body, [], { deferStarter: true });
-    const starter = new Promise<MessageView>((resolve) => setTimeout(() => resolve(messageView(this.world, sendStarter!())), input.starterDelayMs));
-    return { thread: channelView(this.world, thread), starter };
+  createForumPostAsUserLater(input: LateForumPostInput): { thread: ChannelView; starter: Promise<MessageView> } {
+    return createForumPostAsUserLater(this.world, input);
   }
 
   editAsUser(input: { messageId: string; userId: string; content: string }): MessageView {
-    const m = this.world.messages.get(input.messageId);
-    if (!m || m.deleted) throw new Error(`message ${input.messageId} does not exist`);
-    return messageView(this.world, editMessage(this.world, input.userId, m, parseMessageBody({ content: input.content }, [])));
+    return editAsUser(this.world, input);
   }
 
   /** Deletes a message as `byUserId` (default: its author). */
   deleteMessage(messageId: string, byUserId?: string): void {
-    const m = this.world.messages.get(messageId);
-    if (!m || m.deleted) throw new Error(`message ${messageId} does not exist`);
-    deleteMessage(this.world, byUserId ?? m.authorId, m);
+    deleteMessageAsUser(this.world, messageId, byUserId);
   }
 
   /** A member or moderator edits a thread (name, archived, locked, applied tags), sending THREAD_UPDATE. */
-  editThreadAsUser(input: { threadId: string; userId: string; name?: string; archived?: boolean; locked?: boolean; appliedTags?: string[] }): ChannelView {
-    const body = {
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.archived !== undefined ? { archived: input.archived } : {}),
-      ...(input.locked !== undefined ? { locked: input.locked } : {}),
-      ...(input.appliedTags !== undefined ? { applied_tags: input.appliedTags } : {}),
-    };
-    return channelView(this.world, editChannel(this.world, input.userId, this.world.channel(input.threadId), body));
+  editThreadAsUser(input: EditThreadInput): ChannelView {
+    return editThreadAsUser(this.world, input);
   }
 
   /** A member with Manage Channels edits a forum or text channel (name, topic, tags): CHANNEL_UPDATE. */
-  editChannelAsUser(input: { channelId: string; userId: string; name?: string; topic?: string; availableTags?: Partial<APIGuildForumTag>[] }): ChannelView {
-    const body = {
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.topic !== undefined ? { topic: input.topic } : {}),
-      ...(input.availableTags !== undefined ? { available_tags: input.availableTags } : {}),
-    };
-    return channelView(this.world, editChannel(this.world, input.userId, this.world.channel(input.channelId), body));
+  editChannelAsUser(input: EditChannelInput): ChannelView {
+    return editChannelAsUser(this.world, input);
   }
 
   // ---- interactions
 
-  private track(handle: InteractionHandle): InteractionHandle {
+  /** Sends what `make` builds as INTERACTION_CREATE, once a bot session can receive it; the handle follows the world's changes. */
+  private async interact(make: () => InteractionRecord): Promise<InteractionHandle> {
+    if (!this.gateway.sessions.some((s) => !s.invalid)) throw new Error('no bot session: log the client in before sending interactions');
+    const { handle } = make();
     this.handles.add(handle);
     return handle;
   }
 
-  private requireBotConnected(): void {
-    if (!this.gateway.sessions.some((s) => !s.invalid)) throw new Error('no bot session: log the client in before sending interactions');
-  }
-
   /** Sends a slash command as the member would (the command must be registered and visible to them). */
-  async invokeSlashCommand(input: SlashCommandInput): Promise<InteractionHandle> {
-    this.requireBotConnected();
-    return this.track(this.factory.slashCommand(input).handle);
+  invokeSlashCommand(input: SlashCommandInput): Promise<InteractionHandle> {
+    return this.interact(() => this.factory.slashCommand(input));
   }
 
   /** Runs a message context-menu command (right-click a message → Apps) as the member would. */
-  async invokeMessageCommand(input: MessageCommandInput): Promise<InteractionHandle> {
-    this.requireBotConnected();
-    return this.track(this.factory.messageCommand(input).handle);
+  invokeMessageCommand(input: MessageCommandInput): Promise<InteractionHandle> {
+    return this.interact(() => this.factory.messageCommand(input));
   }
 
-  async autocomplete(input: AutocompleteInput): Promise<InteractionHandle> {
-    this.requireBotConnected();
-    return this.track(this.factory.autocomplete(input).handle);
+  autocomplete(input: AutocompleteInput): Promise<InteractionHandle> {
+    return this.interact(() => this.factory.autocomplete(input));
   }
 
-  async clickButton(input: { messageId: string; customId: string; userId: string }): Promise<InteractionHandle> {
-    this.requireBotConnected();
-    return this.track(this.factory.button(input).handle);
+  clickButton(input: { messageId: string; customId: string; userId: string }): Promise<InteractionHandle> {
+    return this.interact(() => this.factory.button(input));
   }
 
   /** The member clicks a button on a message the bot sent them by DM (`directMessagesTo(userId)`). */
-  async clickDmButton(input: { messageId: string; customId: string; userId: string }): Promise<InteractionHandle> {
-    this.requireBotConnected();
-    return this.track(this.factory.dmButton(this.dms, input).handle);
+  clickDmButton(input: { messageId: string; customId: string; userId: string }): Promise<InteractionHandle> {
+    return this.interact(() => this.factory.dmButton(this.dms, input));
   }
 
-  async selectMenu(input: { messageId: string; customId: string; userId: string; values: string[] }): Promise<InteractionHandle> {
-    this.requireBotConnected();
-    return this.track(this.factory.select(input).handle);
+  selectMenu(input: { messageId: string; customId: string; userId: string; values: string[] }): Promise<InteractionHandle> {
+    return this.interact(() => this.factory.select(input));
   }
 
   /** Submits the modal the bot last showed `userId` with this custom_id; `fields` by text input custom_id. */
-  async submitModal(input: { customId: string; fields: Record<string, string>; userId: string; channelId?: string }): Promise<InteractionHandle> {
-    this.requireBotConnected();
-    return this.track(this.factory.modalSubmit(input).handle);
+  submitModal(input: { customId: string; fields: Record<string, string>; userId: string; channelId?: string }): Promise<InteractionHandle> {
+    return this.interact(() => this.factory.modalSubmit(input));
   }
 
   /** Archives now every thread idle for its auto_archive_duration (on the `threadArchiveMinuteMs` clock); returns their ids. */
@@ -508,10 +297,7 @@ export class FakeDiscord {
    * when they cannot see the channel (a private thread they are not in, without Manage Threads).
    */
   readMessagesAsUser(channelId: string, userId: string): MessageView[] {
-    const channel = this.world.channel(channelId);
-    if (!this.world.can(channel, userId, PermissionFlagsBits.ViewChannel)) throw missingAccess();
-    if (!this.world.can(channel, userId, PermissionFlagsBits.ReadMessageHistory)) return [];
-    return this.messages(channelId).reverse();
+    return readMessagesAsUser(this.world, channelId, userId);
   }
 
   /** What the bot sent `userId` by direct message, oldest first. */
@@ -570,33 +356,7 @@ export class FakeDiscord {
 
   /** Resolves with the first truthy value of `probe`, re-checked after every change (and every 25 ms). */
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const check = () => {
-        let value: T | undefined | null | false;
-        try {
-          value = probe();
-        } catch {
-          value = undefined;
-        }
-        if (!value) return false;
-        cleanup();
-        resolve(value);
-        return true;
-      };
-      const onChange = () => void check();
-      const poll = setInterval(onChange, 25);
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`fake discord: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearInterval(poll);
-        clearTimeout(timer);
-        this.world.off('change', onChange);
-      };
-      this.world.on('change', onChange);
-      check();
-    });
+    return waitForState(this.world, probe, timeoutMs, what);
   }
 
   /** The first message (already there or still to come) in `channelId` that satisfies `predicate`. */

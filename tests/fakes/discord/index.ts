@@ -1,7 +1,9 @@
-export { FakeDiscord, type FakeDiscordOptions, type GuildView, type CreateChannelInput } from './fake-discord.js';
+export { FakeDiscord, type FakeDiscordOptions } from './fake-discord.js';
+export type { GuildView, CreateChannelInput } from './scene.js';
 export { InteractionHandle, type InteractionReply, type CallbackRecord, type RejectedRequest } from './interaction-handle.js';
 export { type HeldRequest } from './held-requests.js';
-export type { AttachmentUpload, OptionValue, SlashCommandInput, AutocompleteInput, MessageCommandInput } from './interaction-payloads.js';
+export type { SlashCommandInput, AutocompleteInput, MessageCommandInput } from './interaction-payloads.js';
+export type { AttachmentUpload, OptionValue } from './command-options.js';
 export type { MessageView, ChannelView } from './views.js';
 export type { RequestLogEntry } from './rest-server.js';
 export type { TypingEvent } from './world.js';

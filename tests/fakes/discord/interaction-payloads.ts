@@ -1,22 +1,15 @@
-import { ApplicationCommandOptionType, ApplicationCommandType, ComponentType, InteractionType, PermissionFlagsBits } from 'discord-api-types/v10';
-import type { APIApplicationCommand, APIApplicationCommandOption } from 'discord-api-types/v10';
+import { ApplicationCommandType, ComponentType, InteractionType, PermissionFlagsBits } from 'discord-api-types/v10';
+import type { APIApplicationCommand } from 'discord-api-types/v10';
+import { buildOptions, type AttachmentUpload, type OptionValue } from './command-options.js';
 import type { CommandStore } from './commands.js';
 import type { InteractionRecord, Interactions } from './interactions.js';
-import { contentTypeFor, MAX_FILE_BYTES } from './message-input.js';
-import { toAPIChannel, toAPIMember, toAPIRole, toAPIUser, type MessageRecord } from './model.js';
+import { MAX_FILE_BYTES } from './message-input.js';
+import { toAPIChannel, toAPIMember, type MessageRecord } from './model.js';
 import { hasPermission } from './permissions.js';
 import { unarchiveForInteraction } from './thread-activity.js';
 import type { World } from './world.js';
 import type { DirectMessages } from './direct-messages.js';
-
-/** A file a member attaches to an `attachment` option. */
-export interface AttachmentUpload {
-  filename: string;
-  data: Buffer | string;
-  contentType?: string;
-}
-
-export type OptionValue = string | number | boolean | AttachmentUpload;
+import { apiMessage } from './api-objects.js';
 
 export interface SlashCommandInput {
   guildId: string;
@@ -50,9 +43,7 @@ export interface MessageCommandInput {
   overrideCommandPermissions?: boolean;
 }
 
-type Resolved = Record<'users' | 'members' | 'roles' | 'channels' | 'attachments', Record<string, unknown>>;
 type Dispatch = (payload: Record<string, unknown>) => void;
-const isUpload = (v: unknown): v is AttachmentUpload => typeof v === 'object' && v !== null && 'filename' in v && 'data' in v;
 
 /** Builds INTERACTION_CREATE payloads the way Discord's client would send them, refusing what a member could not do. */
 export class InteractionFactory {
@@ -134,7 +125,7 @@ export class InteractionFactory {
     const { perms, payload } = this.base(input.guildId, input.channelId, input.userId);
     const { command, path } = this.command(input, perms);
     const values = { ...input.options, ...input.attachments };
-    const { options, resolved } = this.buildOptions(command, path, values, input.guildId, undefined);
+    const { options, resolved } = buildOptions(this.world, command, path, values, input.guildId, undefined);
     const record = this.interactions.create({
       type: InteractionType.ApplicationCommand,
       guildId: input.guildId,
@@ -175,7 +166,7 @@ export class InteractionFactory {
         name: command.name,
         type: ApplicationCommandType.Message,
         target_id: target.id,
-        resolved: { messages: { [target.id]: this.world.apiMessage(target) } },
+        resolved: { messages: { [target.id]: apiMessage(this.world, target) } },
         ...(command.guild_id ? { guild_id: command.guild_id } : {}),
       },
     });
@@ -184,7 +175,7 @@ export class InteractionFactory {
   autocomplete(input: AutocompleteInput): InteractionRecord {
     const { perms, payload } = this.base(input.guildId, input.channelId, input.userId, false);
     const { command, path } = this.command(input, perms);
-    const { options } = this.buildOptions(command, path, { ...input.options }, input.guildId, input.focused);
+    const { options } = buildOptions(this.world, command, path, { ...input.options }, input.guildId, input.focused);
     const record = this.interactions.create({
       type: InteractionType.ApplicationCommandAutocomplete,
       guildId: input.guildId,
@@ -196,131 +187,6 @@ export class InteractionFactory {
       ...payload,
       data: { id: command.id, name: command.name, type: command.type, options, ...(command.guild_id ? { guild_id: command.guild_id } : {}) },
     });
-  }
-
-  private buildOptions(
-    command: APIApplicationCommand,
-    path: string[],
-    values: Record<string, OptionValue>,
-    guildId: string,
-    focused: string | undefined,
-  ): { options: unknown[]; resolved: Resolved | undefined } {
-    let defs = (command.options ?? []) as APIApplicationCommandOption[];
-    const chain: APIApplicationCommandOption[] = [];
-    for (const segment of path) {
-      const sub = defs.find(
-        (o) => o.name === segment && (o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup),
-      );
-      if (!sub) throw new Error(`/${command.name} has no subcommand "${segment}"`);
-      chain.push(sub);
-      defs = ('options' in sub ? sub.options : []) as APIApplicationCommandOption[];
-    }
-    if (defs.some((o) => o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup)) {
-      throw new Error(`/${command.name} needs a subcommand`);
-    }
-    const resolved: Resolved = { users: {}, members: {}, roles: {}, channels: {}, attachments: {} };
-    const leaf: unknown[] = [];
-    for (const [name, value] of Object.entries(values)) {
-      const def = defs.find((o) => o.name === name);
-      if (!def) throw new Error(`/${command.name} has no option "${name}"`);
-      const isFocused = focused === name;
-      leaf.push({ name, type: def.type, value: isFocused ? String(value) : this.optionValue(def, value, guildId, resolved), ...(isFocused ? { focused: true } : {}) });
-    }
-    if (focused === undefined) {
-      for (const def of defs) {
-        if ('required' in def && def.required && !(def.name in values)) throw new Error(`/${command.name}: required option "${def.name}" missing`);
-      }
-    } else if (!(focused in values)) {
-      throw new Error(`autocomplete: focused option "${focused}" needs a value (the partial text)`);
-    }
-    let options: unknown[] = leaf;
-    for (const sub of [...chain].reverse()) options = [{ name: sub.name, type: sub.type, options }];
-    const used = Object.values(resolved).some((r) => Object.keys(r).length > 0);
-    return { options, resolved: used ? resolved : undefined };
-  }
-
-  /** Checks a value as Discord's client would before sending, and fills `resolved` for ids and uploads. */
-  private optionValue(def: APIApplicationCommandOption, value: OptionValue, guildId: string, resolved: Resolved): unknown {
-    const w = this.world;
-    const fail = (why: string): never => {
-      throw new Error(`option "${def.name}": ${why}`);
-    };
-    const d = def as unknown as Record<string, unknown>;
-    switch (def.type) {
-      case ApplicationCommandOptionType.String: {
-        if (typeof value !== 'string') fail('expects a string');
-        const s = value as string;
-        if (typeof d.min_length === 'number' && s.length < d.min_length) fail(`shorter than min_length ${d.min_length}`);
-        if (s.length > (typeof d.max_length === 'number' ? d.max_length : 6000)) fail('longer than max_length');
-        if (Array.isArray(d.choices) && !d.choices.some((c: { value: unknown }) => c.value === s)) fail('not one of the choices');
-        return s;
-      }
-      case ApplicationCommandOptionType.Integer:
-      case ApplicationCommandOptionType.Number: {
-        if (typeof value !== 'number' || (def.type === ApplicationCommandOptionType.Integer && !Number.isInteger(value))) fail('expects a number');
-        const n = value as number;
-        if (typeof d.min_value === 'number' && n < d.min_value) fail(`below min_value ${d.min_value}`);
-        if (typeof d.max_value === 'number' && n > d.max_value) fail(`above max_value ${d.max_value}`);
-        if (Array.isArray(d.choices) && !d.choices.some((c: { value: unknown }) => c.value === n)) fail('not one of the choices');
-        return n;
-      }
-      case ApplicationCommandOptionType.Boolean:
-        if (typeof value !== 'boolean') fail('expects a boolean');
-        return value;
-      case ApplicationCommandOptionType.User:
-      case ApplicationCommandOptionType.Mentionable: {
-        const id = String(value);
-        const role = w.guild(guildId).roles.get(id);
-        if (role && def.type === ApplicationCommandOptionType.Mentionable) {
-          resolved.roles[id] = toAPIRole(role);
-          return id;
-        }
-        const user = w.users.get(id) ?? fail(`unknown user ${id}`);
-        resolved.users[id] = toAPIUser(user);
-        const member = w.guild(guildId).members.get(id);
-        if (member) {
-          const { user: _u, ...partial } = toAPIMember(member, user);
-          resolved.members[id] = { ...partial, permissions: '0' };
-        }
-        return id;
-      }
-      case ApplicationCommandOptionType.Role: {
-        const role = w.guild(guildId).roles.get(String(value)) ?? fail(`unknown role ${String(value)}`);
-        resolved.roles[role.id] = toAPIRole(role);
-        return role.id;
-      }
-      case ApplicationCommandOptionType.Channel: {
-        const channel = w.channels.get(String(value));
-        if (!channel || channel.deleted || channel.guildId !== guildId) fail(`unknown channel ${String(value)}`);
-        const types = d.channel_types as number[] | undefined;
-        if (types && !types.includes(channel!.type)) fail(`channel type ${channel!.type} is not one of channel_types ${types.join(',')}`);
-        const api = toAPIChannel(channel!) as unknown as Record<string, unknown>;
-        resolved.channels[channel!.id] = {
-          id: api.id,
-          name: api.name,
-          type: api.type,
-          permissions: w.permissionsIn(channel!, w.botUserId).toString(),
-          parent_id: api.parent_id,
-          flags: api.flags,
-          ...(api.thread_metadata ? { thread_metadata: api.thread_metadata } : {}),
-        };
-        return channel!.id;
-      }
-      case ApplicationCommandOptionType.Attachment: {
-        if (!isUpload(value)) fail('expects an upload { filename, data }');
-        const upload = value as AttachmentUpload;
-        const data = Buffer.isBuffer(upload.data) ? upload.data : Buffer.from(upload.data);
-        if (data.length > MAX_FILE_BYTES) fail(`upload over ${MAX_FILE_BYTES} bytes: Discord's client refuses it`);
-        const id = w.ids.next();
-        const url = `${w.baseUrl()}/ephemeral-attachments/${w.applicationId}/${id}/${encodeURIComponent(upload.filename)}`;
-        const contentType = contentTypeFor(upload.filename, upload.contentType);
-        w.attachments.set(id, { id, filename: upload.filename, contentType, size: data.length, url, data });
-        resolved.attachments[id] = { id, filename: upload.filename, size: data.length, url, proxy_url: url, content_type: contentType, ephemeral: true };
-        return id;
-      }
-      default:
-        return fail(`unsupported option type ${def.type}`);
-    }
   }
 
   private messageFor(messageId: string, userId: string): MessageRecord {
@@ -355,7 +221,7 @@ export class InteractionFactory {
       commandName: '',
       sourceMessageId: m.id,
     });
-    return this.send(record, { ...payload, data, message: this.world.apiMessage(m) });
+    return this.send(record, { ...payload, data, message: apiMessage(this.world, m) });
   }
 
   button(input: { messageId: string; customId: string; userId: string }): InteractionRecord {
@@ -440,7 +306,7 @@ export class InteractionFactory {
     return this.send(record, {
       ...payload,
       data: { custom_id: input.customId, components },
-      ...(source ? { message: this.world.apiMessage(source) } : {}),
+      ...(source ? { message: apiMessage(this.world, source) } : {}),
     });
   }
 }

@@ -5,6 +5,7 @@ import type { MessageInput, NewAttachment } from './message-input.js';
 import { isThread, toAPIChannel, type AttachmentRecord, type ChannelRecord, type InteractionLink, type MessageRecord } from './model.js';
 import { checkInteractionResponse, touchThread } from './thread-activity.js';
 import type { World } from './world.js';
+import { apiMessage } from './api-objects.js';
 
 export interface SendOptions {
   type?: number;
@@ -109,7 +110,7 @@ export function isContentGated(world: World, m: MessageRecord): boolean {
 
 export function dispatchMessage(world: World, event: 'MESSAGE_CREATE' | 'MESSAGE_UPDATE', m: MessageRecord): void {
   if (m.ephemeralTo) return;
-  world.dispatch(event, world.apiMessage(m, true), {
+  world.dispatch(event, apiMessage(world, m, true), {
     intent: GatewayIntentBits.GuildMessages,
     contentGated: isContentGated(world, m),
   });

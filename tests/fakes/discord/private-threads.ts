@@ -25,6 +25,7 @@ import { DiscordHttpError, ErrorCode, missingAccess, missingPermissions } from '
 import { iso, isThread, type ChannelRecord } from './model.js';
 import type { RestReply, Router } from './rest-server.js';
 import type { World } from './world.js';
+import { apiMessage } from './api-objects.js';
 
 const joinedAt = new WeakMap<ChannelRecord, Map<string, number>>();
 
@@ -140,7 +141,7 @@ export function registerPrivateThreadRoutes(router: Router, world: World, visibl
       : [];
     return {
       status: 200,
-      body: { items: pinned.reverse().map((m) => ({ pinned_at: iso(m.createdAt), message: world.apiMessage(m) })), has_more: false },
+      body: { items: pinned.reverse().map((m) => ({ pinned_at: iso(m.createdAt), message: apiMessage(world, m) })), has_more: false },
     };
   });
   router.add('PUT', '/channels/:channelId/messages/pins/:messageId', (r) => {

@@ -11,6 +11,7 @@ import { deleteMessage, editMessage, isContentGated, sendMessage, triggerTyping,
 import { isThread, toAPIChannel, toAPIMember, toAPIRole, toAPIUser, type ChannelRecord, type MessageRecord } from './model.js';
 import type { RestReply, Router } from './rest-server.js';
 import type { World } from './world.js';
+import { apiGuildCreate, apiMessage } from './api-objects.js';
 
 export interface RouteDeps {
   world: World;
@@ -37,7 +38,7 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
 
   /** The bot sees message content if the app has the intent enabled or the message is exempt. */
   const messageForBot = (m: MessageRecord) => {
-    const api = world.apiMessage(m);
+    const api = apiMessage(world, m);
     if (!d.messageContentAllowed() && isContentGated(world, m)) return { ...api, content: '', embeds: [], attachments: [], components: [] };
     return api;
   };
@@ -114,7 +115,7 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   // ---- guilds
   router.add('GET', '/guilds/:guildId', (r) => {
     const g = guildOfBot(r.params.guildId!);
-    const { channels: _c, threads: _t, members: _m, voice_states: _v, presences: _p, ...guild } = world.apiGuildCreate(g, false);
+    const { channels: _c, threads: _t, members: _m, voice_states: _v, presences: _p, ...guild } = apiGuildCreate(world, g, false);
     return ok({ ...guild, approximate_member_count: g.members.size, approximate_presence_count: 0 });
   });
   router.add('GET', '/guilds/:guildId/channels', (r) => {
@@ -162,7 +163,7 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   });
   router.add('POST', '/channels/:channelId/threads', (r) => {
     const { thread, message } = startThread(world, bot(), visibleChannel(r.params.channelId!), r.body, r.files);
-    return ok({ ...toAPIChannel(thread), ...(message ? { message: world.apiMessage(message) } : {}) }, 201);
+    return ok({ ...toAPIChannel(thread), ...(message ? { message: apiMessage(world, message) } : {}) }, 201);
   });
   router.add('GET', '/channels/:channelId/threads/archived/public', (r) => {
     const parent = visibleChannel(r.params.channelId!);
@@ -197,12 +198,12 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
     const c = visibleChannel(r.params.channelId!);
     const input = parseMessageBody(r.body, r.files);
     if (input.flags !== undefined) input.flags &= ~MessageFlags.Ephemeral;
-    return ok(world.apiMessage(sendMessage(world, bot(), c, input)));
+    return ok(apiMessage(world, sendMessage(world, bot(), c, input)));
   });
   router.add('PATCH', '/channels/:channelId/messages/:messageId', (r) => {
     const c = visibleChannel(r.params.channelId!);
     const m = world.message(c.id, r.params.messageId!);
-    return ok(world.apiMessage(editMessage(world, bot(), m, parseMessageBody(r.body, r.files))));
+    return ok(apiMessage(world, editMessage(world, bot(), m, parseMessageBody(r.body, r.files))));
   });
   router.add('DELETE', '/channels/:channelId/messages/:messageId', (r) => {
     const c = visibleChannel(r.params.channelId!);
@@ -229,19 +230,19 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
               }
             : {}),
         },
-        resource: { type, ...(message ? { message: world.apiMessage(message) } : {}) },
+        resource: { type, ...(message ? { message: apiMessage(world, message) } : {}) },
       });
     },
     { auth: false },
   );
   const hook = '/webhooks/:applicationId/:token';
-  router.add('GET', `${hook}/messages/:messageId`, (r) => ok(world.apiMessage(interactions.getMessage(r.params.applicationId!, r.params.token!, r.params.messageId!))), {
+  router.add('GET', `${hook}/messages/:messageId`, (r) => ok(apiMessage(world, interactions.getMessage(r.params.applicationId!, r.params.token!, r.params.messageId!))), {
     auth: false,
   });
   router.add(
     'PATCH',
     `${hook}/messages/:messageId`,
-    (r) => ok(world.apiMessage(interactions.editMessage(r.params.applicationId!, r.params.token!, r.params.messageId!, r.body, r.files))),
+    (r) => ok(apiMessage(world, interactions.editMessage(r.params.applicationId!, r.params.token!, r.params.messageId!, r.body, r.files))),
     { auth: false },
   );
   router.add(
@@ -258,7 +259,7 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
     hook,
     (r) => {
       const m = interactions.followUp(r.params.applicationId!, r.params.token!, r.body, r.files);
-      return r.query.get('wait') === 'true' ? ok(world.apiMessage(m)) : noContent();
+      return r.query.get('wait') === 'true' ? ok(apiMessage(world, m)) : noContent();
     },
     { auth: false },
   );

@@ -1,14 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { ChannelType, GatewayIntentBits, PermissionFlagsBits } from 'discord-api-types/v10';
-import type { APIGuildForumTag, APIMessage, APIOverwrite } from 'discord-api-types/v10';
+import type { APIGuildForumTag, APIOverwrite } from 'discord-api-types/v10';
 import { ErrorCode, notFound } from './errors.js';
 import {
-  iso,
-  isThread,
   toAPIChannel,
   toAPIMember,
   toAPIRole,
-  toAPIUser,
   type AttachmentRecord,
   type ChannelRecord,
   type GuildRecord,
@@ -19,6 +16,7 @@ import {
 } from './model.js';
 import { channelPermissions, toPermissionBits } from './permissions.js';
 import { SnowflakeGenerator } from './snowflake.js';
+import { apiGuildCreate } from './api-objects.js';
 
 /** Where a dispatch may go: the gateway filters by intent and strips gated message content per session. */
 export interface DispatchScope {
@@ -168,7 +166,7 @@ export class World extends EventEmitter {
     guild.members.set(input.ownerId, { userId: input.ownerId, roles: [], nick: null, joinedAt: Date.now() });
     guild.members.set(this.botUserId, { userId: this.botUserId, roles: [botRole.id], nick: null, joinedAt: Date.now() });
     this.guilds.set(id, guild);
-    this.dispatch('GUILD_CREATE', this.apiGuildCreate(guild, true), { intent: GatewayIntentBits.Guilds });
+    this.dispatch('GUILD_CREATE', apiGuildCreate(this, guild, true), { intent: GatewayIntentBits.Guilds });
     this.changed();
     return guild;
   }
@@ -273,129 +271,5 @@ export class World extends EventEmitter {
       emoji_id: t.emoji_id ?? null,
       emoji_name: t.emoji_name ?? null,
     };
-  }
-
-  // ---- API shapes
-
-  apiGuildCreate(guild: GuildRecord, allMembers: boolean) {
-    const channels = [...this.channels.values()].filter((c) => c.guildId === guild.id && !c.deleted);
-    const members = [...guild.members.values()].filter((m) => allMembers || m.userId === this.botUserId);
-    return {
-      id: guild.id,
-      name: guild.name,
-      icon: null,
-      splash: null,
-      discovery_splash: null,
-      owner_id: guild.ownerId,
-      afk_channel_id: null,
-      afk_timeout: 300,
-      verification_level: 0,
-      default_message_notifications: 0,
-      explicit_content_filter: 0,
-      roles: [...guild.roles.values()].map(toAPIRole),
-      emojis: [],
-      stickers: [],
-      features: [],
-      mfa_level: 0,
-      application_id: null,
-      system_channel_id: null,
-      system_channel_flags: 0,
-      rules_channel_id: null,
-      vanity_url_code: null,
-      description: null,
-      banner: null,
-      premium_tier: 0,
-      premium_subscription_count: 0,
-      preferred_locale: 'en-US',
-      public_updates_channel_id: null,
-      safety_alerts_channel_id: null,
-      nsfw_level: 0,
-      premium_progress_bar_enabled: false,
-      max_video_channel_users: 25,
-      max_stage_video_channel_users: 50,
-      incidents_data: null,
-      hub_type: null,
-      // GUILD_CREATE-only fields
-      joined_at: iso(guild.members.get(this.botUserId)?.joinedAt ?? Date.now()),
-      large: guild.members.size > 250,
-      unavailable: false,
-      member_count: guild.members.size,
-      voice_states: [],
-      members: members.map((m) => toAPIMember(m, this.user(m.userId))),
-      channels: channels.filter((c) => !isThread(c)).map(toAPIChannel),
-      threads: channels.filter((c) => isThread(c) && !c.thread!.archived).map(toAPIChannel),
-      presences: [],
-      stage_instances: [],
-      guild_scheduled_events: [],
-      soundboard_sounds: [],
-    };
-  }
-
-  apiAttachment(a: AttachmentRecord) {
-    return {
-      id: a.id,
-      filename: a.filename,
-      ...(a.description ? { description: a.description } : {}),
-      content_type: a.contentType,
-      size: a.size,
-      url: a.url,
-      proxy_url: a.url,
-    };
-  }
-
-  /** A partial member (no `user`) as Discord attaches to message authors and mentions in guilds. */
-  private partialMember(guildId: string, userId: string) {
-    const member = this.guilds.get(guildId)?.members.get(userId);
-    if (!member) return undefined;
-    const { user: _user, ...rest } = toAPIMember(member, this.user(userId));
-    return rest;
-  }
-
-  apiMessage(m: MessageRecord, withGuildFields = false): APIMessage & Record<string, unknown> {
-    const author = this.user(m.authorId);
-    const referenced = m.reference?.message_id ? this.messages.get(m.reference.message_id) : undefined;
-    const msg: APIMessage & Record<string, unknown> = {
-      id: m.id,
-      type: m.type,
-      channel_id: m.channelId,
-      author: toAPIUser(author),
-      content: m.content,
-      timestamp: iso(m.createdAt),
-      edited_timestamp: m.editedAt === null ? null : iso(m.editedAt),
-      tts: m.tts,
-      mention_everyone: m.mentions.everyone,
-      mentions: m.mentions.users.map((id) => ({
-        ...toAPIUser(this.user(id)),
-        ...(withGuildFields && this.partialMember(m.guildId, id) ? { member: this.partialMember(m.guildId, id) } : {}),
-      })),
-      mention_roles: [...m.mentions.roles],
-      attachments: m.attachments.map((a) => this.apiAttachment(a)),
-      embeds: m.embeds,
-      components: m.components as APIMessage['components'] & [],
-      pinned: m.pinned ?? false,
-      flags: m.flags,
-      ...(m.stickerItems.length ? { sticker_items: m.stickerItems } : {}),
-      ...(m.nonce !== undefined ? { nonce: m.nonce } : {}),
-      ...(m.webhookId ? { webhook_id: m.webhookId } : {}),
-      ...(m.applicationId ? { application_id: m.applicationId } : {}),
-      ...(m.reference ? { message_reference: { type: 0, ...m.reference } } : {}),
-      ...(referenced && !referenced.deleted ? { referenced_message: this.apiMessage(referenced) } : {}),
-    };
-    if (m.interaction) {
-      const user = toAPIUser(this.user(m.interaction.userId));
-      msg.interaction_metadata = {
-        id: m.interaction.id,
-        type: m.interaction.type,
-        user,
-        authorizing_integration_owners: { 0: m.guildId },
-      } as never;
-      msg.interaction = { id: m.interaction.id, type: m.interaction.type, name: m.interaction.name, user } as never;
-    }
-    if (withGuildFields) {
-      msg.guild_id = m.guildId;
-      const member = this.partialMember(m.guildId, m.authorId);
-      if (member && !m.webhookId) msg.member = member;
-    }
-    return msg;
   }
 }

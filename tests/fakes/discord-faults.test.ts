@@ -1,0 +1,73 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type TextChannel } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import { FakeDiscord } from './discord/index.js';
+import { type Scene, withFake, withScene } from './discord-scene.js';
+
+// The fake Discord's rate limits and faults, pinned with the real discord.js client and raw HTTP: held requests
+// (registration in flight), a refused registration (403 50001), 429 and 5xx retried by discord.js, a realistic
+// bucket's 429 with Retry-After (README.md, "Rate limits and faults").
+
+describe('fake Discord rate limits and faults, with the real discord.js client', () => {
+  let { fake, client, guild, general } = {} as Scene;
+  withScene((scene) => ({ fake, client, guild, general } = scene));
+
+  it('holds a command registration until released: the previous list stands meanwhile, the new one after', async () => {
+    await client.application!.commands.set([{ name: 'old', description: 'from the previous run' }], guild.id);
+    const held = fake.holdNext({ method: 'PUT', route: /\/guilds\/\d+\/commands$/ });
+    const put = client.application!.commands.set([{ name: 'new', description: 'this run' }], guild.id);
+    expect(await held.arrived).toMatchObject({ method: 'PUT' });
+    await sleep(50);
+    expect(fake.commands(guild.id).map((c) => c.name)).toEqual(['old']);
+    held.release();
+    await put;
+    expect(fake.commands(guild.id).map((c) => c.name)).toEqual(['new']);
+    await client.application!.commands.set([], guild.id);
+  });
+
+  it('refuses a guild command registration with 403 50001 Missing Access when told to; discord.js does not retry it', async () => {
+    fake.failNext({ status: 403, code: 50001, route: /\/guilds\/\d+\/commands$/ });
+    await expect(client.application!.commands.set([{ name: 'nope', description: 'refused' }], guild.id)).rejects.toMatchObject({ status: 403, code: 50001, message: 'Missing Access' });
+    expect(fake.commands(guild.id)).toEqual([]);
+    expect(fake.requests.filter((r) => r.method === 'PUT' && r.status === 403)).toHaveLength(1);
+  });
+
+  it('answers 429 on a send; discord.js waits, retries and the message arrives', async () => {
+    const channel = (await client.channels.fetch(general)) as TextChannel;
+    fake.rateLimitNext({ route: 'messages', count: 1, retryAfterMs: 200 });
+    fake.failNext({ status: 502, route: 'messages' });
+    const started = Date.now();
+    await channel.send('after the rate limit');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900); // Retry-After is whole seconds on Discord
+    const sends = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${general}/messages`).slice(-3);
+    expect(sends.map((r) => r.status)).toEqual([429, 502, 200]);
+    expect(fake.messages(general).at(-1)?.content).toBe('after the rate limit');
+  });
+});
+
+describe('fake Discord rate limits (raw clients)', () => {
+  let fake = {} as FakeDiscord;
+  withFake({ rateLimits: 'realistic' }, (started) => (fake = started));
+
+  it('answers 429 with Retry-After and the JSON body once a realistic message bucket (5 per 5 s) is spent', async () => {
+    const g = fake.createGuild({ name: 'G' });
+    const channel = fake.createChannel(g.id, { name: 'c' });
+    const send = () =>
+      fetch(`${fake.apiUrl}/v10/channels/${channel.id}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bot ${fake.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ content: 'hi' }),
+      });
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let n = 0; n < 6; n++) {
+      last = await send();
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(last!.headers.get('retry-after')).toMatch(/^[1-5]$/);
+    expect(last!.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(last!.headers.get('x-ratelimit-scope')).toBe('user');
+    expect(await last!.json()).toMatchObject({ message: 'You are being rate limited.', global: false });
+  });
+});
