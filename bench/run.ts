@@ -22,7 +22,7 @@ import { measureDashboardTrainingPage } from './phases/dashboard.js';
 import { buildTrainingDatabase, databaseBytes, spaceByObject } from './phases/database.js';
 import { FIRST_TEXT, measureFirstText } from './phases/first-text.js';
 import { IMPORT_ENTRIES, importedEntries, measureImport, trainingExportFile } from './phases/import.js';
-import { keepUntrained, pickTrainedMessages, timeMatcher } from './phases/matching.js';
+import { keepUntrained, loadWordVectors, pickTrainedMessages, timeMatcher } from './phases/matching.js';
 import { measureRestFloor } from './phases/rest-floor.js';
 import { runPhaseAlone } from './phase-alone.js';
 import { measureTrainedReplies } from './phases/trained-reply.js';
@@ -87,6 +87,7 @@ async function main(): Promise<void> {
     const dbBytes = databaseBytes(botDb);
     progress(`  ${built.entries} entries loaded in ${(built.ms / 1000).toFixed(1)} s, ${(dbBytes / 1e6).toFixed(1)} MB`);
 
+    progress(loadWordVectors());
     progress('matcher: 1k guild, 100k guild, same messages');
     const match1k = timeMatcher(smallDb, SMALL_GUILD_ID, warmUp, queries, answerOfTopic);
     const match100k = timeMatcher(botDb, botGuildId, warmUp, queries, answerOfTopic);

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Matcher } from '../../src/core/matching/matcher.js';
+import { sharedWordVectors } from '../../src/core/matching/word-vectors.js';
 import { openDatabase } from '../../src/db/database.js';
 import { Random } from '../data/random.js';
 import type { SyntheticEntry, SyntheticQuery, SyntheticServer } from '../data/corpus.js';
@@ -19,6 +20,20 @@ export interface MatchRun {
 }
 
 export const TRAINED_ANSWER_THRESHOLD = 0.85;
+
+/**
+ * Loads the matcher's word vectors (word-vectors.ts) as its first match would, and says what that
+ * cost: wall time and the process's resident memory before and after. Call it before any Matcher.
+ */
+export function loadWordVectors(): string {
+  const rssBefore = process.memoryUsage().rss;
+  const started = performance.now();
+  const vectors = sharedWordVectors();
+  const ms = performance.now() - started;
+  const mb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+  if (vectors === null) return 'word vectors: unavailable (the matcher uses the words alone)';
+  return `word vectors: ${vectors.size} words loaded in ${ms.toFixed(0)} ms, resident memory +${mb.toFixed(1)} MiB`;
+}
 
 /**
  * Times `new Matcher(db).match(guild, message, 5)`, the lookup the responder makes for a ticket

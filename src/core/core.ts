@@ -10,6 +10,7 @@ import { GuildSettingsStore } from './guilds/settings.js';
 import { KnowledgeStore } from './knowledge/store.js';
 import { Matcher } from './matching/matcher.js';
 import { SemanticIndex } from './matching/semantic-index.js';
+import { wordVectorsProblem } from './matching/word-vectors.js';
 import { Responder } from './responder.js';
 import { StatCounters } from './stats/counters.js';
 import { SupportDesk } from './support/support-desk.js';
@@ -54,6 +55,8 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
   const knowledge = new KnowledgeStore(db);
   const tickets = new TicketStore(db);
   const counters = new StatCounters(db);
+  const wordVectorsMissing = wordVectorsProblem();
+  if (wordVectorsMissing !== undefined) logger.warn(`Word vectors unavailable (${wordVectorsMissing}); trained answers are matched by their words alone.`);
   const matcher = new Matcher(db);
   const support = new SupportDesk(db, { tickets, training, knowledge }, { staleTicketHours: config.STALE_TICKET_HOURS });
   const ai = new OllamaService({

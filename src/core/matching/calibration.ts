@@ -17,14 +17,10 @@
  *   question shares the topic's words but not what this answer is about ("my PIN" against an answer
  *   always trained as "my PIN is blocked"): the out-of-scope question of a close domain. It means
  *   the same with one phrasing or ten, as a share.
- * - rivalCoverage: the coverage of the question by the best *other* candidate answer, capped at this
- *   answer's own coverage (a runner-up gains nothing from the winner's words). High when the
- *   question is made of words the guild trained for several answers, i.e. asked about the guild's
- *   own topics; 0 when a single answer happens to share a word or two with a question about
- *   something else (a stray match). The margin already says whether a rival fits as well; this says
- *   whether the guild's training speaks the question's language at all. Fitted independently on
- *   each domain its weight is positive (CLINC150 1.35, BANKING77 0.52); with it, BANKING77 (unseen)
- *   answers fewer out-of-scope questions at the same coverage.
+ * - meaning: the cosine between what the question and the answer's closest phrasing mean, from
+ *   pre-trained word vectors (word-vectors.ts). High for a paraphrase in other words ("my card hasn't
+ *   come" against "when will I get my card"), lower for a question that shares the topic's words but
+ *   not its sense. Coverage also gives partial credit to a word's synonym (scoring.ts).
  * Five parameters, fitted by logistic regression (`npm run eval -- --all --fit`, ARCHITECTURE.md).
  */
 
@@ -32,7 +28,7 @@ export interface AnswerFeatures {
   coverage: number;
   margin: number;
   recall: number;
-  rivalCoverage: number;
+  meaning: number;
 }
 
 export type FeatureName = keyof AnswerFeatures;
@@ -43,12 +39,18 @@ export type CalibrationParams = { bias: number } & Record<FeatureName, number>;
  * Fitted on the public CLINC150 files (1, 2, 5, 10 phrasings per answer), each also with a fifth of
  * its answers untrained so their questions are close out-of-scope ones (`npm run eval -- --all
  * --fit`, "calibration fitted on clinc150"); BANKING77 was measured unseen (`npm run eval -- --all
- * --cross-check`: out-of-scope answered 2.4 % / 3.1 % at k10 / k5). See ARCHITECTURE.md, "Matching".
+ * --cross-check`: out-of-scope answered 2.8 % / 3.1 % at k10 / k5). See ARCHITECTURE.md, "Matching".
  */
-export const DEFAULT_CALIBRATION: CalibrationParams = { bias: -2.248, coverage: 2.205, margin: 0.519, recall: 0.599, rivalCoverage: 1.345 };
+export const DEFAULT_CALIBRATION: CalibrationParams = { bias: -5.772, coverage: 2.631, margin: 0.472, recall: 0.206, meaning: 4.438 };
+
+/**
+ * For a matcher without word vectors (their asset missing): `meaning` is then always 0, so the
+ * calibration fitted the same way on the words' features alone (the one shipped before word vectors).
+ */
+export const WORDS_ONLY_CALIBRATION: CalibrationParams = { bias: -2.193, coverage: 3.142, margin: 0.474, recall: 0.802, meaning: 0 };
 
 /** The features the confidence weighs, in the order fitCalibration and the eval print them. */
-export const FEATURES: readonly FeatureName[] = ['coverage', 'margin', 'recall', 'rivalCoverage'];
+export const FEATURES: readonly FeatureName[] = ['coverage', 'margin', 'recall', 'meaning'];
 
 export function confidence(features: AnswerFeatures, params: CalibrationParams = DEFAULT_CALIBRATION): number {
   return sigmoid(params.bias + FEATURES.reduce((sum, name) => sum + params[name] * features[name], 0));

@@ -1,9 +1,10 @@
 import type { Db } from '../../db/database.js';
 import { literalMatchQuery, quoteTerm } from '../text/fts.js';
 import { AnswerIndex, type AnswerDocument, type GuildIndexStats, type Phrasing } from './answer-index.js';
-import { confidence, DEFAULT_CALIBRATION, type AnswerFeatures, type CalibrationParams } from './calibration.js';
+import { confidence, DEFAULT_CALIBRATION, WORDS_ONLY_CALIBRATION, type AnswerFeatures, type CalibrationParams } from './calibration.js';
 import { AnswerScorer, answerFeatures, MAX_PHRASINGS_COMPARED, type AnswerEvidence, type QueryTerm } from './scoring.js';
 import { STOP_WORDS } from './stopwords.js';
+import { sharedWordVectors, type WordVectors } from './word-vectors.js';
 import { matchWords, stemOf } from './words.js';
 
 export interface MatchCandidate {
@@ -59,17 +60,22 @@ export interface MatcherOptions {
    * guild's own statistics alone decide.
    */
   minStatisticsAnswers?: number;
+  /** By default DEFAULT_CALIBRATION, or WORDS_ONLY_CALIBRATION for a matcher without word vectors. */
   calibration?: CalibrationParams;
+  /**
+   * Pre-trained word vectors for paraphrases in other words (word-vectors.ts); by default the
+   * process's shared ones. Null: the words alone (and the `meaning` feature 0).
+   */
+  wordVectors?: WordVectors | null;
 }
 
-const DEFAULTS: Required<MatcherOptions> = {
+const DEFAULTS: Omit<Required<MatcherOptions>, 'wordVectors' | 'calibration'> = {
   candidateLimit: 15,
   candidatePostings: 1_000,
   frequencyCountCap: 20_000,
   k1: 2,
   b: 0.75,
   minStatisticsAnswers: 50,
-  calibration: DEFAULT_CALIBRATION,
 };
 
 /** Prior document frequency, as a share of answers, of a stop word and of any other word. */
@@ -114,13 +120,16 @@ const FREQUENCY_CACHE_LIMIT = 50_000;
  */
 export class Matcher {
   private readonly index: AnswerIndex;
-  private readonly scorer = new AnswerScorer();
-  private readonly options: Required<MatcherOptions>;
+  private readonly scorer: AnswerScorer;
+  private readonly options: Omit<Required<MatcherOptions>, 'wordVectors'>;
   private readonly caches = new Map<string, GuildCache>();
 
   constructor(db: Db, options: MatcherOptions = {}) {
     this.index = new AnswerIndex(db);
-    this.options = { ...DEFAULTS, ...options };
+    const { wordVectors, calibration, ...rest } = options;
+    const vectors = (wordVectors === undefined ? sharedWordVectors() : wordVectors) ?? undefined;
+    this.options = { ...DEFAULTS, ...rest, calibration: calibration ?? (vectors === undefined ? WORDS_ONLY_CALIBRATION : DEFAULT_CALIBRATION) };
+    this.scorer = new AnswerScorer(vectors);
   }
 
   /**

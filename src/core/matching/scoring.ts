@@ -2,6 +2,8 @@ import type { AnswerDocument } from './answer-index.js';
 import type { AnswerFeatures } from './calibration.js';
 import { TrigramSpace, type TrigramVector } from './char-trigrams.js';
 import { MIN_FUZZY_LENGTH, wordSimilarity } from './similarity.js';
+import { STOP_WORDS } from './stopwords.js';
+import { cosine, type WordVectors } from './word-vectors.js';
 import { matchWords, stemOf } from './words.js';
 
 /** One distinct (stemmed) term of the member's question. */
@@ -49,6 +51,11 @@ export interface AnswerEvidence {
    * weight of the terms the question shares over the weight of them all.
    */
   recall: number;
+  /**
+   * Cosine between what the question and the answer's closest phrasing mean (word vectors averaged,
+   * WordVectors.meaningOf), in [-1, 1]; 0 without word vectors. Credits paraphrases in other words.
+   */
+  meaning: number;
 }
 
 /**
@@ -59,6 +66,14 @@ export interface AnswerEvidence {
  */
 const NEAREST_WEIGHT = 0.4;
 const TRIGRAM_WEIGHT = 0.4;
+const MEANING_WEIGHT = 0.3;
+/**
+ * A question word no phrasing uses, nor spells alike, still counts as partly covered by the
+ * phrasings' word closest in meaning when their vectors' cosine exceeds this: credit rises linearly
+ * from 0 there to the word's full IDF at 1 (e.g. "arrive"/"get" 0.51: 2%, "refund"/"reimbursement" 0.63: 26%).
+ */
+const SYNONYM_COSINE = 0.5;
+const STOP_STEMS: ReadonlySet<string> = new Set([...STOP_WORDS].map(stemOf));
 /** Phrasings of one answer compared one by one with the question (the pooled BM25 sees them all). */
 export const MAX_PHRASINGS_COMPARED = 200;
 
@@ -72,6 +87,10 @@ interface ParsedDocument {
   /** Each distinct stem of the phrasings with the share of phrasings using it (for phrasingRecall). */
   stemShares: StemShare[];
   trigrams: TrigramVector;
+  /** Each phrasing's meaning (WordVectors.meaningOf), for those with a word in the vectors; [] without vectors. */
+  meanings: Float32Array[];
+  /** Word-vector rows of the distinct words that are not stop words: candidates for a question word's synonym. */
+  contentWords: Int32Array;
 }
 
 interface StemShare {
@@ -97,6 +116,9 @@ export class AnswerScorer {
   private readonly similarities = new Map<string, Map<string, number>>();
   private similarityEntries = 0;
 
+  /** @param wordVectors word meanings, for paraphrases in other words; without them the words alone score. */
+  constructor(private readonly wordVectors?: WordVectors) {}
+
   /**
    * @param idf IDF (in the same guild) of a word found in a candidate document: `ofWord` for the
    *   partial credit of a near-spelled match, `ofPhrasingWord` for the length of a phrasing.
@@ -112,6 +134,7 @@ export class AnswerScorer {
     const phrasingIdf = memoised(idf.ofPhrasingWord);
     const queryIdf = new Map(terms.map((t) => [t.stem, t.idf]));
     const alike = this.alikeWords(parsedDocs);
+    const queryMeaning = this.wordVectors?.meaningOf(terms.map((t) => t.word));
     return docs.map((doc, i) => {
       const parsed = parsedDocs[i]!;
       const lengthNorm = params.k1 * (1 - params.b + (params.b * doc.wordCount) / Math.max(params.averageLength, 1));
@@ -129,7 +152,10 @@ export class AnswerScorer {
           continue;
         }
         const near = term.stop ? undefined : alike(term).find((candidate) => parsed.words.has(candidate.word));
-        if (near === undefined) continue;
+        if (near === undefined) {
+          if (!term.stop) covered += this.synonymCredit(term.word, parsed.contentWords) * term.idf;
+          continue;
+        }
         const nearTf = parsed.termFrequency.get(stemOf(near.word)) ?? 1;
         score += near.similarity * Math.min(term.idf, idf.ofWord(near.word)) * saturate(nearTf);
         covered += near.similarity * term.idf;
@@ -137,7 +163,8 @@ export class AnswerScorer {
       const nearest = nearestPhrasingCosine(queryIdf, parsed.phrasings, phrasingIdf);
       const recall = phrasingRecall(queryIdf, parsed.stemShares, phrasingIdf);
       const trigram = trigrams[i]!;
-      const combined = score + totalIdf * (NEAREST_WEIGHT * nearest + TRIGRAM_WEIGHT * trigram);
+      const meaning = queryMeaning === undefined ? 0 : closestMeaning(queryMeaning, parsed.meanings);
+      const combined = score + totalIdf * (NEAREST_WEIGHT * nearest + TRIGRAM_WEIGHT * trigram + MEANING_WEIGHT * meaning);
       return {
         doc,
         score: combined,
@@ -147,6 +174,7 @@ export class AnswerScorer {
         nearest,
         trigram,
         recall,
+        meaning,
       };
     });
   }
@@ -183,6 +211,12 @@ export class AnswerScorer {
     };
   }
 
+  /** Share of a question word's IDF covered by the candidate's word closest in meaning (SYNONYM_COSINE). */
+  private synonymCredit(word: string, candidates: Int32Array): number {
+    const closest = this.wordVectors?.closestTo(word, candidates);
+    return closest === undefined || closest <= SYNONYM_COSINE ? 0 : (closest - SYNONYM_COSINE) / (1 - SYNONYM_COSINE);
+  }
+
   /** The cached wordSimilarity values of one question word (typos allowed or not) by candidate word. */
   private similaritiesOf(word: string, allowTypo: boolean): Map<string, number> {
     const key = allowTypo ? `${word}\u0000typo` : word;
@@ -216,11 +250,36 @@ export class AnswerScorer {
       }
       if (phrasing.size > 0 && phrasings.length < MAX_PHRASINGS_COMPARED) phrasings.push(phrasing);
     }
-    const parsed = { termFrequency, words, phrasings, stemShares: stemShares(phrasings), trigrams: this.trigramSpace.vector(allWords) };
+    const parsed = {
+      termFrequency,
+      words,
+      phrasings,
+      stemShares: stemShares(phrasings),
+      trigrams: this.trigramSpace.vector(allWords),
+      meanings: this.meanings(phrasings),
+      contentWords: this.wordVectors?.rowsOf([...new Set(allWords)].filter((w) => !STOP_STEMS.has(stemOf(w)))) ?? new Int32Array(0),
+    };
     if (this.parsed.size >= PARSED_CACHE_LIMIT) this.parsed.clear();
     this.parsed.set(doc.id, { questions: doc.questions, doc: parsed });
     return parsed;
   }
+
+  private meanings(phrasings: readonly Map<string, string>[]): Float32Array[] {
+    const meanings: Float32Array[] = [];
+    if (this.wordVectors === undefined) return meanings;
+    for (const phrasing of phrasings) {
+      const meaning = this.wordVectors.meaningOf(phrasing.values());
+      if (meaning !== undefined) meanings.push(meaning);
+    }
+    return meanings;
+  }
+}
+
+/** The largest cosine between the question's meaning and a phrasing's (0 when none has one). */
+function closestMeaning(question: Float32Array, meanings: readonly Float32Array[]): number {
+  let best = 0;
+  for (const meaning of meanings) best = Math.max(best, cosine(question, meaning));
+  return best;
 }
 
 /** One question's lookups: a word recurs across phrasings and candidates. */
@@ -286,23 +345,22 @@ function stemShares(phrasings: readonly Map<string, string>[]): StemShare[] {
 }
 
 /**
- * Calibration features for each answer: its coverage, its recall (phrasingRecall), its lead
- * over the best other answer per square root of its phrasings (see calibration.ts) —
- * in both views, the lexical one (BM25) and the ranking (with the phrasing and trigram
- * similarities), whichever lead is smaller — or over its own stop-word-only share when that is
- * higher, and the coverage of the best other candidate (rivalCoverage). When the two views
- * disagree on the winner, neither answer gets a positive margin: the matcher is not sure. And an
- * answer never leads while ranked below another.
+ * Calibration features for each answer: its coverage, its recall (phrasingRecall), its meaning
+ * (the word-vector cosine with its closest phrasing), and its lead over the best other answer per
+ * square root of its phrasings (see calibration.ts) — in both views, the lexical one (BM25) and the
+ * ranking (with the phrasing, trigram and meaning similarities), whichever lead is smaller — or
+ * over its own stop-word-only share when that is higher. When the two views disagree on the
+ * winner, neither answer gets a positive margin: the matcher is not sure. And an answer never
+ * leads while ranked below another.
  */
 export function answerFeatures(evidence: readonly AnswerEvidence[]): AnswerFeatures[] {
   const leadIn = leads(evidence.map((e) => e.bm25));
   const leadInRanking = leads(evidence.map((e) => e.score));
-  const rivalCoverage = bestOfOthers(evidence.map((e) => e.coverage));
   return evidence.map((item, i) => ({
     coverage: item.coverage,
     margin: Math.min(leadIn[i]!, leadInRanking[i]!, item.bm25 - item.stopScore) / Math.sqrt(phrasingCount(item.doc)),
     recall: item.recall,
-    rivalCoverage: Math.min(item.coverage, rivalCoverage[i]!),
+    meaning: item.meaning,
   }));
 }
 

