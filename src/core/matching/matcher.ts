@@ -116,7 +116,7 @@ const FREQUENCY_CACHE_LIMIT = 50_000;
 /**
  * Finds the trained answers that fit a member's message, with a calibrated confidence.
  * Lexical and index-backed: FTS5 selects a bounded set of candidate answers of the guild, which
- * are re-scored with the guild's own statistics (see notes/matcher-method.md).
+ * are re-scored with the guild's own statistics (see ARCHITECTURE.md, "Matching").
  */
 export class Matcher {
   private readonly index: AnswerIndex;

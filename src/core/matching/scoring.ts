@@ -62,7 +62,7 @@ export interface AnswerEvidence {
  * Weights of the two re-ranking similarities, as shares of the question's total IDF (so they are
  * in BM25's units whatever the question's length). Pooled BM25 finds words spread over phrasings;
  * the closest single phrasing rewards a question that says what one trained question says;
- * trigrams give partial credit to words spelled alike. See notes/matcher-method.md.
+ * trigrams give partial credit to words spelled alike. See ARCHITECTURE.md, "Matching".
  */
 const NEAREST_WEIGHT = 0.4;
 const TRIGRAM_WEIGHT = 0.4;
