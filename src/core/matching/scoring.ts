@@ -3,7 +3,7 @@ import type { AnswerFeatures } from './calibration.js';
 import { TrigramSpace, type TrigramVector } from './char-trigrams.js';
 import { MIN_FUZZY_LENGTH, wordSimilarity } from './similarity.js';
 import { STOP_WORDS } from './stopwords.js';
-import { cosine, type WordVectors } from './word-vectors.js';
+import { PackedVectors, type WordVectors } from './word-vectors.js';
 import { matchWords, stemOf } from './words.js';
 
 /** One distinct (stemmed) term of the member's question. */
@@ -88,7 +88,7 @@ interface ParsedDocument {
   stemShares: StemShare[];
   trigrams: TrigramVector;
   /** Each phrasing's meaning (WordVectors.meaningOf), for those with a word in the vectors; [] without vectors. */
-  meanings: Float32Array[];
+  meanings: PackedVectors;
   /** Word-vector rows of the distinct words that are not stop words: candidates for a question word's synonym. */
   contentWords: Int32Array;
 }
@@ -99,6 +99,13 @@ interface StemShare {
   share: number;
 }
 
+/**
+ * Answer documents kept parsed between questions. A parsed document of three phrasings holds about
+ * 10 KB (its term maps, trigram vector and phrasing meanings: 5,000 of them measured at 34 MB of
+ * heap and 15 MB of typed arrays with word vectors, ~10 MB of it the meanings), and a busy big guild
+ * keeps the cache near full (it is emptied when full): 3,000 bounds it at ~30 MB. A miss re-parses
+ * one document, cheaper than the memory on a small self-hosting box.
+ */
 const PARSED_CACHE_LIMIT = 5_000;
 /** Distinct trigrams numbered before the numbering (and the parsed documents using it) starts afresh. */
 const TRIGRAM_SPACE_LIMIT = 200_000;
@@ -163,7 +170,7 @@ export class AnswerScorer {
       const nearest = nearestPhrasingCosine(queryIdf, parsed.phrasings, phrasingIdf);
       const recall = phrasingRecall(queryIdf, parsed.stemShares, phrasingIdf);
       const trigram = trigrams[i]!;
-      const meaning = queryMeaning === undefined ? 0 : closestMeaning(queryMeaning, parsed.meanings);
+      const meaning = queryMeaning === undefined ? 0 : parsed.meanings.closest(queryMeaning);
       const combined = score + totalIdf * (NEAREST_WEIGHT * nearest + TRIGRAM_WEIGHT * trigram + MEANING_WEIGHT * meaning);
       return {
         doc,
@@ -264,22 +271,16 @@ export class AnswerScorer {
     return parsed;
   }
 
-  private meanings(phrasings: readonly Map<string, string>[]): Float32Array[] {
+  /** Each phrasing's meaning (WordVectors.meaningOf), packed: they stay cached with the document. */
+  private meanings(phrasings: readonly Map<string, string>[]): PackedVectors {
+    if (this.wordVectors === undefined) return PackedVectors.EMPTY;
     const meanings: Float32Array[] = [];
-    if (this.wordVectors === undefined) return meanings;
     for (const phrasing of phrasings) {
       const meaning = this.wordVectors.meaningOf(phrasing.values());
       if (meaning !== undefined) meanings.push(meaning);
     }
-    return meanings;
+    return PackedVectors.of(meanings);
   }
-}
-
-/** The largest cosine between the question's meaning and a phrasing's (0 when none has one). */
-function closestMeaning(question: Float32Array, meanings: readonly Float32Array[]): number {
-  let best = 0;
-  for (const meaning of meanings) best = Math.max(best, cosine(question, meaning));
-  return best;
 }
 
 /** One question's lookups: a word recurs across phrasings and candidates. */

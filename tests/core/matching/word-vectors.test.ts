@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Matcher } from '../../../src/core/matching/matcher.js';
-import { cosine, encodeWordVectors, sharedWordVectors, WordVectors } from '../../../src/core/matching/word-vectors.js';
+import { cosine, encodeWordVectors, PackedVectors, sharedWordVectors, WordVectors } from '../../../src/core/matching/word-vectors.js';
 import { TrainingStore } from '../../../src/core/training/store.js';
 import type { Db } from '../../../src/db/database.js';
 import { CANCEL_ANSWER, GUILD_A, OPENING_HOURS_ANSWER, openTempDb, PASSWORD_ANSWER, REFUND_ANSWER, trainSupportGuild } from './support-guild.js';
@@ -115,5 +115,18 @@ describe('Matcher with word vectors', () => {
     expect(match.answer).toBe(PASSWORD_ANSWER);
     expect(match.score).toBeGreaterThanOrEqual(THRESHOLD);
     expect(best(matcher, 'What is the capital of France?')?.score ?? 0).toBeLessThan(THRESHOLD);
+  });
+
+  it('packs cached meanings as int8 whose cosines stay within 1 % of the full vectors', () => {
+    const vectors = sharedWordVectors()!;
+    const meanings = [['reset', 'password'], ['refund', 'order'], ['router', 'wifi']].map((words) => vectors.meaningOf(words)!);
+    const packed = PackedVectors.of(meanings);
+    expect(packed.count).toBe(3);
+    for (const question of [['forgot', 'password'], ['money', 'back'], ['internet', 'down']].map((words) => vectors.meaningOf(words)!)) {
+      const exact = Math.max(0, ...meanings.map((m) => cosine(question, m)));
+      expect(Math.abs(packed.closest(question) - exact)).toBeLessThan(0.01);
+    }
+    expect(packed.closest(meanings[1]!)).toBeCloseTo(1, 2);
+    expect(PackedVectors.of([]).closest(meanings[0]!)).toBe(0);
   });
 });
