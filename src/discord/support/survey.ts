@@ -5,7 +5,7 @@ import { UserError } from '../../core/errors.js';
 import type { Ticket } from '../../core/tickets/store.js';
 import { customId, parseIdArg } from '../components/custom-id.js';
 import type { BotContext } from '../context.js';
-import { NO_MENTIONS } from '../reply.js';
+import { respond, updateMessage } from '../reply.js';
 import { sendDirectMessage } from './direct-message.js';
 
 const RATE_BUTTON = 'tsv';
@@ -55,7 +55,7 @@ async function rate(interaction: ButtonInteraction, args: string[], ctx: BotCont
   const more = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder().setCustomId(customId(COMMENT_BUTTON, ticket.guildId, ticket.id)).setLabel('Add a comment').setEmoji('💬').setStyle(ButtonStyle.Secondary),
   );
-  await interaction.update({ content: `⭐ Thank you! You rated the help on **${ticket.subject}** ${rating}/5.`, components: [more], allowedMentions: NO_MENTIONS });
+  await updateMessage(interaction, { content: `⭐ Thank you! You rated the help on **${ticket.subject}** ${rating}/5.`, components: [more] });
 }
 
 async function askComment(interaction: ButtonInteraction, args: string[], ctx: BotContext): Promise<void> {
@@ -75,7 +75,7 @@ async function askComment(interaction: ButtonInteraction, args: string[], ctx: B
 async function saveComment(interaction: ModalSubmitInteraction, args: string[], ctx: BotContext): Promise<void> {
   const ticket = ownTicket(args, interaction.user.id, ctx);
   ctx.core.desk.ratings.addComment(ticket.id, interaction.fields.getTextInputValue('comment'));
-  await interaction.reply({ content: '💬 Thank you, the staff will read your comment.', allowedMentions: NO_MENTIONS });
+  await respond(interaction, '💬 Thank you, the staff will read your comment.', false);
 }
 
 /** Clicks and forms in a DM (no server, no member): only the survey lives there. Returns false if it is not ours. */

@@ -6,7 +6,7 @@ import { UserError } from '../../core/errors.js';
 import { parseIdArg } from '../components/custom-id.js';
 import { requireSetup } from '../commands/guards.js';
 import type { BotContext } from '../context.js';
-import { NO_MENTIONS, respond } from '../reply.js';
+import { deferReply, NO_MENTIONS, respond } from '../reply.js';
 import { openPrivateTicket, requirePrivateChannel } from './open-private-ticket.js';
 import { openTicketFromPanel } from './open-ticket.js';
 import { intakeModal, readIntake } from './panel.js';
@@ -56,12 +56,12 @@ export async function openFromIntake(interaction: ModalSubmitInteraction<'cached
   checkMayOpen(interaction.member, ctx);
   let thread: ThreadChannel;
   if (type?.private) {
-    await interaction.deferReply({ flags: 'Ephemeral' });
+    await deferReply(interaction, true);
     thread = await openPrivateTicket(interaction.member, type, intake, settings, ctx);
   } else {
     const forum = interaction.guild.channels.cache.get(settings.forumChannelId!);
     if (!forum || forum.type !== ChannelType.GuildForum) throw new UserError('The ticket forum no longer exists. Please tell an admin to run `/setup` again.');
-    await interaction.deferReply({ flags: 'Ephemeral' });
+    await deferReply(interaction, true);
     thread = await openTicketFromPanel(forum, interaction.member, { ...intake, typeId: type?.id ?? null }, settings, ctx);
   }
   const notice = supportHoursNotice(interaction.guildId, ctx);
