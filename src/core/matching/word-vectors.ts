@@ -231,20 +231,40 @@ export class WordVectors {
 
   /** The largest cosine between the word and the words of `rows` (rowsOf): undefined when the word has no vector, -Infinity when `rows` is empty. */
   closestTo(word: string, rows: Int32Array): number | undefined {
+    return this.closenessTo(word)?.(rows);
+  }
+
+  /**
+   * closestTo for one word against many row lists: each row's cosine is computed once and kept
+   * (the candidates of one question share most of their words). Undefined when the word has no vector.
+   */
+  closenessTo(word: string): ((rows: Int32Array) => number) | undefined {
     const row = this.rowOf(word);
     if (row === -1) return undefined;
+    const known = new Map<number, number>();
+    return (rows) => {
+      let best = -Infinity;
+      for (const other of rows) {
+        let similarity = known.get(other);
+        if (similarity === undefined) {
+          similarity = this.rowDot(row, other) * this.scales[other]!;
+          known.set(other, similarity);
+        }
+        if (similarity > best) best = similarity;
+      }
+      return best === -Infinity ? best : best * this.scales[row]!;
+    };
+  }
+
+  /** The dot product of two rows' int8 values (an integer). */
+  private rowDot(a: number, b: number): number {
     const dims = this.dimensions;
     const values = this.values;
-    const offset = row * dims;
-    let best = -Infinity;
-    for (const other of rows) {
-      const otherOffset = other * dims;
-      let dot = 0;
-      for (let i = 0; i < dims; i++) dot += values[offset + i]! * values[otherOffset + i]!;
-      const similarity = dot * this.scales[other]!;
-      if (similarity > best) best = similarity;
-    }
-    return best === -Infinity ? best : best * this.scales[row]!;
+    const oa = a * dims;
+    const ob = b * dims;
+    let dot = 0;
+    for (let i = 0; i < dims; i++) dot += values[oa + i]! * values[ob + i]!;
+    return dot;
   }
 
   /** Cosine similarity of two words' vectors, or undefined when either has none. */
@@ -252,10 +272,6 @@ export class WordVectors {
     const ra = this.rowOf(a);
     const rb = this.rowOf(b);
     if (ra === -1 || rb === -1) return undefined;
-    let dot = 0;
-    const oa = ra * this.dimensions;
-    const ob = rb * this.dimensions;
-    for (let i = 0; i < this.dimensions; i++) dot += this.values[oa + i]! * this.values[ob + i]!;
-    return dot * this.scales[ra]! * this.scales[rb]!;
+    return this.rowDot(ra, rb) * this.scales[ra]! * this.scales[rb]!;
   }
 }
