@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WRITING_MARK } from '../../src/discord/tickets/streaming-reply.js';
+import { startBotWorld, type BotWorld } from './harness.js';
+import { botMessages, buttonIds, postTicket, tagNames, TRAINED_ENV } from './support-helpers.js';
+
+/**
+ * A connection that drops after Discord did the work (`dropNext({ lose: 'response' })`): the message exists, the
+ * callback was taken, but the bot only sees undici's "other side closed", exactly as when the request never arrived
+ * (`lose: 'request'`). Whatever the bot does next, a member must see each answer once, complete, and no error where
+ * it succeeded.
+ */
+let w: BotWorld;
+beforeAll(async () => {
+  w = await startBotWorld(TRAINED_ENV);
+  await w.setup();
+  w.core.training.add(w.guildId, { question: 'How do I reset my password?', answer: 'Use /reset in any channel.' });
+  w.core.training.add(w.guildId, { question: 'Which ports does the server use?', answer: 'Port 25565, TCP and UDP.' });
+});
+afterAll(async () => {
+  await w.stop();
+});
+
+const CREATE_MESSAGE = /^\/channels\/\d+\/messages$/;
+const lostIn = (threadId: string) => w.fake.requests.filter((r) => r.dropped && r.path === `/channels/${threadId}/messages`);
+const botTexts = (threadId: string) => botMessages(w, threadId).map((m) => m.content);
+const STREAMED = 'Check the cable first, then the power supply. '.repeat(8).trim();
+
+describe("a ticket answer whose connection dropped: the member sees it once", () => {
+  it('a trained answer created by Discord, its response lost: one answer, with its buttons, and the ticket tagged Answered', async () => {
+    w.fake.dropNext({ method: 'POST', route: CREATE_MESSAGE, lose: 'response' });
+    const thread = postTicket(w, 'Password', 'How do I reset my password?');
+    await w.fake.waitFor(() => tagNames(w, thread).includes('Answered'), 10_000, 'the Answered tag');
+    expect(lostIn(thread)).toEqual([expect.objectContaining({ lostAnswer: { status: 200 } })]);
+    const answers = botMessages(w, thread);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.content).toContain('Use /reset in any channel.');
+    expect(buttonIds(answers[0]!).some((id) => id.startsWith('ans:'))).toBe(true);
+  });
+
+  it('a trained answer that never reached Discord (request lost) is sent again: one answer', async () => {
+    w.fake.dropNext({ method: 'POST', route: CREATE_MESSAGE, lose: 'request' });
+    const thread = postTicket(w, 'Ports', 'Which ports does the server use?');
+    await w.fake.waitFor(() => tagNames(w, thread).includes('Answered'), 10_000, 'the Answered tag');
+    expect(lostIn(thread)).toHaveLength(1);
+    expect(botTexts(thread)).toHaveLength(1);
+    expect(botTexts(thread)[0]).toContain('Port 25565, TCP and UDP.');
+  });
+
+  it('a streamed AI answer whose first message was created but its response lost: one message, finished, no writing mark left behind', async () => {
+    w.ollama.reply = STREAMED;
+    w.ollama.chunkSize = 24;
+    w.ollama.tokenDelayMs = 60;
+    try {
+      w.fake.dropNext({ method: 'POST', route: CREATE_MESSAGE, lose: 'response' });
+      const thread = postTicket(w, 'Printer', 'my printer prints blank pages');
+      await w.fake.waitFor(() => botTexts(thread).some((t) => t.includes(STREAMED) && !t.includes(WRITING_MARK)), 20_000, 'the finished answer');
+      await w.fake.waitFor(() => tagNames(w, thread).includes('Answered'), 5000, 'the Answered tag');
+      expect(lostIn(thread)).toEqual([expect.objectContaining({ lostAnswer: { status: 200 } })]);
+      expect(botTexts(thread)).toHaveLength(1);
+      expect(buttonIds(botMessages(w, thread)[0]!).some((id) => id.startsWith('ans:'))).toBe(true);
+    } finally {
+      w.ollama.tokenDelayMs = 0;
+    }
+  });
+});
