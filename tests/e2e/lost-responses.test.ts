@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WRITING_MARK } from '../../src/discord/tickets/streaming-reply.js';
 import { startBotWorld, type BotWorld } from './harness.js';
-import { botMessages, buttonIds, postTicket, tagNames, TRAINED_ENV } from './support-helpers.js';
+import { botMessages, buttonIds, openTicket, postTicket, press, quietFor, staffPings, tagNames, TRAINED_ENV } from './support-helpers.js';
 
 /**
  * A connection that drops after Discord did the work (`dropNext({ lose: 'response' })`): the message exists, the
@@ -61,5 +61,18 @@ describe("a ticket answer whose connection dropped: the member sees it once", ()
     } finally {
       w.ollama.tokenDelayMs = 0;
     }
+  });
+});
+
+describe('other messages the bot posts in a ticket are sent once too', () => {
+  it('"Talk to staff": the ping was created but its response lost; staff are pinged once, the ticket waits for staff, the member sees no error', async () => {
+    const { threadId, answer } = await openTicket(w, 'Ports again', 'Which ports does the server use?');
+    w.fake.dropNext({ method: 'POST', route: CREATE_MESSAGE, lose: 'response' });
+    const reply = await press(w, answer, 'staff');
+    await w.fake.waitFor(() => tagNames(w, threadId).includes('Needs staff'), 10_000, 'the Needs staff tag');
+    await quietFor(300);
+    expect(lostIn(threadId)).toEqual([expect.objectContaining({ lostAnswer: { status: 200 } })]);
+    expect(staffPings(w, threadId)).toHaveLength(1);
+    expect(reply.content).not.toMatch(/went wrong|could not/i);
   });
 });

@@ -1,5 +1,4 @@
 import { DiscordHttpError, ErrorCode } from './errors.js';
-import type { MessageRecord } from './model.js';
 
 /**
  * Create Message's `enforce_nonce`, as discord-api-docs `developers/resources/message.mdx` (Create Message, JSON/Form
@@ -28,13 +27,16 @@ export class MessageNonces {
 
   constructor(private readonly windowMs: number) {}
 
-  /** The message this author created with this nonce within the window, if any; throws 10008 when it was deleted since. */
-  existing(authorId: string, nonce: string | number, messages: ReadonlyMap<string, MessageRecord>, now = Date.now()): MessageRecord | undefined {
+  /**
+   * The message this author created with this nonce within the window, if any (`find` looks it up by id: a channel's
+   * messages, or a DM's); throws 10008 when it was deleted since.
+   */
+  existing<M extends object>(authorId: string, nonce: string | number, find: (id: string) => M | undefined, now = Date.now()): M | undefined {
     this.forgetOlderThan(now - this.windowMs);
     const seen = this.recent.get(key(authorId, nonce));
     if (!seen) return undefined;
-    const message = messages.get(seen.messageId);
-    if (!message || message.deleted) throw new DiscordHttpError(404, ErrorCode.UnknownMessage, 'Unknown Message');
+    const message = find(seen.messageId);
+    if (!message || ('deleted' in message && message.deleted === true)) throw new DiscordHttpError(404, ErrorCode.UnknownMessage, 'Unknown Message');
     return message;
   }
 

@@ -186,7 +186,7 @@ export function sendMessage(world: World, actorId: string, channel: ChannelRecor
 export function createMessage(world: World, actorId: string, channel: ChannelRecord, input: MessageInput): MessageRecord {
   const nonce = input.enforceNonce ? input.nonce : undefined;
   if (nonce === undefined) return sendMessage(world, actorId, channel, input);
-  const existing = world.nonces.existing(actorId, nonce, world.messages);
+  const existing = world.nonces.existing(actorId, nonce, (id) => world.messages.get(id));
   if (existing) return existing;
   const created = sendMessage(world, actorId, channel, input);
   world.nonces.remember(actorId, nonce, created.id);
