@@ -142,6 +142,7 @@ export class AnswerScorer {
     const queryIdf = new Map(terms.map((t) => [t.stem, t.idf]));
     const alike = this.alikeWords(parsedDocs);
     const queryMeaning = this.wordVectors?.meaningOf(terms.map((t) => t.word));
+    const closeness = new Map<string, ((rows: Int32Array) => number) | undefined>();
     return docs.map((doc, i) => {
       const parsed = parsedDocs[i]!;
       const lengthNorm = params.k1 * (1 - params.b + (params.b * doc.wordCount) / Math.max(params.averageLength, 1));
@@ -160,7 +161,7 @@ export class AnswerScorer {
         }
         const near = term.stop ? undefined : alike(term).find((candidate) => parsed.words.has(candidate.word));
         if (near === undefined) {
-          if (!term.stop) covered += this.synonymCredit(term.word, parsed.contentWords) * term.idf;
+          if (!term.stop) covered += this.synonymCredit(term.word, parsed.contentWords, closeness) * term.idf;
           continue;
         }
         const nearTf = parsed.termFrequency.get(stemOf(near.word)) ?? 1;
@@ -218,9 +219,18 @@ export class AnswerScorer {
     };
   }
 
-  /** Share of a question word's IDF covered by the candidate's word closest in meaning (SYNONYM_COSINE). */
-  private synonymCredit(word: string, candidates: Int32Array): number {
-    const closest = this.wordVectors?.closestTo(word, candidates);
+  /**
+   * Share of a question word's IDF covered by the candidate's word closest in meaning (SYNONYM_COSINE).
+   * `closeness` keeps each question word's cosines for the question's other candidates.
+   */
+  private synonymCredit(word: string, candidates: Int32Array, closeness: Map<string, ((rows: Int32Array) => number) | undefined>): number {
+    if (this.wordVectors === undefined) return 0;
+    let closestOf = closeness.get(word);
+    if (closestOf === undefined && !closeness.has(word)) {
+      closestOf = this.wordVectors.closenessTo(word);
+      closeness.set(word, closestOf);
+    }
+    const closest = closestOf?.(candidates);
     return closest === undefined || closest <= SYNONYM_COSINE ? 0 : (closest - SYNONYM_COSINE) / (1 - SYNONYM_COSINE);
   }
 
