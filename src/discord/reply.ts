@@ -27,12 +27,7 @@ const TOKEN_LIFETIME_MS = 15 * 60_000 - 10_000;
  *   `interactions/receiving-and-responding.mdx`, Responding to an Interaction) means the earlier attempt arrived:
  *   `arrived()` records that, and the call counts as delivered, not failed.
  * - An edit (of `@original` or the clicked message) sets the same content again: repeating it changes nothing.
- * - A follow-up (Execute Webhook) is the one call Discord gives no way to make safe: it takes no `enforce_nonce` (only
- *   Create Message does; discord/discord-api-docs#6647: "webhooks and interaction webhooks are a bit more intricate"),
- *   and a follow-up's id is only known from the answer that was lost. It is retried all the same: the usual drop (a
- *   stale keep-alive connection) loses the request before Discord sees it, and the follow-ups here are private notes
- *   (a warning after "Ticket closed", a failure report), so the rare lost answer costs that member a repeated note,
- *   where not retrying would cost the note itself.
+ * - A follow-up takes no nonce: see `followUpOnce`.
  */
 export async function sendWithRetry<T>(interaction: Pick<BaseInteraction, 'id' | 'createdTimestamp' | 'client'>, send: () => Promise<T>, arrived?: () => void): Promise<T | undefined> {
   return retryDropped(send, {
@@ -58,7 +53,7 @@ export async function respond(interaction: RepliableInteraction, payload: ReplyP
   if (interaction.deferred) {
     await sendWithRetry(interaction, () => interaction.editReply(withMentions));
   } else if (interaction.replied) {
-    await sendWithRetry(interaction, () => interaction.followUp({ ...withMentions, flags } as InteractionReplyOptions));
+    await followUpOnce(interaction, { ...withMentions, flags } as InteractionReplyOptions, ephemeral);
   } else {
     await sendWithRetry(
       interaction,
@@ -66,6 +61,37 @@ export async function respond(interaction: RepliableInteraction, payload: ReplyP
       () => (interaction.replied = true),
     );
   }
+}
+
+/** The follow-ups this run has seen Discord create, per interaction: a retry's search must not mistake one for its own. */
+const followUpsSeen = new WeakMap<RepliableInteraction, Set<string>>();
+
+/**
+ * A follow-up (Execute Webhook), retried like any reply. Discord gives it no way to be made safe: only Create Message
+ * takes `enforce_nonce` ("webhooks and interaction webhooks are a bit more intricate", discord/discord-api-docs#6647),
+ * and a follow-up's id comes only in the answer that was lost. So before a retry of a public follow-up the bot looks
+ * for it in the channel: a message of this interaction carrying `interaction_metadata.original_response_message_id`
+ * ("present only on follow-up messages", discord-api-docs `resources/message.mdx`, Message Interaction Metadata), with
+ * the same text, that this run has not seen yet. Found, the follow-up had arrived. An ephemeral follow-up cannot be
+ * looked up, and is sent again: the usual drop (a stale keep-alive connection) loses the request before Discord sees
+ * it, so the rare lost answer costs that member the same private note twice, where not retrying would cost the note.
+ */
+async function followUpOnce(interaction: RepliableInteraction, options: InteractionReplyOptions, ephemeral: boolean): Promise<void> {
+  const seen = followUpsSeen.get(interaction) ?? new Set<string>();
+  followUpsSeen.set(interaction, seen);
+  let attempts = 0;
+  await sendWithRetry(interaction, async () => {
+    if (attempts++ > 0 && !ephemeral && (await followUpArrived(interaction, options.content ?? '', seen))) return;
+    seen.add((await interaction.followUp(options)).id);
+  });
+}
+
+async function followUpArrived(interaction: RepliableInteraction, content: string, seen: ReadonlySet<string>): Promise<boolean> {
+  // Without Read Message History the channel reads as empty: the follow-up is then sent again.
+  const recent = await interaction.channel?.messages.fetch({ limit: 20 });
+  return [...(recent?.values() ?? [])].some(
+    (m) => m.interactionMetadata?.id === interaction.id && m.interactionMetadata.originalResponseMessageId !== null && m.content === content && !seen.has(m.id),
+  );
 }
 
 /** Defers the first answer ("thinking…"), retried like any reply. */

@@ -21,6 +21,8 @@ afterAll(async () => {
 });
 
 const CREATE_MESSAGE = /^\/channels\/\d+\/messages$/;
+/** Execute Webhook with an interaction's token: a follow-up. */
+const FOLLOW_UP = /^\/webhooks\/\d+\/[^/]+$/;
 const lostIn = (threadId: string) => w.fake.requests.filter((r) => r.dropped && r.path === `/channels/${threadId}/messages`);
 const botTexts = (threadId: string) => botMessages(w, threadId).map((m) => m.content);
 const STREAMED = 'Check the cable first, then the power supply. '.repeat(8).trim();
@@ -74,5 +76,23 @@ describe('other messages the bot posts in a ticket are sent once too', () => {
     expect(lostIn(threadId)).toEqual([expect.objectContaining({ lostAnswer: { status: 200 } })]);
     expect(staffPings(w, threadId)).toHaveLength(1);
     expect(reply.content).not.toMatch(/went wrong|could not/i);
+  });
+
+  it('Claim under a staff ping: the public follow-up was created, its answer lost; the bot finds it before a retry, so it shows once', async () => {
+    const { threadId, answer } = await openTicket(w, 'Claim me', 'Which ports does the server use?');
+    await press(w, answer, 'staff');
+    const ping = await w.fake.waitForMessage(threadId, (m) => m.author.bot && m.content.startsWith('🙋'));
+    const claimId = buttonIds(ping).find((id) => id.startsWith('tclaim'))!;
+    w.fake.dropNext({ method: 'POST', route: FOLLOW_UP, lose: 'response' });
+    const click = await w.fake.clickButton({ messageId: ping.id, customId: claimId, userId: w.staffId });
+    await click.waitForResponse();
+    const notice = `✋ <@${w.staffId}> is handling this ticket.`;
+    await w.fake.waitForMessage(threadId, (m) => m.content === notice);
+    await quietFor(1000); // past the first retry (0.2 s)
+    expect(w.fake.requests.filter((r) => r.dropped && FOLLOW_UP.test(r.path))).toHaveLength(1);
+    expect(botTexts(threadId).filter((t) => t === notice)).toHaveLength(1);
+    expect(click.followUps.map((f) => f.content)).toEqual([notice]);
+    // It looked in the thread instead of sending it again.
+    expect(w.fake.requests.some((r) => r.method === 'GET' && r.path.startsWith(`/channels/${threadId}/messages`))).toBe(true);
   });
 });

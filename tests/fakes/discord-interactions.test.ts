@@ -14,6 +14,7 @@ import {
   TextInputStyle,
   type ChatInputCommandInteraction,
   type Interaction,
+  type TextChannel,
 } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { apiErrorOf, type Scene, withScene } from './discord-scene.js';
@@ -180,6 +181,15 @@ describe('fake Discord interactions, with the real discord.js client', () => {
     expect(r.rejected.map((x) => x.code)).toEqual([40060]);
     expect(r.followUps.map((f) => f.content)).toEqual(['followed up once', 'followed up once']);
     expect(repeatOutcomes).toEqual([40060, 'created']);
+    // Follow-ups carry interaction_metadata.original_response_message_id ("present only on follow-up messages").
+    const channel = (await client.channels.fetch(general)) as TextChannel;
+    const ofIt = [...(await channel.messages.fetch({ limit: 10 })).values()].filter((m) => m.interactionMetadata?.id === r.id);
+    const original = (await r.waitForResponse()).messageId;
+    expect(ofIt.map((m) => [m.content, m.interactionMetadata?.originalResponseMessageId]).sort()).toEqual([
+      ['answered once', null],
+      ['followed up once', original],
+      ['followed up once', original],
+    ]);
   });
 
   it('refuses a callback after 3 seconds with 10062', async () => {
