@@ -44,6 +44,8 @@ export interface RetryPolicy {
  * Runs `send`, again after a short wait when its connection dropped, at most `DROPPED_RETRY_DELAYS_MS.length` more
  * times. Only for requests that are safe to repeat (see above); any other error is thrown at once.
  */
+export function retryDropped<T>(send: () => Promise<T>, policy?: Omit<RetryPolicy, 'earlierAttemptArrived'>): Promise<T>;
+export function retryDropped<T>(send: () => Promise<T>, policy: RetryPolicy): Promise<T | undefined>;
 export async function retryDropped<T>(send: () => Promise<T>, policy: RetryPolicy = {}): Promise<T | undefined> {
   for (let attempt = 0; ; attempt++) {
     try {

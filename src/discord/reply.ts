@@ -1,5 +1,5 @@
 import { MessageFlags, RESTJSONErrorCodes } from 'discord.js';
-import { retryDropped } from './dropped-connection.js';
+import { isDroppedConnection, retryDropped, type RetryPolicy } from './dropped-connection.js';
 import type {
   BaseInteraction,
   InteractionEditReplyOptions,
@@ -30,7 +30,7 @@ const TOKEN_LIFETIME_MS = 15 * 60_000 - 10_000;
  * - A follow-up takes no nonce: see `followUpOnce`.
  */
 export async function sendWithRetry<T>(interaction: Pick<BaseInteraction, 'id' | 'createdTimestamp' | 'client'>, send: () => Promise<T>, arrived?: () => void): Promise<T | undefined> {
-  return retryDropped(send, {
+  const policy: RetryPolicy = {
     mayWait: (delay) => Date.now() + delay < interaction.createdTimestamp + TOKEN_LIFETIME_MS,
     onRetry: (error, delay) => interaction.client.emit('debug', `Reply to interaction ${interaction.id}: connection dropped (${String(error)}); retrying in ${delay} ms`),
     earlierAttemptArrived: (error) => {
@@ -38,7 +38,8 @@ export async function sendWithRetry<T>(interaction: Pick<BaseInteraction, 'id' |
       arrived();
       return true;
     },
-  });
+  };
+  return retryDropped(send, policy);
 }
 
 /**
@@ -87,8 +88,12 @@ async function followUpOnce(interaction: RepliableInteraction, options: Interact
 }
 
 async function followUpArrived(interaction: RepliableInteraction, content: string, seen: ReadonlySet<string>): Promise<boolean> {
-  // Without Read Message History the channel reads as empty: the follow-up is then sent again.
-  const recent = await interaction.channel?.messages.fetch({ limit: 20 });
+  // A channel the bot cannot read (empty without Read Message History, refused without View Channel) finds nothing,
+  // and the follow-up is sent again; a dropped connection here is retried like the follow-up itself.
+  const recent = await interaction.channel?.messages.fetch({ limit: 20 }).catch((error: unknown) => {
+    if (isDroppedConnection(error)) throw error;
+    return undefined;
+  });
   return [...(recent?.values() ?? [])].some(
     (m) => m.interactionMetadata?.id === interaction.id && m.interactionMetadata.originalResponseMessageId !== null && m.content === content && !seen.has(m.id),
   );
