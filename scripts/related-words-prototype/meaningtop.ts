@@ -2,7 +2,7 @@ import { Matcher } from '../../src/core/matching/matcher.js';
 import { intentByAnswer, loadDataset, GUILD_ID, withTrainedDatabase } from '../eval-lib.js';
 process.env.REL_MODE = 'off';
 for (const f of process.argv.slice(2)) {
-  const ds = loadDataset(`../shared/eval/${f}-public.json`);
+  const ds = loadDataset(`${process.env.EVAL_DIR ?? "../shared/eval"}/${f}-public.json`);
   const intents = intentByAnswer(ds);
   await withTrainedDatabase(ds, async (db) => {
     const all = new Matcher(db, { candidateLimit: 400, candidatePostings: 1e6 });

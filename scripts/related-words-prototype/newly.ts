@@ -2,7 +2,7 @@ import { Matcher } from '../../src/core/matching/matcher.js';
 import { intentByAnswer, loadDataset, GUILD_ID, withTrainedDatabase } from '../eval-lib.js';
 import { sharedWordVectors } from '../../src/core/matching/word-vectors.js';
 const f = process.argv[2]!;
-const ds = loadDataset(`../shared/eval/${f}-public.json`);
+const ds = loadDataset(`${process.env.EVAL_DIR ?? "../shared/eval"}/${f}-public.json`);
 const intents = intentByAnswer(ds);
 const phr = new Map<string, string[]>();
 for (const t of ds.train) phr.set(t.intent!, [...(phr.get(t.intent!) ?? []), t.question]);
