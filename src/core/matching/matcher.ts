@@ -4,7 +4,6 @@ import { AnswerIndex, type AnswerDocument, type GuildIndexStats, type Phrasing }
 import { confidence, DEFAULT_CALIBRATION, WORDS_ONLY_CALIBRATION, type AnswerFeatures, type CalibrationParams } from './calibration.js';
 import { AnswerScorer, answerFeatures, MAX_PHRASINGS_COMPARED, type AnswerEvidence, type QueryTerm } from './scoring.js';
 import { STOP_WORDS } from './stopwords.js';
-import { RelatedWords } from './related-words.js';
 import { sharedWordVectors, type WordVectors } from './word-vectors.js';
 import { matchWords, stemOf } from './words.js';
 
@@ -124,7 +123,6 @@ export class Matcher {
   private readonly scorer: AnswerScorer;
   private readonly options: Omit<Required<MatcherOptions>, 'wordVectors'>;
   private readonly caches = new Map<string, GuildCache>();
-  private readonly related: RelatedWords | undefined;
 
   constructor(db: Db, options: MatcherOptions = {}) {
     this.index = new AnswerIndex(db);
@@ -132,7 +130,6 @@ export class Matcher {
     const vectors = (wordVectors === undefined ? sharedWordVectors() : wordVectors) ?? undefined;
     this.options = { ...DEFAULTS, ...rest, calibration: calibration ?? (vectors === undefined ? WORDS_ONLY_CALIBRATION : DEFAULT_CALIBRATION) };
     this.scorer = new AnswerScorer(vectors);
-    this.related = vectors === undefined || process.env.REL_MODE === 'off' ? undefined : new RelatedWords(db, vectors);
   }
 
   /**
@@ -187,12 +184,6 @@ export class Matcher {
     const terms: QueryTerm[] = counted.map((t) => ({ stem: t.stem, word: t.word, stop: t.stop, known: t.df > 0, idf: idf(t.df, t.stop) }));
     const expression = this.candidateQuery(stats, counted, frequencyOf);
     const docs = expression ? this.index.candidates(guildId, stats, expression, this.options.candidateLimit) : [];
-    const relatedExpression = this.relatedQuery(stats, counted);
-    if (relatedExpression !== undefined) {
-      const found = new Set(docs.map((d) => d.id));
-      const extra = this.index.candidates(guildId, stats, relatedExpression, this.options.candidateLimit).filter((d) => !found.has(d.id));
-      docs.push(...extra.slice(0, Number(process.env.REL_EXTRA ?? 5)));
-    }
     if (semantic !== undefined) {
       const found = new Set(docs.map((d) => d.answer));
       docs.push(...this.index.documents(guildId, semantic.nearestAnswers.filter((a) => !found.has(a)).slice(0, this.options.candidateLimit)));
@@ -242,24 +233,6 @@ export class Matcher {
       if (df === 0 || postings + df > budget) continue;
       phrases.push(`${quoteTerm(prefix)} *`);
       postings += df;
-    }
-    return phrases.length > 0 ? phrases.join(' OR ') : undefined;
-  }
-
-  private relatedQuery(guild: GuildIndexStats, terms: readonly CountedTerm[]): string | undefined {
-    if (this.related === undefined) return undefined;
-    const budget = this.options.candidatePostings;
-    const inQuestion = new Set(terms.map((t) => t.stem));
-    const phrases: string[] = [];
-    let postings = 0;
-    for (const term of terms) {
-      if (term.stop) continue;
-      for (const related of this.related.of(guild, term.word)) {
-        if (inQuestion.has(related.stem) || postings + related.df > budget) continue;
-        inQuestion.add(related.stem);
-        phrases.push(quoteTerm(related.word));
-        postings += related.df;
-      }
     }
     return phrases.length > 0 ? phrases.join(' OR ') : undefined;
   }

@@ -72,9 +72,7 @@ const MEANING_WEIGHT = 0.3;
  * phrasings' word closest in meaning when their vectors' cosine exceeds this: credit rises linearly
  * from 0 there to the word's full IDF at 1 (e.g. "arrive"/"get" 0.51: 2%, "refund"/"reimbursement" 0.63: 26%).
  */
-const SYNONYM_COSINE = Number(process.env.SYN_COS ?? 0.5);
-const SYN_BM25 = Number(process.env.SYN_BM25 ?? 0);
-const SYN_RANK = Number(process.env.SYN_RANK ?? 0);
+const SYNONYM_COSINE = 0.5;
 const STOP_STEMS: ReadonlySet<string> = new Set([...STOP_WORDS].map(stemOf));
 /** Phrasings of one answer compared one by one with the question (the pooled BM25 sees them all). */
 export const MAX_PHRASINGS_COMPARED = 200;
@@ -151,7 +149,6 @@ export class AnswerScorer {
       let score = 0;
       let stopScore = 0;
       let covered = 0;
-      let synRank = 0;
       for (const term of terms) {
         const tf = parsed.termFrequency.get(term.stem);
         if (tf !== undefined) {
@@ -163,7 +160,7 @@ export class AnswerScorer {
         }
         const near = term.stop ? undefined : alike(term).find((candidate) => parsed.words.has(candidate.word));
         if (near === undefined) {
-          if (!term.stop) { const c = this.synonymCredit(term.word, parsed.contentWords); covered += c * term.idf; score += SYN_BM25 * c * term.idf * saturate(1); synRank += SYN_RANK * c * term.idf * saturate(1); }
+          if (!term.stop) covered += this.synonymCredit(term.word, parsed.contentWords) * term.idf;
           continue;
         }
         const nearTf = parsed.termFrequency.get(stemOf(near.word)) ?? 1;
@@ -174,7 +171,7 @@ export class AnswerScorer {
       const recall = phrasingRecall(queryIdf, parsed.stemShares, phrasingIdf);
       const trigram = trigrams[i]!;
       const meaning = queryMeaning === undefined ? 0 : parsed.meanings.closest(queryMeaning);
-      const combined = score + synRank + totalIdf * (NEAREST_WEIGHT * nearest + TRIGRAM_WEIGHT * trigram + MEANING_WEIGHT * meaning);
+      const combined = score + totalIdf * (NEAREST_WEIGHT * nearest + TRIGRAM_WEIGHT * trigram + MEANING_WEIGHT * meaning);
       return {
         doc,
         score: combined,

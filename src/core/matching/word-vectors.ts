@@ -139,7 +139,7 @@ export class WordVectors {
 
   private constructor(
     readonly dimensions: number,
-    private readonly words: readonly string[],
+    words: readonly string[],
     private readonly scales: Float32Array,
     private readonly values: Int8Array,
   ) {
@@ -234,31 +234,6 @@ export class WordVectors {
       if (similarity > best) best = similarity;
     }
     return best === -Infinity ? best : best * this.scales[row]!;
-  }
-
-  /**
-   * The cosine between the word and each word of `rows` (rowsOf), written to `into` (same length as
-   * rows); false when the word has no vector.
-   */
-  cosinesTo(word: string, rows: Int32Array, into: Float32Array): boolean {
-    const row = this.rows.get(word);
-    if (row === undefined) return false;
-    const dims = this.dimensions;
-    const values = this.values;
-    const offset = row * dims;
-    const scale = this.scales[row]!;
-    for (let k = 0; k < rows.length; k++) {
-      const otherOffset = rows[k]! * dims;
-      let dot = 0;
-      for (let i = 0; i < dims; i++) dot += values[offset + i]! * values[otherOffset + i]!;
-      into[k] = dot * scale * this.scales[rows[k]!]!;
-    }
-    return true;
-  }
-
-  /** The word of a row (rowsOf, rank). */
-  wordAt(row: number): string | undefined {
-    return this.words[row];
   }
 
   /** Cosine similarity of two words' vectors, or undefined when either has none. */
