@@ -147,6 +147,7 @@ export class AnswerScorer {
     const queryIdf = new Map(terms.map((t) => [t.stem, t.idf]));
     const alike = this.alikeWords(parsedDocs);
     const queryMeaning = this.wordVectors?.meaningOf(terms.map((t) => t.word));
+    const closeness = new Map<string, ((rows: Int32Array) => number) | undefined>();
     return docs.map((doc, i) => {
       const parsed = parsedDocs[i]!;
       const lengthNorm = params.k1 * (1 - params.b + (params.b * doc.wordCount) / Math.max(params.averageLength, 1));
@@ -169,7 +170,7 @@ export class AnswerScorer {
           if (term.stop) continue;
           // A word asked in other words: its credit counts in coverage and, in the ranking only, as
           // that share of the word used once (the lexical BM25 and its lead stay the words' own).
-          const credit = this.synonymCredit(term.word, parsed.contentWords);
+          const credit = this.synonymCredit(term.word, parsed.contentWords, closeness);
           covered += credit * term.idf;
           synonymScore += credit * term.idf * saturate(1);
           continue;
@@ -229,9 +230,18 @@ export class AnswerScorer {
     };
   }
 
-  /** Share of a question word's IDF covered by the candidate's word closest in meaning (SYNONYM_COSINE). */
-  private synonymCredit(word: string, candidates: Int32Array): number {
-    const closest = this.wordVectors?.closestTo(word, candidates);
+  /**
+   * Share of a question word's IDF covered by the candidate's word closest in meaning (SYNONYM_COSINE).
+   * `closeness` keeps each question word's cosines for the question's other candidates.
+   */
+  private synonymCredit(word: string, candidates: Int32Array, closeness: Map<string, ((rows: Int32Array) => number) | undefined>): number {
+    if (this.wordVectors === undefined) return 0;
+    let closestOf = closeness.get(word);
+    if (closestOf === undefined && !closeness.has(word)) {
+      closestOf = this.wordVectors.closenessTo(word);
+      closeness.set(word, closestOf);
+    }
+    const closest = closestOf?.(candidates);
     return closest === undefined || closest <= SYNONYM_COSINE ? 0 : (closest - SYNONYM_COSINE) / (1 - SYNONYM_COSINE);
   }
 
