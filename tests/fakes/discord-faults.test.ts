@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type TextChannel } from 'discord.js';
+import { type ForumChannel, type TextChannel } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { FakeDiscord } from './discord/index.js';
 import { type Scene, withFake, withScene } from './discord-scene.js';
@@ -9,8 +9,8 @@ import { type Scene, withFake, withScene } from './discord-scene.js';
 // bucket's 429 with Retry-After (README.md, "Rate limits and faults").
 
 describe('fake Discord rate limits and faults, with the real discord.js client', () => {
-  let { fake, client, guild, general } = {} as Scene;
-  withScene((scene) => ({ fake, client, guild, general } = scene));
+  let { fake, client, guild, general, forum } = {} as Scene;
+  withScene((scene) => ({ fake, client, guild, general, forum } = scene));
 
   it('holds a command registration until released: the previous list stands meanwhile, the new one after', async () => {
     await client.application!.commands.set([{ name: 'old', description: 'from the previous run' }], guild.id);
@@ -56,6 +56,19 @@ describe('fake Discord rate limits and faults, with the real discord.js client',
     // Sent again without a nonce, it is simply a second message: what a naive retry shows a member.
     await channel.send('created, answer lost');
     expect(fake.messages(general).slice(before).map((m) => m.content)).toEqual(['created, answer lost', 'created, answer lost']);
+  });
+
+  it('a forum post created before the connection dropped (lose: "response") is listed by List Active Guild Threads: the bot\'s own, in that forum, its starter sharing its id', async () => {
+    const tickets = (await client.channels.fetch(forum)) as ForumChannel;
+    const create = (name: string) => tickets.threads.create({ name, message: { content: `about ${name}` } });
+    fake.dropNext({ method: 'POST', route: /\/threads$/, lose: 'request' });
+    await expect(create('never made')).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
+    fake.dropNext({ method: 'POST', route: /\/threads$/, lose: 'response' });
+    await expect(create('made, answer lost')).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
+    const listed = [...(await tickets.threads.fetchActive()).threads.values()];
+    expect(listed.map((t) => t.name)).toEqual(['made, answer lost']);
+    expect(listed[0]).toMatchObject({ ownerId: fake.botUser.id, parentId: forum });
+    expect((await listed[0]!.fetchStarterMessage())?.id).toBe(listed[0]!.id);
   });
 
   it('answers 429 on a send; discord.js waits, retries and the message arrives', async () => {
