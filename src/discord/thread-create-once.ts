@@ -12,7 +12,7 @@ import { isDroppedConnection, retryDropped } from './dropped-connection.js';
  *   public & private threads" (`topics/threads.mdx`, Enumerating threads; `resources/guild.mdx`), and a thread just
  *   started is active (it archives only after at least an hour without activity).
  * - Its `owner_id` is "the id of the user that started the thread" and `parent_id` the channel it was created in
- *   (`threads.mdx`); its id is a snowflake, so it carries its creation time (`reference.mdx`, Snowflakes).
+ *   (`threads.mdx`, Thread Fields); its id is a snowflake, so it carries its creation time (`reference.mdx`, Snowflakes).
  * A thread started by this bot, in that channel, with that name, since this call began (less a margin for the two
  * clocks), that the caller does not know (`isKnown`: not already a ticket), that no other call in this run has
  * created or adopted, and that `isOurs` accepts (a forum post: its starter message, which shares the post's id, is the

@@ -47,7 +47,7 @@ export async function openTicketFromPanel(
       kind: 'forum post',
       name: input.subject,
       isKnown: (threadId) => ctx.core.tickets.getByThread(forum.guildId, threadId) !== undefined,
-      // A forum post's starter message has the post's id (threads.mdx, Forums): the lost post opens with this member's
+      // A forum post's starter message has the post's id (threads.mdx, Creating Threads in Forum and Media Channels): the lost post opens with this member's
       // line. Only that line is compared: it holds no member text, which Discord may have cleaned (Start Thread in Forum).
       isOurs: async (post) => firstLine((await post.fetchStarterMessage())?.content) === firstLine(first),
     },

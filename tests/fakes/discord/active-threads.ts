@@ -6,7 +6,7 @@
  * - developers/topics/threads.mdx, "Enumerating threads": it "returns all active threads in a guild that the current
  *   user can access, includes public & private threads": a private thread the bot is neither in nor moderates
  *   (Manage Threads) is left out, as it is from GUILD_CREATE's `threads`.
- * - threads.mdx: a thread's `owner_id` is "the id of the user that started the thread" and `parent_id` the channel it
+ * - threads.mdx, "Thread Fields": a thread's `owner_id` is "the id of the user that started the thread" and `parent_id` the channel it
  *   was created in, so a caller can tell its own threads in one channel apart (the bot does, after a dropped
  *   connection lost the answer to its Start Thread).
  * The fake tracks membership of private threads only (public threads' membership is notification state it does not
