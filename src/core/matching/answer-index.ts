@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database.js';
 import { answerIndexTable, ensureGuildAnswerIndex, SLOT_SIZE } from '../../db/guild-answer-index.js';
 import { quoteTerm } from '../text/fts.js';
+import { RecentMap } from './recent-map.js';
 
 /** One trained answer with all its phrasings (a training_answers row, migration 007). */
 export interface AnswerDocument {
@@ -34,9 +35,12 @@ interface GuildSearches {
  * each candidate's phrasings and answer from training_answers and training_entries took about a
  * third of the candidate query. A document is used only while the guild's `generation` is the one it
  * was read at (every write to the guild's training changes it). The answer text, needed only for the
- * few answers shown, is read when first asked for.
+ * few answers shown, is read when first asked for. The most recently used are kept (RecentMap); the
+ * scorer keeps the same documents parsed (scoring.ts), so both caches hold one copy of each text.
+ * 3,000: measured on the bench's 100,000-entry guild, this keeps the matcher's time with a bounded
+ * memory (see bench/README.md, "Memory").
  */
-const DOCUMENT_CACHE_LIMIT = 5_000;
+export const DOCUMENT_CACHE_LIMIT = 3_000;
 
 interface StoredRow {
   id: number;
@@ -94,7 +98,7 @@ export class AnswerIndex {
   private readonly selectDocuments: Statement<[string, string], AnswerDocument>;
   private readonly selectStored: Statement<[string, string], StoredRow>;
   private readonly selectAnswer: Statement<[number], string>;
-  private readonly stored = new Map<number, StoredDocument>();
+  private readonly stored = new RecentMap<number, StoredDocument>(DOCUMENT_CACHE_LIMIT);
 
   constructor(private readonly db: Db) {
     this.selectStats = db.prepare(
@@ -173,7 +177,6 @@ export class AnswerIndex {
   private storedDocuments(guildId: string, guild: GuildIndexStats, ids: readonly number[]): AnswerDocument[] {
     const missing = ids.filter((id) => this.stored.get(id)?.generation !== guild.generation);
     if (missing.length > 0) {
-      if (this.stored.size + missing.length > DOCUMENT_CACHE_LIMIT) this.stored.clear();
       const readAnswer = (id: number) => this.selectAnswer.get(id) ?? '';
       for (const row of this.selectStored.all(JSON.stringify(missing), guildId)) this.stored.set(row.id, new StoredDocument(row, guild.generation, readAnswer));
     }
