@@ -1,8 +1,10 @@
 import type { AnswerDocument } from './answer-index.js';
 import type { AnswerFeatures } from './calibration.js';
 import { TrigramSpace, type TrigramVector } from './char-trigrams.js';
+import { DEFAULT_RANKING, rankingScore, WORDS_ONLY_RANKING, type RankingWeights } from './ranking.js';
 import { MIN_FUZZY_LENGTH, wordSimilarity } from './similarity.js';
 import { STOP_WORDS } from './stopwords.js';
+import { alignLeaders, QuestionAlignment } from './word-alignment.js';
 import { PackedVectors, type WordVectors } from './word-vectors.js';
 import { matchWords, stemOf } from './words.js';
 
@@ -33,7 +35,7 @@ export interface Bm25Params {
 /** How well one answer document fits the question, before calibration. */
 export interface AnswerEvidence {
   doc: AnswerDocument;
-  /** The ranking score: `bm25` plus the question's total IDF times the weighted similarities below. */
+  /** The ranking score: `bm25` plus the question's total IDF times the weighted similarities below (ranking.ts). */
   score: number;
   /** BM25 over the answer's pooled phrasings, with partial credit for near-spelled words. */
   bm25: number;
@@ -41,7 +43,7 @@ export interface AnswerEvidence {
   stopScore: number;
   /** IDF-weighted share of the question's terms found in the answer's phrasings, in [0, 1]. */
   coverage: number;
-  /** IDF-weighted cosine between the question and the answer's closest single phrasing, in [0, 1]. */
+  /** IDF-weighted cosine between the question and the answer's closest single phrasing, in [0, 1]; 0 when the ranking does not weigh it. */
   nearest: number;
   /** Character-trigram TF-IDF cosine between the question and the pooled phrasings (candidate-local IDF), in [0, 1]. */
   trigram: number;
@@ -56,17 +58,10 @@ export interface AnswerEvidence {
    * WordVectors.meaningOf), in [-1, 1]; 0 without word vectors. Credits paraphrases in other words.
    */
   meaning: number;
+  /** How well the question's words pair up with the closest phrasing's, in [0, 1] (word-alignment.ts); 0 when the ranking does not weigh it. */
+  alignment: number;
 }
 
-/**
- * Weights of the two re-ranking similarities, as shares of the question's total IDF (so they are
- * in BM25's units whatever the question's length). Pooled BM25 finds words spread over phrasings;
- * the closest single phrasing rewards a question that says what one trained question says;
- * trigrams give partial credit to words spelled alike. See ARCHITECTURE.md, "Matching".
- */
-const NEAREST_WEIGHT = 0.4;
-const TRIGRAM_WEIGHT = 0.4;
-const MEANING_WEIGHT = 0.3;
 /**
  * A question word no phrasing uses, nor spells alike, still counts as partly covered by the
  * phrasings' word closest in meaning when their vectors' cosine exceeds this: credit rises linearly
@@ -123,8 +118,13 @@ export class AnswerScorer {
   private readonly similarities = new Map<string, Map<string, number>>();
   private similarityEntries = 0;
 
+  /** How the similarities weigh in the ranking (ranking.ts): fitted with word vectors, the words-only ones without. */
+  private readonly weights: RankingWeights;
+
   /** @param wordVectors word meanings, for paraphrases in other words; without them the words alone score. */
-  constructor(private readonly wordVectors?: WordVectors) {}
+  constructor(private readonly wordVectors?: WordVectors) {
+    this.weights = wordVectors === undefined ? WORDS_ONLY_RANKING : DEFAULT_RANKING;
+  }
 
   /**
    * @param idf IDF (in the same guild) of a word found in a candidate document: `ofWord` for the
@@ -142,7 +142,7 @@ export class AnswerScorer {
     const queryIdf = new Map(terms.map((t) => [t.stem, t.idf]));
     const alike = this.alikeWords(parsedDocs);
     const queryMeaning = this.wordVectors?.meaningOf(terms.map((t) => t.word));
-    return docs.map((doc, i) => {
+    const evidence = docs.map((doc, i) => {
       const parsed = parsedDocs[i]!;
       const lengthNorm = params.k1 * (1 - params.b + (params.b * doc.wordCount) / Math.max(params.averageLength, 1));
       const saturate = (tf: number) => (tf * (params.k1 + 1)) / (tf + lengthNorm);
@@ -167,24 +167,31 @@ export class AnswerScorer {
         score += near.similarity * Math.min(term.idf, idf.ofWord(near.word)) * saturate(nearTf);
         covered += near.similarity * term.idf;
       }
-      const nearest = nearestPhrasingCosine(queryIdf, parsed.phrasings, phrasingIdf);
+      const nearest = this.weights.nearest === 0 ? 0 : nearestPhrasingCosine(queryIdf, parsed.phrasings, phrasingIdf);
       const recall = phrasingRecall(queryIdf, parsed.stemShares, phrasingIdf);
       const trigram = trigrams[i]!;
       const meaning = queryMeaning === undefined ? 0 : parsed.meanings.closest(queryMeaning);
-      const combined = score + totalIdf * (NEAREST_WEIGHT * nearest + TRIGRAM_WEIGHT * trigram + MEANING_WEIGHT * meaning);
+      const coverage = totalIdf > 0 ? covered / totalIdf : 0;
       return {
         doc,
-        score: combined,
+        score: rankingScore(score, totalIdf, { nearest, trigram, meaning, alignment: 0, coverage }, this.weights),
         bm25: score,
         stopScore,
-        coverage: totalIdf > 0 ? covered / totalIdf : 0,
+        coverage,
         nearest,
         trigram,
         recall,
         meaning,
+        alignment: 0,
       };
     });
+    if (this.weights.alignment !== 0) {
+      const alignment = new QuestionAlignment(terms.filter((t) => !t.stop), parsedDocs.map((p) => p.termFrequency), phrasingIdf, this.wordVectors);
+      alignLeaders(evidence, (i) => parsedDocs[i]!.phrasings, alignment, totalIdf * this.weights.alignment);
+    }
+    return evidence;
   }
+
 
   /**
    * For a question term, the candidates' words spelled like it, most alike first: computed once per
