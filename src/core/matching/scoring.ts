@@ -122,7 +122,7 @@ export class AnswerScorer {
   private readonly weights: RankingWeights;
 
   /** @param wordVectors word meanings, for paraphrases in other words; without them the words alone score. */
-  constructor(private readonly wordVectors?: WordVectors) {
+  constructor(private readonly wordVectors?: WordVectors, private readonly alignedCandidates?: number) {
     this.weights = wordVectors === undefined ? WORDS_ONLY_RANKING : DEFAULT_RANKING;
   }
 
@@ -187,7 +187,7 @@ export class AnswerScorer {
     });
     if (this.weights.alignment !== 0) {
       const alignment = new QuestionAlignment(terms.filter((t) => !t.stop), parsedDocs.map((p) => p.termFrequency), phrasingIdf, this.wordVectors);
-      alignLeaders(evidence, (i) => parsedDocs[i]!.phrasings, alignment, totalIdf * this.weights.alignment);
+      alignLeaders(evidence, (i) => parsedDocs[i]!.phrasings, alignment, totalIdf * this.weights.alignment, this.alignedCandidates);
     }
     return evidence;
   }

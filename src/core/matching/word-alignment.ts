@@ -44,7 +44,7 @@ function contentWords(phrasing: PhrasingWords): readonly string[] {
   return words;
 }
 
-/** Candidates the alignment re-ranks (alignLeaders). */
+/** Candidates the alignment re-ranks (alignLeaders), by default. */
 const ALIGNED_CANDIDATES = 3;
 
 /** A content (not stop) word of the question. */
@@ -172,9 +172,10 @@ export function alignLeaders(
   phrasingsOf: (candidate: number) => readonly PhrasingWords[],
   alignment: QuestionAlignment,
   weight: number,
+  limit = ALIGNED_CANDIDATES,
 ): void {
   const leaders = candidates.map((_, i) => i).sort((x, y) => candidates[y]!.score - candidates[x]!.score);
-  for (const i of leaders.slice(0, ALIGNED_CANDIDATES)) {
+  for (const i of leaders.slice(0, limit)) {
     const candidate = candidates[i]!;
     candidate.alignment = alignment.bestPhrasing(phrasingsOf(i));
     candidate.score += weight * candidate.alignment;
