@@ -2,12 +2,14 @@
  * `npm run eval -- --all [folder]`: every dataset of a folder (default ../shared/eval/), one table
  * and one JSON line. With --fit, the calibration fitted per domain (the way DEFAULT_CALIBRATION was
  * fitted, on the clinc150 files); with --cross-check, each domain measured with the calibration
- * fitted on the others only (the unseen-domain check of ARCHITECTURE.md, "Matching").
+ * fitted on the others only (the unseen-domain check of ARCHITECTURE.md, "Matching"); with
+ * --fit-ranking, the ranking's weights fitted per domain (scripts/eval-ranking.ts).
  */
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DEFAULT_CALIBRATION, FEATURES, fitCalibration, type CalibrationParams, type LabelledFeatures } from '../src/core/matching/calibration.js';
 import { Matcher } from '../src/core/matching/matcher.js';
+import { fitRanking, formatRanking, rankingSamples } from './eval-ranking.js';
 import { intentByAnswer, labelledFeatures, loadDataset, metrics, runQueries, UsageError, withTrainedDatabase, type Dataset, type Metrics } from './eval-lib.js';
 
 export const DEFAULT_FOLDER = '../shared/eval/';
@@ -25,6 +27,7 @@ export interface SuiteOptions {
   threshold: number;
   fit: boolean;
   crossCheck: boolean;
+  fitRanking: boolean;
 }
 
 export function loadSuite(folder: string): SuiteFile[] {
@@ -39,6 +42,12 @@ export function loadSuite(folder: string): SuiteFile[] {
 }
 
 export async function runSuite(files: readonly SuiteFile[], options: SuiteOptions): Promise<void> {
+  if (options.fitRanking) {
+    for (const domain of domains(files)) {
+      const sets = await rankingSamples(files.filter((f) => f.domain === domain).map((f) => f.dataset));
+      console.log(`ranking fitted on ${domain} (${sets.length} questions): ${formatRanking(fitRanking(sets))}`);
+    }
+  }
   if (options.fit) {
     for (const domain of domains(files)) console.log(`calibration fitted on ${domain}: ${formatParams(await fitOn(files.filter((f) => f.domain === domain)))}`);
     console.log(`calibration fitted on all files: ${formatParams(await fitOn(files))}`);

@@ -89,7 +89,7 @@ function sigmoid(z: number): number {
 }
 
 /** Solves a small linear system by Gaussian elimination with partial pivoting. */
-function solve(matrix: number[][], vector: number[]): number[] {
+export function solve(matrix: number[][], vector: number[]): number[] {
   const n = vector.length;
   const a = matrix.map((row, i) => [...row, vector[i]!]);
   for (let col = 0; col < n; col++) {

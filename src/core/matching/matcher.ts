@@ -2,6 +2,7 @@ import type { Db } from '../../db/database.js';
 import { literalMatchQuery, quoteTerm } from '../text/fts.js';
 import { AnswerIndex, type AnswerDocument, type GuildIndexStats, type Phrasing } from './answer-index.js';
 import { confidence, DEFAULT_CALIBRATION, WORDS_ONLY_CALIBRATION, type AnswerFeatures, type CalibrationParams } from './calibration.js';
+import { DEFAULT_RANKING, rankingSimilarities, WORDS_ONLY_RANKING, type RankingSimilarities } from './ranking.js';
 import { AnswerScorer, answerFeatures, MAX_PHRASINGS_COMPARED, type AnswerEvidence, type QueryTerm } from './scoring.js';
 import { STOP_WORDS } from './stopwords.js';
 import { sharedWordVectors, type WordVectors } from './word-vectors.js';
@@ -27,17 +28,13 @@ export interface SemanticEvidence {
   similarities(answers: readonly string[]): ReadonlyMap<string, number>;
 }
 
-/**
- * Weight of the semantic similarity in the ranking, per standard deviation of the candidates'
- * similarities and as a share of the question's total IDF (BM25's units). Standardised over the
- * candidates, the similarity means the same for any embedding model, whatever its cosine range.
- */
-const SEMANTIC_WEIGHT = 0.15;
 
 /** An answer with its evidence, for the eval script's calibration fitting. */
 export interface RankedAnswer {
   answer: string;
   features: AnswerFeatures;
+  /** What the ranking weighs (ranking.ts), for fitting its weights. */
+  similarities: RankingSimilarities;
   score: number;
 }
 
@@ -60,6 +57,8 @@ export interface MatcherOptions {
    * guild's own statistics alone decide.
    */
   minStatisticsAnswers?: number;
+  /** Candidates the word alignment re-ranks (default 3, word-alignment.ts); the eval's ranking fit aligns them all. */
+  alignedCandidates?: number;
   /** By default DEFAULT_CALIBRATION, or WORDS_ONLY_CALIBRATION for a matcher without word vectors. */
   calibration?: CalibrationParams;
   /**
@@ -69,7 +68,7 @@ export interface MatcherOptions {
   wordVectors?: WordVectors | null;
 }
 
-const DEFAULTS: Omit<Required<MatcherOptions>, 'wordVectors' | 'calibration'> = {
+const DEFAULTS: Omit<Required<MatcherOptions>, 'wordVectors' | 'calibration' | 'alignedCandidates'> = {
   candidateLimit: 15,
   candidatePostings: 1_000,
   frequencyCountCap: 20_000,
@@ -121,15 +120,18 @@ const FREQUENCY_CACHE_LIMIT = 50_000;
 export class Matcher {
   private readonly index: AnswerIndex;
   private readonly scorer: AnswerScorer;
-  private readonly options: Omit<Required<MatcherOptions>, 'wordVectors'>;
+  private readonly options: Omit<Required<MatcherOptions>, 'wordVectors' | 'alignedCandidates'>;
   private readonly caches = new Map<string, GuildCache>();
+  /** The ranking weight of an embedding model's similarity (ranking.ts, `semantic`). */
+  private readonly semanticWeight: number;
 
   constructor(db: Db, options: MatcherOptions = {}) {
     this.index = new AnswerIndex(db);
-    const { wordVectors, calibration, ...rest } = options;
+    const { wordVectors, calibration, alignedCandidates, ...rest } = options;
     const vectors = (wordVectors === undefined ? sharedWordVectors() : wordVectors) ?? undefined;
     this.options = { ...DEFAULTS, ...rest, calibration: calibration ?? (vectors === undefined ? WORDS_ONLY_CALIBRATION : DEFAULT_CALIBRATION) };
-    this.scorer = new AnswerScorer(vectors);
+    this.scorer = new AnswerScorer(vectors, alignedCandidates);
+    this.semanticWeight = (vectors === undefined ? WORDS_ONLY_RANKING : DEFAULT_RANKING).semantic;
   }
 
   /**
@@ -156,7 +158,9 @@ export class Matcher {
 
   /** Every candidate answer with its calibration features, best first (for fitting and diagnostics). */
   rank(guildId: string, text: string, semantic?: SemanticEvidence): RankedAnswer[] {
-    return this.rankEvidence(guildId, text, semantic).ranked.map(({ evidence, features, score }) => ({ answer: evidence.doc.answer, features, score }));
+    const { terms, ranked } = this.rankEvidence(guildId, text, semantic);
+    const totalIdf = terms.reduce((sum, t) => sum + t.idf, 0);
+    return ranked.map(({ evidence, features, score }) => ({ answer: evidence.doc.answer, features, similarities: rankingSimilarities(evidence, totalIdf), score }));
   }
 
   /** The best `limit` ranked answers, each with its phrasing closest to the question. */
@@ -199,7 +203,7 @@ export class Matcher {
     const stopIdf = idf(Math.round(PRIOR_STOP_SHARE * stats.answers), true);
     const phrasingIdf = (word: string) => (STOP_STEMS.has(stemOf(word)) ? stopIdf : idfOfWord(word));
     const evidence = this.scorer.score(terms, docs, { k1: this.options.k1, b: this.options.b, averageLength: stats.words / stats.answers }, { ofWord: idfOfWord, ofPhrasingWord: phrasingIdf });
-    const similar = semantic === undefined ? new Map<string, number>() : addSemanticEvidence(evidence, semantic, terms);
+    const similar = semantic === undefined ? new Map<string, number>() : addSemanticEvidence(evidence, semantic, terms, this.semanticWeight);
     const features = answerFeatures(evidence);
     const ranked = evidence
       .map((item, i) => ({ evidence: item, features: features[i]!, score: confidence(features[i]!, this.options.calibration) }))
@@ -288,7 +292,7 @@ export class Matcher {
  * feature is the smaller of the lexical and the ranking lead (answerFeatures), so vectors can move
  * an answer up or cast doubt on the lexical winner, but never make the matcher surer than the words.
  */
-function addSemanticEvidence(evidence: AnswerEvidence[], semantic: SemanticEvidence, terms: readonly QueryTerm[]): ReadonlyMap<string, number> {
+function addSemanticEvidence(evidence: AnswerEvidence[], semantic: SemanticEvidence, terms: readonly QueryTerm[], weight: number): ReadonlyMap<string, number> {
   const similar = semantic.similarities(evidence.map((e) => e.doc.answer));
   const values = [...similar.values()];
   if (values.length < 2) return similar;
@@ -298,7 +302,7 @@ function addSemanticEvidence(evidence: AnswerEvidence[], semantic: SemanticEvide
   const totalIdf = terms.reduce((sum, t) => sum + t.idf, 0);
   for (const item of evidence) {
     const similarity = similar.get(item.doc.answer);
-    if (similarity !== undefined) item.score += totalIdf * SEMANTIC_WEIGHT * ((similarity - mean) / spread);
+    if (similarity !== undefined) item.score += totalIdf * weight * ((similarity - mean) / spread);
   }
   return similar;
 }

@@ -1,9 +1,12 @@
 import { DOCUMENT_CACHE_LIMIT, type AnswerDocument } from './answer-index.js';
 import type { AnswerFeatures } from './calibration.js';
 import { TrigramSpace, type TrigramVector } from './char-trigrams.js';
+import { DEFAULT_RANKING, rankingScore, WORDS_ONLY_RANKING, type RankingWeights } from './ranking.js';
 import { MIN_FUZZY_LENGTH, wordSimilarity } from './similarity.js';
 import { STOP_WORDS } from './stopwords.js';
+import { nearestPhrasingCosine } from './nearest-phrasing.js';
 import { RecentMap } from './recent-map.js';
+import { alignLeaders, QuestionAlignment } from './word-alignment.js';
 import { PackedVectors, type WordVectors } from './word-vectors.js';
 import { matchWords, stemOf } from './words.js';
 
@@ -37,7 +40,7 @@ export interface AnswerEvidence {
   /**
    * The ranking score: `bm25`, plus the synonym credit of the question's words found only in other
    * words (as in `coverage`, each counted as that share of the word used once), plus the question's
-   * total IDF times the weighted similarities below.
+   * total IDF times the weighted similarities below (ranking.ts).
    */
   score: number;
   /** BM25 over the answer's pooled phrasings, with partial credit for near-spelled words. */
@@ -46,7 +49,7 @@ export interface AnswerEvidence {
   stopScore: number;
   /** IDF-weighted share of the question's terms found in the answer's phrasings, in [0, 1]. */
   coverage: number;
-  /** IDF-weighted cosine between the question and the answer's closest single phrasing, in [0, 1]. */
+  /** IDF-weighted cosine between the question and the answer's closest single phrasing, in [0, 1]; 0 when the ranking does not weigh it. */
   nearest: number;
   /** Character-trigram TF-IDF cosine between the question and the pooled phrasings (candidate-local IDF), in [0, 1]. */
   trigram: number;
@@ -61,17 +64,10 @@ export interface AnswerEvidence {
    * WordVectors.meaningOf), in [-1, 1]; 0 without word vectors. Credits paraphrases in other words.
    */
   meaning: number;
+  /** How well the question's words pair up with the closest phrasing's, in [0, 1] (word-alignment.ts); 0 when the ranking does not weigh it. */
+  alignment: number;
 }
 
-/**
- * Weights of the two re-ranking similarities, as shares of the question's total IDF (so they are
- * in BM25's units whatever the question's length). Pooled BM25 finds words spread over phrasings;
- * the closest single phrasing rewards a question that says what one trained question says;
- * trigrams give partial credit to words spelled alike. See ARCHITECTURE.md, "Matching".
- */
-const NEAREST_WEIGHT = 0.4;
-const TRIGRAM_WEIGHT = 0.4;
-const MEANING_WEIGHT = 0.3;
 /**
  * A question word no phrasing uses, nor spells alike, still counts as partly covered by the
  * phrasings' word closest in meaning when their vectors' cosine exceeds this: credit rises linearly
@@ -134,8 +130,13 @@ export class AnswerScorer {
   private readonly similarities = new Map<string, Map<string, number>>();
   private similarityEntries = 0;
 
+  /** How the similarities weigh in the ranking (ranking.ts): fitted with word vectors, the words-only ones without. */
+  private readonly weights: RankingWeights;
+
   /** @param wordVectors word meanings, for paraphrases in other words; without them the words alone score. */
-  constructor(private readonly wordVectors?: WordVectors) {}
+  constructor(private readonly wordVectors?: WordVectors, private readonly alignedCandidates?: number) {
+    this.weights = wordVectors === undefined ? WORDS_ONLY_RANKING : DEFAULT_RANKING;
+  }
 
   /**
    * @param idf IDF (in the same guild) of a word found in a candidate document: `ofWord` for the
@@ -154,14 +155,13 @@ export class AnswerScorer {
     const alike = this.alikeWords(parsedDocs);
     const queryMeaning = this.wordVectors?.meaningOf(terms.map((t) => t.word));
     const closeness = new Map<string, ((rows: Int32Array) => number) | undefined>();
-    return docs.map((doc, i) => {
+    const evidence = docs.map((doc, i) => {
       const parsed = parsedDocs[i]!;
       const lengthNorm = params.k1 * (1 - params.b + (params.b * doc.wordCount) / Math.max(params.averageLength, 1));
       const saturate = (tf: number) => (tf * (params.k1 + 1)) / (tf + lengthNorm);
       let score = 0;
       let stopScore = 0;
       let covered = 0;
-      let synonymScore = 0;
       for (const term of terms) {
         const tf = parsed.termFrequency.get(term.stem);
         if (tf !== undefined) {
@@ -174,34 +174,37 @@ export class AnswerScorer {
         const near = term.stop ? undefined : alike(term).find((candidate) => parsed.words.has(candidate.word));
         if (near === undefined) {
           if (term.stop) continue;
-          // A word asked in other words: its credit counts in coverage and, in the ranking only, as
-          // that share of the word used once (the lexical BM25 and its lead stay the words' own).
-          const credit = this.synonymCredit(term.word, parsed.contentWords, closeness);
-          covered += credit * term.idf;
-          synonymScore += credit * term.idf * saturate(1);
+          // A word asked in other words counts in coverage, which the ranking weighs too (ranking.ts).
+          covered += this.synonymCredit(term.word, parsed.contentWords, closeness) * term.idf;
           continue;
         }
         const nearTf = parsed.termFrequency.get(stemOf(near.word)) ?? 1;
         score += near.similarity * Math.min(term.idf, idf.ofWord(near.word)) * saturate(nearTf);
         covered += near.similarity * term.idf;
       }
-      const nearest = nearestPhrasingCosine(queryIdf, parsed.phrasings, phrasingIdf);
+      const nearest = this.weights.nearest === 0 ? 0 : nearestPhrasingCosine(queryIdf, parsed.phrasings, phrasingIdf);
       const recall = phrasingRecall(queryIdf, parsed.stemShares, phrasingIdf);
       const trigram = trigrams[i]!;
       const meaning = queryMeaning === undefined ? 0 : parsed.meanings.closest(queryMeaning);
-      const combined = score + synonymScore + totalIdf * (NEAREST_WEIGHT * nearest + TRIGRAM_WEIGHT * trigram + MEANING_WEIGHT * meaning);
+      const coverage = totalIdf > 0 ? covered / totalIdf : 0;
       return {
         doc,
-        score: combined,
+        score: rankingScore(score, totalIdf, { nearest, trigram, meaning, alignment: 0, coverage }, this.weights),
         bm25: score,
         stopScore,
-        coverage: totalIdf > 0 ? covered / totalIdf : 0,
+        coverage,
         nearest,
         trigram,
         recall,
         meaning,
+        alignment: 0,
       };
     });
+    if (this.weights.alignment !== 0) {
+      const alignment = new QuestionAlignment(terms.filter((t) => !t.stop), parsedDocs.map((p) => p.termFrequency), phrasingIdf, this.wordVectors);
+      alignLeaders(evidence, (i) => parsedDocs[i]!.phrasings, alignment, totalIdf * this.weights.alignment, this.alignedCandidates);
+    }
+    return evidence;
   }
 
   /**
@@ -323,28 +326,6 @@ function memoised(idfOfWord: (word: string) => number): (word: string) => number
     }
     return idf;
   };
-}
-
-/**
- * The IDF-weighted cosine (binary term weights) between the question and its closest phrasing:
- * a kNN view next to the pooled one, for a question that says what one trained question says.
- */
-function nearestPhrasingCosine(queryIdf: ReadonlyMap<string, number>, phrasings: readonly Map<string, string>[], idfOfWord: (word: string) => number): number {
-  let queryNorm = 0;
-  for (const idf of queryIdf.values()) queryNorm += idf * idf;
-  let best = 0;
-  for (const phrasing of phrasings) {
-    let dot = 0;
-    let norm = 0;
-    for (const [stem, word] of phrasing) {
-      const shared = queryIdf.get(stem);
-      const idf = shared ?? idfOfWord(word);
-      norm += idf * idf;
-      if (shared !== undefined) dot += idf * idf;
-    }
-    if (dot > 0) best = Math.max(best, dot / Math.sqrt(queryNorm * norm));
-  }
-  return best;
 }
 
 /**
