@@ -29,6 +29,8 @@ export interface AnswerFeatures {
   margin: number;
   recall: number;
   meaning: number;
+  alignment: number;
+  unmatched: number;
 }
 
 export type FeatureName = keyof AnswerFeatures;
@@ -41,16 +43,16 @@ export type CalibrationParams = { bias: number } & Record<FeatureName, number>;
  * --fit`, "calibration fitted on clinc150"); BANKING77 was measured unseen (`npm run eval -- --all
  * --cross-check`: out-of-scope answered 2.8 % / 3.1 % at k10 / k5). See ARCHITECTURE.md, "Matching".
  */
-export const DEFAULT_CALIBRATION: CalibrationParams = { bias: -5.772, coverage: 2.631, margin: 0.472, recall: 0.206, meaning: 4.438 };
+export const DEFAULT_CALIBRATION: CalibrationParams = { bias: -4.295, coverage: 1.982, margin: 0.475, recall: 0.007, meaning: 2.573, alignment: 1.042, unmatched: -0.836 };
 
 /**
  * For a matcher without word vectors (their asset missing): `meaning` is then always 0, so the
  * calibration fitted the same way on the words' features alone (the one shipped before word vectors).
  */
-export const WORDS_ONLY_CALIBRATION: CalibrationParams = { bias: -2.193, coverage: 3.142, margin: 0.474, recall: 0.802, meaning: 0 };
+export const WORDS_ONLY_CALIBRATION: CalibrationParams = { bias: -2.193, coverage: 3.142, margin: 0.474, recall: 0.802, meaning: 0, alignment: 0, unmatched: 0 };
 
 /** The features the confidence weighs, in the order fitCalibration and the eval print them. */
-export const FEATURES: readonly FeatureName[] = ['coverage', 'margin', 'recall', 'meaning'];
+export const FEATURES: readonly FeatureName[] = ['coverage', 'margin', 'recall', 'meaning', 'alignment', 'unmatched'];
 
 export function confidence(features: AnswerFeatures, params: CalibrationParams = DEFAULT_CALIBRATION): number {
   return sigmoid(params.bias + FEATURES.reduce((sum, name) => sum + params[name] * features[name], 0));

@@ -5,6 +5,7 @@ import { MIN_FUZZY_LENGTH, wordSimilarity } from './similarity.js';
 import { STOP_WORDS } from './stopwords.js';
 import { PackedVectors, type WordVectors } from './word-vectors.js';
 import { matchWords, stemOf } from './words.js';
+import { alignedPhrasings, NO_PHRASINGS, QuestionAlignment, UnitVectorCache, type AlignedPhrasings, type AlignmentFeatures } from './word-alignment.js';
 
 /** One distinct (stemmed) term of the member's question. */
 export interface QueryTerm {
@@ -56,6 +57,8 @@ export interface AnswerEvidence {
    * WordVectors.meaningOf), in [-1, 1]; 0 without word vectors. Credits paraphrases in other words.
    */
   meaning: number;
+  /** Word-by-word alignment with the answer's phrasings (word-alignment.ts); zeros without word vectors. */
+  words: AlignmentFeatures;
 }
 
 /**
@@ -91,6 +94,8 @@ interface ParsedDocument {
   meanings: PackedVectors;
   /** Word-vector rows of the distinct words that are not stop words: candidates for a question word's synonym. */
   contentWords: Int32Array;
+  /** The phrasings' content words for word-by-word alignment; empty without word vectors. */
+  aligned: AlignedPhrasings;
 }
 
 interface StemShare {
@@ -123,8 +128,12 @@ export class AnswerScorer {
   private readonly similarities = new Map<string, Map<string, number>>();
   private similarityEntries = 0;
 
+  private readonly unitVectors?: UnitVectorCache;
+
   /** @param wordVectors word meanings, for paraphrases in other words; without them the words alone score. */
-  constructor(private readonly wordVectors?: WordVectors) {}
+  constructor(private readonly wordVectors?: WordVectors) {
+    this.unitVectors = wordVectors && new UnitVectorCache(wordVectors);
+  }
 
   /**
    * @param idf IDF (in the same guild) of a word found in a candidate document: `ofWord` for the
@@ -142,6 +151,7 @@ export class AnswerScorer {
     const queryIdf = new Map(terms.map((t) => [t.stem, t.idf]));
     const alike = this.alikeWords(parsedDocs);
     const queryMeaning = this.wordVectors?.meaningOf(terms.map((t) => t.word));
+    const alignment = this.unitVectors && new QuestionAlignment(terms.filter((t) => !t.stop), this.unitVectors, phrasingIdf);
     return docs.map((doc, i) => {
       const parsed = parsedDocs[i]!;
       const lengthNorm = params.k1 * (1 - params.b + (params.b * doc.wordCount) / Math.max(params.averageLength, 1));
@@ -182,6 +192,7 @@ export class AnswerScorer {
         trigram,
         recall,
         meaning,
+        words: alignment?.of(parsed.aligned) ?? { alignment: 0, unmatched: 0 },
       };
     });
   }
@@ -265,6 +276,7 @@ export class AnswerScorer {
       trigrams: this.trigramSpace.vector(allWords),
       meanings: this.meanings(phrasings),
       contentWords: this.wordVectors?.rowsOf([...new Set(allWords)].filter((w) => !STOP_STEMS.has(stemOf(w)))) ?? new Int32Array(0),
+      aligned: this.wordVectors === undefined ? NO_PHRASINGS : alignedPhrasings(phrasings, (stem) => STOP_STEMS.has(stem), this.wordVectors),
     };
     if (this.parsed.size >= PARSED_CACHE_LIMIT) this.parsed.clear();
     this.parsed.set(doc.id, { questions: doc.questions, doc: parsed });
@@ -362,6 +374,7 @@ export function answerFeatures(evidence: readonly AnswerEvidence[]): AnswerFeatu
     margin: Math.min(leadIn[i]!, leadInRanking[i]!, item.bm25 - item.stopScore) / Math.sqrt(phrasingCount(item.doc)),
     recall: item.recall,
     meaning: item.meaning,
+    ...item.words,
   }));
 }
 
