@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SyntheticServer } from './data/corpus.js';
+import { SyntheticServer, type SyntheticQuery } from './data/corpus.js';
 import { botFileGuilds, SMALL_GUILD_ENTRIES, SMALL_GUILD_ID } from './lib/bot-database.js';
 import { BotProcess } from './lib/bot-process.js';
 import { freePort } from '../tests/free-port.js';
@@ -38,6 +38,13 @@ const CPU_SCALE = Number(process.env.BENCH_CPU_SCALE ?? '1') || 1;
 const QUICK = process.env.BENCH_QUICK === '1';
 /** `BENCH_ONLY=matching`: the matcher figures alone (no bot process), including the 1M-entry file. */
 const ONLY_MATCHING = process.env.BENCH_ONLY === 'matching';
+/**
+ * `BENCH_ONLY=memory`: `rss_mb_100k` alone. The bot process goes through exactly the phases it goes
+ * through before the full bench reads its memory (REST floor, trained replies, dashboard, first
+ * text, burst); what only the bench process does (its own matcher timings, the 1M-entry file) and
+ * what comes after the reading (import, CPU profile) are left out: neither touches the bot's memory.
+ */
+const ONLY_MEMORY = process.env.BENCH_ONLY === 'memory';
 const BIG_GUILD_ENTRIES = QUICK ? 10_000 : 100_000;
 
 const TRAINED_TICKETS = 40;
@@ -61,7 +68,8 @@ async function main(): Promise<void> {
   if (ONLY_CPU) return cpuOnly();
   const only = process.env.BENCH_ONLY;
   if (only === 'first-text' || only === 'import') return runPhaseAlone(only, { bigGuildEntries: BIG_GUILD_ENTRIES, progress });
-  if (only !== undefined && only !== 'matching') throw new Error(`BENCH_ONLY="${only}": the phases that run alone are matching, cpu, first-text and import`);
+  if (only !== undefined && only !== 'matching' && only !== 'memory')
+    throw new Error(`BENCH_ONLY="${only}": the phases that run alone are matching, memory, cpu, first-text and import`);
   const dir = mkdtempSync(join(tmpdir(), 'bot-bench-'));
   let scene: Scene | undefined;
   let bot: BotProcess | undefined;
@@ -87,24 +95,12 @@ async function main(): Promise<void> {
     const dbBytes = databaseBytes(botDb);
     progress(`  ${built.entries} entries loaded in ${(built.ms / 1000).toFixed(1)} s, ${(dbBytes / 1e6).toFixed(1)} MB`);
 
-    progress(loadWordVectors());
-    progress('matcher: 1k guild, 100k guild, same messages');
-    const match1k = timeMatcher(smallDb, SMALL_GUILD_ID, warmUp, queries, answerOfTopic);
-    const match100k = timeMatcher(botDb, botGuildId, warmUp, queries, answerOfTopic);
-    const match1kShared = timeMatcher(botDb, SMALL_GUILD_ID, warmUp, queries, answerOfTopic);
-    progress(`matcher: ${SCALE_GUILDS * SCALE_GUILD_ENTRIES} entries over ${SCALE_GUILDS} guilds (loading takes minutes)`);
-    const scale = measureMatchingAtScale(dir, server, warmUp, queries, answerOfTopic, progress);
-    const matchingFigures: MatchingFigures = {
-      match_p50_ms_1k: round(match1k.p50),
-      match_p50_ms_100k: round(match100k.p50),
-      match_scaling_ratio: round(match100k.p50 / match1k.p50),
-      match_p50_ms_small_beside_large: round(match1kShared.p50),
-      match_p50_ms_1m: round(scale.run.p50),
-    };
-    if (ONLY_MATCHING || !scene) {
-      printMatchingReport(matchingFigures, { match1k, match100k, match1kShared, scale }, (performance.now() - benchStart) / 1000);
+    const matching = ONLY_MEMORY ? undefined : measureMatching(dir, server, { smallDb, botDb, botGuildId, warmUp, queries, answerOfTopic });
+    if (matching && (ONLY_MATCHING || !scene)) {
+      printMatchingReport(matching.figures, matching.runs, (performance.now() - benchStart) / 1000);
       return;
     }
+    if (!scene) throw new Error('no scene: the bot phases need the fake Discord');
     const trained = pickTrainedMessages(botDb, botGuildId, server, bigGuild, TRAINED_WARM_UP + TRAINED_SAMPLES);
     const untrained = keepUntrained(
       botDb,
@@ -161,6 +157,10 @@ async function main(): Promise<void> {
     const burst = await runBurst(scene, BURST, untrained.posts, scene.members.slice(TRAINED_TICKETS + FIRST_TEXT.runs));
     const memory = bot.memoryMiB();
     if (burst.answered < BURST.tickets) progress(`unanswered tickets: ${burst.unanswered.join('\n  ')}\nbot output:\n${bot.recentOutput()}`);
+    if (ONLY_MEMORY || !matching) {
+      printMemoryOnly(memory, burst);
+      return;
+    }
 
     progress(`/import_training of ${IMPORT_ENTRIES} entries`);
     const importFile = trainingExportFile(importedEntries());
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
     const cpu = await measureCpuProfile(progress, CPU_SCALE);
 
     const figures: Figures = {
-      ...matchingFigures,
+      ...matching.figures,
       trained_reply_p50_ms: round(replies.p50),
       trained_reply_p99_ms: round(replies.p99),
       rest_roundtrip_p50_ms: round(floor.p50),
@@ -190,10 +190,7 @@ async function main(): Promise<void> {
       dashboard_training_page_p50_ms: round(dashboard.p50),
     };
     const notes: Notes = {
-      match1k,
-      match100k,
-      match1kShared,
-      scale,
+      ...matching.runs,
       trainedPicked: trained.messages.length,
       trainedTried: trained.tried,
       untrainedDropped: untrained.dropped,
@@ -223,6 +220,35 @@ async function main(): Promise<void> {
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
     else progress(`kept ${dir}`);
   }
+}
+
+/** The matcher timed in the bench process (1k guild alone, 100k guild, 1k guild beside it, the 1M-entry file). */
+function measureMatching(
+  dir: string,
+  server: SyntheticServer,
+  m: { smallDb: string; botDb: string; botGuildId: string; warmUp: SyntheticQuery[]; queries: SyntheticQuery[]; answerOfTopic: Map<number, string> },
+) {
+  progress(loadWordVectors());
+  progress('matcher: 1k guild, 100k guild, same messages');
+  const match1k = timeMatcher(m.smallDb, SMALL_GUILD_ID, m.warmUp, m.queries, m.answerOfTopic);
+  const match100k = timeMatcher(m.botDb, m.botGuildId, m.warmUp, m.queries, m.answerOfTopic);
+  const match1kShared = timeMatcher(m.botDb, SMALL_GUILD_ID, m.warmUp, m.queries, m.answerOfTopic);
+  progress(`matcher: ${SCALE_GUILDS * SCALE_GUILD_ENTRIES} entries over ${SCALE_GUILDS} guilds (loading takes minutes)`);
+  const scale = measureMatchingAtScale(dir, server, m.warmUp, m.queries, m.answerOfTopic, progress);
+  const figures: MatchingFigures = {
+    match_p50_ms_1k: round(match1k.p50),
+    match_p50_ms_100k: round(match100k.p50),
+    match_scaling_ratio: round(match100k.p50 / match1k.p50),
+    match_p50_ms_small_beside_large: round(match1kShared.p50),
+    match_p50_ms_1m: round(scale.run.p50),
+  };
+  return { figures, runs: { match1k, match100k, match1kShared, scale } };
+}
+
+/** `BENCH_ONLY=memory`: the bot's resident memory after the burst, as `rss_mb_100k`. */
+function printMemoryOnly(memory: { rss: number; peak: number }, burst: { answered: number; ratio: number }): void {
+  console.log(`\nthe bot's resident memory after the burst: ${memory.rss.toFixed(1)} MiB (peak ${memory.peak.toFixed(1)} MiB); burst: ${burst.answered} tickets answered, ratio ${burst.ratio.toFixed(2)}; ${((performance.now() - benchStart) / 1000).toFixed(0)} s`);
+  console.log(JSON.stringify({ rss_mb_100k: round(memory.rss) }));
 }
 
 /** `BENCH_ONLY=cpu`: the CPU-class profile alone, with its keys as one JSON line. */

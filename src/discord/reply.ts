@@ -1,4 +1,5 @@
 import { MessageFlags, RESTJSONErrorCodes } from 'discord.js';
+import { isDroppedConnection, retryDropped, type RetryPolicy } from './dropped-connection.js';
 import type {
   BaseInteraction,
   InteractionEditReplyOptions,
@@ -14,57 +15,31 @@ export const NO_MENTIONS = { parse: [] as [] };
 
 export type ReplyPayload = string | (Omit<InteractionReplyOptions, 'flags'> & InteractionEditReplyOptions);
 
-/**
- * Errors that mean the connection under a request failed, not that Discord refused it. The usual one: Discord closed
- * an idle keep-alive connection while the bot was busy (a long synchronous import), and the next request written onto
- * it fails with undici's `SocketError: other side closed`, code `UND_ERR_SOCKET` (nodejs/undici lib/core/errors.js;
- * lib/dispatcher/client-h1.js, the socket's 'end' listener; nodejs/undici#2320, #3492). discord.js retries a failed
- * request by itself only for `AbortError` (its own 15 s timeout) and `ECONNRESET`, up to `rest.retries` (3)
- * (discordjs/discord.js packages/rest/src/lib/utils/utils.ts `shouldRetry`, handlers/Shared.ts `makeNetworkRequest`),
- * so UND_ERR_SOCKET reaches us, and so does an ECONNRESET once its retries are spent. The others here fail before the
- * request was sent (refused, connect timeout, broken pipe).
- */
-const DROPPED_CONNECTION_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
-
-export function isDroppedConnection(error: unknown): boolean {
-  for (let e = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && DROPPED_CONNECTION_CODES.has(code)) return true;
-    if (e instanceof Error && e.message === 'other side closed') return true;
-  }
-  return false;
-}
-
-/** Waits before each retry of a reply whose connection dropped: short, as a fresh connection is usually fine at once. */
-export const REPLY_RETRY_DELAYS_MS = [200, 800, 2000] as const;
 /** An interaction token works for 15 minutes (discord-api-docs `interactions/receiving-and-responding.mdx`); stop short of that. */
 const TOKEN_LIFETIME_MS = 15 * 60_000 - 10_000;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
- * Sends one reply call (`send`), again after a short wait when its connection dropped, at most
- * `REPLY_RETRY_DELAYS_MS.length` more times and only while the interaction's token lives. A retried first answer
- * (callback) that Discord refuses with 40060 "already acknowledged" had in fact arrived: `arrived()` records that, and
- * the call counts as delivered. Edits are safe to repeat; a follow-up repeated after a connection that dropped *after*
- * Discord took it could show twice, which beats the staff member never seeing the result.
+ * Sends one reply call (`send`), again after a short wait when its connection dropped (`retryDropped`), only while the
+ * interaction's token lives. A dropped connection may have lost only Discord's answer, so a retry must not show the
+ * member anything twice:
+ * - The first answer (callback) can be taken once per interaction: a retry that Discord refuses with 40060 "Interaction
+ *   has already been acknowledged" (`topics/opcodes-and-status-codes.mdx`, JSON Error Codes;
+ *   `interactions/receiving-and-responding.mdx`, Responding to an Interaction) means the earlier attempt arrived:
+ *   `arrived()` records that, and the call counts as delivered, not failed.
+ * - An edit (of `@original` or the clicked message) sets the same content again: repeating it changes nothing.
+ * - A follow-up takes no nonce: see `followUpOnce`.
  */
 export async function sendWithRetry<T>(interaction: Pick<BaseInteraction, 'id' | 'createdTimestamp' | 'client'>, send: () => Promise<T>, arrived?: () => void): Promise<T | undefined> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      if (attempt > 0 && arrived && (error as { code?: unknown }).code === RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged) {
-        arrived();
-        return undefined;
-      }
-      const delay = REPLY_RETRY_DELAYS_MS[attempt];
-      const withinLifetime = delay !== undefined && Date.now() + delay < interaction.createdTimestamp + TOKEN_LIFETIME_MS;
-      if (!isDroppedConnection(error) || !withinLifetime) throw error;
-      interaction.client.emit('debug', `Reply to interaction ${interaction.id}: connection dropped (${String(error)}); retrying in ${delay} ms`);
-      await sleep(delay);
-    }
-  }
+  const policy: RetryPolicy = {
+    mayWait: (delay) => Date.now() + delay < interaction.createdTimestamp + TOKEN_LIFETIME_MS,
+    onRetry: (error, delay) => interaction.client.emit('debug', `Reply to interaction ${interaction.id}: connection dropped (${String(error)}); retrying in ${delay} ms`),
+    earlierAttemptArrived: (error) => {
+      if (!arrived || (error as { code?: unknown }).code !== RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged) return false;
+      arrived();
+      return true;
+    },
+  };
+  return retryDropped(send, policy);
 }
 
 /**
@@ -79,7 +54,7 @@ export async function respond(interaction: RepliableInteraction, payload: ReplyP
   if (interaction.deferred) {
     await sendWithRetry(interaction, () => interaction.editReply(withMentions));
   } else if (interaction.replied) {
-    await sendWithRetry(interaction, () => interaction.followUp({ ...withMentions, flags } as InteractionReplyOptions));
+    await followUpOnce(interaction, { ...withMentions, flags } as InteractionReplyOptions, ephemeral);
   } else {
     await sendWithRetry(
       interaction,
@@ -87,6 +62,41 @@ export async function respond(interaction: RepliableInteraction, payload: ReplyP
       () => (interaction.replied = true),
     );
   }
+}
+
+/** The follow-ups this run has seen Discord create, per interaction: a retry's search must not mistake one for its own. */
+const followUpsSeen = new WeakMap<RepliableInteraction, Set<string>>();
+
+/**
+ * A follow-up (Execute Webhook), retried like any reply. Discord gives it no way to be made safe: only Create Message
+ * takes `enforce_nonce` ("webhooks and interaction webhooks are a bit more intricate", discord/discord-api-docs#6647),
+ * and a follow-up's id comes only in the answer that was lost. So before a retry of a public follow-up the bot looks
+ * for it in the channel: a message of this interaction carrying `interaction_metadata.original_response_message_id`
+ * ("present only on follow-up messages", discord-api-docs `resources/message.mdx`, Message Interaction Metadata), with
+ * the same text, that this run has not seen yet. Found, the follow-up had arrived. An ephemeral follow-up cannot be
+ * looked up, and is sent again: the usual drop (a stale keep-alive connection) loses the request before Discord sees
+ * it, so the rare lost answer costs that member the same private note twice, where not retrying would cost the note.
+ */
+async function followUpOnce(interaction: RepliableInteraction, options: InteractionReplyOptions, ephemeral: boolean): Promise<void> {
+  const seen = followUpsSeen.get(interaction) ?? new Set<string>();
+  followUpsSeen.set(interaction, seen);
+  let attempts = 0;
+  await sendWithRetry(interaction, async () => {
+    if (attempts++ > 0 && !ephemeral && (await followUpArrived(interaction, options.content ?? '', seen))) return;
+    seen.add((await interaction.followUp(options)).id);
+  });
+}
+
+async function followUpArrived(interaction: RepliableInteraction, content: string, seen: ReadonlySet<string>): Promise<boolean> {
+  // A channel the bot cannot read (empty without Read Message History, refused without View Channel) finds nothing,
+  // and the follow-up is sent again; a dropped connection here is retried like the follow-up itself.
+  const recent = await interaction.channel?.messages.fetch({ limit: 20 }).catch((error: unknown) => {
+    if (isDroppedConnection(error)) throw error;
+    return undefined;
+  });
+  return [...(recent?.values() ?? [])].some(
+    (m) => m.interactionMetadata?.id === interaction.id && m.interactionMetadata.originalResponseMessageId !== null && m.content === content && !seen.has(m.id),
+  );
 }
 
 /** Defers the first answer ("thinking…"), retried like any reply. */

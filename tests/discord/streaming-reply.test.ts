@@ -111,4 +111,55 @@ describe('StreamingReply', () => {
     expect(shown.map((m) => m.buttons)).toEqual([undefined, 'buttons']);
     expect(requests).toBe(2);
   });
+
+  it('a part whose answer was lost (created, connection dropped) is sent again with the same nonce: shown once, brought up to date', async () => {
+    // As Discord does with `enforce_nonce`: a nonce seen before returns the message created then, as it was.
+    const shown: { content: string; buttons?: string }[] = [];
+    const byNonce = new Map<string, number>();
+    const nonces: string[] = [];
+    let loseNext = 1;
+    const sink: MessageSink<string> = {
+      async send(content, buttons, nonce) {
+        nonces.push(nonce);
+        let index = byNonce.get(nonce);
+        if (index === undefined) {
+          index = shown.push({ content, ...(buttons ? { buttons } : {}) }) - 1;
+          byNonce.set(nonce, index);
+        }
+        if (loseNext-- > 0) throw Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+        const at = index;
+        return {
+          content: shown[at]!.content,
+          async edit(next, more) {
+            shown[at] = { ...shown[at], content: next, ...(more ? { buttons: more } : {}) };
+          },
+          async delete() {
+            shown.splice(at, 1);
+          },
+        };
+      },
+    };
+    const reply = new StreamingReply<string>(sink, 20, 10);
+    reply.update('Check the');
+    await new Promise((r) => setTimeout(r, 40));
+    // The final text goes out with the same nonce, and Discord returns the first message, still showing "Check the ▌".
+    await reply.finish('Check the cable first.', 'buttons');
+    expect(shown).toEqual([{ content: 'Check the cable first.', buttons: 'buttons' }]);
+    expect(nonces.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(nonces).size).toBe(1);
+    expect(nonces[0]).toMatch(/^[\w-]{1,25}$/); // Discord takes up to 25 characters
+  });
+
+  it('finish() tries again after a dropped connection, as after a server error', async () => {
+    const { sink, messages } = recordingSink();
+    let drops = 2;
+    const dropping: MessageSink = {
+      async send(content, extras, nonce) {
+        if (drops-- > 0) throw Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+        return sink.send(content, extras, nonce);
+      },
+    };
+    await new StreamingReply(dropping, 20, 10).finish('Answer after two drops.');
+    expect(messages).toEqual(['Answer after two drops.']);
+  });
 });

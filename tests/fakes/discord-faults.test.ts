@@ -5,7 +5,7 @@ import { FakeDiscord } from './discord/index.js';
 import { type Scene, withFake, withScene } from './discord-scene.js';
 
 // The fake Discord's rate limits and faults, pinned with the real discord.js client and raw HTTP: held requests
-// (registration in flight), a refused registration (403 50001), a dropped connection (not retried), 429 and 5xx retried by discord.js, a realistic
+// (registration in flight), a refused registration (403 50001), a dropped connection (not retried; before or after Discord acted), 429 and 5xx retried by discord.js, a realistic
 // bucket's 429 with Retry-After (README.md, "Rate limits and faults").
 
 describe('fake Discord rate limits and faults, with the real discord.js client', () => {
@@ -43,6 +43,19 @@ describe('fake Discord rate limits and faults, with the real discord.js client',
     expect(fake.limits.answered.at(-1)).toMatchObject({ status: 0, method: 'POST' });
     await channel.send('the next request gets a new connection');
     expect(fake.messages(general).at(-1)?.content).toBe('the next request gets a new connection');
+  });
+
+  it('drops the connection after Discord created the message (lose: "response"): the same error for the bot, but members see the message', async () => {
+    const channel = (await client.channels.fetch(general)) as TextChannel;
+    const before = fake.messages(general).length;
+    fake.dropNext({ route: 'messages', method: 'POST', lose: 'response' });
+    await expect(channel.send('created, answer lost')).rejects.toMatchObject({ code: 'UND_ERR_SOCKET', message: 'other side closed' });
+    expect(fake.messages(general).slice(before).map((m) => m.content)).toEqual(['created, answer lost']);
+    const sends = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${general}/messages`);
+    expect(sends.at(-1)).toMatchObject({ status: 0, dropped: true, lostAnswer: { status: 200 } });
+    // Sent again without a nonce, it is simply a second message: what a naive retry shows a member.
+    await channel.send('created, answer lost');
+    expect(fake.messages(general).slice(before).map((m) => m.content)).toEqual(['created, answer lost', 'created, answer lost']);
   });
 
   it('answers 429 on a send; discord.js waits, retries and the message arrives', async () => {

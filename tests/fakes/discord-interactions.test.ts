@@ -14,16 +14,19 @@ import {
   TextInputStyle,
   type ChatInputCommandInteraction,
   type Interaction,
+  type TextChannel,
 } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { apiErrorOf, type Scene, withScene } from './discord-scene.js';
 
 // The fake Discord's interactions, pinned with the real discord.js client and a tiny bot: command registration and
 // validation, replies, deferrals and follow-ups, one callback (40060) within 3 s (10062), modals, buttons,
-// default_member_permissions, files both ways, autocomplete (README.md, "Interactions").
+// default_member_permissions, files both ways, autocomplete, calls repeated after their answer was lost (README.md, "Interactions").
 
 describe('fake Discord interactions, with the real discord.js client', () => {
   let { fake, client, guild, general, member } = {} as Scene;
+  /** What Discord answered to the `repeat` command's repeated calls. */
+  const repeatOutcomes: unknown[] = [];
   /** Errors the test bot's interaction handlers ran into (the API's answers). */
   const handlerErrors: { command: string; error: unknown }[] = [];
 
@@ -90,6 +93,21 @@ describe('fake Discord interactions, with the real discord.js client', () => {
       await i.followUp('step one');
       await i.followUp({ content: 'step two', flags: MessageFlags.Ephemeral });
     },
+    // Each call's connection is dropped after Discord acted (the test arranges it); the handler repeats the call once
+    // and records what Discord answered to the repeat.
+    repeat: async (i) => {
+      const again = async (send: () => Promise<unknown>) => {
+        try {
+          await send();
+        } catch (error) {
+          if ((error as { code?: unknown }).code !== 'UND_ERR_SOCKET') throw error;
+          repeatOutcomes.push(await send().then(() => 'created', (e: unknown) => (e as DiscordAPIError).code));
+        }
+      };
+      await again(() => i.reply('answered once'));
+      i.replied = true; // 40060 means the first callback arrived
+      await again(() => i.followUp('followed up once'));
+    },
     panel: (i) =>
       i.reply({
         content: 'panel',
@@ -110,6 +128,7 @@ describe('fake Discord interactions, with the real discord.js client', () => {
         { name: 'import', description: 'Reads an attachment', options: [{ type: 11, name: 'file', description: 'JSON file', required: true }] },
         { name: 'panel', description: 'Posts a button', default_member_permissions: PermissionFlagsBits.ManageGuild.toString() },
         { name: 'steps', description: 'Defers, then follows up twice' },
+        { name: 'repeat', description: 'Repeats a reply and a follow-up whose answers were lost' },
         { name: 'pick', description: 'Autocompletes', options: [{ type: 3, name: 'kb', description: 'Knowledge base', autocomplete: true }] },
       ],
       guild.id,
@@ -149,6 +168,28 @@ describe('fake Discord interactions, with the real discord.js client', () => {
     const rejected = await r.waitForRejection();
     expect(rejected.code).toBe(40060);
     expect((await r.waitForResponse()).content).toBe('first');
+  });
+
+  it('a callback whose answer was lost is taken: repeating it gets 40060; a lost follow-up repeated is a second follow-up (no nonce on webhooks)', async () => {
+    await registerCommands();
+    fake.dropNext({ method: 'POST', route: /^\/interactions\/\d+\/[^/]+\/callback$/, lose: 'response' });
+    fake.dropNext({ method: 'POST', route: /^\/webhooks\/\d+\/[^/]+$/, lose: 'response' });
+    const r = await fake.invokeSlashCommand({ guildId: guild.id, channelId: general, userId: member.id, name: 'repeat' });
+    expect(await r.waitForResponse()).toMatchObject({ type: 4, content: 'answered once' });
+    await r.waitForFollowUp(1);
+    await fake.waitFor(() => repeatOutcomes.length === 2);
+    expect(r.rejected.map((x) => x.code)).toEqual([40060]);
+    expect(r.followUps.map((f) => f.content)).toEqual(['followed up once', 'followed up once']);
+    expect(repeatOutcomes).toEqual([40060, 'created']);
+    // Follow-ups carry interaction_metadata.original_response_message_id ("present only on follow-up messages").
+    const channel = (await client.channels.fetch(general)) as TextChannel;
+    const ofIt = [...(await channel.messages.fetch({ limit: 10 })).values()].filter((m) => m.interactionMetadata?.id === r.id);
+    const original = (await r.waitForResponse()).messageId;
+    expect(ofIt.map((m) => [m.content, m.interactionMetadata?.originalResponseMessageId]).sort()).toEqual([
+      ['answered once', null],
+      ['followed up once', original],
+      ['followed up once', original],
+    ]);
   });
 
   it('refuses a callback after 3 seconds with 10062', async () => {

@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Events, PermissionFlagsBits, Routes, type ForumChannel, type Message, type TextChannel } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BOT_PERMISSIONS, DiscordHttpError } from './discord/index.js';
-import { apiErrorOf, nextEvent, type Scene, withScene } from './discord-scene.js';
+import { DEFAULT_BOT_PERMISSIONS, DiscordHttpError, type FakeDiscord } from './discord/index.js';
+import { apiErrorOf, nextEvent, type Scene, withFake, withScene } from './discord-scene.js';
 
 // The fake Discord's message and thread rules, pinned with the real discord.js client: MESSAGE_CREATE/UPDATE/DELETE,
 // content limits (50035, 50006), forum posts and thread rules (50083, tags), unarchiving by a message, allowed_mentions
@@ -105,5 +106,97 @@ describe('fake Discord messages and threads, with the real discord.js client', (
     expect(loud.mentions.everyone).toBe(true);
     const inCode = await channel.send('`@everyone` is how you ping all');
     expect(fake.message(inCode.id)?.mentionsPinged.everyone).toBe(false);
+  });
+
+  // Create Message's `nonce` and `enforce_nonce` (message-nonces.ts; discord-api-docs resources/message.mdx, Create Message).
+  describe('nonce and enforce_nonce', () => {
+    let n = 0;
+    const fresh = () => `pin-${Date.now().toString(36)}-${++n}`;
+
+    it('echoes the nonce in the answer and in MESSAGE_CREATE ("Value will appear in the Message Create event")', async () => {
+      const channel = (await client.channels.fetch(general)) as TextChannel;
+      const nonce = fresh();
+      const seen = nextEvent<[Message]>(client, Events.MessageCreate, (m) => m.content === 'with a nonce');
+      const sent = await channel.send({ content: 'with a nonce', nonce, enforceNonce: true });
+      expect(sent.nonce).toBe(nonce);
+      expect((await seen)[0].nonce).toBe(nonce);
+      expect(fake.message(sent.id)?.nonce).toBe(nonce);
+    });
+
+    it('with enforce_nonce, the same author and nonce again returns the first message and creates nothing (no second MESSAGE_CREATE)', async () => {
+      const channel = (await client.channels.fetch(general)) as TextChannel;
+      const nonce = fresh();
+      const before = fake.messages(general).length;
+      const creates: string[] = [];
+      const count = (m: Message) => m.nonce === nonce && creates.push(m.id);
+      client.on(Events.MessageCreate, count);
+      const first = await channel.send({ content: 'the answer', nonce, enforceNonce: true });
+      const again = await channel.send({ content: 'the answer, sent again', nonce, enforceNonce: true });
+      // The nonce is the author's, not the channel's: the docs name no channel.
+      const elsewhere = fake.createChannel(guild.id, { name: 'elsewhere' });
+      const other = (await client.channels.fetch(elsewhere.id)) as TextChannel;
+      const fromElsewhere = await other.send({ content: 'same nonce, other channel', nonce, enforceNonce: true });
+      await channel.send({ content: 'a marker after them', nonce: fresh(), enforceNonce: true });
+      await fake.waitFor(() => creates.length >= 1 && fake.messages(general).at(-1)?.content === 'a marker after them');
+      client.off(Events.MessageCreate, count);
+      expect(again.id).toBe(first.id);
+      expect(again.content).toBe('the answer');
+      expect(fromElsewhere.id).toBe(first.id);
+      expect(fake.messages(elsewhere.id)).toEqual([]);
+      expect(fake.messages(general).slice(before).map((m) => m.content)).toEqual(['the answer', 'a marker after them']);
+      expect(creates).toEqual([first.id]);
+    });
+
+    it('without enforce_nonce the same nonce creates a second message; a member using the same nonce is another author', async () => {
+      const channel = (await client.channels.fetch(general)) as TextChannel;
+      const nonce = fresh();
+      const a = await channel.send({ content: 'plain nonce 1', nonce });
+      const b = await channel.send({ content: 'plain nonce 2', nonce });
+      expect(b.id).not.toBe(a.id);
+      const enforced = await channel.send({ content: 'enforced', nonce: `${nonce}x`, enforceNonce: true });
+      const byMember = fake.postAsUser({ channelId: general, userId: member.id, content: 'mine' });
+      expect(byMember.id).not.toBe(enforced.id);
+    });
+
+    it('a message created with the nonce and deleted since is not created again: the retry gets 404 10008 (discord-api-docs#6647)', async () => {
+      const channel = (await client.channels.fetch(general)) as TextChannel;
+      const nonce = fresh();
+      const first = await channel.send({ content: 'soon deleted', nonce, enforceNonce: true });
+      fake.deleteMessage(first.id);
+      const err = await apiErrorOf(channel.send({ content: 'soon deleted', nonce, enforceNonce: true }));
+      expect([err.status, err.code]).toEqual([404, 10008]);
+      expect(fake.messages(general).some((m) => m.content === 'soon deleted')).toBe(false);
+    });
+
+    it('refuses a nonce over 25 characters with 50035 ("up to 25 characters"); 25 are fine', async () => {
+      const channel = (await client.channels.fetch(general)) as TextChannel;
+      const err = await apiErrorOf(channel.send({ content: 'long nonce', nonce: 'n'.repeat(26), enforceNonce: true }));
+      expect(err.code).toBe(50035);
+      expect(JSON.stringify(err.rawError)).toContain('nonce');
+      await expect(channel.send({ content: 'long nonce', nonce: 'n'.repeat(25), enforceNonce: true })).resolves.toBeDefined();
+    });
+  });
+});
+
+describe('fake Discord nonces are remembered for "the past few minutes" only', () => {
+  let fake = {} as FakeDiscord;
+  withFake({ nonceWindowMs: 100 }, (started) => (fake = started));
+
+  it('after the window the same nonce creates a new message', async () => {
+    const g = fake.createGuild({ name: 'G' });
+    const channel = fake.createChannel(g.id, { name: 'c' });
+    const send = async () => {
+      const res = await fetch(`${fake.apiUrl}/v10/channels/${channel.id}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bot ${fake.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ content: 'hi', nonce: 42, enforce_nonce: true }),
+      });
+      return ((await res.json()) as { id: string; nonce: unknown }).id;
+    };
+    const first = await send();
+    expect(await send()).toBe(first);
+    await sleep(150);
+    expect(await send()).not.toBe(first);
+    expect(fake.messages(channel.id)).toHaveLength(2);
   });
 });

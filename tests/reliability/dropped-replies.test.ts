@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionReply } from '../fakes/discord/index.js';
 import { startBotWorld, type BotWorld } from '../e2e/harness.js';
-import { postTicket } from '../e2e/support-helpers.js';
+import { postTicket, quietFor } from '../e2e/support-helpers.js';
 import { jsonUpload, seen, trainingExport } from './helpers.js';
 
 /**
@@ -64,6 +64,34 @@ describe('a reply whose connection dropped is sent again', () => {
     expect(dropped(CALLBACK)).toBe(before + 1);
     expect(done.embeds[0]?.description).toBe('Deleted the knowledge base **Doomed** and its 0 entries.');
     expect(w.core.knowledge.list(w.guildId).map((kb) => kb.name)).not.toContain('Doomed');
+  });
+});
+
+/**
+ * The same drops, but after Discord took the call and only its answer was lost (`lose: 'response'`): the bot cannot
+ * tell, sends again, and the member must still see one reply and no error. A repeated first answer gets 40060 (it had
+ * arrived); a repeated edit changes nothing.
+ */
+describe('a reply whose answer was lost after Discord took it: one reply, no error', () => {
+  it('/train: the callback was taken, its answer lost; the retry gets 40060 and counts as delivered', async () => {
+    w.fake.dropNext({ method: 'POST', route: CALLBACK, lose: 'response' });
+    const handle = await w.command('train', { question: 'Who keeps lost answers?', answer: 'Discord, for a retry.' }, { userId: w.staffId });
+    const reply = await handle.waitForResponse({ timeoutMs: 5000 });
+    await w.fake.waitFor(() => handle.rejected.length > 0, 5000, 'the retry');
+    await quietFor(300);
+    expect(reply.embeds[0]?.title).toMatch(/^Trained entry #\d+$/);
+    expect(handle.rejected.map((r) => r.code)).toEqual([40060]);
+    expect(handle.followUps).toEqual([]); // no "something went wrong" after it
+    expect(w.core.training.all(w.guildId).filter((e) => e.question === 'Who keeps lost answers?')).toHaveLength(1);
+  });
+
+  it('/import_training: the deferral and then the result edit were taken, both answers lost; the result is shown once', async () => {
+    w.fake.dropNext({ method: 'POST', route: CALLBACK, lose: 'response' });
+    w.fake.dropNext({ method: 'PATCH', route: DEFERRED_EDIT, lose: 'response' });
+    const reply = await importFile('Lost answers', 2);
+    await quietFor(300);
+    expect(seen(reply)).toMatch(/^Imported: 2 added, 0 updated, 0 skipped/);
+    expect(trainedWith('Lost answers')).toBe(2);
   });
 });
 

@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database.js';
 import { answerIndexTable, ensureGuildAnswerIndex, SLOT_SIZE } from '../../db/guild-answer-index.js';
 import { quoteTerm } from '../text/fts.js';
+import { RecentMap } from './recent-map.js';
 
 /** One trained answer with all its phrasings (a training_answers row, migration 007). */
 export interface AnswerDocument {
@@ -25,7 +26,48 @@ export interface GuildIndexStats {
 /** The searches of one guild's FTS5 index (migration 014). */
 interface GuildSearches {
   countMatches: Statement<[string, number], { n: number }>;
-  selectCandidates: Statement<[string, number, string], AnswerDocument>;
+  /** Ids of the best-ranked documents (FTS5 BM25), best first. */
+  rankCandidates: Statement<[string, number], number>;
+}
+
+/**
+ * Answer documents kept between questions, so a search reads only ids from the FTS5 index: reading
+ * each candidate's phrasings and answer from training_answers and training_entries took about a
+ * third of the candidate query. A document is used only while the guild's `generation` is the one it
+ * was read at (every write to the guild's training changes it). The answer text, needed only for the
+ * few answers shown, is read when first asked for. The most recently used are kept (RecentMap); the
+ * scorer keeps the same documents parsed (scoring.ts), so both caches hold one copy of each text.
+ * 3,000: measured on the bench's 100,000-entry guild, this keeps the matcher's time with a bounded
+ * memory (see bench/README.md, "Memory").
+ */
+export const DOCUMENT_CACHE_LIMIT = 3_000;
+
+interface StoredRow {
+  id: number;
+  questions: string;
+  wordCount: number;
+}
+
+class StoredDocument implements AnswerDocument {
+  readonly id: number;
+  readonly questions: string;
+  readonly wordCount: number;
+  private text: string | undefined;
+
+  constructor(
+    row: StoredRow,
+    readonly generation: number,
+    private readonly readAnswer: (id: number) => string,
+  ) {
+    this.id = row.id;
+    this.questions = row.questions;
+    this.wordCount = row.wordCount;
+  }
+
+  get answer(): string {
+    this.text ??= this.readAnswer(this.id);
+    return this.text;
+  }
 }
 
 export interface Phrasing {
@@ -54,6 +96,9 @@ export class AnswerIndex {
   private readonly searches = new Map<number, GuildSearches>();
   private readonly selectPhrasings: Statement<[number, string, number], Phrasing>;
   private readonly selectDocuments: Statement<[string, string], AnswerDocument>;
+  private readonly selectStored: Statement<[string, string], StoredRow>;
+  private readonly selectAnswer: Statement<[number], string>;
+  private readonly stored = new RecentMap<number, StoredDocument>(DOCUMENT_CACHE_LIMIT);
 
   constructor(private readonly db: Db) {
     this.selectStats = db.prepare(
@@ -65,6 +110,10 @@ export class AnswerIndex {
        FROM json_each(?) CROSS JOIN training_entries t ON t.guild_id = ? AND ${HOLDS_ANSWER}
        JOIN training_answers a ON a.id = t.answer_id ORDER BY a.id`,
     );
+    this.selectStored = db.prepare(
+      `SELECT a.id, a.questions, a.word_count AS wordCount FROM json_each(?) CROSS JOIN training_answers a ON a.id = value WHERE a.guild_id = ?`,
+    );
+    this.selectAnswer = db.prepare<[number], string>('SELECT answer FROM training_entries WHERE answer_id = ? LIMIT 1').pluck();
     this.selectPhrasings = db.prepare('SELECT id, question, category FROM training_entries WHERE answer_id = ? AND guild_id = ? ORDER BY id LIMIT ?');
   }
 
@@ -94,13 +143,7 @@ export class AnswerIndex {
       return {
         // LIMIT bounds the cost of a very common term: past the cap we only need "at least cap".
         countMatches: this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM ${fts} WHERE ${fts} MATCH ? LIMIT ?)`),
-        // The answer text is read from one of the document's entries, only for the few candidates.
-        selectCandidates: this.db.prepare(
-          `SELECT a.id, (SELECT answer FROM training_entries WHERE answer_id = a.id LIMIT 1) AS answer, a.questions, a.word_count AS wordCount
-           FROM (SELECT rowid, bm25(${fts}) AS rank FROM ${fts} WHERE ${fts} MATCH ? ORDER BY rank LIMIT ?) f
-           JOIN training_answers a ON a.id = f.rowid
-           WHERE a.guild_id = ? ORDER BY f.rank`,
-        ),
+        rankCandidates: this.db.prepare<[string, number], number>(`SELECT rowid FROM ${fts} WHERE ${fts} MATCH ? ORDER BY bm25(${fts}) LIMIT ?`).pluck(),
       };
     } catch (error) {
       if (error instanceof Error && /no such table/.test(error.message)) return undefined;
@@ -123,7 +166,26 @@ export class AnswerIndex {
    * over the questions built only from quoteTerm / literalMatchQuery output (src/core/text/fts.ts).
    */
   candidates(guildId: string, guild: GuildIndexStats, expression: string, limit: number): AnswerDocument[] {
-    return this.searches.get(guild.slot)?.selectCandidates.all(expression, limit, guildId) ?? [];
+    const ids = this.searches.get(guild.slot)?.rankCandidates.all(expression, limit) ?? [];
+    return this.storedDocuments(guildId, guild, ids);
+  }
+
+  /**
+   * The guild's documents with these ids, in their order: from the cache when read at the guild's
+   * current generation, the others read in one query, checked against guild_id.
+   */
+  private storedDocuments(guildId: string, guild: GuildIndexStats, ids: readonly number[]): AnswerDocument[] {
+    const missing = ids.filter((id) => this.stored.get(id)?.generation !== guild.generation);
+    if (missing.length > 0) {
+      const readAnswer = (id: number) => this.selectAnswer.get(id) ?? '';
+      for (const row of this.selectStored.all(JSON.stringify(missing), guildId)) this.stored.set(row.id, new StoredDocument(row, guild.generation, readAnswer));
+    }
+    const docs: AnswerDocument[] = [];
+    for (const id of ids) {
+      const doc = this.stored.get(id);
+      if (doc !== undefined && doc.generation === guild.generation && id >= guild.first && id <= guild.last) docs.push(doc);
+    }
+    return docs;
   }
 
   private count(guild: GuildIndexStats, expression: string, cap: number): number {

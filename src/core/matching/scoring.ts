@@ -1,8 +1,9 @@
-import type { AnswerDocument } from './answer-index.js';
+import { DOCUMENT_CACHE_LIMIT, type AnswerDocument } from './answer-index.js';
 import type { AnswerFeatures } from './calibration.js';
 import { TrigramSpace, type TrigramVector } from './char-trigrams.js';
 import { MIN_FUZZY_LENGTH, wordSimilarity } from './similarity.js';
 import { STOP_WORDS } from './stopwords.js';
+import { RecentMap } from './recent-map.js';
 import { PackedVectors, type WordVectors } from './word-vectors.js';
 import { matchWords, stemOf } from './words.js';
 import { alignedPhrasings, NO_PHRASINGS, QuestionAlignment, UnitVectorCache, type AlignedPhrasings, type AlignmentFeatures } from './word-alignment.js';
@@ -88,7 +89,7 @@ interface ParsedDocument {
   /** Each phrasing's distinct stems, with the word that stands for each (for IDF lookups). */
   phrasings: Map<string, string>[];
   /** Each distinct stem of the phrasings with the share of phrasings using it (for phrasingRecall). */
-  stemShares: StemShare[];
+  stemShares: StemShares;
   trigrams: TrigramVector;
   /** Each phrasing's meaning (WordVectors.meaningOf), for those with a word in the vectors; [] without vectors. */
   meanings: PackedVectors;
@@ -98,20 +99,25 @@ interface ParsedDocument {
   aligned: AlignedPhrasings;
 }
 
-interface StemShare {
-  stem: string;
-  word: string;
-  share: number;
+/**
+ * The distinct stems of an answer's phrasings, first seen first: the word standing for each (its
+ * first phrasing's) and how many phrasings use it, of `phrasings`. Parallel arrays rather than an
+ * object per stem: a cache of 5,000 documents held 7 MB of heap in those objects.
+ */
+interface StemShares {
+  stems: string[];
+  words: string[];
+  counts: number[];
+  phrasings: number;
 }
 
 /**
- * Answer documents kept parsed between questions. A parsed document of three phrasings holds about
- * 10 KB (its term maps, trigram vector and phrasing meanings: 5,000 of them measured at 34 MB of
- * heap and 15 MB of typed arrays with word vectors, ~10 MB of it the meanings), and a busy big guild
- * keeps the cache near full (it is emptied when full): 3,000 bounds it at ~30 MB. A miss re-parses
- * one document, cheaper than the memory on a small self-hosting box.
+ * Answer documents kept parsed between questions: the same most recently used documents as the
+ * answer index keeps (DOCUMENT_CACHE_LIMIT, RecentMap). A parsed document of three phrasings holds
+ * several KB (its term maps, trigram vector and phrasing meanings; 5,000 of the bench's documents,
+ * mostly of one phrasing, measured at 20 MB of heap and 4 MB of typed arrays). A miss re-parses one
+ * document; emptying the cache when full, as before, re-parsed them all at once.
  */
-const PARSED_CACHE_LIMIT = 5_000;
 /** Distinct trigrams numbered before the numbering (and the parsed documents using it) starts afresh. */
 const TRIGRAM_SPACE_LIMIT = 200_000;
 const SIMILARITY_CACHE_LIMIT = 100_000;
@@ -122,7 +128,7 @@ const SIMILARITY_CACHE_LIMIT = 100_000;
  * several phrasings counts more, and the question can match words spread across them.
  */
 export class AnswerScorer {
-  private readonly parsed = new Map<number, { questions: string; doc: ParsedDocument }>();
+  private readonly parsed = new RecentMap<number, { questions: string; doc: ParsedDocument }>(DOCUMENT_CACHE_LIMIT);
   private trigramSpace = new TrigramSpace();
   /** wordSimilarity by query word, then candidate word, then whether typos count. */
   private readonly similarities = new Map<string, Map<string, number>>();
@@ -151,6 +157,7 @@ export class AnswerScorer {
     const queryIdf = new Map(terms.map((t) => [t.stem, t.idf]));
     const alike = this.alikeWords(parsedDocs);
     const queryMeaning = this.wordVectors?.meaningOf(terms.map((t) => t.word));
+    const closeness = new Map<string, ((rows: Int32Array) => number) | undefined>();
     const alignment = this.unitVectors && new QuestionAlignment(terms.filter((t) => !t.stop), this.unitVectors, phrasingIdf);
     return docs.map((doc, i) => {
       const parsed = parsedDocs[i]!;
@@ -170,7 +177,7 @@ export class AnswerScorer {
         }
         const near = term.stop ? undefined : alike(term).find((candidate) => parsed.words.has(candidate.word));
         if (near === undefined) {
-          if (!term.stop) covered += this.synonymCredit(term.word, parsed.contentWords) * term.idf;
+          if (!term.stop) covered += this.synonymCredit(term.word, parsed.contentWords, closeness) * term.idf;
           continue;
         }
         const nearTf = parsed.termFrequency.get(stemOf(near.word)) ?? 1;
@@ -210,7 +217,10 @@ export class AnswerScorer {
       if (alike !== undefined) return alike;
       alike = [];
       if (term.word.length >= MIN_FUZZY_LENGTH) {
-        vocabulary ??= new Set(docs.flatMap((doc) => [...doc.words]));
+        if (vocabulary === undefined) {
+          vocabulary = new Set();
+          for (const doc of docs) for (const word of doc.words) vocabulary.add(word);
+        }
         const similarities = this.similaritiesOf(term.word, !term.known);
         for (const candidate of vocabulary) {
           if (Math.abs(candidate.length - term.word.length) > 4) continue;
@@ -229,9 +239,18 @@ export class AnswerScorer {
     };
   }
 
-  /** Share of a question word's IDF covered by the candidate's word closest in meaning (SYNONYM_COSINE). */
-  private synonymCredit(word: string, candidates: Int32Array): number {
-    const closest = this.wordVectors?.closestTo(word, candidates);
+  /**
+   * Share of a question word's IDF covered by the candidate's word closest in meaning (SYNONYM_COSINE).
+   * `closeness` keeps each question word's cosines for the question's other candidates.
+   */
+  private synonymCredit(word: string, candidates: Int32Array, closeness: Map<string, ((rows: Int32Array) => number) | undefined>): number {
+    if (this.wordVectors === undefined) return 0;
+    let closestOf = closeness.get(word);
+    if (closestOf === undefined && !closeness.has(word)) {
+      closestOf = this.wordVectors.closenessTo(word);
+      closeness.set(word, closestOf);
+    }
+    const closest = closestOf?.(candidates);
     return closest === undefined || closest <= SYNONYM_COSINE ? 0 : (closest - SYNONYM_COSINE) / (1 - SYNONYM_COSINE);
   }
 
@@ -278,7 +297,6 @@ export class AnswerScorer {
       contentWords: this.wordVectors?.rowsOf([...new Set(allWords)].filter((w) => !STOP_STEMS.has(stemOf(w)))) ?? new Int32Array(0),
       aligned: this.wordVectors === undefined ? NO_PHRASINGS : alignedPhrasings(phrasings, (stem) => STOP_STEMS.has(stem), this.wordVectors),
     };
-    if (this.parsed.size >= PARSED_CACHE_LIMIT) this.parsed.clear();
     this.parsed.set(doc.id, { questions: doc.questions, doc: parsed });
     return parsed;
   }
@@ -334,27 +352,33 @@ function nearestPhrasingCosine(queryIdf: ReadonlyMap<string, number>, phrasings:
  * The share of the answer's weight the question carries: each stem of the answer weighs its IDF
  * times the share of the answer's phrasings that use it (what staff consistently wrote for it).
  */
-function phrasingRecall(queryIdf: ReadonlyMap<string, number>, shares: readonly StemShare[], idfOfWord: (word: string) => number): number {
+function phrasingRecall(queryIdf: ReadonlyMap<string, number>, shares: StemShares, idfOfWord: (word: string) => number): number {
   let total = 0;
   let shared = 0;
-  for (const { stem, word, share } of shares) {
-    const queryIdfOfStem = queryIdf.get(stem);
-    const weight = share * (queryIdfOfStem ?? idfOfWord(word));
+  for (let i = 0; i < shares.stems.length; i++) {
+    const queryIdfOfStem = queryIdf.get(shares.stems[i]!);
+    const weight = (shares.counts[i]! / shares.phrasings) * (queryIdfOfStem ?? idfOfWord(shares.words[i]!));
     total += weight;
     if (queryIdfOfStem !== undefined) shared += weight;
   }
   return total > 0 ? shared / total : 0;
 }
 
-function stemShares(phrasings: readonly Map<string, string>[]): StemShare[] {
-  const counts = new Map<string, { count: number; word: string }>();
+function stemShares(phrasings: readonly Map<string, string>[]): StemShares {
+  const index = new Map<string, number>();
+  const shares: StemShares = { stems: [], words: [], counts: [], phrasings: phrasings.length };
   for (const phrasing of phrasings)
     for (const [stem, word] of phrasing) {
-      const seen = counts.get(stem);
-      if (seen === undefined) counts.set(stem, { count: 1, word });
-      else seen.count++;
+      const seen = index.get(stem);
+      if (seen !== undefined) shares.counts[seen]!++;
+      else {
+        index.set(stem, shares.stems.length);
+        shares.stems.push(stem);
+        shares.words.push(word);
+        shares.counts.push(1);
+      }
     }
-  return [...counts].map(([stem, { count, word }]) => ({ stem, word, share: count / phrasings.length }));
+  return shares;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { WordTable } from './word-table.js';
 
 /**
  * Pre-trained word vectors: the 50,000 most frequent words of GloVe 6B (100 dimensions; Pennington,
@@ -135,29 +136,27 @@ export function encodeWordVectors({ dimensions, words, vectors, source }: WordVe
 }
 
 export class WordVectors {
-  private readonly rows = new Map<string, number>();
-
   private constructor(
     readonly dimensions: number,
-    words: readonly string[],
+    /** The words, looked up in the file's own bytes (a Map of 50,000 strings would cost several MB more). */
+    private readonly words: WordTable,
     private readonly scales: Float32Array,
     private readonly values: Int8Array,
-  ) {
-    words.forEach((word, row) => this.rows.set(word, row));
-  }
+  ) {}
 
   static decode(bytes: Buffer): WordVectors {
     if (bytes.length < 8 || bytes.toString('latin1', 0, 4) !== MAGIC) throw new Error('Not a word-vector file (no WVEC header).');
     const textLength = bytes.readUInt32LE(4);
-    const text = bytes.toString('utf8', 8, 8 + textLength);
-    const newline = text.indexOf('\n');
-    const { dimensions, count } = JSON.parse(text.slice(0, newline)) as { dimensions: number; count: number };
-    const words = text.slice(newline + 1).split('\n');
-    const scalesAt = 8 + textLength;
+    const textEnd = 8 + textLength;
+    const newline = bytes.indexOf(0x0a, 8);
+    if (newline === -1 || newline >= textEnd) throw new Error('Word-vector file is truncated or inconsistent.');
+    const { dimensions, count } = JSON.parse(bytes.toString('utf8', 8, newline)) as { dimensions: number; count: number };
+    const words = new WordTable(bytes.subarray(newline + 1, textEnd));
+    const scalesAt = textEnd;
     const valuesAt = scalesAt + count * 4;
-    if (words.length !== count || bytes.length !== valuesAt + count * dimensions) throw new Error('Word-vector file is truncated or inconsistent.');
+    if (words.size !== count || bytes.length !== valuesAt + count * dimensions) throw new Error('Word-vector file is truncated or inconsistent.');
     // The scales are copied (a Float32Array needs 4-byte alignment, the file's offset may not have
-    // it); the int8 values, 95% of the file, are a view of the file's bytes, not a second copy.
+    // it); the int8 values, 95% of the file, and the words are views of the file's bytes, not copies.
     const scales = new Float32Array(count);
     new Uint8Array(scales.buffer).set(bytes.subarray(scalesAt, valuesAt));
     const values = new Int8Array(bytes.buffer, bytes.byteOffset + valuesAt, count * dimensions);
@@ -169,26 +168,36 @@ export class WordVectors {
   }
 
   get size(): number {
-    return this.rows.size;
+    return this.words.size;
+  }
+
+  /** The word's row: its frequency rank in GloVe's corpus (0 = most frequent), or -1 when not in the table. */
+  private rowOf(word: string): number {
+    return this.words.lineOf(word);
   }
 
   /** The word's frequency rank in GloVe's corpus (0 = most frequent), or undefined when not in the table. */
   rank(word: string): number | undefined {
-    return this.rows.get(word);
+    const row = this.rowOf(word);
+    return row === -1 ? undefined : row;
   }
 
   has(word: string): boolean {
-    return this.rows.has(word);
+    return this.rowOf(word) !== -1;
   }
 
   /** Adds `weight` × the word's unit vector to `into`; false when the word has no vector. */
   addTo(into: Float32Array, word: string, weight: number): boolean {
-    const row = this.rows.get(word);
-    if (row === undefined) return false;
+    const row = this.rowOf(word);
+    if (row === -1) return false;
+    this.addRow(into, row, weight);
+    return true;
+  }
+
+  private addRow(into: Float32Array, row: number, weight: number): void {
     const scale = this.scales[row]! * weight;
     const offset = row * this.dimensions;
     for (let i = 0; i < this.dimensions; i++) into[i]! += scale * this.values[offset + i]!;
-    return true;
   }
 
   /**
@@ -202,8 +211,10 @@ export class WordVectors {
     const sum = new Float32Array(this.dimensions);
     let found = false;
     for (const word of words) {
-      const row = this.rows.get(word);
-      if (row !== undefined && this.addTo(sum, word, SIF_A / (SIF_A + ZIPF_SHARE / (row + 1)))) found = true;
+      const row = this.rowOf(word);
+      if (row === -1) continue;
+      this.addRow(sum, row, SIF_A / (SIF_A + ZIPF_SHARE / (row + 1)));
+      found = true;
     }
     return found ? toUnitLength(sum) : undefined;
   }
@@ -212,39 +223,55 @@ export class WordVectors {
   rowsOf(words: Iterable<string>): Int32Array {
     const rows: number[] = [];
     for (const word of words) {
-      const row = this.rows.get(word);
-      if (row !== undefined) rows.push(row);
+      const row = this.rowOf(word);
+      if (row !== -1) rows.push(row);
     }
     return Int32Array.from(rows);
   }
 
   /** The largest cosine between the word and the words of `rows` (rowsOf): undefined when the word has no vector, -Infinity when `rows` is empty. */
   closestTo(word: string, rows: Int32Array): number | undefined {
-    const row = this.rows.get(word);
-    if (row === undefined) return undefined;
+    return this.closenessTo(word)?.(rows);
+  }
+
+  /**
+   * closestTo for one word against many row lists: each row's cosine is computed once and kept
+   * (the candidates of one question share most of their words). Undefined when the word has no vector.
+   */
+  closenessTo(word: string): ((rows: Int32Array) => number) | undefined {
+    const row = this.rowOf(word);
+    if (row === -1) return undefined;
+    const known = new Map<number, number>();
+    return (rows) => {
+      let best = -Infinity;
+      for (const other of rows) {
+        let similarity = known.get(other);
+        if (similarity === undefined) {
+          similarity = this.rowDot(row, other) * this.scales[other]!;
+          known.set(other, similarity);
+        }
+        if (similarity > best) best = similarity;
+      }
+      return best === -Infinity ? best : best * this.scales[row]!;
+    };
+  }
+
+  /** The dot product of two rows' int8 values (an integer). */
+  private rowDot(a: number, b: number): number {
     const dims = this.dimensions;
     const values = this.values;
-    const offset = row * dims;
-    let best = -Infinity;
-    for (const other of rows) {
-      const otherOffset = other * dims;
-      let dot = 0;
-      for (let i = 0; i < dims; i++) dot += values[offset + i]! * values[otherOffset + i]!;
-      const similarity = dot * this.scales[other]!;
-      if (similarity > best) best = similarity;
-    }
-    return best === -Infinity ? best : best * this.scales[row]!;
+    const oa = a * dims;
+    const ob = b * dims;
+    let dot = 0;
+    for (let i = 0; i < dims; i++) dot += values[oa + i]! * values[ob + i]!;
+    return dot;
   }
 
   /** Cosine similarity of two words' vectors, or undefined when either has none. */
   similarity(a: string, b: string): number | undefined {
-    const ra = this.rows.get(a);
-    const rb = this.rows.get(b);
-    if (ra === undefined || rb === undefined) return undefined;
-    let dot = 0;
-    const oa = ra * this.dimensions;
-    const ob = rb * this.dimensions;
-    for (let i = 0; i < this.dimensions; i++) dot += this.values[oa + i]! * this.values[ob + i]!;
-    return dot * this.scales[ra]! * this.scales[rb]!;
+    const ra = this.rowOf(a);
+    const rb = this.rowOf(b);
+    if (ra === -1 || rb === -1) return undefined;
+    return this.rowDot(ra, rb) * this.scales[ra]! * this.scales[rb]!;
   }
 }

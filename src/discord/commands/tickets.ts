@@ -15,6 +15,7 @@ import type { ComponentHandler, SlashCommand } from './command.js';
 import { defineCommand } from './define-command.js';
 import { requireSetup, requireTicketThread } from './guards.js';
 import { channel, role, text } from './option-schema.js';
+import { sendOnce } from '../channel-send.js';
 
 const REASON_MAX = 500;
 
@@ -96,7 +97,7 @@ const ticketPanel = defineCommand({
       'Press **Open ticket** to ask the support team. The bot answers right away, and staff follow up when it cannot.';
     const types = ctx.core.desk.types.list(interaction.guildId);
     const typeList = types.length ? `\n\n${panelTypeList(types)}` : '';
-    await target.send({
+    await sendOnce(target, {
       embeds: [new EmbedBuilder().setTitle(title).setDescription(`${description}${typeList}`.slice(0, 4096)).setColor(0x5865f2)],
       components: panelRows(types),
       allowedMentions: NO_MENTIONS,

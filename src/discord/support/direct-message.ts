@@ -1,6 +1,7 @@
 import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
 import type { MessageCreateOptions, User } from 'discord.js';
 import { NO_MENTIONS } from '../reply.js';
+import { sendOnce } from '../channel-send.js';
 
 /** What a DM attempt came to: sent, or refused because the member does not take DMs from this server or bot. */
 export type DirectMessageResult = 'sent' | 'dms-closed';
@@ -16,7 +17,7 @@ export const DMS_CLOSED_TEXT =
  */
 export async function sendDirectMessage(user: User, payload: MessageCreateOptions): Promise<DirectMessageResult> {
   try {
-    await user.send({ allowedMentions: NO_MENTIONS, ...payload });
+    await sendOnce(user, { allowedMentions: NO_MENTIONS, ...payload });
     return 'sent';
   } catch (error) {
     if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.CannotSendMessagesToThisUser) return 'dms-closed';

@@ -5,6 +5,7 @@ import type { Ticket } from '../../core/tickets/store.js';
 import type { BotContext } from '../context.js';
 import { setStatusTag } from '../tickets/forum-tags.js';
 import { addToPrivateThread, claimButtonRow } from './claims.js';
+import { sendOnce } from '../channel-send.js';
 
 const REASONS: Record<HandoffReason, string> = {
   member: 'asked to talk to staff',
@@ -21,14 +22,14 @@ export async function pingStaff(thread: ThreadChannel, ticket: Ticket, reason: H
   const claimedBy = ctx.core.desk.claims.ticket(ticket.guildId, ticket.threadId)?.claimedBy;
   if (claimedBy) {
     await addToPrivateThread(thread, claimedBy, ctx);
-    await thread.send({
+    await sendOnce(thread, {
       content: `🙋 <@${claimedBy}> your ticket needs you: <@${ticket.ownerId}> ${REASONS[reason]}. The bot keeps answering until you reply here.`,
       allowedMentions: { parse: [], users: [claimedBy] },
     });
     return;
   }
   const roleId = ctx.core.desk.types.roleOfTicket(ticket.id) ?? settings?.staffRoleId;
-  await thread.send({
+  await sendOnce(thread, {
     content: `🙋 ${roleId ? `<@&${roleId}> ` : ''}This ticket needs a staff member: <@${ticket.ownerId}> ${REASONS[reason]}. The bot keeps answering until staff reply here.`,
     allowedMentions: { parse: [], roles: roleId ? [roleId] : [] },
     components: [claimButtonRow()],

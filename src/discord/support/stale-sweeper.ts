@@ -6,6 +6,7 @@ import { closeTicketThread } from '../tickets/close-ticket.js';
 import type { BotContext } from '../context.js';
 import { NO_MENTIONS } from '../reply.js';
 import { fetchTicketThread } from './ticket-thread.js';
+import { sendOnce } from '../channel-send.js';
 
 /** How often the database is asked which tickets are due; a due ticket waits at most this long. */
 const STALE_SWEEP_INTERVAL_MS = 60_000;
@@ -39,7 +40,7 @@ export async function sweepStaleTickets(ctx: BotContext, now = Date.now()): Prom
     await each(ticket, async () => {
       const thread = await fetchTicketThread(ctx, ticket.threadId);
       if (!thread) return closeGoneTicket(ctx, ticket, now);
-      await thread.send({ content: reminderText(ticket.ownerId, core.config.STALE_TICKET_HOURS), allowedMentions: { parse: [], users: [ticket.ownerId] } });
+      await sendOnce(thread, { content: reminderText(ticket.ownerId, core.config.STALE_TICKET_HOURS), allowedMentions: { parse: [], users: [ticket.ownerId] } });
       core.support.stale.markReminded(ticket, now);
       done.reminded++;
     });
@@ -52,7 +53,7 @@ export async function sweepStaleTickets(ctx: BotContext, now = Date.now()): Prom
       const settings = core.guildSettings.get(ticket.guildId);
       if (!thread || !settings) return closeGoneTicket(ctx, ticket, now);
       await closeTicketThread(thread, { closedBy: ctx.client.user.id, reason: INACTIVE_REASON }, settings, ctx, async (text) => {
-        await thread.send({ content: text, allowedMentions: NO_MENTIONS });
+        await sendOnce(thread, { content: text, allowedMentions: NO_MENTIONS });
       });
       done.closed++;
     });
@@ -73,7 +74,7 @@ async function closeUnansweredRequests(ctx: BotContext, now: number, log: BotCon
         continue;
       }
       await closeTicketThread(thread, { closedBy: ctx.client.user.id, reason: CLOSE_REQUEST_REASON }, settings, ctx, async (text) => {
-        await thread.send({ content: text, allowedMentions: NO_MENTIONS });
+        await sendOnce(thread, { content: text, allowedMentions: NO_MENTIONS });
       });
       closed++;
     } catch (error) {

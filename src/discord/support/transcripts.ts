@@ -4,6 +4,7 @@ import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { Transcript } from '../../core/support/transcript.js';
 import type { BotContext } from '../context.js';
 import { NO_MENTIONS } from '../reply.js';
+import { sendOnce } from '../channel-send.js';
 
 /** A ticket's transcript as a Markdown file, with the names Discord knows; undefined if it is not a ticket. */
 export function transcriptFile(ctx: BotContext, guild: Guild, threadId: string): { transcript: Transcript; file: AttachmentBuilder } | undefined {
@@ -38,7 +39,7 @@ export async function postTranscriptToLog(thread: ThreadChannel, settings: Guild
     }
     const built = transcriptFile(ctx, thread.guild, thread.id);
     if (!built) return;
-    await channel.send({ content: transcriptCaption(built.transcript), files: [built.file], allowedMentions: NO_MENTIONS });
+    await sendOnce(channel, { content: transcriptCaption(built.transcript), files: [built.file], allowedMentions: NO_MENTIONS });
   } catch (error) {
     log.warn({ err: error }, 'could not post the transcript to the log channel');
   }

@@ -10,6 +10,7 @@ import { deferReply, NO_MENTIONS, respond } from '../reply.js';
 import { openPrivateTicket, requirePrivateChannel } from './open-private-ticket.js';
 import { openTicketFromPanel } from './open-ticket.js';
 import { intakeModal, readIntake } from './panel.js';
+import { sendOnce } from '../channel-send.js';
 
 /** The type a panel button or form stands for (no argument: the default "Open ticket"). */
 function typeOf(ctx: BotContext, guildId: string, arg: string | undefined): TicketType | undefined {
@@ -65,6 +66,6 @@ export async function openFromIntake(interaction: ModalSubmitInteraction<'cached
     thread = await openTicketFromPanel(forum, interaction.member, { ...intake, typeId: type?.id ?? null }, settings, ctx);
   }
   const notice = supportHoursNotice(interaction.guildId, ctx);
-  if (notice) await thread.send({ content: notice, allowedMentions: NO_MENTIONS }).catch((e: unknown) => ctx.core.logger.warn({ err: e }, 'could not post the support-hours notice'));
+  if (notice) await sendOnce(thread, { content: notice, allowedMentions: NO_MENTIONS }).catch((e: unknown) => ctx.core.logger.warn({ err: e }, 'could not post the support-hours notice'));
   await respond(interaction, `Your ticket is open: ${thread.toString()}`);
 }

@@ -6,6 +6,7 @@ import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { BotContext } from '../context.js';
 import { answerNewTicket, explainThreadLimit, postRestOfDescription, ticketOpeningMessages } from './open-ticket.js';
 import { postStatusLine } from './status-line.js';
+import { sendOnce } from '../channel-send.js';
 
 /** Discord's auto-archive choice for a ticket thread: a week, so a quiet ticket stays in the channel list. */
 const ONE_WEEK_MINUTES = 10_080;
@@ -45,7 +46,7 @@ export async function openPrivateTicket(
   try {
     await thread.members.add(member.id);
     const [first, ...rest] = ticketOpeningMessages(member.id, input.description, `opened this private **${type.name}** ticket. Only you and staff can read it.`);
-    await thread.send({ content: first!, allowedMentions: { users: [member.id] } });
+    await sendOnce(thread, { content: first!, allowedMentions: { users: [member.id] } });
     await postRestOfDescription(thread, rest, ctx);
     await postStatusLine(thread, (error) => log.warn({ err: error }, 'could not pin the status line (give the bot Pin Messages)'));
   } catch (error) {

@@ -6,6 +6,7 @@ import type { BotContext } from '../context.js';
 import { NO_MENTIONS } from '../reply.js';
 import { splitMessage } from '../render/split-message.js';
 import { answerInThread } from './answer-in-thread.js';
+import { sendOnce } from '../channel-send.js';
 
 export const SUBJECT_MAX = 100; // Discord's limit for a thread name
 export const DESCRIPTION_MAX = 1800; // what the modal accepts; quoted, it may need more than one message
@@ -57,7 +58,7 @@ export async function openTicketFromPanel(
 /** The rest of a long description, in order, before the answer (the whole text is stored with the ticket either way). */
 export async function postRestOfDescription(thread: ThreadChannel, rest: string[], ctx: BotContext): Promise<void> {
   for (const content of rest) {
-    await thread.send({ content, allowedMentions: NO_MENTIONS }).catch((error: unknown) => ctx.core.logger.warn({ err: error, threadId: thread.id }, 'could not post the rest of a ticket description'));
+    await sendOnce(thread, { content, allowedMentions: NO_MENTIONS }).catch((error: unknown) => ctx.core.logger.warn({ err: error, threadId: thread.id }, 'could not post the rest of a ticket description'));
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Message, ThreadChannel } from 'discord.js';
 import { NO_MENTIONS } from '../reply.js';
 import type { ShownStatus } from './shown-status.js';
+import { sendOnce } from '../channel-send.js';
 
 /**
  * A private ticket shows its status in a pinned message at the top of its thread, where a forum ticket
@@ -21,7 +22,7 @@ export const statusLineText = (status: ShownStatus): string => `${STATUS_LINE_PR
 
 /** Posts the status line and pins it; a failed pin (no Pin Messages permission) leaves it unpinned, never the ticket unopened. */
 export async function postStatusLine(thread: ThreadChannel, onPinFailed: (error: unknown) => void): Promise<Message> {
-  const line = await thread.send({ content: statusLineText('open'), allowedMentions: NO_MENTIONS });
+  const line = await sendOnce(thread, { content: statusLineText('open'), allowedMentions: NO_MENTIONS });
   await line.pin().catch(onPinFailed);
   return line;
 }

@@ -1,3 +1,5 @@
+import { newMessageNonce } from '../channel-send.js';
+import { isDroppedConnection } from '../dropped-connection.js';
 import { splitMessage } from '../render/split-message.js';
 
 /**
@@ -7,12 +9,19 @@ import { splitMessage } from '../render/split-message.js';
 export interface PostedMessage<Extras = never> {
   /** The message's id, where the sink knows it. */
   readonly id?: string;
+  /** The text the message shows, as Discord returned it (where the sink knows it). */
+  readonly content?: string;
   edit(content: string, extras?: Extras): Promise<unknown>;
   delete(): Promise<unknown>;
 }
 
 export interface MessageSink<Extras = never> {
-  send(content: string, extras?: Extras): Promise<PostedMessage<Extras>>;
+  /**
+   * Posts one part of the answer. `nonce` is the same on every attempt to post that part (Create Message's `nonce`
+   * with `enforceNonce`): when an attempt's connection dropped after Discord had created the message, the next
+   * attempt gets that message back instead of a second one.
+   */
+  send(content: string, extras: Extras | undefined, nonce: string): Promise<PostedMessage<Extras>>;
 }
 
 /** Shown at the end of a message while the AI is still writing it. */
@@ -20,10 +29,14 @@ export const WRITING_MARK = ' ▌';
 
 const FINISH_ATTEMPTS = 4;
 
-/** Discord's 5xx answers (discord.js's HTTPError carries the status): worth another try later. */
-function isServerError(error: unknown): boolean {
+/**
+ * Worth another try later: Discord's 5xx answers (discord.js's HTTPError carries the status), and a dropped
+ * connection (which discord.js does not retry itself). Both may hide a message Discord did create; the parts' nonces
+ * make the retry return it rather than post it twice.
+ */
+function isWorthRetrying(error: unknown): boolean {
   const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' && status >= 500;
+  return (typeof status === 'number' && status >= 500) || isDroppedConnection(error);
 }
 
 /**
@@ -34,6 +47,8 @@ function isServerError(error: unknown): boolean {
  */
 export class StreamingReply<Extras = never> {
   private readonly posted: { message: PostedMessage<Extras>; content: string; withExtras: boolean }[] = [];
+  /** One nonce per part of the answer, kept until that part is gone, so every attempt to post it uses the same. */
+  private readonly nonces: string[] = [];
   private latest = '';
   private final = false;
   /** Stopped by the ticket closing: no more posts, edits or deletes after the last text is shown. */
@@ -75,7 +90,8 @@ export class StreamingReply<Extras = never> {
   /**
    * The finished answer: waits until every part of it is posted exactly as given. An earlier
    * update that failed is simply redone here; a server error (which discord.js has already
-   * retried three times at once) gets a few more tries after a pause before it is given up.
+   * retried three times at once) or a dropped connection gets a few more tries after a pause
+   * before it is given up.
    * `lastMessageExtras` go out with the last message's final text, in the same request.
    */
   async finish(text: string, lastMessageExtras?: Extras): Promise<void> {
@@ -90,7 +106,7 @@ export class StreamingReply<Extras = never> {
         await this.flushNow();
         return;
       } catch (error) {
-        if (attempt >= FINISH_ATTEMPTS || !isServerError(error)) throw error;
+        if (attempt >= FINISH_ATTEMPTS || !isWorthRetrying(error)) throw error;
         await new Promise((resolve) => setTimeout(resolve, this.retryPauseMs * attempt));
       }
     }
@@ -148,7 +164,11 @@ export class StreamingReply<Extras = never> {
       const extras = this.final && i === chunks.length - 1 ? this.finalExtras : undefined;
       const existing = this.posted[i];
       if (!existing) {
-        this.posted.push({ message: await this.sink.send(content, extras), content, withExtras: extras !== undefined });
+        const nonce = (this.nonces[i] ??= newMessageNonce());
+        const sent = await this.sink.send(content, extras, nonce);
+        // An earlier attempt's message came back (created, its answer lost) showing that attempt's older text.
+        if (sent.content !== undefined && sent.content !== content) await sent.edit(content, extras);
+        this.posted.push({ message: sent, content, withExtras: extras !== undefined });
       } else if (existing.content !== content || (extras !== undefined && !existing.withExtras)) {
         await existing.message.edit(content, extras);
         existing.content = content;
@@ -156,6 +176,7 @@ export class StreamingReply<Extras = never> {
       }
     }
     // The writing mark can push the text over a split; the final text may need one message fewer.
+    this.nonces.splice(chunks.length);
     for (const extra of this.posted.splice(chunks.length)) await extra.message.delete();
   }
 

@@ -7,6 +7,7 @@ import { NO_MENTIONS } from '../reply.js';
 import { answerInThread } from './answer-in-thread.js';
 import { adoptMemberPost, setStatusTag } from './forum-tags.js';
 import { followPostState } from '../../core/tickets/post-state.js';
+import { sendOnce } from '../channel-send.js';
 
 /** A text stand-in for a message with no text (only files, stickers or embeds), so the turn is kept. */
 function describeTextless(message: Message): string {
@@ -72,8 +73,7 @@ export async function onMessageCreate(message: OmitPartialGroupDMChannel<Message
     const storage = describeStorageFailure(error);
     if (!storage) throw error;
     core.logger.error({ err: error, threadId: thread.id, messageId: message.id }, `A ticket message could not be stored: ${storage}`);
-    await thread
-      .send({ content: `⚠️ I could not save this message, so I cannot answer it yet. ${storage}`, allowedMentions: NO_MENTIONS })
+    await sendOnce(thread, { content: `⚠️ I could not save this message, so I cannot answer it yet. ${storage}`, allowedMentions: NO_MENTIONS })
       .catch((e: unknown) => core.logger.warn({ err: e }, 'could not report the storage failure in the ticket'));
   }
 }

@@ -135,6 +135,14 @@ describe('Matcher.match', () => {
     expect(matcher.match(GUILD_A, 'what are your opening hours').map((m) => m.answer)).not.toContain('Open 24/7.');
   });
 
+  it('sees a phrasing added to an answer it has already read (documents are kept only while the training is unchanged)', () => {
+    expect(best('when will my order arrive')!.answer).toBe(SHIPPING_ANSWER);
+    expect(best('do you deliver to canada')?.score ?? 0).toBeLessThan(THRESHOLD);
+    const added = store.add(GUILD_A, { question: 'Do you deliver to Canada?', answer: SHIPPING_ANSWER });
+    expect(best('do you deliver to canada')).toMatchObject({ entryId: added.id, answer: SHIPPING_ANSWER });
+    expect(best('do you deliver to canada')!.score).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+
   it('answers the only trained question of a new guild, but not a question sharing just its small words', () => {
     store.add(GUILD_B, { question: 'How do I join the Minecraft server?', answer: 'Connect to play.example.net.' });
     expect(best('how do i join the minecraft server', GUILD_B)!.score).toBeGreaterThanOrEqual(THRESHOLD);

@@ -119,6 +119,8 @@ export function apiMessage(world: World, m: MessageRecord, withGuildFields = fal
       type: m.interaction.type,
       user,
       authorizing_integration_owners: { 0: m.guildId },
+      // "present only on follow-up messages" (discord-api-docs resources/message.mdx, Message Interaction Metadata).
+      ...(m.interaction.originalResponseMessageId ? { original_response_message_id: m.interaction.originalResponseMessageId } : {}),
     } as never;
     msg.interaction = { id: m.interaction.id, type: m.interaction.type, name: m.interaction.name, user } as never;
   }

@@ -74,11 +74,17 @@ export class DirectMessages {
     return { id: c.id, type: ChannelType.DM, last_message_id: last?.id ?? null, flags: 0, recipients: [toAPIUser(this.world.user(c.recipientId))] };
   }
 
-  /** POST /channels/{dm}/messages by the bot. */
+  /** POST /channels/{dm}/messages by the bot; `enforce_nonce` applies as in any channel (message-nonces.ts). */
   send(channelId: string, input: MessageInput): Record<string, unknown> {
     const channel = this.byId.get(channelId)!;
     if (this.closed.has(channel.recipientId)) throw new DiscordHttpError(403, ErrorCode.CannotSendToUser, 'Cannot send messages to this user');
-    return this.apiMessage(this.post(channel, input));
+    const nonce = input.enforceNonce ? input.nonce : undefined;
+    const bot = this.world.botUserId;
+    const existing = nonce === undefined ? undefined : this.world.nonces.existing(bot, nonce, (id) => this.find(id)?.message);
+    if (existing) return this.apiMessage(existing);
+    const message = this.post(channel, input);
+    if (nonce !== undefined) this.world.nonces.remember(bot, nonce, message.id);
+    return this.apiMessage(message);
   }
 
   /**

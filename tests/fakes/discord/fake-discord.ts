@@ -263,11 +263,13 @@ export class FakeDiscord {
   }
 
   /**
-   * Closes the connection of the next `count` matching requests without answering them (Discord never sees them), as
-   * when Discord closed an idle keep-alive connection the bot then wrote onto: discord.js rejects the call with undici's
-   * `SocketError: other side closed` (`UND_ERR_SOCKET`), which it does not retry. See `DropRule` in rate-limits.ts.
+   * Closes the connection of the next `count` matching requests without answering them, as when Discord closed an idle
+   * keep-alive connection the bot then wrote onto: discord.js rejects the call with undici's `SocketError: other side
+   * closed` (`UND_ERR_SOCKET`), which it does not retry. `lose: 'request'` (default): Discord never sees the request.
+   * `lose: 'response'`: Discord carries it out (the message exists, the callback is taken) and only its answer is lost;
+   * the bot sees the same error. See `DropRule` in rate-limits.ts.
    */
-  dropNext(rule: { route?: RouteSelector; method?: string; count?: number } = {}): void {
+  dropNext(rule: { route?: RouteSelector; method?: string; count?: number; lose?: 'request' | 'response' } = {}): void {
     this.limits.dropNext({ count: 1, ...rule });
   }
 

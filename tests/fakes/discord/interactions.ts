@@ -236,7 +236,13 @@ export class Interactions {
       const ephemeral = ((input.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
       message = sendMessage(this.world, this.world.botUserId, this.world.channel(rec.channelId), input, {
         webhookId: this.world.applicationId,
-        interaction: { id: rec.id, type: rec.type, name: rec.commandName, userId: rec.userId },
+        interaction: {
+          id: rec.id,
+          type: rec.type,
+          name: rec.commandName,
+          userId: rec.userId,
+          ...(rec.handle.originalMessageId ? { originalResponseMessageId: rec.handle.originalMessageId } : {}),
+        },
         asInteractionResponse: true,
         respondingTo: rec.userId,
         ...(ephemeral ? { ephemeralTo: rec.userId } : {}),

@@ -33,6 +33,8 @@ export interface MessageInput {
   flags?: number;
   tts?: boolean;
   nonce?: string | number;
+  /** Create Message's `enforce_nonce`: with a nonce, a repeat returns the first message (message-nonces.ts). */
+  enforceNonce?: boolean;
   messageReference?: MessageReferenceInput;
   stickerIds?: string[];
   newAttachments: NewAttachment[];
@@ -108,7 +110,12 @@ export function parseMessageBody(raw: unknown, files: UploadedFile[], prefix: (s
   }
   if (typeof body.flags === 'number') input.flags = body.flags & SETTABLE_FLAGS;
   if (typeof body.tts === 'boolean') input.tts = body.tts;
-  if (typeof body.nonce === 'string' || typeof body.nonce === 'number') input.nonce = body.nonce;
+  if (typeof body.nonce === 'string' || typeof body.nonce === 'number') {
+    // "integer or string … (up to 25 characters)": discord-api-docs resources/message.mdx, Create Message.
+    errors.maxLength([...prefix, 'nonce'], String(body.nonce), 25);
+    input.nonce = body.nonce;
+  }
+  if (body.enforce_nonce === true) input.enforceNonce = true;
   if (isObject(body.message_reference)) input.messageReference = body.message_reference as MessageReferenceInput;
   if (Array.isArray(body.sticker_ids)) {
     errors.maxLength([...prefix, 'sticker_ids'], body.sticker_ids, 3);

@@ -179,6 +179,20 @@ export function sendMessage(world: World, actorId: string, channel: ChannelRecor
   return m;
 }
 
+/**
+ * Create Message (`POST /channels/{id}/messages`): with `enforce_nonce` and a nonce this author used within the past few
+ * minutes, the message created then is returned and nothing is created or dispatched (message-nonces.ts).
+ */
+export function createMessage(world: World, actorId: string, channel: ChannelRecord, input: MessageInput): MessageRecord {
+  const nonce = input.enforceNonce ? input.nonce : undefined;
+  if (nonce === undefined) return sendMessage(world, actorId, channel, input);
+  const existing = world.nonces.existing(actorId, nonce, (id) => world.messages.get(id));
+  if (existing) return existing;
+  const created = sendMessage(world, actorId, channel, input);
+  world.nonces.remember(actorId, nonce, created.id);
+  return created;
+}
+
 /** Edits `m` as `actorId`: only its author may, never in an archived thread; dispatches MESSAGE_UPDATE. */
 export function editMessage(world: World, actorId: string, m: MessageRecord, input: MessageInput): MessageRecord {
   if (m.authorId !== actorId) {

@@ -109,6 +109,8 @@ export interface InteractionLink {
   type: number;
   name: string;
   userId: string;
+  /** A follow-up's original response (`interaction_metadata.original_response_message_id`). */
+  originalResponseMessageId?: string;
 }
 
 export interface MessageRecord {

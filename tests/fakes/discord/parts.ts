@@ -8,6 +8,7 @@ import { applicationFlags, recommendedShards, sendReady } from './gateway-ready.
 import { HeldRequests } from './held-requests.js';
 import type { InteractionHandle } from './interaction-handle.js';
 import { InteractionFactory } from './interaction-payloads.js';
+import { MessageNonces } from './message-nonces.js';
 import { Interactions } from './interactions.js';
 import { RateLimits, type RateLimitMode } from './rate-limits.js';
 import { registerRoutes } from './rest-routes.js';
@@ -42,6 +43,8 @@ export interface FakeDiscordOptions {
   guildsPerShard?: number;
   /** `session_start_limit.max_concurrency`: shards that may IDENTIFY at once (Discord: 1 for most bots). */
   maxConcurrency?: number;
+  /** How long Create Message's `enforce_nonce` remembers a nonce (Discord: "the past few minutes"; the fake: 3 minutes). */
+  nonceWindowMs?: number;
 }
 
 /** The bot as Discord registered it: its application, its user and the token it logs in with. */
@@ -98,6 +101,7 @@ export function assembleParts(
       ...(guildId ? { perSession: (s: GatewaySession) => apiGuildCreate(world, world.guild(guildId), s.has(GatewayIntentBits.GuildPresences)) } : {}),
     });
   });
+  if (opts.nonceWindowMs !== undefined) world.nonces = new MessageNonces(opts.nonceWindowMs);
   world.addUser({ id: bot.botUser.id, username: bot.botUser.username, bot: true });
   world.on('change', () => {
     for (const h of handles) h.notify();

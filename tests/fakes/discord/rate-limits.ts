@@ -50,11 +50,20 @@ export interface DropRule {
   count: number;
   route?: RouteSelector;
   method?: string;
+  /**
+   * What the dropped connection loses. 'request' (the default): Discord never saw the request, as above. 'response':
+   * Discord did what was asked (created the message, took the callback) and the connection closed before its answer
+   * reached the bot, so the bot sees the same `other side closed` and cannot tell the two apart. That is why a retry
+   * must be safe to repeat: Create Message's `nonce` with `enforce_nonce` (message-nonces.ts), a callback's 40060.
+   * Any HTTP exchange can break between the server's work and its answer: RFC 9110 §9.2.2 (Idempotent Methods) lets a
+   * client resend automatically only requests that are idempotent, since the first one may have taken effect.
+   */
+  lose?: 'request' | 'response';
 }
 
 export interface Interception {
-  /** Close the connection without answering (see DropRule). */
-  drop?: boolean;
+  /** Close the connection without answering (see DropRule): before the route runs, or after it ran. */
+  drop?: 'request' | 'response';
   status: number;
   body: unknown;
   headers: Record<string, string>;
@@ -169,7 +178,7 @@ export class RateLimits {
     if (drop) {
       drop.count -= 1;
       this.answered.push({ status: 0, path: req.path, method: req.method, at: now });
-      return { drop: true, status: 0, headers: {}, body: undefined };
+      return { drop: drop.lose ?? 'request', status: 0, headers: {}, body: undefined };
     }
     const fail = this.failRules.find((r) => r.count > 0 && matches(r.route, req));
     if (fail) {

@@ -7,7 +7,7 @@ import { DiscordHttpError, ErrorCode, missingAccess } from './errors.js';
 import type { Interactions } from './interactions.js';
 import { registerPrivateThreadRoutes } from './private-threads.js';
 import { parseMessageBody } from './message-input.js';
-import { deleteMessage, editMessage, isContentGated, sendMessage, triggerTyping, visibleMessages } from './messages.js';
+import { deleteMessage, editMessage, createMessage, isContentGated, triggerTyping, visibleMessages } from './messages.js';
 import { isThread, toAPIChannel, toAPIMember, toAPIRole, toAPIUser, type ChannelRecord, type MessageRecord } from './model.js';
 import type { RestReply, Router } from './rest-server.js';
 import type { World } from './world.js';
@@ -198,7 +198,7 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
     const c = visibleChannel(r.params.channelId!);
     const input = parseMessageBody(r.body, r.files);
     if (input.flags !== undefined) input.flags &= ~MessageFlags.Ephemeral;
-    return ok(apiMessage(world, sendMessage(world, bot(), c, input)));
+    return ok(apiMessage(world, createMessage(world, bot(), c, input)));
   });
   router.add('PATCH', '/channels/:channelId/messages/:messageId', (r) => {
     const c = visibleChannel(r.params.channelId!);

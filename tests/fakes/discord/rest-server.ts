@@ -43,6 +43,8 @@ export interface RequestLogEntry {
   files?: string[];
   /** The connection was closed without an answer (`FakeDiscord.dropNext`); `status` stays 0. */
   dropped?: true;
+  /** With `dropNext({ lose: 'response' })`: the request was carried out, and this is the answer the client never got. */
+  lostAnswer?: { status: number; code?: number };
 }
 
 /** Routes written as `/channels/:channelId/messages`; `auth: false` for interaction and webhook-token routes. */
@@ -164,6 +166,17 @@ export async function handleRequest(deps: RestServerDeps, req: IncomingMessage, 
   const entry: RequestLogEntry = { method, path, status: 0, at: Date.now() };
   deps.log.push(entry);
   let params: Record<string, string> = {};
+  let loseAnswer: RequestLogEntry | undefined;
+  /** Sends the answer, or with `dropNext({ lose: 'response' })` closes the connection instead, the work done. */
+  const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
+    if (!loseAnswer) return sendJson(res, status, body, headers);
+    const code = (body as { code?: unknown } | undefined)?.code;
+    loseAnswer.lostAnswer = { status, ...(status >= 400 && typeof code === 'number' ? { code } : {}) };
+    loseAnswer.status = 0;
+    delete loseAnswer.code;
+    loseAnswer.dropped = true;
+    req.socket.destroy();
+  };
   try {
     if (api[1] !== '10') throw new DiscordHttpError(400, ErrorCode.InvalidApiVersion, 'Invalid API version');
     const matched = deps.router.match(method, path);
@@ -174,13 +187,15 @@ export async function handleRequest(deps: RestServerDeps, req: IncomingMessage, 
 
     const info = requestInfo(method, path);
     const limited = deps.limits.intercept(info);
-    if (limited?.drop) {
+    if (limited?.drop === 'request') {
       await readBody(req);
       entry.dropped = true;
       req.socket.destroy();
       return;
     }
-    if (limited) {
+    // Discord does the work; only its answer is lost (see `answer` below).
+    if (limited?.drop === 'response') loseAnswer = entry;
+    else if (limited) {
       entry.status = limited.status;
       return sendJson(res, limited.status, limited.body, limited.headers);
     }
@@ -191,16 +206,16 @@ export async function handleRequest(deps: RestServerDeps, req: IncomingMessage, 
     const reply = await matched.route.handler({ method, path, params, query: url.searchParams, body, files, headers: req.headers });
     entry.status = reply.status;
     if (reply.status === 429) deps.limits.answered.push({ status: 429, path, method, at: Date.now() });
-    sendJson(res, reply.status, reply.body, { ...(reply.status < 400 ? deps.limits.successHeaders(info) : {}), ...reply.headers });
+    answer(reply.status, reply.body, { ...(reply.status < 400 ? deps.limits.successHeaders(info) : {}), ...reply.headers });
   } catch (err) {
     if (err instanceof DiscordHttpError) {
       entry.status = err.status;
       entry.code = err.code;
       deps.onRejected(params, { method, path }, err);
-      return sendJson(res, err.status, err.toJSON());
+      return answer(err.status, err.toJSON());
     }
     deps.onUnexpected(err);
     entry.status = 500;
-    sendJson(res, 500, { message: `500: Internal Server Error (fake: ${String(err)})`, code: 0 });
+    answer(500, { message: `500: Internal Server Error (fake: ${String(err)})`, code: 0 });
   }
 }

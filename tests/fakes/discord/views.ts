@@ -28,6 +28,8 @@ export interface MessageView {
   pinned: boolean;
   /** Set for interaction responses and follow-ups. */
   interactionId?: string;
+  /** The `nonce` the message was created with (Create Message), as MESSAGE_CREATE carries it. */
+  nonce?: string | number;
 }
 
 export interface ChannelView {
@@ -73,6 +75,7 @@ export function messageView(world: World, m: MessageRecord): MessageView {
     mentionsPinged: m.pinged,
     ephemeral: m.ephemeralTo !== undefined,
     ...(m.interaction ? { interactionId: m.interaction.id } : {}),
+    ...(m.nonce !== undefined ? { nonce: m.nonce } : {}),
   };
 }
 

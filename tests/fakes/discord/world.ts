@@ -17,6 +17,7 @@ import {
 import { channelPermissions, toPermissionBits } from './permissions.js';
 import { SnowflakeGenerator } from './snowflake.js';
 import { apiGuildCreate } from './api-objects.js';
+import { DEFAULT_NONCE_WINDOW_MS, MessageNonces } from './message-nonces.js';
 
 /** Where a dispatch may go: the gateway filters by intent and strips gated message content per session. */
 export interface DispatchScope {
@@ -77,6 +78,8 @@ export class World extends EventEmitter {
   readonly messages = new Map<string, MessageRecord>();
   readonly attachments = new Map<string, AttachmentRecord>();
   readonly typing: TypingEvent[] = [];
+  /** Create Message's `enforce_nonce` memory (message-nonces.ts); `FakeDiscordOptions.nonceWindowMs` replaces it. */
+  nonces = new MessageNonces(DEFAULT_NONCE_WINDOW_MS);
 
   constructor(
     readonly applicationId: string,

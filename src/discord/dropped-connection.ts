@@ -1,0 +1,61 @@
+/**
+ * Errors that mean the connection under a request failed, not that Discord refused it. The usual one: Discord closed
+ * an idle keep-alive connection while the bot was busy (a long synchronous import), and the next request written onto
+ * it fails with undici's `SocketError: other side closed`, code `UND_ERR_SOCKET` (nodejs/undici lib/core/errors.js;
+ * lib/dispatcher/client-h1.js, the socket's 'end' listener; nodejs/undici#2320, #3492). discord.js retries a failed
+ * request by itself only for `AbortError` (its own 15 s timeout) and `ECONNRESET`, up to `rest.retries` (3)
+ * (discordjs/discord.js packages/rest/src/lib/utils/utils.ts `shouldRetry`, handlers/Shared.ts `makeNetworkRequest`),
+ * so UND_ERR_SOCKET reaches us, and so does an ECONNRESET once its retries are spent. The others here fail before the
+ * request was sent (refused, connect timeout, broken pipe).
+ *
+ * The same error comes when the connection broke *after* Discord did the work and only its answer was lost: the bot
+ * cannot tell the two apart, so whatever it retries must be safe to repeat (a message: `nonce` with `enforceNonce`,
+ * channel-send.ts; a first interaction answer: 40060, reply.ts).
+ */
+const DROPPED_CONNECTION_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export function isDroppedConnection(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && DROPPED_CONNECTION_CODES.has(code)) return true;
+    if (e instanceof Error && e.message === 'other side closed') return true;
+  }
+  return false;
+}
+
+/** Waits before each retry of a request whose connection dropped: short, as a fresh connection is usually fine at once. */
+export const DROPPED_RETRY_DELAYS_MS = [200, 800, 2000] as const;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface RetryPolicy {
+  /** False when a retry after `delayMs` would come too late (an interaction token about to expire). */
+  mayWait?: (delayMs: number) => boolean;
+  /** Told before each wait (for the debug log). */
+  onRetry?: (error: unknown, delayMs: number) => void;
+  /**
+   * True when the error of a retry (never of the first attempt) means an earlier attempt had in fact arrived (a
+   * callback's 40060): the call then counts as done and resolves with undefined.
+   */
+  earlierAttemptArrived?: (error: unknown) => boolean;
+}
+
+/**
+ * Runs `send`, again after a short wait when its connection dropped, at most `DROPPED_RETRY_DELAYS_MS.length` more
+ * times. Only for requests that are safe to repeat (see above); any other error is thrown at once.
+ */
+export function retryDropped<T>(send: () => Promise<T>, policy?: Omit<RetryPolicy, 'earlierAttemptArrived'>): Promise<T>;
+export function retryDropped<T>(send: () => Promise<T>, policy: RetryPolicy): Promise<T | undefined>;
+export async function retryDropped<T>(send: () => Promise<T>, policy: RetryPolicy = {}): Promise<T | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (attempt > 0 && policy.earlierAttemptArrived?.(error)) return undefined;
+      const delay = DROPPED_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || !isDroppedConnection(error) || policy.mayWait?.(delay) === false) throw error;
+      policy.onRetry?.(error, delay);
+      await sleep(delay);
+    }
+  }
+}

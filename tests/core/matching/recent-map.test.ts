@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { RecentMap } from '../../../src/core/matching/recent-map.js';
+
+describe('RecentMap: the matcher caches keep the most recently used documents', () => {
+  it('drops the least recently used key when full, a read counting as a use', () => {
+    const map = new RecentMap<number, string>(3);
+    map.set(1, 'a');
+    map.set(2, 'b');
+    map.set(3, 'c');
+    expect(map.get(1)).toBe('a'); // 1 is now the most recent; 2 the least
+    map.set(4, 'd');
+    expect(map.size).toBe(3);
+    expect([map.get(2), map.get(3), map.get(1), map.get(4)]).toEqual([undefined, 'c', 'a', 'd']);
+  });
+
+  it('replaces a value in place without dropping another key', () => {
+    const map = new RecentMap<number, string>(2);
+    map.set(1, 'a');
+    map.set(2, 'b');
+    map.set(1, 'a2');
+    expect([map.size, map.get(1), map.get(2)]).toEqual([2, 'a2', 'b']);
+  });
+
+  it('refuses a limit below 1', () => {
+    expect(() => new RecentMap(0)).toThrow(/at least 1/);
+  });
+});

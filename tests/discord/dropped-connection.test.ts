@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { isDroppedConnection, retryDropped } from '../../src/discord/dropped-connection.js';
+
+/** undici's error for a connection the other side closed (nodejs/undici lib/core/errors.js, SocketError). */
+const dropped = () => Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+const alreadyAcknowledged = () => Object.assign(new Error('Interaction has already been acknowledged.'), { status: 400, code: 40060 });
+
+describe('retryDropped', () => {
+  it('sends again after a dropped connection, and resolves with what the retry got', async () => {
+    const calls: number[] = [];
+    const result = await retryDropped(async () => {
+      calls.push(Date.now());
+      if (calls.length === 1) throw dropped();
+      return 'sent';
+    });
+    expect(result).toBe('sent');
+    expect(calls).toHaveLength(2);
+    expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(190);
+  });
+
+  it("throws Discord's refusals at once: only a dropped connection is retried", async () => {
+    let calls = 0;
+    const refused = Object.assign(new Error('Missing Permissions'), { status: 403, code: 50013 });
+    const refuse = async () => {
+      calls += 1;
+      throw refused;
+    };
+    await expect(retryDropped(refuse)).rejects.toBe(refused);
+    expect(calls).toBe(1);
+    expect(isDroppedConnection(refused)).toBe(false);
+    expect(isDroppedConnection(Object.assign(new Error('fetch failed'), { cause: dropped() }))).toBe(true);
+  });
+
+  it('an error that says an earlier attempt arrived (40060) ends a retry as done, but is an error on the first attempt', async () => {
+    const arrived = (e: unknown) => (e as { code?: unknown }).code === 40060;
+    let calls = 0;
+    const done = await retryDropped(async () => {
+      calls += 1;
+      throw calls === 1 ? dropped() : alreadyAcknowledged();
+    }, { earlierAttemptArrived: arrived });
+    expect(done).toBeUndefined();
+    expect(calls).toBe(2);
+    await expect(retryDropped(() => Promise.reject(alreadyAcknowledged()), { earlierAttemptArrived: arrived })).rejects.toMatchObject({ code: 40060 });
+  });
+
+  it('gives up at once when the wait would come too late (an interaction token about to expire)', async () => {
+    let calls = 0;
+    const drop = async () => {
+      calls += 1;
+      throw dropped();
+    };
+    await expect(retryDropped(drop, { mayWait: () => false })).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
+    expect(calls).toBe(1);
+  });
+});

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WRITING_MARK } from '../../src/discord/tickets/streaming-reply.js';
+import { startBotWorld, type BotWorld } from './harness.js';
+import { botMessages, buttonIds, openTicket, postTicket, press, quietFor, staffPings, tagNames, TRAINED_ENV } from './support-helpers.js';
+
+/**
+ * A connection that drops after Discord did the work (`dropNext({ lose: 'response' })`): the message exists, the
+ * callback was taken, but the bot only sees undici's "other side closed", exactly as when the request never arrived
+ * (`lose: 'request'`). Whatever the bot does next, a member must see each answer once, complete, and no error where
+ * it succeeded.
+ */
+let w: BotWorld;
+beforeAll(async () => {
+  w = await startBotWorld(TRAINED_ENV);
+  await w.setup();
+  w.core.training.add(w.guildId, { question: 'How do I reset my password?', answer: 'Use /reset in any channel.' });
+  w.core.training.add(w.guildId, { question: 'Which ports does the server use?', answer: 'Port 25565, TCP and UDP.' });
+});
+afterAll(async () => {
+  await w.stop();
+});
+
+const CREATE_MESSAGE = /^\/channels\/\d+\/messages$/;
+/** Execute Webhook with an interaction's token: a follow-up. */
+const FOLLOW_UP = /^\/webhooks\/\d+\/[^/]+$/;
+const lostIn = (threadId: string) => w.fake.requests.filter((r) => r.dropped && r.path === `/channels/${threadId}/messages`);
+const botTexts = (threadId: string) => botMessages(w, threadId).map((m) => m.content);
+const STREAMED = 'Check the cable first, then the power supply. '.repeat(8).trim();
+
+describe("a ticket answer whose connection dropped: the member sees it once", () => {
+  it('a trained answer created by Discord, its response lost: one answer, with its buttons, and the ticket tagged Answered', async () => {
+    w.fake.dropNext({ method: 'POST', route: CREATE_MESSAGE, lose: 'response' });
+    const thread = postTicket(w, 'Password', 'How do I reset my password?');
+    await w.fake.waitFor(() => tagNames(w, thread).includes('Answered'), 10_000, 'the Answered tag');
+    expect(lostIn(thread)).toEqual([expect.objectContaining({ lostAnswer: { status: 200 } })]);
+    const answers = botMessages(w, thread);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.content).toContain('Use /reset in any channel.');
+    expect(buttonIds(answers[0]!).some((id) => id.startsWith('ans:'))).toBe(true);
+  });
+
+  it('a trained answer that never reached Discord (request lost) is sent again: one answer', async () => {
+    w.fake.dropNext({ method: 'POST', route: CREATE_MESSAGE, lose: 'request' });
+    const thread = postTicket(w, 'Ports', 'Which ports does the server use?');
+    await w.fake.waitFor(() => tagNames(w, thread).includes('Answered'), 10_000, 'the Answered tag');
+    expect(lostIn(thread)).toHaveLength(1);
+    expect(botTexts(thread)).toHaveLength(1);
+    expect(botTexts(thread)[0]).toContain('Port 25565, TCP and UDP.');
+  });
+
+  it('a streamed AI answer whose first message was created but its response lost: one message, finished, no writing mark left behind', async () => {
+    w.ollama.reply = STREAMED;
+    w.ollama.chunkSize = 24;
+    w.ollama.tokenDelayMs = 60;
+    try {
+      w.fake.dropNext({ method: 'POST', route: CREATE_MESSAGE, lose: 'response' });
+      const thread = postTicket(w, 'Printer', 'my printer prints blank pages');
+      await w.fake.waitFor(() => botTexts(thread).some((t) => t.includes(STREAMED) && !t.includes(WRITING_MARK)), 20_000, 'the finished answer');
+      await w.fake.waitFor(() => tagNames(w, thread).includes('Answered'), 5000, 'the Answered tag');
+      expect(lostIn(thread)).toEqual([expect.objectContaining({ lostAnswer: { status: 200 } })]);
+      expect(botTexts(thread)).toHaveLength(1);
+      expect(buttonIds(botMessages(w, thread)[0]!).some((id) => id.startsWith('ans:'))).toBe(true);
+    } finally {
+      w.ollama.tokenDelayMs = 0;
+    }
+  });
+});
+
+describe('other messages the bot posts in a ticket are sent once too', () => {
+  it('"Talk to staff": the ping was created but its response lost; staff are pinged once, the ticket waits for staff, the member sees no error', async () => {
+    const { threadId, answer } = await openTicket(w, 'Ports again', 'Which ports does the server use?');
+    w.fake.dropNext({ method: 'POST', route: CREATE_MESSAGE, lose: 'response' });
+    const reply = await press(w, answer, 'staff');
+    await w.fake.waitFor(() => tagNames(w, threadId).includes('Needs staff'), 10_000, 'the Needs staff tag');
+    await quietFor(300);
+    expect(lostIn(threadId)).toEqual([expect.objectContaining({ lostAnswer: { status: 200 } })]);
+    expect(staffPings(w, threadId)).toHaveLength(1);
+    expect(reply.content).not.toMatch(/went wrong|could not/i);
+  });
+
+  it('Claim under a staff ping: the public follow-up was created, its answer lost; the bot finds it before a retry, so it shows once', async () => {
+    const { threadId, answer } = await openTicket(w, 'Claim me', 'Which ports does the server use?');
+    await press(w, answer, 'staff');
+    const ping = await w.fake.waitForMessage(threadId, (m) => m.author.bot && m.content.startsWith('🙋'));
+    const claimId = buttonIds(ping).find((id) => id.startsWith('tclaim'))!;
+    w.fake.dropNext({ method: 'POST', route: FOLLOW_UP, lose: 'response' });
+    const click = await w.fake.clickButton({ messageId: ping.id, customId: claimId, userId: w.staffId });
+    await click.waitForResponse();
+    const notice = `✋ <@${w.staffId}> is handling this ticket.`;
+    await w.fake.waitForMessage(threadId, (m) => m.content === notice);
+    await quietFor(1000); // past the first retry (0.2 s)
+    expect(w.fake.requests.filter((r) => r.dropped && FOLLOW_UP.test(r.path))).toHaveLength(1);
+    expect(botTexts(threadId).filter((t) => t === notice)).toHaveLength(1);
+    expect(click.followUps.map((f) => f.content)).toEqual([notice]);
+    // It looked in the thread instead of sending it again.
+    expect(w.fake.requests.some((r) => r.method === 'GET' && r.path.startsWith(`/channels/${threadId}/messages`))).toBe(true);
+  });
+});
