@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Message, MessageCreateOptions } from 'discord.js';
+import type { Client, Message, MessageCreateOptions } from 'discord.js';
 import { retryDropped } from './dropped-connection.js';
 
 /**
@@ -21,6 +21,7 @@ export function onceOptions(nonce: string): Pick<MessageCreateOptions, 'nonce' |
 /** Anything the bot posts in: a ticket's thread, a text channel, a DM. */
 export interface SendableChannel {
   readonly id: string;
+  readonly client: Client;
   send(options: MessageCreateOptions): Promise<Message>;
 }
 
@@ -30,5 +31,5 @@ export interface SendableChannel {
  * and the channel shows it once.
  */
 export async function sendOnce(channel: SendableChannel, options: MessageCreateOptions, nonce = newMessageNonce()): Promise<Message> {
-  return retryDropped(() => channel.send({ ...options, ...onceOptions(nonce) }));
+  return retryDropped(() => channel.send({ ...options, ...onceOptions(nonce) }), { kind: 'channel message', client: channel.client });
 }

@@ -3,6 +3,7 @@ import type { Core } from '../core/core.js';
 import { allCommands, allComponents, allMessageCommands } from './commands/index.js';
 import { CommandRegistrationError, registerCommands, UnknownGuildError } from './commands/register.js';
 import type { BotContext } from './context.js';
+import { logDroppedRetries } from './dropped-connection.js';
 import { createInteractionRouter } from './interactions.js';
 import { NO_MENTIONS } from './reply.js';
 import { startStaleSweeper } from './support/stale-sweeper.js';
@@ -48,6 +49,8 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
     // Belt and braces: even a message sent without its own setting pings nobody.
     allowedMentions: NO_MENTIONS,
   });
+
+  logDroppedRetries(client, (fields, message) => log.warn(fields, message));
 
   const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
   try {

@@ -28,11 +28,29 @@ export const DROPPED_RETRY_DELAYS_MS = [200, 800, 2000] as const;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Where a bot's retries are logged: warn, with what was sent and the attempt, never its content. */
+export type RetryLog = (fields: { kind: string; attempt: number; of: number; delayMs: number; code: string | undefined }, message: string) => void;
+
+/** The log of each client's retries (set once at start-up); a call without a client, or an unknown one, logs nothing. */
+const retryLogs = new WeakMap<object, RetryLog>();
+
+/**
+ * Logs every retry of a dropped connection made for `client`. Drops are retried silently otherwise, yet several in a
+ * row say something (the bot's event loop blocked past Discord's keep-alive timeout, a flaky network) that staff
+ * should be able to see. Only the kind of request, the attempt and the error code go in: never the message text, the
+ * URL or the error's text, which for interaction webhooks would carry the token.
+ */
+export function logDroppedRetries(client: object, log: RetryLog): void {
+  retryLogs.set(client, log);
+}
+
 export interface RetryPolicy {
+  /** What is being sent, for the log ("channel message", "interaction reply", "forum post", …). */
+  kind?: string;
+  /** The bot's client: its retry log (logDroppedRetries) gets one line per retry. */
+  client?: object;
   /** False when a retry after `delayMs` would come too late (an interaction token about to expire). */
   mayWait?: (delayMs: number) => boolean;
-  /** Told before each wait (for the debug log). */
-  onRetry?: (error: unknown, delayMs: number) => void;
   /**
    * True when the error of a retry (never of the first attempt) means an earlier attempt had in fact arrived (a
    * callback's 40060): the call then counts as done and resolves with undefined.
@@ -54,8 +72,25 @@ export async function retryDropped<T>(send: () => Promise<T>, policy: RetryPolic
       if (attempt > 0 && policy.earlierAttemptArrived?.(error)) return undefined;
       const delay = DROPPED_RETRY_DELAYS_MS[attempt];
       if (delay === undefined || !isDroppedConnection(error) || policy.mayWait?.(delay) === false) throw error;
-      policy.onRetry?.(error, delay);
+      logRetry(policy, error, attempt + 2, delay);
       await sleep(delay);
     }
   }
+}
+
+function logRetry(policy: RetryPolicy, error: unknown, attempt: number, delayMs: number): void {
+  const log = policy.client && retryLogs.get(policy.client);
+  if (!log) return;
+  const kind = policy.kind ?? 'request';
+  const of = DROPPED_RETRY_DELAYS_MS.length + 1;
+  log({ kind, attempt, of, delayMs, code: connectionErrorCode(error) }, `Connection to Discord dropped while sending a ${kind}; retrying in ${delayMs} ms (attempt ${attempt} of ${of})`);
+}
+
+/** The dropped connection's code (UND_ERR_SOCKET, ECONNRESET, …), from the error or its causes. */
+function connectionErrorCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && DROPPED_CONNECTION_CODES.has(code)) return code;
+  }
+  return undefined;
 }

@@ -31,8 +31,9 @@ const TOKEN_LIFETIME_MS = 15 * 60_000 - 10_000;
  */
 export async function sendWithRetry<T>(interaction: Pick<BaseInteraction, 'id' | 'createdTimestamp' | 'client'>, send: () => Promise<T>, arrived?: () => void): Promise<T | undefined> {
   const policy: RetryPolicy = {
+    kind: 'interaction reply',
+    client: interaction.client,
     mayWait: (delay) => Date.now() + delay < interaction.createdTimestamp + TOKEN_LIFETIME_MS,
-    onRetry: (error, delay) => interaction.client.emit('debug', `Reply to interaction ${interaction.id}: connection dropped (${String(error)}); retrying in ${delay} ms`),
     earlierAttemptArrived: (error) => {
       if (!arrived || (error as { code?: unknown }).code !== RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged) return false;
       arrived();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDroppedConnection, retryDropped } from '../../src/discord/dropped-connection.js';
+import { isDroppedConnection, logDroppedRetries, retryDropped } from '../../src/discord/dropped-connection.js';
 
 /** undici's error for a connection the other side closed (nodejs/undici lib/core/errors.js, SocketError). */
 const dropped = () => Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
@@ -51,5 +51,29 @@ describe('retryDropped', () => {
     };
     await expect(retryDropped(drop, { mayWait: () => false })).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
     expect(calls).toBe(1);
+  });
+
+  it("logs each retry once, for the client it was made for, with what was sent and the attempt, never the error's text", async () => {
+    const client = {};
+    const lines: { fields: Record<string, unknown>; message: string }[] = [];
+    logDroppedRetries(client, (fields, message) => lines.push({ fields, message }));
+    let calls = 0;
+    const secretUrl = 'https://discord.com/api/v10/webhooks/1/SECRET-TOKEN';
+    await retryDropped(async () => {
+      calls += 1;
+      if (calls < 3) throw Object.assign(new Error(`other side closed ${secretUrl}`), { code: 'UND_ERR_SOCKET' });
+    }, { kind: 'forum post', client });
+    expect(lines.map((l) => l.fields)).toEqual([
+      { kind: 'forum post', attempt: 2, of: 4, delayMs: 200, code: 'UND_ERR_SOCKET' },
+      { kind: 'forum post', attempt: 3, of: 4, delayMs: 800, code: 'UND_ERR_SOCKET' },
+    ]);
+    expect(lines[0]!.message).toBe('Connection to Discord dropped while sending a forum post; retrying in 200 ms (attempt 2 of 4)');
+    expect(JSON.stringify(lines)).not.toContain('SECRET-TOKEN');
+    // Another client's retries, or one made without a client, go to no one else's log.
+    await retryDropped(async () => {
+      calls += 1;
+      if (calls === 4) throw dropped();
+    }, { kind: 'channel message', client: {} });
+    expect(lines).toHaveLength(2);
   });
 });

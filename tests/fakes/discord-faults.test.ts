@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type TextChannel } from 'discord.js';
+import { type ForumChannel, type TextChannel } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { FakeDiscord } from './discord/index.js';
 import { type Scene, withFake, withScene } from './discord-scene.js';
@@ -68,6 +68,25 @@ describe('fake Discord rate limits and faults, with the real discord.js client',
     const sends = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${general}/messages`).slice(-3);
     expect(sends.map((r) => r.status)).toEqual([429, 502, 200]);
     expect(fake.messages(general).at(-1)?.content).toBe('after the rate limit');
+  });
+});
+
+// Its own client: a 429 test's timing must not depend on what this one's dropped connections left in discord.js's queues.
+describe('fake Discord: a thread started before the connection dropped', () => {
+  let { fake, client, forum } = {} as Scene;
+  withScene((scene) => ({ fake, client, forum } = scene));
+
+  it('a forum post created before the connection dropped (lose: "response") is listed by List Active Guild Threads: the bot\'s own, in that forum, its starter sharing its id', async () => {
+    const tickets = (await client.channels.fetch(forum)) as ForumChannel;
+    const create = (name: string) => tickets.threads.create({ name, message: { content: `about ${name}` } });
+    fake.dropNext({ method: 'POST', route: /\/threads$/, lose: 'request' });
+    await expect(create('never made')).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
+    fake.dropNext({ method: 'POST', route: /\/threads$/, lose: 'response' });
+    await expect(create('made, answer lost')).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
+    const listed = [...(await tickets.threads.fetchActive()).threads.values()];
+    expect(listed.map((t) => t.name)).toEqual(['made, answer lost']);
+    expect(listed[0]).toMatchObject({ ownerId: fake.botUser.id, parentId: forum });
+    expect((await listed[0]!.fetchStarterMessage())?.id).toBe(listed[0]!.id);
   });
 });
 

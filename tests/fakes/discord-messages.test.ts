@@ -168,6 +168,14 @@ describe('fake Discord messages and threads, with the real discord.js client', (
       expect(fake.messages(general).some((m) => m.content === 'soon deleted')).toBe(false);
     });
 
+    it('Start Thread in Forum dedupes nothing: its message params list no nonce (channel.mdx), so the same call twice makes two posts', async () => {
+      const nonce = fresh();
+      const start = () => client.rest.post(Routes.threads(forum), { body: { name: 'twice', message: { content: 'same post', nonce, enforce_nonce: true } } }) as Promise<{ id: string }>;
+      const [a, b] = [await start(), await start()];
+      expect(b.id).not.toBe(a.id);
+      expect(fake.threads(forum).filter((t) => t.name === 'twice')).toHaveLength(2);
+    });
+
     it('refuses a nonce over 25 characters with 50035 ("up to 25 characters"); 25 are fine', async () => {
       const channel = (await client.channels.fetch(general)) as TextChannel;
       const err = await apiErrorOf(channel.send({ content: 'long nonce', nonce: 'n'.repeat(26), enforceNonce: true }));

@@ -93,4 +93,26 @@ describe('fake Discord: private threads', () => {
     expect(pins.items.map((p) => p.message.content)).toEqual(['Status: open']);
     expect(fake.message(status.id)?.pinned).toBe(true);
   });
+  it('List Active Guild Threads: newest first, only the threads the bot can see (a private one it left, without Manage Threads, is hidden), members for those it is in', async () => {
+    fake.setRolePermissions(guild.id, guild.botRoleId, PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessagesInThreads | PermissionFlagsBits.CreatePrivateThreads);
+    try {
+      const joined = await text.threads.create({ name: 'listed', type: ChannelType.PrivateThread });
+      const left = await text.threads.create({ name: 'left behind', type: ChannelType.PrivateThread });
+      await left.members.remove('@me');
+      const archived = await text.threads.create({ name: 'archived', type: ChannelType.PrivateThread });
+      await archived.setArchived(true);
+      const active = await text.guild.channels.fetchActiveThreads();
+      const ids = [...active.threads.keys()];
+      expect(ids).toContain(joined.id);
+      expect(ids).not.toContain(left.id);
+      expect(ids).not.toContain(archived.id);
+      expect(ids).toEqual([...ids].sort((a, b) => (BigInt(b) > BigInt(a) ? 1 : -1)));
+      expect(active.threads.get(joined.id)).toMatchObject({ ownerId: fake.botUser.id, parentId: text.id, name: 'listed' });
+      expect(active.members.has(fake.botUser.id)).toBe(true);
+      // Nobody but the bot is hidden from: a moderator's view is not the bot's.
+      expect(fake.threads(text.id).map((t) => t.id)).toContain(left.id);
+    } finally {
+      fake.setRolePermissions(guild.id, guild.botRoleId, PermissionFlagsBits.Administrator);
+    }
+  });
 });

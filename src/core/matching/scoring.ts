@@ -35,7 +35,11 @@ export interface Bm25Params {
 /** How well one answer document fits the question, before calibration. */
 export interface AnswerEvidence {
   doc: AnswerDocument;
-  /** The ranking score: `bm25` plus the question's total IDF times the weighted similarities below. */
+  /**
+   * The ranking score: `bm25`, plus the synonym credit of the question's words found only in other
+   * words (as in `coverage`, each counted as that share of the word used once), plus the question's
+   * total IDF times the weighted similarities below.
+   */
   score: number;
   /** BM25 over the answer's pooled phrasings, with partial credit for near-spelled words. */
   bm25: number;
@@ -74,7 +78,8 @@ const MEANING_WEIGHT = 0.3;
 /**
  * A question word no phrasing uses, nor spells alike, still counts as partly covered by the
  * phrasings' word closest in meaning when their vectors' cosine exceeds this: credit rises linearly
- * from 0 there to the word's full IDF at 1 (e.g. "arrive"/"get" 0.51: 2%, "refund"/"reimbursement" 0.63: 26%).
+ * from 0 there to the word's full IDF at 1 (e.g. "arrive"/"get" 0.51: 2%, "refund"/"reimbursement" 0.63: 26%),
+ * in coverage and in the ranking score (as that share of the word used once).
  */
 const SYNONYM_COSINE = 0.5;
 const STOP_STEMS: ReadonlySet<string> = new Set([...STOP_WORDS].map(stemOf));
@@ -166,6 +171,7 @@ export class AnswerScorer {
       let score = 0;
       let stopScore = 0;
       let covered = 0;
+      let synonymScore = 0;
       for (const term of terms) {
         const tf = parsed.termFrequency.get(term.stem);
         if (tf !== undefined) {
@@ -177,7 +183,12 @@ export class AnswerScorer {
         }
         const near = term.stop ? undefined : alike(term).find((candidate) => parsed.words.has(candidate.word));
         if (near === undefined) {
-          if (!term.stop) covered += this.synonymCredit(term.word, parsed.contentWords, closeness) * term.idf;
+          if (term.stop) continue;
+          // A word asked in other words: its credit counts in coverage and, in the ranking only, as
+          // that share of the word used once (the lexical BM25 and its lead stay the words' own).
+          const credit = this.synonymCredit(term.word, parsed.contentWords, closeness);
+          covered += credit * term.idf;
+          synonymScore += credit * term.idf * saturate(1);
           continue;
         }
         const nearTf = parsed.termFrequency.get(stemOf(near.word)) ?? 1;
@@ -188,7 +199,7 @@ export class AnswerScorer {
       const recall = phrasingRecall(queryIdf, parsed.stemShares, phrasingIdf);
       const trigram = trigrams[i]!;
       const meaning = queryMeaning === undefined ? 0 : parsed.meanings.closest(queryMeaning);
-      const combined = score + totalIdf * (NEAREST_WEIGHT * nearest + TRIGRAM_WEIGHT * trigram + MEANING_WEIGHT * meaning);
+      const combined = score + synonymScore + totalIdf * (NEAREST_WEIGHT * nearest + TRIGRAM_WEIGHT * trigram + MEANING_WEIGHT * meaning);
       return {
         doc,
         score: combined,

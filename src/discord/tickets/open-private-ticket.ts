@@ -7,6 +7,7 @@ import type { BotContext } from '../context.js';
 import { answerNewTicket, explainThreadLimit, postRestOfDescription, ticketOpeningMessages } from './open-ticket.js';
 import { postStatusLine } from './status-line.js';
 import { sendOnce } from '../channel-send.js';
+import { createThreadOnce } from '../thread-create-once.js';
 
 /** Discord's auto-archive choice for a ticket thread: a week, so a quiet ticket stays in the channel list. */
 const ONE_WEEK_MINUTES = 10_080;
@@ -39,9 +40,12 @@ export async function openPrivateTicket(
   ctx: BotContext,
 ): Promise<ThreadChannel> {
   const channel = requirePrivateChannel(member.guild, ctx);
-  const thread = await channel.threads
-    .create({ name: input.subject, type: ChannelType.PrivateThread, invitable: false, autoArchiveDuration: ONE_WEEK_MINUTES })
-    .catch(explainThreadLimit);
+  // A private thread has no starter message to check: the lost one is the bot's, unknown and unclaimed, of that name.
+  const thread = await createThreadOnce(
+    channel,
+    { kind: 'private thread', name: input.subject, isKnown: (threadId) => ctx.core.tickets.getByThread(member.guild.id, threadId) !== undefined },
+    () => channel.threads.create({ name: input.subject, type: ChannelType.PrivateThread, invitable: false, autoArchiveDuration: ONE_WEEK_MINUTES }),
+  ).catch(explainThreadLimit);
   const log = ctx.core.logger.child({ module: 'private-ticket', threadId: thread.id });
   try {
     await thread.members.add(member.id);

@@ -7,6 +7,7 @@ import { NO_MENTIONS } from '../reply.js';
 import { splitMessage } from '../render/split-message.js';
 import { answerInThread } from './answer-in-thread.js';
 import { sendOnce } from '../channel-send.js';
+import { createThreadOnce } from '../thread-create-once.js';
 
 export const SUBJECT_MAX = 100; // Discord's limit for a thread name
 export const DESCRIPTION_MAX = 1800; // what the modal accepts; quoted, it may need more than one message
@@ -40,20 +41,32 @@ export async function openTicketFromPanel(
   ctx: BotContext,
 ): Promise<ThreadChannel> {
   const [first, ...rest] = ticketOpeningMessages(member.id, input.description);
-  const thread = await forum.threads
-    .create({
+  const thread = await createThreadOnce(
+    forum,
+    {
+      kind: 'forum post',
       name: input.subject,
-      appliedTags: settings.tags.open ? [settings.tags.open] : [],
-      // Discord hides a post after this long without activity; the setting defaults to the longest it allows.
-      autoArchiveDuration: ctx.core.config.TICKET_AUTO_ARCHIVE_MINUTES,
-      message: { content: first!, allowedMentions: { users: [member.id] } },
-    })
-    .catch(explainThreadLimit);
+      isKnown: (threadId) => ctx.core.tickets.getByThread(forum.guildId, threadId) !== undefined,
+      // A forum post's starter message has the post's id (threads.mdx, Creating Threads in Forum and Media Channels): the lost post opens with this member's
+      // line. Only that line is compared: it holds no member text, which Discord may have cleaned (Start Thread in Forum).
+      isOurs: async (post) => firstLine((await post.fetchStarterMessage())?.content) === firstLine(first),
+    },
+    () =>
+      forum.threads.create({
+        name: input.subject,
+        appliedTags: settings.tags.open ? [settings.tags.open] : [],
+        // Discord hides a post after this long without activity; the setting defaults to the longest it allows.
+        autoArchiveDuration: ctx.core.config.TICKET_AUTO_ARCHIVE_MINUTES,
+        message: { content: first!, allowedMentions: { users: [member.id] } },
+      }),
+  ).catch(explainThreadLimit);
   const ticket = ctx.core.tickets.open({ guildId: forum.guildId, threadId: thread.id, ownerId: member.id, subject: input.subject, typeId: input.typeId ?? null });
   await postRestOfDescription(thread, rest, ctx);
   answerNewTicket(thread, ticket.guildId, member.id, input, settings, ctx);
   return thread;
 }
+
+const firstLine = (text: string | undefined) => text?.split('\n', 1)[0];
 
 /** The rest of a long description, in order, before the answer (the whole text is stored with the ticket either way). */
 export async function postRestOfDescription(thread: ThreadChannel, rest: string[], ctx: BotContext): Promise<void> {

@@ -54,7 +54,8 @@ function addMember(thread: ChannelRecord, userId: string): boolean {
   return true;
 }
 
-function memberObject(thread: ChannelRecord, userId: string) {
+/** A thread member object (channel.mdx, Thread Member Object) for one member of a private thread. */
+export function threadMemberObject(thread: ChannelRecord, userId: string) {
   return { id: thread.id, user_id: userId, join_timestamp: iso(joinedAt.get(thread)?.get(userId) ?? Date.now()), flags: 0 };
 }
 
@@ -92,7 +93,7 @@ function membersUpdate(world: World, thread: ChannelRecord, change: { added?: st
       id: thread.id,
       guild_id: thread.guildId,
       member_count: Math.min(thread.thread!.members?.size ?? 0, 50),
-      ...(change.added ? { added_members: change.added.map((u) => memberObject(thread, u)) } : {}),
+      ...(change.added ? { added_members: change.added.map((u) => threadMemberObject(thread, u)) } : {}),
       ...(change.removed ? { removed_member_ids: change.removed } : {}),
     },
     { intent: GatewayIntentBits.GuildMembers },
@@ -122,7 +123,7 @@ export function registerPrivateThreadRoutes(router: Router, world: World, visibl
   const noContent = (): RestReply => ({ status: 204 });
   router.add('GET', '/channels/:channelId/thread-members', (r) => {
     const thread = visible(r.params.channelId!);
-    return { status: 200, body: threadMemberIds(thread).map((u) => memberObject(thread, u)) };
+    return { status: 200, body: threadMemberIds(thread).map((u) => threadMemberObject(thread, u)) };
   });
   router.add('PUT', '/channels/:channelId/thread-members/:userId', (r) => {
     const thread = visible(r.params.channelId!);

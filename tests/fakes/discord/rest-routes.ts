@@ -12,6 +12,7 @@ import { isThread, toAPIChannel, toAPIMember, toAPIRole, toAPIUser, type Channel
 import type { RestReply, Router } from './rest-server.js';
 import type { World } from './world.js';
 import { apiGuildCreate, apiMessage } from './api-objects.js';
+import { listActiveThreads } from './active-threads.js';
 
 export interface RouteDeps {
   world: World;
@@ -124,7 +125,7 @@ export function registerRoutes(router: Router, d: RouteDeps): void {
   });
   router.add('GET', '/guilds/:guildId/threads/active', (r) => {
     const g = guildOfBot(r.params.guildId!);
-    return ok({ threads: world.activeThreads(g.id).map(toAPIChannel), members: [] });
+    return ok(listActiveThreads(world, g.id, bot()));
   });
   router.add('GET', '/guilds/:guildId/roles', (r) => ok([...guildOfBot(r.params.guildId!).roles.values()].map(toAPIRole)));
   router.add('GET', '/guilds/:guildId/roles/:roleId', (r) => {
