@@ -151,7 +151,7 @@ export function round(value: number): number {
 export function labelledFeatures(matcher: Matcher, dataset: Dataset, intents: Map<string, string>, evidence?: Evidence): (LabelledFeatures & { expected: string | null })[] {
   return dataset.queries.map((query) => {
     const [best] = matcher.rank(GUILD_ID, query.text, evidence?.get(query.text));
-    const features = best?.features ?? { coverage: 0, margin: 0, recall: 0, meaning: 0 };
+    const features = best?.features ?? { coverage: 0, margin: 0, recall: 0, meaning: 0, alignment: 0, unmatched: 0 };
     const correct = best !== undefined && query.intent !== null && intents.get(best.answer) === query.intent;
     return { ...features, correct, expected: query.intent };
   });

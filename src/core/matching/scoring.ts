@@ -1,4 +1,5 @@
 import { DOCUMENT_CACHE_LIMIT, type AnswerDocument } from './answer-index.js';
+import { alignedPhrasings, AnswerAlignment, NO_PHRASINGS, UnitVectorCache, type AlignedPhrasings, type AlignmentFeatures } from './answer-alignment.js';
 import type { AnswerFeatures } from './calibration.js';
 import { TrigramSpace, type TrigramVector } from './char-trigrams.js';
 import { DEFAULT_RANKING, rankingScore, WORDS_ONLY_RANKING, type RankingWeights } from './ranking.js';
@@ -64,8 +65,10 @@ export interface AnswerEvidence {
    * WordVectors.meaningOf), in [-1, 1]; 0 without word vectors. Credits paraphrases in other words.
    */
   meaning: number;
-  /** How well the question's words pair up with the closest phrasing's, in [0, 1] (word-alignment.ts); 0 when the ranking does not weigh it. */
+  /** How well the question's words pair up with the closest phrasing's, in [0, 1] (word-alignment.ts): a ranking similarity, 0 when the ranking does not weigh it. */
   alignment: number;
+  /** How much of the answer the question says and what it asks that the answer does not, word by word (answer-alignment.ts): calibration features, zeros without word vectors. */
+  words: AlignmentFeatures;
 }
 
 /**
@@ -93,6 +96,8 @@ interface ParsedDocument {
   meanings: PackedVectors;
   /** Word-vector rows of the distinct words that are not stop words: candidates for a question word's synonym. */
   contentWords: Int32Array;
+  /** The phrasings' content words for word-by-word alignment; empty without word vectors. */
+  aligned: AlignedPhrasings;
 }
 
 /**
@@ -132,10 +137,12 @@ export class AnswerScorer {
 
   /** How the similarities weigh in the ranking (ranking.ts): fitted with word vectors, the words-only ones without. */
   private readonly weights: RankingWeights;
+  private readonly unitVectors?: UnitVectorCache;
 
   /** @param wordVectors word meanings, for paraphrases in other words; without them the words alone score. */
   constructor(private readonly wordVectors?: WordVectors, private readonly alignedCandidates?: number) {
     this.weights = wordVectors === undefined ? WORDS_ONLY_RANKING : DEFAULT_RANKING;
+    this.unitVectors = wordVectors && new UnitVectorCache(wordVectors);
   }
 
   /**
@@ -155,6 +162,7 @@ export class AnswerScorer {
     const alike = this.alikeWords(parsedDocs);
     const queryMeaning = this.wordVectors?.meaningOf(terms.map((t) => t.word));
     const closeness = new Map<string, ((rows: Int32Array) => number) | undefined>();
+    const answerAlignment = this.unitVectors && new AnswerAlignment(terms.filter((t) => !t.stop), this.unitVectors, phrasingIdf);
     const evidence = docs.map((doc, i) => {
       const parsed = parsedDocs[i]!;
       const lengthNorm = params.k1 * (1 - params.b + (params.b * doc.wordCount) / Math.max(params.averageLength, 1));
@@ -198,6 +206,7 @@ export class AnswerScorer {
         recall,
         meaning,
         alignment: 0,
+        words: answerAlignment?.of(parsed.aligned) ?? { alignment: 0, unmatched: 0 },
       };
     });
     if (this.weights.alignment !== 0) {
@@ -298,6 +307,7 @@ export class AnswerScorer {
       trigrams: this.trigramSpace.vector(allWords),
       meanings: this.meanings(phrasings),
       contentWords: this.wordVectors?.rowsOf([...new Set(allWords)].filter((w) => !STOP_STEMS.has(stemOf(w)))) ?? new Int32Array(0),
+      aligned: this.wordVectors === undefined ? NO_PHRASINGS : alignedPhrasings(phrasings, (stem) => STOP_STEMS.has(stem), this.wordVectors),
     };
     this.parsed.set(doc.id, { questions: doc.questions, doc: parsed });
     return parsed;
@@ -378,6 +388,7 @@ export function answerFeatures(evidence: readonly AnswerEvidence[]): AnswerFeatu
     margin: Math.min(leadIn[i]!, leadInRanking[i]!, item.bm25 - item.stopScore) / Math.sqrt(phrasingCount(item.doc)),
     recall: item.recall,
     meaning: item.meaning,
+    ...item.words,
   }));
 }
 

@@ -85,10 +85,14 @@ describe('Matcher.match', () => {
     }
   });
 
-  it('scores unrelated questions low', () => {
+  it('scores unrelated questions low: neither answered nor given to the AI as context', () => {
+    // The bar is TRAINING_CONTEXT_THRESHOLD's default (0.7), below which a trained entry is not
+    // even shown to the AI. "taxes" is close to "refund" in GloVe ("tax refund"): that question
+    // scores about 0.5 against the refund answer (under 0.5 before the alignment features).
     for (const text of ['what is the capital of france', 'my cat is sick', 'how do i do my taxes', 'is the weather nice today']) {
-      expect(best(text)?.score ?? 0, text).toBeLessThan(0.5);
+      expect(best(text)?.score ?? 0, text).toBeLessThan(0.7);
     }
+    expect(best('what is the capital of france')?.score ?? 0).toBeLessThan(0.2);
   });
 
   it('does not answer with a word shared by chance', () => {
