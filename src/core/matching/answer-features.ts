@@ -6,7 +6,7 @@ import type { AnswerEvidence } from './scoring.js';
  * Calibration features for each answer: its coverage, its recall (phrasingRecall), its meaning
  * (the word-vector cosine with its closest phrasing), and its lead over the best other answer per
  * square root of its phrasings (see calibration.ts) — in both views, the lexical one (BM25) and the
- * ranking (with the phrasing, trigram and meaning similarities), whichever lead is smaller — or
+ * ranking (with the similarities ranking.ts weighs), whichever lead is smaller — or
  * over its own stop-word-only share when that is higher. When the two views disagree on the
  * winner, neither answer gets a positive margin: the matcher is not sure. And an answer never
  * leads while ranked below another. Plus the word-by-word alignment and unmatched share

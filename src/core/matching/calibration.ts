@@ -4,7 +4,7 @@
  * - coverage: the share of the question's information (IDF-weighted terms) the answer's phrasings
  *   contain. Low when the member asks about something the trained questions never mention.
  * - margin: how far the answer leads the best *other* answer — the smaller of its BM25 lead and its
- *   lead in the ranking (which adds phrasing, trigram and embedding similarity), so two views that
+ *   lead in the ranking (which adds the similarities ranking.ts weighs), so two views that
  *   disagree leave nobody confident — or its lead over the part of its own BM25 that comes from stop
  *   words only, if that is smaller (a guild with one answer still has to beat "a question that merely
  *   shares its function words"). Low when two answers fit about as well. Divided by the square root
@@ -26,7 +26,8 @@
  *   content words credited with its best cosine to a question word); unmatched is the share of the
  *   question's content words with no counterpart in any phrasing. "I need a new PIN" means nearly
  *   what "my PIN is blocked" means on average, but leaves "blocked" unsaid. Fitted beside them,
- *   recall's weight falls to about 0 or below: alignment says what it said, with synonyms.
+ *   recall keeps a small weight (0.53; 0.21 before them, −0.27 when fitted before the ranking's
+ *   word alignment was merged): every change of the ranking needs a refit.
  * Seven parameters, fitted by logistic regression (`npm run eval -- --all --fit`, ARCHITECTURE.md).
  */
 

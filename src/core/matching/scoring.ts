@@ -38,9 +38,8 @@ export interface Bm25Params {
 export interface AnswerEvidence {
   doc: AnswerDocument;
   /**
-   * The ranking score: `bm25`, plus the synonym credit of the question's words found only in other
-   * words (as in `coverage`, each counted as that share of the word used once), plus the question's
-   * total IDF times the weighted similarities below (ranking.ts).
+   * The ranking score: `bm25` plus the question's total IDF times the weighted similarities below,
+   * coverage among them (ranking.ts).
    */
   score: number;
   /** BM25 over the answer's pooled phrasings, with partial credit for near-spelled words. */
@@ -74,7 +73,7 @@ export interface AnswerEvidence {
  * A question word no phrasing uses, nor spells alike, still counts as partly covered by the
  * phrasings' word closest in meaning when their vectors' cosine exceeds this: credit rises linearly
  * from 0 there to the word's full IDF at 1 (e.g. "arrive"/"get" 0.51: 2%, "refund"/"reimbursement" 0.63: 26%),
- * in coverage and in the ranking score (as that share of the word used once).
+ * in coverage (which the ranking weighs too).
  */
 const SYNONYM_COSINE = 0.5;
 const STOP_STEMS: ReadonlySet<string> = new Set([...STOP_WORDS].map(stemOf));

@@ -164,7 +164,7 @@ export class QuestionAlignment {
 /**
  * Adds the alignment to the ranking of the ALIGNED_CANDIDATES leading candidates by the other
  * evidence, alignment × `weight` each. The costliest similarity (word by word), it is computed for
- * these only: measured, top-1 is within 0.001 of aligning all (up to 15) candidates on every eval
+ * these only: measured, top-1 is within 0.002 of aligning all (up to 15) candidates on every eval
  * file, at a fifth of the cost (ARCHITECTURE.md, "Matching").
  */
 export function alignLeaders(
