@@ -1,3 +1,4 @@
+import { dotAt } from './vectors.js';
 import type { WordVectors } from './word-vectors.js';
 
 /**
@@ -164,7 +165,7 @@ export class AnswerAlignment {
     let best = 0;
     for (let q = 0; q < terms; q++) {
       const termVector = this.termVectors[q];
-      const similarity = q === same ? 1 : vector === undefined || termVector === undefined ? 0 : Math.max(0, dot(vector, termVector));
+      const similarity = q === same ? 1 : vector === undefined || termVector === undefined ? 0 : Math.max(0, dotAt(vector, termVector, 0));
       this.similarities[n * terms + q] = similarity;
       if (similarity > best) best = similarity;
     }
@@ -184,10 +185,4 @@ export class AnswerAlignment {
     this.best = grown(this.best, words);
     this.idf = grown(this.idf, words);
   }
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
 }

@@ -5,9 +5,8 @@ import { confidence, DEFAULT_CALIBRATION, WORDS_ONLY_CALIBRATION, type AnswerFea
 import { DEFAULT_RANKING, rankingSimilarities, WORDS_ONLY_RANKING, type RankingSimilarities } from './ranking.js';
 import { answerFeatures } from './answer-features.js';
 import { AnswerScorer, MAX_PHRASINGS_COMPARED, type AnswerEvidence, type QueryTerm } from './scoring.js';
-import { STOP_WORDS } from './stopwords.js';
 import { sharedWordVectors, type WordVectors } from './word-vectors.js';
-import { matchWords, stemOf } from './words.js';
+import { matchWords, stemOf, STOP_STEMS } from './words.js';
 
 export interface MatchCandidate {
   entryId: number;
@@ -84,7 +83,6 @@ const PRIOR_WORD_SHARE = 0.01;
 /** Unknown words of this length or more also look for candidates by their first letters (typos). */
 const MIN_PREFIX_WORD_LENGTH = 5;
 const PREFIX_LENGTH = 4;
-const STOP_STEMS: ReadonlySet<string> = new Set([...STOP_WORDS].map(stemOf));
 
 interface CountedTerm {
   stem: string;

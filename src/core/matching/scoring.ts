@@ -3,12 +3,11 @@ import { alignedPhrasings, AnswerAlignment, NO_PHRASINGS, UnitVectorCache, type 
 import { TrigramSpace, type TrigramVector } from './char-trigrams.js';
 import { DEFAULT_RANKING, rankingScore, WORDS_ONLY_RANKING, type RankingWeights } from './ranking.js';
 import { MIN_FUZZY_LENGTH, wordSimilarity } from './similarity.js';
-import { STOP_WORDS } from './stopwords.js';
 import { nearestPhrasingCosine } from './nearest-phrasing.js';
 import { RecentMap } from './recent-map.js';
 import { alignLeaders, QuestionAlignment } from './word-alignment.js';
 import { PackedVectors, type WordVectors } from './word-vectors.js';
-import { matchWords, stemOf } from './words.js';
+import { matchWords, stemOf, STOP_STEMS } from './words.js';
 
 /** One distinct (stemmed) term of the member's question. */
 export interface QueryTerm {
@@ -76,7 +75,6 @@ export interface AnswerEvidence {
  * in coverage (which the ranking weighs too).
  */
 const SYNONYM_COSINE = 0.5;
-const STOP_STEMS: ReadonlySet<string> = new Set([...STOP_WORDS].map(stemOf));
 /** Phrasings of one answer compared one by one with the question (the pooled BM25 sees them all). */
 export const MAX_PHRASINGS_COMPARED = 200;
 

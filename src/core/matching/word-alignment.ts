@@ -1,6 +1,5 @@
-import { STOP_WORDS } from './stopwords.js';
 import type { WordVectors } from './word-vectors.js';
-import { stemOf } from './words.js';
+import { stemOf, STOP_STEMS } from './words.js';
 
 /**
  * Word alignment: how well the question's words and one phrasing's words pair up, word by word,
@@ -25,7 +24,6 @@ import { stemOf } from './words.js';
 /** Cosines at or below this count as no match: unrelated words' GloVe cosines sit around 0.1–0.3. */
 const MIN_COSINE = 0.3;
 
-const STOP_STEMS: ReadonlySet<string> = new Set([...STOP_WORDS].map(stemOf));
 
 /**
  * Each phrasing's content words, kept while the phrasing is (the parsed answer cache holds it):

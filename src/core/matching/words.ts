@@ -1,5 +1,6 @@
 import { extractTerms } from '../text/fts.js';
 import { porterStem } from './porter.js';
+import { STOP_WORDS } from './stopwords.js';
 
 /**
  * The words of a text as the index sees them: FTS5's unicode61 tokenizer splits "what's" into
@@ -30,3 +31,6 @@ export function stemOf(word: string): string {
   }
   return stem;
 }
+
+/** The stems of the standard stop words (STOP_WORDS), as the matcher compares words by stem. */
+export const STOP_STEMS: ReadonlySet<string> = new Set([...STOP_WORDS].map(stemOf));
