@@ -158,7 +158,8 @@ export class AnswerScorer {
     const alike = this.alikeWords(parsedDocs);
     const queryMeaning = this.wordVectors?.meaningOf(terms.map((t) => t.word));
     const closeness = new Map<string, ((rows: Int32Array) => number) | undefined>();
-    const answerAlignment = this.unitVectors && new AnswerAlignment(terms.filter((t) => !t.stop), this.unitVectors, phrasingIdf);
+    const contentTerms = terms.filter((t) => !t.stop);
+    const answerAlignment = this.unitVectors && new AnswerAlignment(contentTerms, this.unitVectors, phrasingIdf);
     const evidence = docs.map((doc, i) => {
       const parsed = parsedDocs[i]!;
       const lengthNorm = params.k1 * (1 - params.b + (params.b * doc.wordCount) / Math.max(params.averageLength, 1));
@@ -206,7 +207,7 @@ export class AnswerScorer {
       };
     });
     if (this.weights.alignment !== 0) {
-      const alignment = new QuestionAlignment(terms.filter((t) => !t.stop), parsedDocs.map((p) => p.termFrequency), phrasingIdf, this.wordVectors);
+      const alignment = new QuestionAlignment(contentTerms, parsedDocs.map((p) => p.termFrequency), phrasingIdf, this.wordVectors);
       alignLeaders(evidence, (i) => parsedDocs[i]!.phrasings, alignment, totalIdf * this.weights.alignment, this.alignedCandidates);
     }
     return evidence;

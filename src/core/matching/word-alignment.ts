@@ -151,8 +151,9 @@ export class QuestionAlignment {
   private candidateWord(word: string): CandidateWord {
     const stem = stemOf(word);
     const matches = new Float64Array(this.terms.length);
+    const closeness = this.vectors?.closenessTo(word); // the word looked up once, not once per term
     this.terms.forEach((term, i) => {
-      const cosine = term.stem === stem ? 1 : (this.vectors?.closestTo(word, this.termRows[i]!) ?? 0);
+      const cosine = term.stem === stem ? 1 : (closeness?.(this.termRows[i]!) ?? 0);
       matches[i] = cosine >= 1 ? 1 : Math.max(0, (cosine - MIN_COSINE) / (1 - MIN_COSINE));
     });
     return { weight: this.idfOfWord(word) * this.localIdf(stem), matches };
