@@ -15,16 +15,23 @@
 const DROPPED_CONNECTION_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
 
 export function isDroppedConnection(error: unknown): boolean {
-  for (let e = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && DROPPED_CONNECTION_CODES.has(code)) return true;
-    if (e instanceof Error && e.message === 'other side closed') return true;
-  }
+  for (const e of errorAndCauses(error)) if (droppedCode(e) !== undefined || (e instanceof Error && e.message === 'other side closed')) return true;
   return false;
 }
 
+/** The error and the causes it wraps (undici puts the socket's error under discord.js's), three deep at most. */
+function* errorAndCauses(error: unknown): Generator<unknown> {
+  for (let e = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) yield e;
+}
+
+/** The error's own code when it is one of a dropped connection. */
+function droppedCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && DROPPED_CONNECTION_CODES.has(code) ? code : undefined;
+}
+
 /** Waits before each retry of a request whose connection dropped: short, as a fresh connection is usually fine at once. */
-export const DROPPED_RETRY_DELAYS_MS = [200, 800, 2000] as const;
+const DROPPED_RETRY_DELAYS_MS = [200, 800, 2000] as const;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -88,9 +95,9 @@ function logRetry(policy: RetryPolicy, error: unknown, attempt: number, delayMs:
 
 /** The dropped connection's code (UND_ERR_SOCKET, ECONNRESET, …), from the error or its causes. */
 function connectionErrorCode(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && DROPPED_CONNECTION_CODES.has(code)) return code;
+  for (const e of errorAndCauses(error)) {
+    const code = droppedCode(e);
+    if (code !== undefined) return code;
   }
   return undefined;
 }

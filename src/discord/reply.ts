@@ -29,7 +29,7 @@ const TOKEN_LIFETIME_MS = 15 * 60_000 - 10_000;
  * - An edit (of `@original` or the clicked message) sets the same content again: repeating it changes nothing.
  * - A follow-up takes no nonce: see `followUpOnce`.
  */
-export async function sendWithRetry<T>(interaction: Pick<BaseInteraction, 'id' | 'createdTimestamp' | 'client'>, send: () => Promise<T>, arrived?: () => void): Promise<T | undefined> {
+async function sendWithRetry<T>(interaction: Pick<BaseInteraction, 'id' | 'createdTimestamp' | 'client'>, send: () => Promise<T>, arrived?: () => void): Promise<T | undefined> {
   const policy: RetryPolicy = {
     kind: 'interaction reply',
     client: interaction.client,

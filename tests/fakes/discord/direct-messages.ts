@@ -78,12 +78,7 @@ export class DirectMessages {
   send(channelId: string, input: MessageInput): Record<string, unknown> {
     const channel = this.byId.get(channelId)!;
     if (this.closed.has(channel.recipientId)) throw new DiscordHttpError(403, ErrorCode.CannotSendToUser, 'Cannot send messages to this user');
-    const nonce = input.enforceNonce ? input.nonce : undefined;
-    const bot = this.world.botUserId;
-    const existing = nonce === undefined ? undefined : this.world.nonces.existing(bot, nonce, (id) => this.find(id)?.message);
-    if (existing) return this.apiMessage(existing);
-    const message = this.post(channel, input);
-    if (nonce !== undefined) this.world.nonces.remember(bot, nonce, message.id);
+    const message = this.world.nonces.createOnce(this.world.botUserId, input, (id) => this.find(id)?.message, () => this.post(channel, input));
     return this.apiMessage(message);
   }
 

@@ -28,10 +28,24 @@ export class MessageNonces {
   constructor(private readonly windowMs: number) {}
 
   /**
+   * Create Message's dedupe: with `enforce_nonce` and a nonce this author used within the window, the message created
+   * then (`find` looks it up by id: a channel's messages, or a DM's); otherwise `create`'s, remembered for its nonce.
+   */
+  createOnce<M extends { id: string }>(authorId: string, input: { nonce?: string | number; enforceNonce?: boolean }, find: (id: string) => M | undefined, create: () => M): M {
+    const nonce = input.enforceNonce ? input.nonce : undefined;
+    if (nonce === undefined) return create();
+    const existing = this.existing(authorId, nonce, find);
+    if (existing) return existing;
+    const created = create();
+    this.remember(authorId, nonce, created.id);
+    return created;
+  }
+
+  /**
    * The message this author created with this nonce within the window, if any (`find` looks it up by id: a channel's
    * messages, or a DM's); throws 10008 when it was deleted since.
    */
-  existing<M extends object>(authorId: string, nonce: string | number, find: (id: string) => M | undefined, now = Date.now()): M | undefined {
+  private existing<M extends object>(authorId: string, nonce: string | number, find: (id: string) => M | undefined, now = Date.now()): M | undefined {
     this.forgetOlderThan(now - this.windowMs);
     const seen = this.recent.get(key(authorId, nonce));
     if (!seen) return undefined;
@@ -40,7 +54,7 @@ export class MessageNonces {
     return message;
   }
 
-  remember(authorId: string, nonce: string | number, messageId: string, now = Date.now()): void {
+  private remember(authorId: string, nonce: string | number, messageId: string, now = Date.now()): void {
     this.recent.set(key(authorId, nonce), { messageId, at: now });
   }
 

@@ -184,13 +184,7 @@ export function sendMessage(world: World, actorId: string, channel: ChannelRecor
  * minutes, the message created then is returned and nothing is created or dispatched (message-nonces.ts).
  */
 export function createMessage(world: World, actorId: string, channel: ChannelRecord, input: MessageInput): MessageRecord {
-  const nonce = input.enforceNonce ? input.nonce : undefined;
-  if (nonce === undefined) return sendMessage(world, actorId, channel, input);
-  const existing = world.nonces.existing(actorId, nonce, (id) => world.messages.get(id));
-  if (existing) return existing;
-  const created = sendMessage(world, actorId, channel, input);
-  world.nonces.remember(actorId, nonce, created.id);
-  return created;
+  return world.nonces.createOnce(actorId, input, (id) => world.messages.get(id), () => sendMessage(world, actorId, channel, input));
 }
 
 /** Edits `m` as `actorId`: only its author may, never in an archived thread; dispatches MESSAGE_UPDATE. */
