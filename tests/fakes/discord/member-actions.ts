@@ -56,6 +56,8 @@ export interface EditChannelInput {
   name?: string;
   topic?: string;
   availableTags?: Partial<APIGuildForumTag>[];
+  /** Channel flags, e.g. 16 (REQUIRE_TAG): the forum setting "Require people to select tags when posting". */
+  flags?: number;
 }
 
 const toUploads = (files: AttachmentUpload[] = []): UploadedFile[] =>
@@ -131,6 +133,7 @@ export function editChannelAsUser(world: World, input: EditChannelInput): Channe
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.topic !== undefined ? { topic: input.topic } : {}),
     ...(input.availableTags !== undefined ? { available_tags: input.availableTags } : {}),
+    ...(input.flags !== undefined ? { flags: input.flags } : {}),
   };
   return channelView(world, editChannel(world, input.userId, world.channel(input.channelId), body));
 }
