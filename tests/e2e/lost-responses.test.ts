@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WRITING_MARK } from '../../src/discord/tickets/streaming-reply.js';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { useBotWorld } from './harness.js';
 import { botMessages, buttonIds, openTicket, postTicket, press, quietFor, staffPings, tagNames, TRAINED_ENV } from './support-helpers.js';
 
 /**
@@ -9,15 +9,10 @@ import { botMessages, buttonIds, openTicket, postTicket, press, quietFor, staffP
  * (`lose: 'request'`). Whatever the bot does next, a member must see each answer once, complete, and no error where
  * it succeeded.
  */
-let w: BotWorld;
+const w = useBotWorld(TRAINED_ENV);
 beforeAll(async () => {
-  w = await startBotWorld(TRAINED_ENV);
-  await w.setup();
   w.core.training.add(w.guildId, { question: 'How do I reset my password?', answer: 'Use /reset in any channel.' });
   w.core.training.add(w.guildId, { question: 'Which ports does the server use?', answer: 'Port 25565, TCP and UDP.' });
-});
-afterAll(async () => {
-  await w.stop();
 });
 
 const CREATE_MESSAGE = /^\/channels\/\d+\/messages$/;

@@ -1,11 +1,11 @@
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DiscordHttpError, type MessageView } from '../fakes/discord/index.js';
 import { CLOSE_REQUEST_REASON } from '../../src/core/desk/close-requests.js';
 import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
 import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
 import { LiveAnswers } from '../../src/discord/tickets/live-answers.js';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { useBotWorld } from './harness.js';
 import { answerWithButtons, botMessages, buttonIds, press, TRAINED_ENV } from './support-helpers.js';
 
 /**
@@ -13,7 +13,7 @@ import { answerWithButtons, botMessages, buttonIds, press, TRAINED_ENV } from '.
  * members open both from one panel; a Billing ticket is a private thread only the member, the bot and
  * staff can read.
  */
-let w: BotWorld;
+const w = useBotWorld({ ...TRAINED_ENV, STALE_TICKET_HOURS: '48' }, { setup: false });
 let privateChannelId: string;
 let logChannelId: string;
 let outsiderId: string;
@@ -22,7 +22,6 @@ let panel: MessageView;
 const run = async (name: string, options: Record<string, unknown> = {}, as: { userId?: string; channelId?: string } = {}) => (await w.command(name, options as never, as)).waitForResponse();
 
 beforeAll(async () => {
-  w = await startBotWorld({ ...TRAINED_ENV, STALE_TICKET_HOURS: '48' });
   // Staff may see every private thread (Manage Threads), as SETUP.md advises.
   w.fake.setRolePermissions(w.guildId, w.staffRoleId, PermissionFlagsBits.ManageMessages | PermissionFlagsBits.ManageThreads);
   outsiderId = w.fake.addMember(w.guildId, { username: 'curious' }).id;
@@ -40,9 +39,6 @@ beforeAll(async () => {
 
   await run('ticket_panel', {}, { channelId: w.generalId });
   panel = w.fake.messages(w.generalId).find((m) => m.author.bot && m.embeds.length > 0)!;
-});
-afterAll(async () => {
-  await w.stop();
 });
 
 const panelButtons = () => (panel.components as { components: { custom_id: string; label: string }[] }[]).flatMap((r) => r.components);
