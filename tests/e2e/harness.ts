@@ -141,3 +141,22 @@ export function useBotWorld(env: Record<string, string> = {}, opts: UseBotWorldO
     set: (_, key, value) => Reflect.set(started(), key, value),
   });
 }
+
+/**
+ * For files whose tests each start their own world (each with its own settings): returns the function that
+ * starts one, and registers the hook that stops every world it started once the test is over, whatever the
+ * test did. A file's own afterEach registered before this call runs after the worlds are stopped.
+ */
+export function useBotWorldStarter(): (env?: Record<string, string>, opts?: StartBotWorldOptions) => Promise<BotWorld> {
+  let started: BotWorld[] = [];
+  afterEach(async () => {
+    const stopping = started;
+    started = [];
+    await Promise.all(stopping.map((world) => world.stop()));
+  });
+  return async (env, opts) => {
+    const world = await startBotWorld(env, opts);
+    started.push(world);
+    return world;
+  };
+}
