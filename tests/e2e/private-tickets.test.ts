@@ -1,4 +1,4 @@
-import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
+import { ChannelType } from 'discord-api-types/v10';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DiscordHttpError, type MessageView } from '../fakes/discord/index.js';
 import { CLOSE_REQUEST_REASON } from '../../src/core/desk/close-requests.js';
@@ -6,7 +6,7 @@ import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
 import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
 import { LiveAnswers } from '../../src/discord/tickets/live-answers.js';
 import { useBotWorld } from './harness.js';
-import { answerWithButtons, botMessages, buttonIds, press, TRAINED_ENV } from './support-helpers.js';
+import { answerWithButtons, botMessages, buttonIds, press, setUpForPrivateTickets, TRAINED_ENV } from './support-helpers.js';
 
 /**
  * Issue 16 end to end: an admin sets up a public "Questions" type and a private "Billing" type;
@@ -22,13 +22,8 @@ let panel: MessageView;
 const run = async (name: string, options: Record<string, unknown> = {}, as: { userId?: string; channelId?: string } = {}) => (await w.command(name, options as never, as)).waitForResponse();
 
 beforeAll(async () => {
-  // Staff may see every private thread (Manage Threads), as SETUP.md advises.
-  w.fake.setRolePermissions(w.guildId, w.staffRoleId, PermissionFlagsBits.ManageMessages | PermissionFlagsBits.ManageThreads);
   outsiderId = w.fake.addMember(w.guildId, { username: 'curious' }).id;
-  privateChannelId = w.fake.createChannel(w.guildId, { type: ChannelType.GuildText, name: 'private-tickets' }).id;
-  logChannelId = w.fake.createChannel(w.guildId, { type: ChannelType.GuildText, name: 'ticket-logs' }).id;
-  await w.fake.waitFor(() => w.bot.client.channels.cache.has(logChannelId) && w.bot.client.channels.cache.has(privateChannelId), 3000);
-  await run('setup', { forum: w.forumId, staff_role: w.staffRoleId, log_channel: logChannelId });
+  ({ privateChannelId, logChannelId } = await setUpForPrivateTickets(w));
 
   const saved = await run('ticket_settings', { private_channel: privateChannelId });
   expect(saved.embeds[0]!.description).toContain(`private threads in <#${privateChannelId}>`);
