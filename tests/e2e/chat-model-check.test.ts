@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useBotWorldStarter, type BotWorld } from './harness.js';
 import { botMessages, postTicket } from './support-helpers.js';
 
 /**
@@ -8,11 +8,7 @@ import { botMessages, postTicket } from './support-helpers.js';
  * chat` (the fake as Ollama's ChatHandler; tests/fakes/fake-ollama-capabilities.test.ts). Staff must be
  * told what is wrong and how to fix it; members still get the plain "no AI answer" message.
  */
-let w: BotWorld | undefined;
-afterEach(async () => {
-  await w?.stop();
-  w = undefined;
-});
+const startWorld = useBotWorldStarter();
 
 async function ollamaField(world: BotWorld): Promise<string> {
   const reply = await (await world.command('status')).waitForResponse();
@@ -21,7 +17,7 @@ async function ollamaField(world: BotWorld): Promise<string> {
 
 describe('OLLAMA_MODEL is a model that cannot chat', () => {
   it('/status says the model cannot chat and what to set instead, not that all is well', async () => {
-    w = await startBotWorld({ OLLAMA_MODEL: 'nomic-embed-text' });
+    const w = await startWorld({ OLLAMA_MODEL: 'nomic-embed-text' });
     w.ollama.models.push('nomic-embed-text');
     await w.setup();
     const field = await ollamaField(w);
@@ -30,18 +26,18 @@ describe('OLLAMA_MODEL is a model that cannot chat', () => {
   });
 
   it('a member’s ticket still gets the plain message that no AI answer is possible, and the bot keeps working', async () => {
-    w = await startBotWorld({ OLLAMA_MODEL: 'nomic-embed-text' });
+    const w = await startWorld({ OLLAMA_MODEL: 'nomic-embed-text' });
     w.ollama.models.push('nomic-embed-text');
     await w.setup();
     const threadId = postTicket(w, 'Refund', 'I want a refund');
-    const reply = await w.fake.waitFor(() => botMessages(w!, threadId).find((m) => !m.content.includes('▌') && m.content.length > 0), 8000, 'a reply');
+    const reply = await w.fake.waitFor(() => botMessages(w, threadId).find((m) => !m.content.includes('▌') && m.content.length > 0), 8000, 'a reply');
     expect(reply.content).not.toMatch(/You asked/);
     expect(w.ollama.chatRequests()).toEqual([]); // nothing was answered by the embedding model
     expect((await ollamaField(w))).toContain('cannot chat');
   });
 
   it('a chat model is reported as before', async () => {
-    w = await startBotWorld();
+    const w = await startWorld();
     await w.setup();
     expect(await ollamaField(w)).toContain('✅ Model `llama3` is pulled');
   });

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startDiscordBot } from '../../src/discord/client.js';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { useBotWorldStarter, type BotWorld } from './harness.js';
 import { openTicket } from './support-helpers.js';
 
 /**
@@ -9,14 +9,10 @@ import { openTicket } from './support-helpers.js';
  * close with it: an open ticket nobody can see still counted against the member's limit of open tickets, was
  * listed as open to staff, and pointed the member at a deleted channel.
  */
-let w: BotWorld | undefined;
-afterEach(async () => {
-  await w?.stop();
-  w = undefined;
-});
+const startWorld = useBotWorldStarter();
 
 async function world(): Promise<BotWorld> {
-  w = await startBotWorld();
+  const w = await startWorld();
   await w.setup();
   // One open ticket per member: a ticket left open by mistake is then felt at once.
   await (await w.command('ticket_settings', { max_open: 1 })).waitForResponse();

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/index.js';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { useBotWorldStarter, type BotWorld } from './harness.js';
 import { botMessages, postTicket, tagNames } from './support-helpers.js';
 
 /**
@@ -10,14 +10,10 @@ import { botMessages, postTicket, tagNames } from './support-helpers.js';
  * 400 50035, `checkAppliedTags`), and a forum with "Require people to select tags when posting" refuses a post
  * without one (40067). Members must still open tickets, and the status tags must still follow the ticket.
  */
-let w: BotWorld | undefined;
-afterEach(async () => {
-  await w?.stop();
-  w = undefined;
-});
+const startWorld = useBotWorldStarter();
 
 async function world(): Promise<BotWorld> {
-  w = await startBotWorld();
+  const w = await startWorld();
   await w.setup();
   return w;
 }
