@@ -3,6 +3,7 @@ import type { ForumChannel, ThreadChannel } from 'discord.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { BotContext } from '../context.js';
 import { ANSWER_BUTTON } from '../components/answer-buttons.js';
+import { editOnce } from '../channel-send.js';
 import { fetchTicketThread } from '../support/ticket-thread.js';
 import { liveTicketTags, remakeTicketTags, tagsWithStatus } from './forum-tags.js';
 import { setStatusLine } from './status-line.js';
@@ -45,7 +46,7 @@ async function removeAnswerButtons(thread: ThreadChannel, ctx: BotContext): Prom
       m.author.id === ctx.client.user.id &&
       m.components.some((row) => 'components' in row && row.components.some((c) => 'customId' in c && c.customId?.startsWith(`${ANSWER_BUTTON}:`))),
   );
-  for (const message of withButtons.values()) await message.edit({ components: [] });
+  for (const message of withButtons.values()) await editOnce(message, { components: [] });
 }
 
 /**
