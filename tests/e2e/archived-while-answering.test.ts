@@ -61,6 +61,21 @@ describe('a post archived by a moderator while the AI writes its answer', () => 
     expect(refusedSince(bw, threadId, archivedAt).length).toBeLessThanOrEqual(1);
   });
 
+  it('without Manage Threads the bot may still reopen the post to finish the answer, but not close it again: it says so once', async () => {
+    let log: ReturnType<typeof capturingLogger> | undefined;
+    const bw = await world({ logger: (token) => (log = capturingLogger([token])).logger });
+    const threadId = await postWhileAnswerStreams(bw);
+    bw.fake.setRolePermissions(bw.guildId, bw.botRoleId, DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.ManageThreads);
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, archived: true });
+    await aiDone(bw);
+
+    const shown = botMessages(bw, threadId);
+    expect(shown.filter((m) => m.content.includes('▌'))).toEqual([]);
+    expect(shown.at(-1)!.content).toBe(LONG_REPLY);
+    expect(bw.fake.channel(threadId).archived).toBe(false);
+    expect(log!.text().match(/could not archive the ticket’s post again/g)).toHaveLength(1);
+  });
+
   it('a member’s next message reopens the post and is answered as usual', async () => {
     const bw = await world();
     const threadId = await postWhileAnswerStreams(bw);
