@@ -73,7 +73,7 @@ export async function showInPostAsLeft(thread: ThreadChannel, show: () => Promis
     log.warn({ err: error, threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer, and Discord refused to reopen it: the answer is stored but not shown in full.`);
     return;
   }
-  log.info({ threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer: finished it, and ${what} the post again.`);
+  log.info({ threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer: reopened it for the answer's last edits, and archived it again.`);
   try {
     await show();
   } finally {
