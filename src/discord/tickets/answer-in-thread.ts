@@ -107,8 +107,10 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
     stopTyping();
     clearTimeout(writingNotice);
     if (result.kind !== 'answered') return result;
-    // The ticket closed while the answer was written: nothing more goes into the closed post.
-    if (reply.wasStopped || ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status !== 'open') {
+    // The ticket closed while the answer was written: nothing more goes into the closed post. The bot's own close
+    // stopped the reply before locking the post; a moderator's lock left it for here to take the writing mark off.
+    if (reply.wasStopped) return result;
+    if (ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status !== 'open') {
       await showInPostAsLeft(thread, () => reply.stop(), log);
       return result;
     }
