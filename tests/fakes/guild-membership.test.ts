@@ -128,4 +128,14 @@ describe('fake Discord: the bot removed from a server, an outage, a member leavi
     expect(s.events('GUILD_MEMBER_REMOVE')).toEqual([]);
     expect((await s.call('GET', `/guilds/${s.guild.id}/members/${other}`)).status).toBe(200);
   });
+
+  it('a member who left shares no server with the bot: opening a DM works, sending to it is refused 403 50007', async () => {
+    const s = await scene();
+    const user = s.client.users.cache.get(s.member) ?? (await s.client.users.fetch(s.member));
+    await user.send('still here?');
+    expect(s.fake.directMessagesTo(s.member)).toHaveLength(1);
+    s.fake.removeMember(s.guild.id, s.member);
+    await expect(user.send('gone?')).rejects.toMatchObject({ status: 403, code: 50007 });
+    expect(s.fake.directMessagesTo(s.member)).toHaveLength(1);
+  });
 });
