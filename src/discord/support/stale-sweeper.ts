@@ -7,6 +7,7 @@ import type { BotContext } from '../context.js';
 import { NO_MENTIONS } from '../reply.js';
 import { fetchTicketThread } from './ticket-thread.js';
 import { sendOnce } from '../channel-send.js';
+import { inServedGuilds } from '../served-guilds.js';
 
 /** How often the database is asked which tickets are due; a due ticket waits at most this long. */
 const STALE_SWEEP_INTERVAL_MS = 60_000;
@@ -28,6 +29,8 @@ export async function sweepStaleTickets(ctx: BotContext, now = Date.now()): Prom
   const { core } = ctx;
   const log = core.logger.child({ module: 'stale-tickets' });
   const due = core.support.stale.due(now);
+  // Only in servers the bot is in and Discord serves: elsewhere every request is refused (served-guilds.ts).
+  const [remind, close] = [inServedGuilds(ctx.client, due.remind), inServedGuilds(ctx.client, due.close)];
   const done = { reminded: 0, closed: 0 };
   const each = async (ticket: StaleTicket, act: () => Promise<void>) => {
     try {
@@ -36,7 +39,7 @@ export async function sweepStaleTickets(ctx: BotContext, now = Date.now()): Prom
       log.warn({ err: error, threadId: ticket.threadId }, 'stale-ticket step failed; the next sweep tries again');
     }
   };
-  for (const ticket of due.remind) {
+  for (const ticket of remind) {
     await each(ticket, async () => {
       const thread = await fetchTicketThread(ctx, ticket.threadId);
       if (!thread) return closeGoneTicket(ctx, ticket, now);
@@ -47,7 +50,7 @@ export async function sweepStaleTickets(ctx: BotContext, now = Date.now()): Prom
   }
   // Closes Discord did not follow (a missing permission, a deleted tag, a crash) are finished first.
   await repairPendingCloses(ctx).catch((error: unknown) => log.warn({ err: error }, 'repairing closed tickets failed'));
-  for (const ticket of due.close) {
+  for (const ticket of close) {
     await each(ticket, async () => {
       const thread = await fetchTicketThread(ctx, ticket.threadId);
       const settings = core.guildSettings.get(ticket.guildId);
@@ -65,7 +68,7 @@ export async function sweepStaleTickets(ctx: BotContext, now = Date.now()): Prom
 /** Close requests the member never answered close after the stale delay, as the request said. */
 async function closeUnansweredRequests(ctx: BotContext, now: number, log: BotContext['core']['logger']): Promise<number> {
   let closed = 0;
-  for (const due of ctx.core.desk.closeRequests.due(now, ctx.core.config.STALE_TICKET_HOURS * 3_600_000)) {
+  for (const due of inServedGuilds(ctx.client, ctx.core.desk.closeRequests.due(now, ctx.core.config.STALE_TICKET_HOURS * 3_600_000))) {
     try {
       const thread = await fetchTicketThread(ctx, due.threadId);
       const settings = ctx.core.guildSettings.get(due.guildId);
