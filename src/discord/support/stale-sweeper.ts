@@ -6,6 +6,7 @@ import { closeTicketThread } from '../tickets/close-ticket.js';
 import type { BotContext } from '../context.js';
 import { NO_MENTIONS } from '../reply.js';
 import { fetchTicketThread } from './ticket-thread.js';
+import { memberHasLeft } from './member-presence.js';
 import { sendOnce } from '../channel-send.js';
 import { inServedGuilds } from '../served-guilds.js';
 
@@ -16,12 +17,18 @@ function waitText(hours: number): string {
   return hours >= 1 ? `${Number(hours.toFixed(1))} hour${hours === 1 ? '' : 's'}` : `${Math.max(1, Math.round(hours * 60))} minutes`;
 }
 
+/** For staff, where the reminder would go: the member is gone, so nobody is pinged and the ticket closes as usual. */
+function memberLeftText(ownerId: string, hours: number): string {
+  return `ℹ️ <@${ownerId}> has left the server, so they were not reminded. Without a reply here, this ticket closes automatically in ${waitText(hours)}.`;
+}
+
 function reminderText(ownerId: string, hours: number): string {
   return `👋 <@${ownerId}>, do you still need help with this? Just reply here if so. Without a reply, this ticket closes automatically in ${waitText(hours)}.`;
 }
 
 /**
- * One sweep: reminds the members whose tickets went quiet after an answer, and closes as
+ * One sweep: reminds the members whose tickets went quiet after an answer (a member who left the server is not
+ * reminded: staff get a note instead, counted as the reminder step), and closes as
  * "inactive" those still quiet as long after the reminder. What is due comes from the database
  * at `now`, so a sweep after a restart catches up on everything.
  */
@@ -43,7 +50,10 @@ export async function sweepStaleTickets(ctx: BotContext, now = Date.now()): Prom
     await each(ticket, async () => {
       const thread = await fetchTicketThread(ctx, ticket.threadId);
       if (!thread) return closeGoneTicket(ctx, ticket, now);
-      await sendOnce(thread, { content: reminderText(ticket.ownerId, core.config.STALE_TICKET_HOURS), allowedMentions: { parse: [], users: [ticket.ownerId] } });
+      const hours = core.config.STALE_TICKET_HOURS;
+      // A member who left cannot reply (nor be pinged usefully): staff get a note instead, and the close comes as usual.
+      if (await memberHasLeft(thread.guild, ticket.ownerId)) await sendOnce(thread, { content: memberLeftText(ticket.ownerId, hours), allowedMentions: NO_MENTIONS });
+      else await sendOnce(thread, { content: reminderText(ticket.ownerId, hours), allowedMentions: { parse: [], users: [ticket.ownerId] } });
       core.support.stale.markReminded(ticket, now);
       done.reminded++;
     });
