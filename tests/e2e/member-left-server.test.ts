@@ -5,7 +5,7 @@ import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
 import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
 import { LiveAnswers } from '../../src/discord/tickets/live-answers.js';
 import { useBotWorldStarter, type BotWorld } from './harness.js';
-import { openTicket, tagNames, TRAINED_ENV } from './support-helpers.js';
+import { answerWithButtons, openTicket, setUpForPrivateTickets, tagNames, TRAINED_ENV } from './support-helpers.js';
 
 /**
  * A member with an open ticket leaves the server (or is kicked). The bot does not request the privileged Server
@@ -78,5 +78,29 @@ describe('a member leaves the server with a ticket open', () => {
     expect(await sweepStaleTickets(contextOf(w), answeredAt + 49 * HOUR)).toEqual({ reminded: 1, closed: 0 });
     const reminder = await w.fake.waitForMessage(threadId, (m) => m.content.startsWith('👋'));
     expect(reminder.mentionsPinged.users).toEqual([w.memberId]);
+  });
+
+  it('a private ticket: the member who left is out of its thread; staff still read it there, with the note and no ping', async () => {
+    const w = await world();
+    const { privateChannelId } = await setUpForPrivateTickets(w);
+    const run = async (name: string, options: Record<string, unknown>, as: { channelId?: string } = {}) => (await w.command(name, options as never, as)).waitForResponse();
+    await run('ticket_settings', { private_channel: privateChannelId });
+    await run('ticket_type create', { name: 'Billing', emoji: '💳', private: true, questions: 'What happened?*' });
+    await run('ticket_panel', {}, { channelId: w.generalId });
+    const panel = w.fake.messages(w.generalId).find((m) => m.author.bot && m.embeds.length > 0)!;
+    const button = (panel.components as { components: { custom_id: string; label: string }[] }[]).flatMap((r) => r.components).find((b) => b.label === 'Billing')!;
+    const modal = await (await w.fake.clickButton({ messageId: panel.id, customId: button.custom_id, userId: w.memberId })).waitForResponse();
+    const submitted = await (await w.fake.submitModal({ customId: String(modal.modal!.custom_id), fields: { q0: 'I was charged twice' }, userId: w.memberId, channelId: w.generalId })).waitForResponse();
+    const threadId = /<#(\d+)>/.exec(submitted.content)![1]!;
+    await answerWithButtons(w, threadId);
+    const answeredAt = w.core.tickets.info(w.guildId, threadId)!.lastAnswer!.createdAt;
+    expect(w.fake.threadMembers(threadId)).toContain(w.memberId);
+
+    w.fake.removeMember(w.guildId, w.memberId);
+    expect(w.fake.threadMembers(threadId)).not.toContain(w.memberId);
+    expect(await sweepStaleTickets(contextOf(w), answeredAt + 49 * HOUR)).toEqual({ reminded: 1, closed: 0 });
+    const note = await w.fake.waitForMessage(threadId, (m) => m.author.bot && /left the server/.test(m.content));
+    expect(note.mentionsPinged).toEqual({ everyone: false, users: [], roles: [] });
+    expect(w.fake.readMessagesAsUser(threadId, w.staffId).map((m) => m.id)).toContain(note.id);
   });
 });
