@@ -1,9 +1,11 @@
+import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
 import type { BotContext } from '../../src/discord/context.js';
 import { startDiscordBot } from '../../src/discord/client.js';
 import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
 import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
 import { LiveAnswers } from '../../src/discord/tickets/live-answers.js';
+import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/world.js';
 import { capturingLogger } from '../reliability/helpers.js';
 import { useBotWorldStarter, type BotWorld } from './harness.js';
 import { openTicket, tagNames, TRAINED_ENV } from './support-helpers.js';
@@ -119,5 +121,27 @@ describe('the bot removed from a server', () => {
     await w.fake.waitFor(() => w.bot.client.guilds.cache.get(w.guildId)?.available, 3000);
     expect(await sweepStaleTickets(ctx, answeredAt + 49 * HOUR)).toEqual({ reminded: 1, closed: 0 });
     expect(lines(log, from).filter((l) => /removed from/i.test(l.msg))).toEqual([]);
+  });
+
+  it('a close Discord had refused (listed for retry) in a server the bot then left is not retried there, and stays listed for a re-invite', async () => {
+    const { w, log } = await world();
+    const { threadId } = await answeredTicket(w, 'Refund', 'I want my money back');
+    const withoutManageThreads = DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.ManageThreads;
+    w.fake.setRolePermissions(w.guildId, w.botRoleId, withoutManageThreads);
+    await w.fake.waitFor(() => w.bot.client.guilds.cache.get(w.guildId)?.roles.cache.get(w.botRoleId)?.permissions.bitfield === withoutManageThreads, 3000);
+    await (await w.command('close_ticket', {}, { userId: w.staffId, channelId: threadId })).waitForResponse();
+    await w.fake.waitFor(() => w.core.closing.pending().length === 1, 3000, 'the close listed for retry');
+    // The close's last step, the member's rating DM, is sent: nothing of it is still in flight.
+    await w.fake.waitFor(() => w.fake.directMessagesTo(w.memberId).length === 1, 3000, 'the rating DM');
+
+    const from = log.text().length;
+    const removedAt = Date.now();
+    w.fake.removeBotFromGuild(w.guildId);
+    await w.fake.waitFor(() => !w.bot.client.guilds.cache.has(w.guildId), 3000);
+    await sweepStaleTickets(contextOf(w));
+    await sweepStaleTickets(contextOf(w));
+    expect(warnings(log, from)).toEqual([]);
+    expect(refusedSince(w, removedAt)).toEqual([]);
+    expect(w.core.closing.pending().map((p) => p.threadId)).toEqual([threadId]);
   });
 });
