@@ -1,14 +1,11 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
-import type { BotContext } from '../../src/discord/context.js';
 import { startDiscordBot } from '../../src/discord/client.js';
 import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
-import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
-import { LiveAnswers } from '../../src/discord/tickets/live-answers.js';
-import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/world.js';
+import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/index.js';
 import { capturingLogger } from '../reliability/helpers.js';
 import { useBotWorldStarter, type BotWorld } from './harness.js';
-import { openTicket, tagNames, TRAINED_ENV } from './support-helpers.js';
+import { contextOf, openAnsweredTicket, TRAINED_ENV } from './support-helpers.js';
 
 /**
  * The bot kicked from a server (or the server deleted): Discord sends GUILD_DELETE without `unavailable`, and every
@@ -30,14 +27,7 @@ async function world(): Promise<{ w: BotWorld; log: Log }> {
   return { w, log };
 }
 
-/** A member's ticket, answered, with its status tag set (the last step of an answer), so nothing is in flight. */
-async function answeredTicket(w: BotWorld, title: string, content: string): Promise<{ threadId: string; answeredAt: number }> {
-  const { threadId } = await openTicket(w, title, content);
-  await w.fake.waitFor(() => tagNames(w, threadId).includes('Answered'), 3000, 'the Answered tag');
-  return { threadId, answeredAt: w.core.tickets.info(w.guildId, threadId)!.lastAnswer!.createdAt };
-}
 
-const contextOf = (w: BotWorld): BotContext => ({ core: w.core, client: w.bot.client, answerOrder: new AnswerOrder(), liveAnswers: new LiveAnswers() });
 /** The log's entries (pino-pretty: `[time] LEVEL (pid): message`, fields indented below) written after `from`. */
 const lines = (log: Log, from = 0) =>
   log
@@ -54,7 +44,7 @@ const refusedSince = (w: BotWorld, since: number) => w.fake.requests.filter((r) 
 describe('the bot removed from a server', () => {
   it('stops working there quietly: one info line, no sweep of its tickets, no warnings every minute; the tickets are kept', async () => {
     const { w, log } = await world();
-    const { threadId, answeredAt } = await answeredTicket(w, 'Lag', 'The game lags in the evening');
+    const { threadId, answeredAt } = await openAnsweredTicket(w, 'Lag', 'The game lags in the evening');
     const ctx = contextOf(w);
     const from = log.text().length;
     const removedAt = Date.now();
@@ -77,7 +67,7 @@ describe('the bot removed from a server', () => {
 
   it('invited back (GUILD_CREATE), it works there again: the due reminder is posted', async () => {
     const { w } = await world();
-    const { threadId, answeredAt } = await answeredTicket(w, 'Audio', 'No sound in voice chat');
+    const { threadId, answeredAt } = await openAnsweredTicket(w, 'Audio', 'No sound in voice chat');
     const ctx = contextOf(w);
     w.fake.removeBotFromGuild(w.guildId);
     await w.fake.waitFor(() => !w.bot.client.guilds.cache.has(w.guildId), 3000);
@@ -92,7 +82,7 @@ describe('the bot removed from a server', () => {
 
   it('removed while the bot was offline: at start-up (the server not in READY) nothing is swept or asked there, and the tickets are kept', async () => {
     const { w, log } = await world();
-    const { threadId, answeredAt } = await answeredTicket(w, 'Crash', 'It crashes on start');
+    const { threadId, answeredAt } = await openAnsweredTicket(w, 'Crash', 'It crashes on start');
     await w.bot.stop();
     w.fake.removeBotFromGuild(w.guildId); // no session hears it
     const from = log.text().length;
@@ -109,7 +99,7 @@ describe('the bot removed from a server', () => {
 
   it('an outage (GUILD_DELETE with `unavailable: true`) is not a removal: no "removed" line, and the server is swept again once it is back', async () => {
     const { w, log } = await world();
-    const { threadId, answeredAt } = await answeredTicket(w, 'Login', 'I cannot log in');
+    const { threadId, answeredAt } = await openAnsweredTicket(w, 'Login', 'I cannot log in');
     const ctx = contextOf(w);
     const from = log.text().length;
     w.fake.setGuildUnavailable(w.guildId, true);
@@ -125,7 +115,7 @@ describe('the bot removed from a server', () => {
 
   it('a close Discord had refused (listed for retry) in a server the bot then left is not retried there, and stays listed for a re-invite', async () => {
     const { w, log } = await world();
-    const { threadId } = await answeredTicket(w, 'Refund', 'I want my money back');
+    const { threadId } = await openAnsweredTicket(w, 'Refund', 'I want my money back');
     const withoutManageThreads = DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.ManageThreads;
     w.fake.setRolePermissions(w.guildId, w.botRoleId, withoutManageThreads);
     await w.fake.waitFor(() => w.bot.client.guilds.cache.get(w.guildId)?.roles.cache.get(w.botRoleId)?.permissions.bitfield === withoutManageThreads, 3000);

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { INACTIVE_REASON } from '../../src/core/support/stale-tickets.js';
-import type { BotContext } from '../../src/discord/context.js';
 import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
-import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
-import { LiveAnswers } from '../../src/discord/tickets/live-answers.js';
 import { useBotWorldStarter, type BotWorld } from './harness.js';
-import { answerWithButtons, openTicket, setUpForPrivateTickets, tagNames, TRAINED_ENV } from './support-helpers.js';
+import { answerWithButtons, contextOf, openAnsweredTicket, setUpForPrivateTickets, TRAINED_ENV } from './support-helpers.js';
 
 /**
  * A member with an open ticket leaves the server (or is kicked). The bot does not request the privileged Server
@@ -23,20 +20,14 @@ async function world(): Promise<BotWorld> {
   return w;
 }
 
-const contextOf = (w: BotWorld): BotContext => ({ core: w.core, client: w.bot.client, answerOrder: new AnswerOrder(), liveAnswers: new LiveAnswers() });
 /** Every attempt to reach the member by DM since `since`: opening the DM channel is the first step of any. */
 const dmAttemptsSince = (w: BotWorld, since: number) => w.fake.requests.filter((r) => r.at >= since && r.method === 'POST' && r.path === '/users/@me/channels');
 
-async function answeredTicket(w: BotWorld, title: string, content: string): Promise<{ threadId: string; answeredAt: number }> {
-  const { threadId } = await openTicket(w, title, content);
-  await w.fake.waitFor(() => tagNames(w, threadId).includes('Answered'), 3000, 'the Answered tag');
-  return { threadId, answeredAt: w.core.tickets.info(w.guildId, threadId)!.lastAnswer!.createdAt };
-}
 
 describe('a member leaves the server with a ticket open', () => {
   it('the stale sweep does not ping them: staff see a note that they left, and the ticket closes as inactive on schedule with no rating DM', async () => {
     const w = await world();
-    const { threadId, answeredAt } = await answeredTicket(w, 'Lag', 'The game lags in the evening');
+    const { threadId, answeredAt } = await openAnsweredTicket(w, 'Lag', 'The game lags in the evening');
     const leftAt = Date.now();
     w.fake.removeMember(w.guildId, w.memberId);
     const ctx = contextOf(w);
@@ -58,7 +49,7 @@ describe('a member leaves the server with a ticket open', () => {
 
   it('staff closing the ticket (/close_ticket) of a member who left: closed as usual, no rating DM tried', async () => {
     const w = await world();
-    const { threadId } = await answeredTicket(w, 'Refund', 'I want my money back');
+    const { threadId } = await openAnsweredTicket(w, 'Refund', 'I want my money back');
     const leftAt = Date.now();
     w.fake.removeMember(w.guildId, w.memberId);
 
@@ -74,7 +65,7 @@ describe('a member leaves the server with a ticket open', () => {
 
   it('a member still in the server is reminded (and pinged) as before', async () => {
     const w = await world();
-    const { threadId, answeredAt } = await answeredTicket(w, 'Audio', 'No sound in voice chat');
+    const { threadId, answeredAt } = await openAnsweredTicket(w, 'Audio', 'No sound in voice chat');
     expect(await sweepStaleTickets(contextOf(w), answeredAt + 49 * HOUR)).toEqual({ reminded: 1, closed: 0 });
     const reminder = await w.fake.waitForMessage(threadId, (m) => m.content.startsWith('👋'));
     expect(reminder.mentionsPinged.users).toEqual([w.memberId]);
