@@ -3,7 +3,9 @@
  * and one JSON line. With --fit, the calibration fitted per domain (the way DEFAULT_CALIBRATION was
  * fitted, on the clinc150 files); with --cross-check, each domain measured with the calibration
  * fitted on the others only (the unseen-domain check of ARCHITECTURE.md, "Matching"); with
- * --fit-ranking, the ranking's weights fitted per domain (scripts/eval-ranking.ts).
+ * --fit-ranking, the ranking's weights fitted per domain (scripts/eval-ranking.ts). With
+ * --safety-margin, every calibration fitted (--fit, --cross-check) gets the safety margin of
+ * scripts/eval-margin.ts (measured, not shipped: ARCHITECTURE.md, "Matching").
  */
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -28,6 +30,8 @@ export interface SuiteOptions {
   fit: boolean;
   crossCheck: boolean;
   fitRanking: boolean;
+  /** Lower each fitted calibration's bias by the safety margin of eval-margin.ts. */
+  safetyMargin: boolean;
 }
 
 export function loadSuite(folder: string): SuiteFile[] {
@@ -49,14 +53,14 @@ export async function runSuite(files: readonly SuiteFile[], options: SuiteOption
     }
   }
   if (options.fit) {
-    for (const domain of domains(files)) console.log(`calibration fitted on ${domain}: ${formatParams(await fitOn(files.filter((f) => f.domain === domain)))}`);
-    console.log(`calibration fitted on all files: ${formatParams(await fitOn(files))}`);
+    for (const domain of domains(files)) console.log(`calibration fitted on ${domain}: ${formatParams(await fitOn(files.filter((f) => f.domain === domain), options.safetyMargin))}`);
+    console.log(`calibration fitted on all files: ${formatParams(await fitOn(files, options.safetyMargin))}`);
   }
   if (options.crossCheck) {
     for (const domain of domains(files)) {
       const others = files.filter((f) => f.domain !== domain);
       if (others.length === 0) continue;
-      const params = await fitOn(others);
+      const params = await fitOn(others, options.safetyMargin);
       console.log(`cross-domain: fitted on ${[...new Set(others.map((f) => f.domain))].join(', ')} ${formatParams(params)}; ${domain} unseen:`);
       printTable(await measureAll(files.filter((f) => f.domain === domain), options.threshold, params));
     }
@@ -84,10 +88,10 @@ async function measureAll(files: readonly SuiteFile[], threshold: number, calibr
  * Calibration fitted on the best answer of every question of these files, each file trained twice:
  * as it is, and with one answer in HELD_OUT_EVERY untrained so that its questions are out of scope
  * but about the same domain (what a support server's unanswered questions are like). The
- * maximum-likelihood fit is right on average for its own files; its bias is then lowered by the
- * safety margin of scripts/eval-margin.ts, so that a domain it has not seen keeps within the goals.
+ * maximum-likelihood fit is right on average for its own files; with `margin`, its bias is then
+ * lowered by the safety margin of scripts/eval-margin.ts, for a domain it has not seen.
  */
-async function fitOn(files: readonly SuiteFile[]): Promise<CalibrationParams> {
+async function fitOn(files: readonly SuiteFile[], margin: boolean): Promise<CalibrationParams> {
   const samples: LabelledFeatures[] = [];
   const heldOutCopies: FileSamples[] = [];
   for (const { file, dataset } of files) {
@@ -98,6 +102,7 @@ async function fitOn(files: readonly SuiteFile[]): Promise<CalibrationParams> {
     }
   }
   const fitted = fitCalibration(samples);
+  if (!margin) return fitted;
   const { params, report } = safetyMargin(fitted, heldOutCopies, DEFAULT_THRESHOLD);
   console.log(report);
   return params;

@@ -2,7 +2,7 @@
  * Measures the trained-answer matcher on a labelled dataset (format: shared/eval/README.md).
  *
  *   npm run eval -- <dataset.json> [--threshold T] [--fit] [--cross-check] [--embed]
- *   npm run eval -- --all [folder] [--threshold T] [--fit] [--cross-check] [--fit-ranking]   (scripts/eval-suite.ts)
+ *   npm run eval -- --all [folder] [--threshold T] [--fit] [--cross-check] [--fit-ranking] [--safety-margin]   (scripts/eval-suite.ts)
  *
  * The dataset's `train` entries go through the real TrainingStore into a fresh temporary database
  * (one guild); every query goes through the real Matcher. The last line printed is one JSON object
@@ -51,6 +51,7 @@ interface Args {
   crossCheck: boolean;
   embed: boolean;
   fitRanking: boolean;
+  safetyMargin: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -61,6 +62,7 @@ function parseArgs(argv: readonly string[]): Args {
   let embed = false;
   let all = false;
   let fitRanking = false;
+  let safetyMargin = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--threshold') {
@@ -71,15 +73,17 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === '--embed') embed = true;
     else if (arg === '--all') all = true;
     else if (arg === '--fit-ranking') fitRanking = true;
+    else if (arg === '--safety-margin') safetyMargin = true;
     else if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg}.`);
     else if (path === undefined) path = arg;
     else throw new UsageError(`Unexpected argument ${arg}.`);
   }
   if (all && embed) throw new UsageError('--embed measures one dataset; leave out --all.');
   if (fitRanking && !all) throw new UsageError('--fit-ranking fits per domain; add --all.');
-  if (all) return { path: path ?? DEFAULT_FOLDER, all, threshold, fit, crossCheck, embed, fitRanking };
+  if (safetyMargin && !all) throw new UsageError('--safety-margin applies to the fits of --all; add --all.');
+  if (all) return { path: path ?? DEFAULT_FOLDER, all, threshold, fit, crossCheck, embed, fitRanking, safetyMargin };
   if (path === undefined) throw new UsageError('Usage: npm run eval -- <dataset.json> [--threshold T] [--fit] [--cross-check] [--embed], or npm run eval -- --all [folder]');
-  return { path, all, threshold, fit, crossCheck, embed, fitRanking };
+  return { path, all, threshold, fit, crossCheck, embed, fitRanking, safetyMargin };
 }
 
 /**
