@@ -3,7 +3,7 @@ import type { Core } from '../core/core.js';
 import { allCommands, allComponents, allMessageCommands } from './commands/index.js';
 import { CommandRegistrationError, registerCommands, UnknownGuildError } from './commands/register.js';
 import type { BotContext } from './context.js';
-import { logDroppedRetries } from './dropped-connection.js';
+import { logUnknownOutcomeRetries } from './unknown-outcome.js';
 import { createInteractionRouter } from './interactions.js';
 import { NO_MENTIONS } from './reply.js';
 import { logGuildMembership } from './served-guilds.js';
@@ -52,7 +52,7 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
     allowedMentions: NO_MENTIONS,
   });
 
-  logDroppedRetries(client, (fields, message) => log.warn(fields, message));
+  logUnknownOutcomeRetries(client, (fields, message) => log.warn(fields, message));
 
   const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
   try {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { logDroppedRetries } from '../../src/discord/dropped-connection.js';
+import { logUnknownOutcomeRetries } from '../../src/discord/unknown-outcome.js';
 import { WRITING_MARK } from '../../src/discord/tickets/streaming-reply.js';
 import { useBotWorld } from './harness.js';
 import { botMessages, buttonIds, openTicket, postTicket, press, quietFor, staffPings, tagNames, TRAINED_ENV } from './support-helpers.js';
@@ -155,11 +155,11 @@ describe('the bot’s edits of its own messages are retried too', () => {
 });
 
 /**
- * The bot's retry log from now on (logDroppedRetries, which client.ts points at the bot's logger: its wiring is
+ * The bot's retry log from now on (logUnknownOutcomeRetries, which client.ts points at the bot's logger: its wiring is
  * pinned in lost-ticket-threads.test.ts), kept for this test's assertions.
  */
 function captureRetries(): { fields: Record<string, unknown>; message: string }[] {
   const lines: { fields: Record<string, unknown>; message: string }[] = [];
-  logDroppedRetries(w.bot.client, (fields, message) => lines.push({ fields, message }));
+  logUnknownOutcomeRetries(w.bot.client, (fields, message) => lines.push({ fields, message }));
   return lines;
 }

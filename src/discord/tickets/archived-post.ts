@@ -1,6 +1,6 @@
 import { DiscordAPIError, PermissionFlagsBits, RESTJSONErrorCodes, type ThreadChannel } from 'discord.js';
 import type { Logger } from '../../log.js';
-import { retryDropped } from '../dropped-connection.js';
+import { retryWhileOutcomeUnknown } from '../unknown-outcome.js';
 
 /**
  * A post someone closed in Discord while the bot was writing an answer into it.
@@ -46,7 +46,7 @@ function isClosedPostRefusal(error: unknown): boolean {
 }
 
 const setArchived = (thread: ThreadChannel, archived: boolean, reason: string) =>
-  retryDropped(() => thread.setArchived(archived, reason), { kind: 'thread edit', client: thread.client });
+  retryWhileOutcomeUnknown(() => thread.setArchived(archived, reason), { kind: 'thread edit', client: thread.client });
 
 /**
  * Runs `show` (the requests that finish an answer in the post). When the post was archived meanwhile, it is

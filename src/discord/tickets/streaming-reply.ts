@@ -16,7 +16,7 @@ export interface PostedMessage<Extras = never> {
 
 /**
  * Where the answer is shown. Each request retries itself where that is safe (the bot's one retry path:
- * channel-send.ts over dropped-connection.ts), so an error from the sink is final for that request; the reply then
+ * channel-send.ts over unknown-outcome.ts), so an error from the sink is final for that request; the reply then
  * renders everything again at its next flush or at finish(), and does not retry on its own.
  */
 export interface MessageSink<Extras = never> {
