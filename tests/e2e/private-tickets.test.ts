@@ -119,7 +119,7 @@ describe('ticket types and private tickets', () => {
     const { threadId } = await openFromPanel('Billing', { q0: 'D-3', q1: 'I was charged twice for my subscription' });
     await w.fake.waitFor(() => statusLine(threadId!)?.content.includes('Answered'), 3000, 'the status line says Answered');
     const editLine = `/channels/${threadId}/messages/${statusLine(threadId!)!.id}`;
-    w.fake.dropNext({ method: 'PATCH', route: new RegExp(`^${editLine}$`), lose: 'request' });
+    w.fake.faults.dropNext({ method: 'PATCH', route: new RegExp(`^${editLine}$`), lose: 'request' });
     const closing = await run('close_ticket', {}, { userId: w.memberId, channelId: threadId! });
     expect(closing.content).toContain('Ticket closed by');
     await w.fake.waitFor(() => w.fake.channel(threadId!).archived && w.fake.channel(threadId!).locked, 5000, 'archived and locked');
