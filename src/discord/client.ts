@@ -33,6 +33,11 @@ export class DisallowedIntentsError extends Error {
 
 export interface RunningBot {
   client: Client<true>;
+  /**
+   * What the bot's handlers share (the answers being shown, their order): work done outside an event, such as a close,
+   * goes through it so that it stops the answers in progress as a command's close does.
+   */
+  context: BotContext;
   /** Waits (at most `timeoutMs`) until the answers in progress are written and shown in Discord; true if all are. */
   drain(timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -108,6 +113,7 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
 
   return {
     client: readyClient,
+    context: ctx,
     async drain(timeoutMs) {
       const [written, shown] = await Promise.all([core.responder.drain(timeoutMs), ctx.answerOrder.allShown(timeoutMs)]);
       return written && shown;
