@@ -279,4 +279,20 @@ describe('ticket types and private tickets', () => {
     await sweepStaleTickets(ctx, Date.now() + 49 * 3_600_000);
     expect(w.core.tickets.getByThread(w.guildId, threadId!)).toMatchObject({ status: 'closed', closeReason: CLOSE_REQUEST_REASON });
   });
+
+  it("the member writing again withdraws the request: the sweep leaves the ticket open and Close and rate says it was withdrawn", async () => {
+    const member = w.fake.addMember(w.guildId, { username: 'again' }).id;
+    const { threadId } = await openFromPanel('Questions', { subject: 'Printer', description: 'Where is the printer?' }, member);
+    const first = await answerWithButtons(w, threadId!);
+    const request = await run('ticket_close_request', {}, { userId: w.staffId, channelId: threadId! });
+    w.fake.postAsUser({ channelId: threadId!, userId: member, content: 'Found it, but now it jams on every page' });
+    await answerWithButtons(w, threadId!, first);
+
+    const ctx = { core: w.core, client: w.bot.client, answerOrder: new AnswerOrder(), liveAnswers: new LiveAnswers() };
+    await sweepStaleTickets(ctx, Date.now() + 49 * 3_600_000 - 60_000);
+    expect(w.core.tickets.getByThread(w.guildId, threadId!)!.status).toBe('open');
+    const closeId = buttonIds(request as never).find((id) => id.endsWith(':yes'))!;
+    const late = await (await w.fake.clickButton({ messageId: request.messageId!, customId: closeId, userId: member })).waitForResponse();
+    expect(late.content).toBe('This close request was withdrawn; the ticket stays open.');
+  });
 });
