@@ -91,10 +91,35 @@ interface CountedTerm {
   df: number;
 }
 
-interface ScoredAnswer {
-  evidence: AnswerEvidence;
-  features: AnswerFeatures;
-  score: number;
+/**
+ * A candidate answer with its confidence, computed when first read: only the best answer's (the
+ * threshold's decision) and the shown answers' are, as their word-by-word features are costly.
+ */
+class ScoredAnswer {
+  private scored?: { features: AnswerFeatures; score: number };
+
+  constructor(
+    readonly evidence: AnswerEvidence,
+    private readonly featuresOf: () => AnswerFeatures,
+    private readonly calibration: CalibrationParams,
+  ) {}
+
+  get features(): AnswerFeatures {
+    return this.confident().features;
+  }
+
+  /** The calibrated confidence that this is the right answer. */
+  get score(): number {
+    return this.confident().score;
+  }
+
+  private confident(): { features: AnswerFeatures; score: number } {
+    if (this.scored === undefined) {
+      const features = this.featuresOf();
+      this.scored = { features, score: confidence(features, this.calibration) };
+    }
+    return this.scored;
+  }
 }
 
 /** A question's terms and its candidate answers, best first. */
@@ -203,9 +228,9 @@ export class Matcher {
     const phrasingIdf = (word: string) => (STOP_STEMS.has(stemOf(word)) ? stopIdf : idfOfWord(word));
     const evidence = this.scorer.score(terms, docs, { k1: this.options.k1, b: this.options.b, averageLength: stats.words / stats.answers }, { ofWord: idfOfWord, ofPhrasingWord: phrasingIdf });
     const similar = semantic === undefined ? new Map<string, number>() : addSemanticEvidence(evidence, semantic, terms, this.semanticWeight);
-    const features = answerFeatures(evidence);
+    const featuresOf = answerFeatures(evidence);
     const ranked = evidence
-      .map((item, i) => ({ evidence: item, features: features[i]!, score: confidence(features[i]!, this.options.calibration) }))
+      .map((item, i) => new ScoredAnswer(item, () => featuresOf(i), this.options.calibration))
       .filter((item) => item.evidence.bm25 > 0 || similar.has(item.evidence.doc.answer))
       .sort((x, y) => y.evidence.score - x.evidence.score || x.evidence.doc.id - y.evidence.doc.id);
     return { terms, ranked };

@@ -5,7 +5,7 @@ import { DEFAULT_RANKING, rankingScore, WORDS_ONLY_RANKING, type RankingWeights 
 import { MIN_FUZZY_LENGTH, wordSimilarity } from './similarity.js';
 import { nearestPhrasingCosine } from './nearest-phrasing.js';
 import { RecentMap } from './recent-map.js';
-import { alignLeaders, QuestionAlignment } from './word-alignment.js';
+import { alignLeaders, contentWordsOf, QuestionAlignment, type PhrasingWords } from './word-alignment.js';
 import { PackedVectors, type WordVectors } from './word-vectors.js';
 import { matchWords, stemOf, STOP_STEMS } from './words.js';
 
@@ -64,8 +64,12 @@ export interface AnswerEvidence {
   meaning: number;
   /** How well the question's words pair up with the closest phrasing's, in [0, 1] (word-alignment.ts): a ranking similarity, 0 when the ranking does not weigh it. */
   alignment: number;
-  /** How much of the answer the question says and what it asks that the answer does not, word by word (answer-alignment.ts): calibration features, zeros without word vectors. */
-  words: AlignmentFeatures;
+  /**
+   * How much of the answer the question says and what it asks that the answer does not, word by
+   * word (answer-alignment.ts): calibration features, zeros without word vectors. Computed when
+   * first called, for the answers whose confidence is read (their words compared with the question's).
+   */
+  words(): AlignmentFeatures;
 }
 
 /**
@@ -92,8 +96,10 @@ interface ParsedDocument {
   meanings: PackedVectors;
   /** Word-vector rows of the distinct words that are not stop words: candidates for a question word's synonym. */
   contentWords: Int32Array;
-  /** The phrasings' content words for word-by-word alignment; empty without word vectors. */
+  /** The phrasings' content words for the confidence's word-by-word alignment; empty without word vectors. */
   aligned: AlignedPhrasings;
+  /** Each phrasing's content words for the ranking's word alignment; empty when the ranking does not weigh it. */
+  contentPhrasings: PhrasingWords[];
 }
 
 /**
@@ -159,7 +165,7 @@ export class AnswerScorer {
     const queryMeaning = this.wordVectors?.meaningOf(terms.map((t) => t.word));
     const closeness = new Map<string, ((rows: Int32Array) => number) | undefined>();
     const contentTerms = terms.filter((t) => !t.stop);
-    const answerAlignment = this.unitVectors && new AnswerAlignment(contentTerms, this.unitVectors, phrasingIdf);
+    const answerAlignment = this.unitVectors && new AnswerAlignment(contentTerms, this.unitVectors, phrasingIdf, parsedDocs.map((p) => p.aligned));
     const evidence = docs.map((doc, i) => {
       const parsed = parsedDocs[i]!;
       const lengthNorm = params.k1 * (1 - params.b + (params.b * doc.wordCount) / Math.max(params.averageLength, 1));
@@ -203,12 +209,12 @@ export class AnswerScorer {
         recall,
         meaning,
         alignment: 0,
-        words: answerAlignment?.of(parsed.aligned) ?? { alignment: 0, unmatched: 0 },
+        words: answerAlignment === undefined ? noAlignment : () => answerAlignment.of(i),
       };
     });
     if (this.weights.alignment !== 0) {
       const alignment = new QuestionAlignment(contentTerms, parsedDocs.map((p) => p.termFrequency), phrasingIdf, this.wordVectors);
-      alignLeaders(evidence, (i) => parsedDocs[i]!.phrasings, alignment, totalIdf * this.weights.alignment, this.alignedCandidates);
+      alignLeaders(evidence, (i) => parsedDocs[i]!.contentPhrasings, alignment, totalIdf * this.weights.alignment, this.alignedCandidates);
     }
     return evidence;
   }
@@ -304,7 +310,8 @@ export class AnswerScorer {
       trigrams: this.trigramSpace.vector(allWords),
       meanings: this.meanings(phrasings),
       contentWords: this.wordVectors?.rowsOf([...new Set(allWords)].filter((w) => !STOP_STEMS.has(stemOf(w)))) ?? new Int32Array(0),
-      aligned: this.wordVectors === undefined ? NO_PHRASINGS : alignedPhrasings(phrasings, (stem) => STOP_STEMS.has(stem), this.wordVectors),
+      aligned: this.wordVectors === undefined ? NO_PHRASINGS : alignedPhrasings(phrasings),
+      contentPhrasings: this.weights.alignment === 0 ? [] : phrasings.map(contentWordsOf),
     };
     this.parsed.set(doc.id, { questions: doc.questions, doc: parsed });
     return parsed;
@@ -321,6 +328,9 @@ export class AnswerScorer {
     return PackedVectors.of(meanings);
   }
 }
+
+const NO_ALIGNMENT: AlignmentFeatures = { alignment: 0, unmatched: 0 };
+const noAlignment = () => NO_ALIGNMENT;
 
 /** One question's lookups: a word recurs across phrasings and candidates. */
 function memoised(idfOfWord: (word: string) => number): (word: string) => number {
