@@ -64,7 +64,7 @@ export class QuestionAlignment {
   private readonly words = new Map<string, CandidateWord>();
   /** Scratch: each term's best match in the phrasing being aligned. */
   private readonly best: Float64Array;
-  /** Each term's word-vector row (none: empty), for WordVectors.closestTo. */
+  /** Each term's word-vector row (none: empty), for WordVectors.closenessTo. */
   private readonly termRows: Int32Array[];
 
   /**

@@ -105,12 +105,6 @@ export class PackedVectors {
   }
 }
 
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
-  return dot;
-}
-
 export interface WordVectorSource {
   dimensions: number;
   words: readonly string[];
@@ -176,16 +170,6 @@ export class WordVectors {
     return this.words.lineOf(word);
   }
 
-  /** The word's frequency rank in GloVe's corpus (0 = most frequent), or undefined when not in the table. */
-  rank(word: string): number | undefined {
-    const row = this.rowOf(word);
-    return row === -1 ? undefined : row;
-  }
-
-  has(word: string): boolean {
-    return this.rowOf(word) !== -1;
-  }
-
   /** Adds `weight` × the word's unit vector to `into`; false when the word has no vector. */
   addTo(into: Float32Array, word: string, weight: number): boolean {
     const row = this.rowOf(word);
@@ -219,7 +203,7 @@ export class WordVectors {
     return found ? toUnitLength(sum) : undefined;
   }
 
-  /** The rows of the words that have a vector, for closestTo. */
+  /** The rows (frequency ranks in GloVe's corpus, 0 = most frequent) of the words that have a vector, for closenessTo. */
   rowsOf(words: Iterable<string>): Int32Array {
     const rows: number[] = [];
     for (const word of words) {
@@ -229,14 +213,10 @@ export class WordVectors {
     return Int32Array.from(rows);
   }
 
-  /** The largest cosine between the word and the words of `rows` (rowsOf): undefined when the word has no vector, -Infinity when `rows` is empty. */
-  closestTo(word: string, rows: Int32Array): number | undefined {
-    return this.closenessTo(word)?.(rows);
-  }
-
   /**
-   * closestTo for one word against many row lists: each row's cosine is computed once and kept
-   * (the candidates of one question share most of their words). Undefined when the word has no vector.
+   * The largest cosine between the word and the words of `rows` (rowsOf), for many row lists: each
+   * row's cosine is computed once and kept (the candidates of one question share most of their
+   * words). Undefined when the word has no vector; the function gives -Infinity for empty `rows`.
    */
   closenessTo(word: string): ((rows: Int32Array) => number) | undefined {
     const row = this.rowOf(word);
@@ -265,13 +245,5 @@ export class WordVectors {
     let dot = 0;
     for (let i = 0; i < dims; i++) dot += values[oa + i]! * values[ob + i]!;
     return dot;
-  }
-
-  /** Cosine similarity of two words' vectors, or undefined when either has none. */
-  similarity(a: string, b: string): number | undefined {
-    const ra = this.rowOf(a);
-    const rb = this.rowOf(b);
-    if (ra === -1 || rb === -1) return undefined;
-    return this.rowDot(ra, rb) * this.scales[ra]! * this.scales[rb]!;
   }
 }
