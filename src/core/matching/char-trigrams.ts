@@ -3,6 +3,7 @@
  * "cellphone"/"phone", "paycheck"/"pay", inflections the stemmer misses) count as partly equal.
  * Trigrams are taken inside each word, padded with one space each side (" ph", "pho", ..., "ne ").
  */
+import { RecentMap } from './recent-map.js';
 
 /** A word's trigrams in order, repeats kept: " ph", "pho", ..., "ne " for "phone". */
 export function paddedTrigrams(word: string): string[] {
@@ -18,9 +19,14 @@ export interface TrigramVector {
   weights: Float64Array;
 }
 
+/** Stems whose trigram ids are kept (20,000 at ~150 bytes each). */
+const STEM_TRIGRAMS_LIMIT = 20_000;
+
 /** Trigrams are numbered so that a re-ranking works over typed arrays, not string-keyed maps. */
 export class TrigramSpace {
   private readonly idOf = new Map<string, number>();
+  /** By stem: its distinct trigrams' ids, sorted (stemTrigrams), for the most recently used stems. */
+  private readonly stemGrams = new RecentMap<string, Int32Array>(STEM_TRIGRAMS_LIMIT);
   private documentFrequency = new Int32Array(1024);
   private inverse = new Float64Array(1024);
   private questionWeight = new Float64Array(1024);
@@ -28,6 +34,19 @@ export class TrigramSpace {
   /** Ids issued so far: a caller caching vectors starts afresh (new space) past its own limit. */
   get size(): number {
     return this.idOf.size;
+  }
+
+  /**
+   * A stem's distinct padded trigrams as sorted ids: how wordSimilarity (similarity.ts) compares
+   * spellings. Valid for as long as the space (ids are never reused within it).
+   */
+  stemTrigrams(stem: string): Int32Array {
+    let ids = this.stemGrams.get(stem);
+    if (ids === undefined) {
+      ids = Int32Array.from(new Set(paddedTrigrams(stem).map((gram) => this.id(gram)))).sort();
+      this.stemGrams.set(stem, ids);
+    }
+    return ids;
   }
 
   vector(words: readonly string[]): TrigramVector {

@@ -85,8 +85,8 @@ export const MAX_PHRASINGS_COMPARED = 200;
 /** An answer document parsed once: term frequencies by stem, its distinct words, its phrasings, its trigrams. */
 interface ParsedDocument {
   termFrequency: Map<string, number>;
-  /** Its distinct words long enough to be matched by spelling (MIN_FUZZY_LENGTH). */
-  words: Set<string>;
+  /** Its distinct words long enough to be matched by spelling (MIN_FUZZY_LENGTH), each with its stem's trigrams (TrigramSpace.stemTrigrams). */
+  words: Map<string, Int32Array>;
   /** Each phrasing's distinct stems, with the word that stands for each (for IDF lookups). */
   phrasings: Map<string, string>[];
   /** Each distinct stem of the phrasings with the share of phrasings using it (for phrasingRecall). */
@@ -123,7 +123,6 @@ interface StemShares {
  */
 /** Distinct trigrams numbered before the numbering (and the parsed documents using it) starts afresh. */
 const TRIGRAM_SPACE_LIMIT = 200_000;
-const SIMILARITY_CACHE_LIMIT = 100_000;
 
 /**
  * Scores candidate answer documents for a question. Pooling is what makes five phrasings of one
@@ -133,9 +132,6 @@ const SIMILARITY_CACHE_LIMIT = 100_000;
 export class AnswerScorer {
   private readonly parsed = new RecentMap<number, { questions: string; doc: ParsedDocument }>(DOCUMENT_CACHE_LIMIT);
   private trigramSpace = new TrigramSpace();
-  /** wordSimilarity by query word, then candidate word, then whether typos count. */
-  private readonly similarities = new Map<string, Map<string, number>>();
-  private similarityEntries = 0;
 
   /** How the similarities weigh in the ranking (ranking.ts): fitted with word vectors, the words-only ones without. */
   private readonly weights: RankingWeights;
@@ -225,7 +221,7 @@ export class AnswerScorer {
    * takes the first one it uses.
    */
   private alikeWords(docs: readonly ParsedDocument[]): (term: QueryTerm) => { word: string; similarity: number }[] {
-    let vocabulary: Set<string> | undefined;
+    let vocabulary: Map<string, Int32Array> | undefined;
     const byStem = new Map<string, { word: string; similarity: number }[]>();
     return (term) => {
       let alike = byStem.get(term.stem);
@@ -233,18 +229,13 @@ export class AnswerScorer {
       alike = [];
       if (term.word.length >= MIN_FUZZY_LENGTH) {
         if (vocabulary === undefined) {
-          vocabulary = new Set();
-          for (const doc of docs) for (const word of doc.words) vocabulary.add(word);
+          vocabulary = new Map();
+          for (const doc of docs) for (const [word, grams] of doc.words) if (!vocabulary.has(word)) vocabulary.set(word, grams);
         }
-        const similarities = this.similaritiesOf(term.word, !term.known);
-        for (const candidate of vocabulary) {
+        const termGrams = this.trigramSpace.stemTrigrams(term.stem);
+        for (const [candidate, grams] of vocabulary) {
           if (Math.abs(candidate.length - term.word.length) > 4) continue;
-          let similarity = similarities.get(candidate);
-          if (similarity === undefined) {
-            similarity = wordSimilarity(term.word, candidate, !term.known);
-            similarities.set(candidate, similarity);
-            this.similarityEntries++;
-          }
+          const similarity = wordSimilarity(term.word, termGrams, candidate, grams, !term.known);
           if (similarity > 0) alike.push({ word: candidate, similarity });
         }
         alike.sort((x, y) => y.similarity - x.similarity);
@@ -269,26 +260,11 @@ export class AnswerScorer {
     return closest === undefined || closest <= SYNONYM_COSINE ? 0 : (closest - SYNONYM_COSINE) / (1 - SYNONYM_COSINE);
   }
 
-  /** The cached wordSimilarity values of one question word (typos allowed or not) by candidate word. */
-  private similaritiesOf(word: string, allowTypo: boolean): Map<string, number> {
-    const key = allowTypo ? `${word}\u0000typo` : word;
-    let byWord = this.similarities.get(key);
-    if (byWord === undefined) {
-      if (this.similarityEntries >= SIMILARITY_CACHE_LIMIT) {
-        this.similarities.clear();
-        this.similarityEntries = 0;
-      }
-      byWord = new Map();
-      this.similarities.set(key, byWord);
-    }
-    return byWord;
-  }
-
   private parse(doc: AnswerDocument): ParsedDocument {
     const cached = this.parsed.get(doc.id);
     if (cached !== undefined && cached.questions === doc.questions) return cached.doc;
     const termFrequency = new Map<string, number>();
-    const words = new Set<string>();
+    const words = new Map<string, Int32Array>();
     const allWords: string[] = [];
     const phrasings: Map<string, string>[] = [];
     for (const question of doc.questions.split('\n')) {
@@ -296,7 +272,7 @@ export class AnswerScorer {
       for (const word of matchWords(question)) {
         const stem = stemOf(word);
         termFrequency.set(stem, (termFrequency.get(stem) ?? 0) + 1);
-        if (word.length >= MIN_FUZZY_LENGTH) words.add(word);
+        if (word.length >= MIN_FUZZY_LENGTH && !words.has(word)) words.set(word, this.trigramSpace.stemTrigrams(stem));
         allWords.push(word);
         if (!phrasing.has(stem)) phrasing.set(stem, word);
       }
