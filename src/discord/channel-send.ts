@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Client, Message, MessageCreateOptions } from 'discord.js';
+import { RESTJSONErrorCodes, type Client, type Message, type MessageCreateOptions, type MessageEditOptions } from 'discord.js';
 import { retryDropped } from './dropped-connection.js';
 
 /**
@@ -14,7 +14,7 @@ export function newMessageNonce(): string {
 }
 
 /** The options that make a repeated Create Message return the first message instead of posting it again. */
-export function onceOptions(nonce: string): Pick<MessageCreateOptions, 'nonce' | 'enforceNonce'> {
+function onceOptions(nonce: string): Pick<MessageCreateOptions, 'nonce' | 'enforceNonce'> {
   return { nonce, enforceNonce: true };
 }
 
@@ -26,10 +26,32 @@ export interface SendableChannel {
 }
 
 /**
- * Posts one message, again after a short wait when the connection dropped (dropped-connection.ts), every attempt with
- * the same nonce: when Discord had created the message and only its answer was lost, the retry gets that message back
- * and the channel shows it once.
+ * Posts one message, again after a short wait when the connection dropped or Discord answered 5xx
+ * (dropped-connection.ts), every attempt with the same nonce: when Discord had created the message and only its answer
+ * was lost, the retry gets that message back and the channel shows it once. A caller that may post the same logical
+ * message again later (a streamed answer's part, after its retries were spent) passes the nonce it keeps for it.
  */
 export async function sendOnce(channel: SendableChannel, options: MessageCreateOptions, nonce = newMessageNonce()): Promise<Message> {
   return retryDropped(() => channel.send({ ...options, ...onceOptions(nonce) }), { kind: 'channel message', client: channel.client });
+}
+
+/**
+ * Edits one of the bot's messages, retried like `sendOnce`. An edit sets the message's content outright, so sending it
+ * again after an attempt that did arrive changes nothing.
+ */
+export async function editOnce(message: Pick<Message, 'client' | 'edit'>, options: MessageEditOptions): Promise<void> {
+  await retryDropped(() => message.edit(options), { kind: 'message edit', client: message.client });
+}
+
+/**
+ * Deletes one of the bot's messages, retried like `sendOnce`. When a lost attempt did delete it, the retry gets 404
+ * 10008 Unknown Message (discord-api-docs `topics/opcodes-and-status-codes.mdx`, JSON Error Codes): the message is
+ * gone as asked, so that counts as done, not as an error.
+ */
+export async function deleteOnce(message: Pick<Message, 'client' | 'delete'>): Promise<void> {
+  await retryDropped(() => message.delete(), {
+    kind: 'message delete',
+    client: message.client,
+    earlierAttemptArrived: (error: unknown) => (error as { code?: unknown }).code === RESTJSONErrorCodes.UnknownMessage,
+  });
 }

@@ -30,22 +30,48 @@ function droppedCode(error: unknown): string | undefined {
   return typeof code === 'string' && DROPPED_CONNECTION_CODES.has(code) ? code : undefined;
 }
 
-/** Waits before each retry of a request whose connection dropped: short, as a fresh connection is usually fine at once. */
-const DROPPED_RETRY_DELAYS_MS = [200, 800, 2000] as const;
+/**
+ * A 5xx that outlasted discord.js's own retries. @discordjs/rest (2.6.3, the version we ship) sends a request that got
+ * a 5xx again up to `rest.retries` times (3 by default), at once, with no pause in between, and then throws its
+ * `HTTPError` carrying the `status` (discordjs/discord.js packages/rest/src/lib/handlers/Shared.ts `handleErrors`;
+ * `DefaultRestOptions.retries` in utils/constants.ts): a Discord hiccup longer than those few milliseconds reaches us.
+ * Like a dropped connection it leaves the outcome unknown (Discord may have done the work and failed afterwards), so
+ * it is retried on the same terms, only later. A 4xx is Discord's refusal (discord.js throws DiscordAPIError for it,
+ * and waits out a 429 by itself): never retried here.
+ */
+function serverErrorStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 500 && status < 600 ? status : undefined;
+}
+
+/**
+ * True when a request may be repeated in the hope it works: its connection dropped, or Discord kept answering 5xx.
+ * Lookups made before a retry (did the lost attempt arrive?) rethrow these, so that the retry covers them too.
+ */
+export function isWorthRetrying(error: unknown): boolean {
+  return isDroppedConnection(error) || serverErrorStatus(error) !== undefined;
+}
+
+/**
+ * Waits before each retry: short, as a fresh connection is usually fine at once; the last one long enough to ride out
+ * a brief Discord outage that discord.js's immediate retries (above) could not.
+ */
+const RETRY_DELAYS_MS = [200, 800, 2000] as const;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Where a bot's retries are logged: warn, with what was sent and the attempt, never its content. */
-export type RetryLog = (fields: { kind: string; attempt: number; of: number; delayMs: number; code: string | undefined }, message: string) => void;
+export type RetryLog = (fields: { kind: string; attempt: number; of: number; delayMs: number; code: string | undefined; status?: number }, message: string) => void;
 
 /** The log of each client's retries (set once at start-up); a call without a client, or an unknown one, logs nothing. */
 const retryLogs = new WeakMap<object, RetryLog>();
 
 /**
- * Logs every retry of a dropped connection made for `client`. Drops are retried silently otherwise, yet several in a
- * row say something (the bot's event loop blocked past Discord's keep-alive timeout, a flaky network) that staff
- * should be able to see. Only the kind of request, the attempt and the error code go in: never the message text, the
- * URL or the error's text, which for interaction webhooks would carry the token.
+ * Logs every retry made for `client` (a dropped connection, or a 5xx). They are retried silently otherwise, yet
+ * several in a row say something (the bot's event loop blocked past Discord's keep-alive timeout, a flaky network, a
+ * Discord outage) that staff should be able to see. Only the kind of request, the attempt and the error code or HTTP
+ * status go in: never the message text, the URL or the error's text, which for interaction webhooks would carry the
+ * token.
  */
 export function logDroppedRetries(client: object, log: RetryLog): void {
   retryLogs.set(client, log);
@@ -66,8 +92,9 @@ export interface RetryPolicy {
 }
 
 /**
- * Runs `send`, again after a short wait when its connection dropped, at most `DROPPED_RETRY_DELAYS_MS.length` more
- * times. Only for requests that are safe to repeat (see above); any other error is thrown at once.
+ * Runs `send`, again after a short wait when its connection dropped or Discord answered 5xx (`isWorthRetrying`), at
+ * most `RETRY_DELAYS_MS.length` more times. Only for requests that are safe to repeat (see above); any other error is
+ * thrown at once. The one retry loop for Discord requests: each retry is logged (logDroppedRetries) and waits as above.
  */
 export function retryDropped<T>(send: () => Promise<T>, policy?: Omit<RetryPolicy, 'earlierAttemptArrived'>): Promise<T>;
 export function retryDropped<T>(send: () => Promise<T>, policy: RetryPolicy): Promise<T | undefined>;
@@ -77,8 +104,8 @@ export async function retryDropped<T>(send: () => Promise<T>, policy: RetryPolic
       return await send();
     } catch (error) {
       if (attempt > 0 && policy.earlierAttemptArrived?.(error)) return undefined;
-      const delay = DROPPED_RETRY_DELAYS_MS[attempt];
-      if (delay === undefined || !isDroppedConnection(error) || policy.mayWait?.(delay) === false) throw error;
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || !isWorthRetrying(error) || policy.mayWait?.(delay) === false) throw error;
       logRetry(policy, error, attempt + 2, delay);
       await sleep(delay);
     }
@@ -89,8 +116,11 @@ function logRetry(policy: RetryPolicy, error: unknown, attempt: number, delayMs:
   const log = policy.client && retryLogs.get(policy.client);
   if (!log) return;
   const kind = policy.kind ?? 'request';
-  const of = DROPPED_RETRY_DELAYS_MS.length + 1;
-  log({ kind, attempt, of, delayMs, code: connectionErrorCode(error) }, `Connection to Discord dropped while sending a ${kind}; retrying in ${delayMs} ms (attempt ${attempt} of ${of})`);
+  const of = RETRY_DELAYS_MS.length + 1;
+  const status = serverErrorStatus(error);
+  const fields = { kind, attempt, of, delayMs, code: connectionErrorCode(error), ...(status !== undefined ? { status } : {}) };
+  const what = status !== undefined ? `Discord answered ${status}` : 'Connection to Discord dropped';
+  log(fields, `${what} while sending a ${kind}; retrying in ${delayMs} ms (attempt ${attempt} of ${of})`);
 }
 
 /** The dropped connection's code (UND_ERR_SOCKET, ECONNRESET, …), from the error or its causes. */

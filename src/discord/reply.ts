@@ -1,5 +1,5 @@
 import { MessageFlags, RESTJSONErrorCodes } from 'discord.js';
-import { isDroppedConnection, retryDropped, type RetryPolicy } from './dropped-connection.js';
+import { isWorthRetrying, retryDropped, type RetryPolicy } from './dropped-connection.js';
 import type {
   BaseInteraction,
   InteractionEditReplyOptions,
@@ -90,9 +90,9 @@ async function followUpOnce(interaction: RepliableInteraction, options: Interact
 
 async function followUpArrived(interaction: RepliableInteraction, content: string, seen: ReadonlySet<string>): Promise<boolean> {
   // A channel the bot cannot read (empty without Read Message History, refused without View Channel) finds nothing,
-  // and the follow-up is sent again; a dropped connection here is retried like the follow-up itself.
+  // and the follow-up is sent again; a dropped connection or a 5xx here is retried like the follow-up itself.
   const recent = await interaction.channel?.messages.fetch({ limit: 20 }).catch((error: unknown) => {
-    if (isDroppedConnection(error)) throw error;
+    if (isWorthRetrying(error)) throw error;
     return undefined;
   });
   return [...(recent?.values() ?? [])].some(

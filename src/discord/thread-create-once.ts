@@ -1,6 +1,6 @@
 import { SnowflakeUtil } from 'discord.js';
 import type { AnyThreadChannel, Client, FetchedThreads } from 'discord.js';
-import { isDroppedConnection, retryDropped } from './dropped-connection.js';
+import { isWorthRetrying, retryDropped } from './dropped-connection.js';
 
 /**
  * Starting a thread (a forum post, a private thread) cannot be made safe to repeat the way a message is: Start Thread
@@ -62,8 +62,8 @@ function claim(state: Creations, threadId: string): void {
 }
 
 /**
- * Starts a thread with `create`, again after a dropped connection (dropped-connection.ts), and before each retry adopts
- * the thread the lost attempt had started, if Discord had (see above). Resolves with the one thread.
+ * Starts a thread with `create`, again after a dropped connection or a 5xx (dropped-connection.ts), and before each
+ * retry adopts the thread the lost attempt had started, if Discord had (see above). Resolves with the one thread.
  */
 export async function createThreadOnce<T extends AnyThreadChannel>(parent: ThreadParent, lookup: ThreadLookup, create: () => Promise<T>): Promise<T | AnyThreadChannel> {
   const state = creations(parent.client);
@@ -101,7 +101,7 @@ async function findLostThread(parent: ThreadParent, lookup: ThreadLookup, state:
   await Promise.allSettled([...(state.inFlight.get(key) ?? [])]);
   const botId = parent.client.user?.id;
   const active = await parent.threads.fetchActive().catch((error: unknown) => {
-    if (isDroppedConnection(error)) throw error; // retried like the creation itself
+    if (isWorthRetrying(error)) throw error; // retried like the creation itself
     return undefined; // a lookup Discord refuses finds nothing: the thread is started again rather than lost
   });
   const candidates = [...(active?.threads.values() ?? [])]
@@ -110,7 +110,7 @@ async function findLostThread(parent: ThreadParent, lookup: ThreadLookup, state:
   for (const thread of candidates) {
     if (state.claimed.has(thread.id) || lookup.isKnown?.(thread.id)) continue;
     const ours = await (lookup.isOurs?.(thread) ?? Promise.resolve(true)).catch((error: unknown) => {
-      if (isDroppedConnection(error)) throw error;
+      if (isWorthRetrying(error)) throw error;
       return false; // cannot be checked: left alone, never adopted on a guess
     });
     // Checked again after the wait: another retry may have adopted it meanwhile.

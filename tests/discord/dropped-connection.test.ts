@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDroppedConnection, logDroppedRetries, retryDropped } from '../../src/discord/dropped-connection.js';
+import { isDroppedConnection, isWorthRetrying, logDroppedRetries, retryDropped } from '../../src/discord/dropped-connection.js';
 
 /** undici's error for a connection the other side closed (nodejs/undici lib/core/errors.js, SocketError). */
 const dropped = () => Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
@@ -75,5 +75,30 @@ describe('retryDropped', () => {
       if (calls === 4) throw dropped();
     }, { kind: 'channel message', client: {} });
     expect(lines).toHaveLength(2);
+  });
+
+  it("a 5xx that outlasted discord.js's own immediate retries is tried again later, and logged with its status; a 4xx is not", async () => {
+    const client = {};
+    const lines: { fields: Record<string, unknown>; message: string }[] = [];
+    logDroppedRetries(client, (fields, message) => lines.push({ fields, message }));
+    // discord.js's HTTPError for a 5xx carries `status` (packages/rest/src/lib/errors/HTTPError.ts).
+    const badGateway = () => Object.assign(new Error('Bad Gateway'), { name: 'HTTPError', status: 502 });
+    const calls: number[] = [];
+    const result = await retryDropped(async () => {
+      calls.push(Date.now());
+      if (calls.length === 1) throw badGateway();
+      return 'sent';
+    }, { kind: 'message edit', client });
+    expect(result).toBe('sent');
+    expect(calls).toHaveLength(2);
+    expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(190);
+    expect(lines).toEqual([
+      {
+        fields: { kind: 'message edit', attempt: 2, of: 4, delayMs: 200, code: undefined, status: 502 },
+        message: 'Discord answered 502 while sending a message edit; retrying in 200 ms (attempt 2 of 4)',
+      },
+    ]);
+    expect(isWorthRetrying(badGateway())).toBe(true);
+    expect(isWorthRetrying(Object.assign(new Error('Unknown Message'), { status: 404, code: 10008 }))).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StreamingReply, type MessageSink, type PostedMessage } from '../../src/discord/tickets/streaming-reply.js';
+import { DEFAULT_NONCE_WINDOW_MS, MessageNonces } from '../fakes/discord/message-nonces.js';
 
 /** Records what a member would see: the current text of each message, and every request made. */
 function recordingSink(delayMs = 0) {
@@ -113,53 +114,52 @@ describe('StreamingReply', () => {
   });
 
   it('a part whose answer was lost (created, connection dropped) is sent again with the same nonce: shown once, brought up to date', async () => {
-    // As Discord does with `enforce_nonce`: a nonce seen before returns the message created then, as it was.
-    const shown: { content: string; buttons?: string }[] = [];
-    const byNonce = new Map<string, number>();
+    // The fake Discord's own Create Message dedupe (MessageNonces, `enforce_nonce`): a nonce seen before returns the
+    // message created then, as it was. The sink here makes no retry of its own, so the next flush is the retry.
+    const dedupe = new MessageNonces(DEFAULT_NONCE_WINDOW_MS);
+    const shown: { id: string; content: string; buttons?: string; deleted?: true }[] = [];
     const nonces: string[] = [];
     let loseNext = 1;
     const sink: MessageSink<string> = {
       async send(content, buttons, nonce) {
         nonces.push(nonce);
-        let index = byNonce.get(nonce);
-        if (index === undefined) {
-          index = shown.push({ content, ...(buttons ? { buttons } : {}) }) - 1;
-          byNonce.set(nonce, index);
-        }
+        const find = (id: string) => shown.find((m) => m.id === id);
+        const create = () => shown[shown.push({ id: String(shown.length + 1), content, ...(buttons ? { buttons } : {}) }) - 1]!;
+        const message = dedupe.createOnce('bot', { nonce, enforceNonce: true }, find, create);
         if (loseNext-- > 0) throw Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
-        const at = index;
         return {
-          content: shown[at]!.content,
+          content: message.content,
           async edit(next, more) {
-            shown[at] = { ...shown[at], content: next, ...(more ? { buttons: more } : {}) };
+            Object.assign(message, { content: next }, more ? { buttons: more } : {});
           },
           async delete() {
-            shown.splice(at, 1);
+            message.deleted = true;
           },
         };
       },
     };
-    const reply = new StreamingReply<string>(sink, 20, 10);
+    const reply = new StreamingReply<string>(sink, 20);
     reply.update('Check the');
     await new Promise((r) => setTimeout(r, 40));
     // The final text goes out with the same nonce, and Discord returns the first message, still showing "Check the ▌".
     await reply.finish('Check the cable first.', 'buttons');
-    expect(shown).toEqual([{ content: 'Check the cable first.', buttons: 'buttons' }]);
+    expect(shown).toEqual([{ id: '1', content: 'Check the cable first.', buttons: 'buttons' }]);
     expect(nonces.length).toBeGreaterThanOrEqual(2);
     expect(new Set(nonces).size).toBe(1);
     expect(nonces[0]).toMatch(/^[\w-]{1,25}$/); // Discord takes up to 25 characters
   });
 
-  it('finish() tries again after a dropped connection, as after a server error', async () => {
+  it('finish() leaves retrying to the sink (the one retry path): a request that failed for good is not sent again by it', async () => {
     const { sink, messages } = recordingSink();
-    let drops = 2;
-    const dropping: MessageSink = {
+    let sends = 0;
+    const failing: MessageSink = {
       async send(content, extras, nonce) {
-        if (drops-- > 0) throw Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+        if (++sends === 1) throw Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
         return sink.send(content, extras, nonce);
       },
     };
-    await new StreamingReply(dropping, 20, 10).finish('Answer after two drops.');
-    expect(messages).toEqual(['Answer after two drops.']);
+    await expect(new StreamingReply(failing, 20).finish('Answer after a drop.')).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
+    expect(sends).toBe(1);
+    expect(messages).toEqual([]);
   });
 });

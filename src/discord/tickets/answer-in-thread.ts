@@ -4,7 +4,7 @@ import type { HandleResult, TicketMessage } from '../../core/responder.js';
 import type { Logger } from '../../log.js';
 import { answerButtons } from '../components/answer-buttons.js';
 import type { BotContext } from '../context.js';
-import { onceOptions } from '../channel-send.js';
+import { deleteOnce, editOnce, sendOnce } from '../channel-send.js';
 import { NO_MENTIONS } from '../reply.js';
 import { pingStaff } from '../support/handoff.js';
 import { setStatusTag } from './forum-tags.js';
@@ -19,17 +19,21 @@ export const WRITING_NOTICE = '✍️ Writing an answer… The AI can take a min
 /** The answer's buttons, sent with the last message's final text (one request, not a post and then an edit). */
 type AnswerExtras = { components: ReturnType<typeof answerButtons> };
 
-/** Posts in the thread once `after` (the thread's earlier answers) is shown; each part with its nonce (streaming-reply.ts). */
+/**
+ * Posts in the thread once `after` (the thread's earlier answers) is shown; each part with its nonce
+ * (streaming-reply.ts). Every request goes the bot's one retry path (channel-send.ts): retried after a dropped
+ * connection or a 5xx, each retry logged.
+ */
 function threadSink(thread: ThreadChannel, after: Promise<void>): MessageSink<AnswerExtras> {
   return {
     async send(content, extras, nonce) {
       await after;
-      const message = await thread.send({ content, ...extras, ...onceOptions(nonce), allowedMentions: NO_MENTIONS });
+      const message = await sendOnce(thread, { content, ...extras, allowedMentions: NO_MENTIONS }, nonce);
       return {
         id: message.id,
         content: message.content,
-        edit: (next: string, more?: AnswerExtras) => message.edit({ content: next, ...more, allowedMentions: NO_MENTIONS }),
-        delete: () => message.delete(),
+        edit: (next: string, more?: AnswerExtras) => editOnce(message, { content: next, ...more, allowedMentions: NO_MENTIONS }),
+        delete: () => deleteOnce(message),
       };
     },
   };

@@ -1,5 +1,4 @@
 import { newMessageNonce } from '../channel-send.js';
-import { isDroppedConnection } from '../dropped-connection.js';
 import { splitMessage } from '../render/split-message.js';
 
 /**
@@ -15,6 +14,11 @@ export interface PostedMessage<Extras = never> {
   delete(): Promise<unknown>;
 }
 
+/**
+ * Where the answer is shown. Each request retries itself where that is safe (the bot's one retry path:
+ * channel-send.ts over dropped-connection.ts), so an error from the sink is final for that request; the reply then
+ * renders everything again at its next flush or at finish(), and does not retry on its own.
+ */
 export interface MessageSink<Extras = never> {
   /**
    * Posts one part of the answer. `nonce` is the same on every attempt to post that part (Create Message's `nonce`
@@ -26,18 +30,6 @@ export interface MessageSink<Extras = never> {
 
 /** Shown at the end of a message while the AI is still writing it. */
 export const WRITING_MARK = ' ▌';
-
-const FINISH_ATTEMPTS = 4;
-
-/**
- * Worth another try later: Discord's 5xx answers (discord.js's HTTPError carries the status), and a dropped
- * connection (which discord.js does not retry itself). Both may hide a message Discord did create; the parts' nonces
- * make the retry return it rather than post it twice.
- */
-function isWorthRetrying(error: unknown): boolean {
-  const status = (error as { status?: unknown } | null)?.status;
-  return (typeof status === 'number' && status >= 500) || isDroppedConnection(error);
-}
 
 /**
  * Shows a growing answer in Discord: posts early, then edits as text arrives, at most once per
@@ -63,7 +55,6 @@ export class StreamingReply<Extras = never> {
   constructor(
     private readonly sink: MessageSink<Extras>,
     private readonly intervalMs = 1000,
-    private readonly retryPauseMs = 1000,
   ) {}
 
   /** The answer's last message still shown (the one that carries its extras once finished). */
@@ -89,9 +80,9 @@ export class StreamingReply<Extras = never> {
 
   /**
    * The finished answer: waits until every part of it is posted exactly as given. An earlier
-   * update that failed is simply redone here; a server error (which discord.js has already
-   * retried three times at once) or a dropped connection gets a few more tries after a pause
-   * before it is given up.
+   * update that failed is simply redone here, a part posted again with the nonce of its earlier
+   * attempts (so a message Discord had created comes back, not a copy). Each request has had the
+   * sink's retries; an error here is final.
    * `lastMessageExtras` go out with the last message's final text, in the same request.
    */
   async finish(text: string, lastMessageExtras?: Extras): Promise<void> {
@@ -101,15 +92,7 @@ export class StreamingReply<Extras = never> {
     this.final = true;
     this.finalExtras = lastMessageExtras;
     clearTimeout(this.timer);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.flushNow();
-        return;
-      } catch (error) {
-        if (attempt >= FINISH_ATTEMPTS || !isWorthRetrying(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, this.retryPauseMs * attempt));
-      }
-    }
+    await this.flushNow();
   }
 
   /** True once stop() was called: the answer must not be finished, tagged or posted. */
