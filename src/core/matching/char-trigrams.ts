@@ -30,6 +30,7 @@ export class TrigramSpace {
   private documentFrequency = new Int32Array(1024);
   private inverse = new Float64Array(1024);
   private questionWeight = new Float64Array(1024);
+  private seen = new Int32Array(1024);
 
   /** Ids issued so far: a caller caching vectors starts afresh (new space) past its own limit. */
   get size(): number {
@@ -79,8 +80,15 @@ export class TrigramSpace {
     const idf = this.inverse;
     const q = this.questionWeight;
     const n = candidates.length;
-    for (const { ids } of candidates) for (const id of ids) df[id]! += 1;
-    for (const { ids } of candidates) for (const id of ids) idf[id] = Math.log(1 + n / (df[id]! + 0.5));
+    // Each distinct trigram of the candidates once (they share most of theirs): counted, then weighed.
+    const seen = this.seenScratch();
+    let distinct = 0;
+    for (const { ids } of candidates)
+      for (const id of ids) {
+        if (df[id] === 0) seen[distinct++] = id;
+        df[id]! += 1;
+      }
+    for (let k = 0; k < distinct; k++) idf[seen[k]!] = Math.log(1 + n / (df[seen[k]!]! + 0.5));
     let questionNorm = 0;
     for (let i = 0; i < question.ids.length; i++) {
       const id = question.ids[i]!;
@@ -100,7 +108,7 @@ export class TrigramSpace {
       return questionNorm > 0 && norm > 0 ? dot / Math.sqrt(questionNorm * norm) : 0;
     });
     // Scratch arrays back to zero for the next question.
-    for (const { ids } of candidates) for (const id of ids) df[id] = 0;
+    for (let k = 0; k < distinct; k++) df[seen[k]!] = 0;
     for (const id of question.ids) q[id] = 0;
     return cosines;
   }
@@ -112,6 +120,12 @@ export class TrigramSpace {
       this.idOf.set(gram, id);
     }
     return id;
+  }
+
+  /** Room for every id of the space: the candidates' distinct trigrams of one question. */
+  private seenScratch(): Int32Array {
+    if (this.seen.length < this.documentFrequency.length) this.seen = new Int32Array(this.documentFrequency.length);
+    return this.seen;
   }
 
   private ensureCapacity(): void {
