@@ -64,8 +64,8 @@ export class QuestionAlignment {
   private readonly words = new Map<string, CandidateWord>();
   /** Scratch: each term's best match in the phrasing being aligned. */
   private readonly best: Float64Array;
-  /** Each term's word-vector row (none: empty), for WordVectors.closenessTo. */
-  private readonly termRows: Int32Array[];
+  /** Each term's word-vector row (-1: none), for WordVectors.cosinesTo. */
+  private readonly termRows: Int32Array;
 
   /**
    * @param terms the question's content words
@@ -82,7 +82,7 @@ export class QuestionAlignment {
     this.termWeights = Float64Array.from(terms, (term) => term.idf * this.localIdf(term.stem));
     this.termWeightTotal = this.termWeights.reduce((sum, w) => sum + w, 0);
     this.best = new Float64Array(terms.length);
-    this.termRows = terms.map((term) => vectors?.rowsOf([term.word]) ?? new Int32Array(0));
+    this.termRows = Int32Array.from(terms, (term) => vectors?.rowsOf([term.word])[0] ?? -1);
   }
 
   private localIdf(stem: string): number {
@@ -137,9 +137,9 @@ export class QuestionAlignment {
   private candidateWord(word: string): CandidateWord {
     const stem = stemOf(word);
     const matches = new Float64Array(this.terms.length);
-    const closeness = this.vectors?.closenessTo(word); // the word looked up once, not once per term
+    const cosines = this.vectors?.cosinesTo(word, this.termRows); // the word looked up once, not once per term
     this.terms.forEach((term, i) => {
-      const cosine = term.stem === stem ? 1 : (closeness?.(this.termRows[i]!) ?? 0);
+      const cosine = term.stem === stem ? 1 : (cosines?.[i] ?? 0);
       matches[i] = cosine >= 1 ? 1 : Math.max(0, (cosine - MIN_COSINE) / (1 - MIN_COSINE));
     });
     return { weight: this.idfOfWord(word) * this.localIdf(stem), matches };

@@ -237,6 +237,21 @@ export class WordVectors {
   }
 
   /**
+   * The word's cosine with the word of each row (rowsOf; -1 for a word without a vector: -Infinity),
+   * each the value closenessTo gives for that row alone. Undefined when the word has no vector.
+   */
+  cosinesTo(word: string, rows: Int32Array): Float64Array | undefined {
+    const row = this.rowOf(word);
+    if (row === -1) return undefined;
+    const cosines = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const other = rows[i]!;
+      cosines[i] = other === -1 ? -Infinity : this.rowDot(row, other) * this.scales[other]! * this.scales[row]!;
+    }
+    return cosines;
+  }
+
+  /**
    * The dot product of two rows' int8 values: an integer (at most 127² × dimensions), so it is
    * exact in any order of summation. Four sums at once: the costliest loop of a question (every
    * question word without a match against every candidate word, for the synonym credit).
