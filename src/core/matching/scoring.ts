@@ -24,6 +24,11 @@ export interface QueryTerm {
 export interface WordIdf {
   ofWord(word: string): number;
   ofPhrasingWord(word: string): number;
+  /**
+   * The same object for as long as these IDFs hold (the guild's statistics unchanged): a parsed
+   * document keeps its words' IDFs between questions while it is the same.
+   */
+  epoch: object;
 }
 
 export interface Bm25Params {
@@ -112,6 +117,9 @@ interface StemShares {
   words: string[];
   counts: number[];
   phrasings: number;
+  /** Each word's IDF in the guild (WordIdf.ofPhrasingWord), kept while `idfEpoch` is the current WordIdf.epoch. */
+  idfs?: Float64Array;
+  idfEpoch?: object;
 }
 
 /**
@@ -190,7 +198,7 @@ export class AnswerScorer {
         covered += near.similarity * term.idf;
       }
       const nearest = this.weights.nearest === 0 ? 0 : nearestPhrasingCosine(queryIdf, parsed.phrasings, phrasingIdf);
-      const recall = phrasingRecall(queryIdf, parsed.stemShares, phrasingIdf);
+      const recall = phrasingRecall(queryIdf, parsed.stemShares, phrasingIdf, idf.epoch);
       const trigram = trigrams[i]!;
       const meaning = queryMeaning === undefined ? 0 : parsed.meanings.closest(queryMeaning);
       const coverage = totalIdf > 0 ? covered / totalIdf : 0;
@@ -325,12 +333,17 @@ function memoised(idfOfWord: (word: string) => number): (word: string) => number
  * The share of the answer's weight the question carries: each stem of the answer weighs its IDF
  * times the share of the answer's phrasings that use it (what staff consistently wrote for it).
  */
-function phrasingRecall(queryIdf: ReadonlyMap<string, number>, shares: StemShares, idfOfWord: (word: string) => number): number {
+function phrasingRecall(queryIdf: ReadonlyMap<string, number>, shares: StemShares, idfOfWord: (word: string) => number, epoch: object): number {
+  if (shares.idfs === undefined || shares.idfEpoch !== epoch) {
+    shares.idfs = Float64Array.from(shares.words, (word) => idfOfWord(word));
+    shares.idfEpoch = epoch;
+  }
+  const idfs = shares.idfs;
   let total = 0;
   let shared = 0;
   for (let i = 0; i < shares.stems.length; i++) {
     const queryIdfOfStem = queryIdf.get(shares.stems[i]!);
-    const weight = (shares.counts[i]! / shares.phrasings) * (queryIdfOfStem ?? idfOfWord(shares.words[i]!));
+    const weight = (shares.counts[i]! / shares.phrasings) * (queryIdfOfStem ?? idfs[i]!);
     total += weight;
     if (queryIdfOfStem !== undefined) shared += weight;
   }
