@@ -73,6 +73,16 @@ describe('WordVectors file format', () => {
     expect(similarity(vectors, 'refund', 'reimbursement')!).toBeGreaterThan(similarity(vectors, 'refund', 'router')! + 0.3);
   });
 
+  it('keeps each cosine closenessTo computed, for any number of rows: the same largest cosine when asked again', () => {
+    const vectors = sharedWordVectors()!;
+    const rows = Int32Array.from({ length: 3_000 }, (_, i) => (i * 7919) % vectors.size);
+    const largest = Math.max(...vectors.cosinesTo('refund', rows)!);
+    const closest = vectors.closenessTo('refund')!;
+    expect(closest(rows)).toBe(largest);
+    expect(closest(rows.subarray(0, 1_500))).toBe(Math.max(...vectors.cosinesTo('refund', rows.subarray(0, 1_500))!));
+    expect(closest(rows)).toBe(largest);
+  });
+
   it('reads a path it is given, and says which file it could not read', () => {
     const dir = mkdtempSync(join(tmpdir(), 'word-vectors-'));
     try {
