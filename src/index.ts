@@ -22,6 +22,7 @@ async function logOllamaReadiness(core: Core, logger: Logger): Promise<void> {
   const [health, embedCheck] = await Promise.all([core.ai.health(), core.ai.embeddings?.check()]);
   if (!health.reachable) logger.warn(`${health.error ?? 'Ollama is not reachable'}: answers come from training and knowledge bases until it is.`);
   else if (!health.modelPulled) logger.warn(`Ollama has no model "${model}": run  ollama pull ${model}`);
+  else if (health.modelCannotChat) logger.warn(`Ollama's ${health.error}. Until then answers come from training and knowledge bases.`);
   else {
     logger.info({ version: health.version, model }, 'Ollama is ready; loading the model so the first member does not wait for it');
     // In the background: Discord logs in meanwhile, and a member's message waits for this same load.

@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, Partials } from 'discord.js';
 import type { Core } from '../core/core.js';
 import { allCommands, allComponents, allMessageCommands } from './commands/index.js';
 import { CommandRegistrationError, registerCommands, UnknownGuildError } from './commands/register.js';
@@ -10,7 +10,8 @@ import { startStaleSweeper } from './support/stale-sweeper.js';
 import { AnswerOrder } from './tickets/answer-order.js';
 import { repairPendingCloses } from './tickets/close-in-discord.js';
 import { LiveAnswers } from './tickets/live-answers.js';
-import { closeTicketsLockedWhileOffline } from './tickets/locked-while-offline.js';
+import { onChannelDelete, onThreadDeleteDispatch } from './tickets/deleted-posts.js';
+import { followPostsChangedWhileOffline } from './tickets/offline-changes.js';
 import { onMessageCreate, onMessageDelete, onMessageUpdate, onThreadUpdate } from './tickets/thread-events.js';
 
 export class InvalidTokenError extends Error {
@@ -79,6 +80,9 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   client.on(Events.MessageUpdate, (_old, message) => guard('messageUpdate', () => onMessageUpdate(message, ctx)));
   client.on(Events.MessageDelete, (message) => guard('messageDelete', () => onMessageDelete(message, ctx)));
   client.on(Events.ThreadUpdate, (_old, thread) => guard('threadUpdate', () => onThreadUpdate(thread, ctx)));
+  // A deleted post closes its ticket; the raw dispatch, since discord.js emits threadDelete only for cached threads (deleted-posts.ts).
+  client.ws.on(GatewayDispatchEvents.ThreadDelete, (data) => guard('threadDelete', () => onThreadDeleteDispatch(data, ctx)));
+  client.on(Events.ChannelDelete, (channel) => guard('channelDelete', () => onChannelDelete(channel, ctx)));
   client.on(Events.Error, (error) => log.error({ err: error }, 'Discord client error'));
   client.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'gateway disconnected'));
   client.on(Events.ShardResume, () => log.info('gateway resumed'));
@@ -96,8 +100,8 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   const staleSweeper = startStaleSweeper(ctx);
   // Closes that Discord did not follow before a restart are finished now, not a minute later.
   void repairPendingCloses(ctx).catch((error: unknown) => log.warn({ err: error }, 'repairing closed tickets at start-up failed'));
-  // Posts a moderator locked while the bot was offline close their tickets, as a lock seen live does.
-  void closeTicketsLockedWhileOffline(ctx).catch((error: unknown) => log.warn({ err: error }, 'checking for posts locked while offline failed'));
+  // Posts a moderator locked or deleted while the bot was offline close their tickets, as when seen live.
+  void followPostsChangedWhileOffline(ctx).catch((error: unknown) => log.warn({ err: error }, 'checking what happened to ticket posts while offline failed'));
 
   return {
     client: readyClient,

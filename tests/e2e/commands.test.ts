@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COMMAND_CONTRACT } from '../command-contract.js';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { useBotWorld } from './harness.js';
 
-let w: BotWorld;
-beforeAll(async () => {
-  w = await startBotWorld();
-  await w.setup();
-});
-afterAll(async () => {
-  await w.stop();
-});
+const w = useBotWorld();
 
 
 describe('slash commands end to end', () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { createCore } from '../../src/core/core.js';
 import { openDatabase } from '../../src/db/database.js';
@@ -9,21 +9,17 @@ import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
 import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
 import { LiveAnswers } from '../../src/discord/tickets/live-answers.js';
 import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/index.js';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { useBotWorldStarter, type BotWorld } from './harness.js';
 import { answerWithButtons, botMessages, buttonIds, openTicket, postTicket, press, quietFor, tagNames } from './support-helpers.js';
 
 /**
  * Issue 13: what the bot does against Discord's real rules (enforced by the fake, with their
  * sources cited there). Each test failed before the fix it is named after.
  */
-let w: BotWorld | undefined;
-afterEach(async () => {
-  await w?.stop();
-  w = undefined;
-});
+const startWorld = useBotWorldStarter();
 
 async function world(env: Record<string, string> = {}): Promise<BotWorld> {
-  w = await startBotWorld(env);
+  const w = await startWorld(env);
   await w.setup();
   return w;
 }
@@ -67,8 +63,7 @@ describe('panel tickets with long descriptions', () => {
 describe('idle ticket posts archive themselves', () => {
   it('ticket posts keep the longest auto-archive time; an archived ticket still takes the member’s messages and /close_ticket', async () => {
     // One minute of auto_archive_duration lasts 5 ms here: a 60-minute post archives after 300 ms of quiet.
-    w = await startBotWorld({ TICKET_AUTO_ARCHIVE_MINUTES: '60' }, { fake: { threadArchiveMinuteMs: 5 } });
-    const bw = w;
+    const bw = await startWorld({ TICKET_AUTO_ARCHIVE_MINUTES: '60' }, { fake: { threadArchiveMinuteMs: 5 } });
     await bw.setup();
     const panelTicket = await openFromPanel(bw, 'Printer', 'It jams.');
     const ownPost = bw.fake.createForumPostAsUser({ forumId: bw.forumId, userId: bw.memberId, title: 'Login', content: 'I cannot log in' }).thread.id;
@@ -92,8 +87,7 @@ describe('idle ticket posts archive themselves', () => {
   });
 
   it('the stale-ticket sweep reminds and closes a ticket whose post Discord archived meanwhile', async () => {
-    w = await startBotWorld({ TICKET_AUTO_ARCHIVE_MINUTES: '60' }, { fake: { threadArchiveMinuteMs: 5 } });
-    const bw = w;
+    const bw = await startWorld({ TICKET_AUTO_ARCHIVE_MINUTES: '60' }, { fake: { threadArchiveMinuteMs: 5 } });
     await bw.setup();
     const { threadId } = await openTicket(bw, 'Quiet', 'Nobody answers me');
     await bw.fake.waitFor(() => bw.fake.channel(threadId).archived, 3000, 'the post archived');
@@ -252,8 +246,7 @@ describe('an answer that finishes after the ticket closed', () => {
 
 describe('/setup checks the bot’s own permissions in the forum', () => {
   it('lists every permission a forum override takes away, and sets nothing up', async () => {
-    w = await startBotWorld();
-    const bw = w;
+    const bw = await startWorld();
     const deny = PermissionFlagsBits.ManageThreads | PermissionFlagsBits.AttachFiles | PermissionFlagsBits.EmbedLinks;
     const locked = bw.fake.createChannel(bw.guildId, {
       type: 15,
@@ -300,7 +293,7 @@ describe('many servers', () => {
   it('connects with the shard count Discord recommends, one process, and answers in a server on each shard', async () => {
     let other = '';
     // Two servers at one guild per shard: Discord recommends 2 shards and refuses 1 (close 4011).
-    w = await startBotWorld(
+    const bw = await startWorld(
       { DISCORD_GUILD_ID: '' },
       {
         fake: { guildsPerShard: 1, maxConcurrency: 2 },
@@ -310,7 +303,6 @@ describe('many servers', () => {
         },
       },
     );
-    const bw = w;
     expect(bw.fake.gatewaySessions.map((s) => s.shard).sort()).toEqual([
       [0, 2],
       [1, 2],

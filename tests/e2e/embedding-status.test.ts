@@ -1,14 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handbook, HANDBOOK_TITLE } from '../core/knowledge/long-entry.js';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { useBotWorldStarter, type BotWorld } from './harness.js';
 
 /** /status as staff see it, with OLLAMA_EMBED_MODEL set, through the fake Ollama's /api/show. */
-let w: BotWorld | undefined;
-
-afterEach(async () => {
-  await w?.stop();
-  w = undefined;
-});
+const startWorld = useBotWorldStarter();
 
 async function semanticField(world: BotWorld): Promise<string> {
   const reply = await (await world.command('status')).waitForResponse();
@@ -17,7 +12,7 @@ async function semanticField(world: BotWorld): Promise<string> {
 
 describe('/status: the embedding model', () => {
   it('shows the embedding model ready with its context, and how many of this server\'s entries wait for a vector', async () => {
-    w = await startBotWorld({ OLLAMA_EMBED_MODEL: 'nomic-embed-text' });
+    const w = await startWorld({ OLLAMA_EMBED_MODEL: 'nomic-embed-text' });
     w.ollama.models.push('nomic-embed-text');
     await w.setup();
     const kb = w.core.knowledge.create(w.guildId, { name: 'Guides' });
@@ -30,19 +25,19 @@ describe('/status: the embedding model', () => {
   });
 
   it('says the embedding model is not pulled, with the command that pulls it', async () => {
-    w = await startBotWorld({ OLLAMA_EMBED_MODEL: 'nomic-embed-text' });
+    const w = await startWorld({ OLLAMA_EMBED_MODEL: 'nomic-embed-text' });
     await w.setup();
     expect(await semanticField(w)).toContain('❌ Embedding model `nomic-embed-text` is not pulled: run `ollama pull nomic-embed-text`');
   });
 
   it('says a chat model set as OLLAMA_EMBED_MODEL is not an embedding model', async () => {
-    w = await startBotWorld({ OLLAMA_EMBED_MODEL: 'llama3' });
+    const w = await startWorld({ OLLAMA_EMBED_MODEL: 'llama3' });
     await w.setup();
     expect(await semanticField(w)).toContain('❌ `llama3` is not an embedding model: set OLLAMA_EMBED_MODEL to one');
   });
 
   it('says semantic search is off without OLLAMA_EMBED_MODEL', async () => {
-    w = await startBotWorld();
+    const w = await startWorld();
     await w.setup();
     expect(await semanticField(w)).toContain('Off (no OLLAMA_EMBED_MODEL)');
   });

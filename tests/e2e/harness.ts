@@ -1,4 +1,5 @@
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createCore, type Core } from '../../src/core/core.js';
 import { openDatabase } from '../../src/db/database.js';
 import { startDiscordBot, type RunningBot } from '../../src/discord/client.js';
@@ -33,14 +34,17 @@ export interface BotWorld {
   stop(): Promise<void>;
 }
 
-/**
- * `opts.logger`: where the bot's log goes (silent by default); tests that assert log lines pass their
- * own, or a function that builds it from the bot's token (to redact it, as the bot does).
- */
-export async function startBotWorld(
-  env: Record<string, string> = {},
-  opts: { logger?: Logger | ((token: string) => Logger); fake?: FakeDiscordOptions; beforeLogin?: (fake: FakeDiscord, guildId: string) => void } = {},
-): Promise<BotWorld> {
+export interface StartBotWorldOptions {
+  /**
+   * Where the bot's log goes (silent by default); tests that assert log lines pass their own, or a
+   * function that builds it from the bot's token (to redact it, as the bot does).
+   */
+  logger?: Logger | ((token: string) => Logger);
+  fake?: FakeDiscordOptions;
+  beforeLogin?: (fake: FakeDiscord, guildId: string) => void;
+}
+
+export async function startBotWorld(env: Record<string, string> = {}, opts: StartBotWorldOptions = {}): Promise<BotWorld> {
   const fake = await FakeDiscord.start(opts.fake);
   const ollama = await FakeOllama.start();
   const guild = fake.createGuild({ name: 'Test Server', ownerName: 'admin' });
@@ -99,4 +103,60 @@ export async function startBotWorld(
     },
   };
   return world;
+}
+
+export interface UseBotWorldOptions extends StartBotWorldOptions {
+  /** Runs /setup once the bot is up (the default); false where the file sets the server up its own way. */
+  setup?: boolean;
+  /** A new world for every test (beforeEach/afterEach) instead of one shared by the file's tests. */
+  perTest?: boolean;
+}
+
+/**
+ * Registers the hooks that start a world (and run /setup) before the tests and stop it after them,
+ * and returns that world. A file's own beforeAll registered after this call runs once the world is up
+ * (vitest runs a suite's hooks in the order they were registered).
+ *
+ * The world only exists once the hook has run, so what is returned stands in for it: every property
+ * read or written goes to the world of the moment (with `perTest`, the current test's), and a test
+ * that restarts the bot (`w.bot = …`) changes the world that the after-hook stops.
+ */
+export function useBotWorld(env: Record<string, string> = {}, opts: UseBotWorldOptions = {}): BotWorld {
+  const { setup = true, perTest = false, ...startOptions } = opts;
+  let world: BotWorld | undefined;
+  (perTest ? beforeEach : beforeAll)(async () => {
+    world = await startBotWorld(env, startOptions);
+    if (setup) await world.setup();
+  });
+  (perTest ? afterEach : afterAll)(async () => {
+    await world?.stop();
+    world = undefined;
+  });
+  const started = (): BotWorld => {
+    if (!world) throw new Error('useBotWorld: the world is used outside a test or hook, before it started or after it stopped');
+    return world;
+  };
+  return new Proxy({} as BotWorld, {
+    get: (_, key) => Reflect.get(started(), key),
+    set: (_, key, value) => Reflect.set(started(), key, value),
+  });
+}
+
+/**
+ * For files whose tests each start their own world (each with its own settings): returns the function that
+ * starts one, and registers the hook that stops every world it started once the test is over, whatever the
+ * test did. A file's own afterEach registered before this call runs after the worlds are stopped.
+ */
+export function useBotWorldStarter(): (env?: Record<string, string>, opts?: StartBotWorldOptions) => Promise<BotWorld> {
+  let started: BotWorld[] = [];
+  afterEach(async () => {
+    const stopping = started;
+    started = [];
+    await Promise.all(stopping.map((world) => world.stop()));
+  });
+  return async (env, opts) => {
+    const world = await startBotWorld(env, opts);
+    started.push(world);
+    return world;
+  };
 }

@@ -1,8 +1,8 @@
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../fakes/discord/index.js';
 import { capturingLogger } from '../reliability/helpers.js';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { useBotWorld } from './harness.js';
 import { botMessages, quietFor, TRAINED_ENV } from './support-helpers.js';
 
 /**
@@ -12,8 +12,8 @@ import { botMessages, quietFor, TRAINED_ENV } from './support-helpers.js';
  * the bot, /ticket_info works in it), and the usual confirmation: no stray post the database does not know, no error
  * where it worked, no ticket lost where the first attempt failed.
  */
-let w: BotWorld;
 let log: ReturnType<typeof capturingLogger>;
+const w = useBotWorld(TRAINED_ENV, { logger: (token) => (log = capturingLogger([token])).logger, setup: false });
 let privateChannelId: string;
 let defaultPanel: MessageView;
 let typesPanel: MessageView;
@@ -23,7 +23,6 @@ const panelButtons = (panel: MessageView) => (panel.components as { components: 
 const newestBotPanel = () => w.fake.messages(w.generalId).filter((m) => m.author.bot && m.embeds.length > 0).at(-1)!;
 
 beforeAll(async () => {
-  w = await startBotWorld(TRAINED_ENV, { logger: (token) => (log = capturingLogger([token])).logger });
   w.fake.setRolePermissions(w.guildId, w.staffRoleId, PermissionFlagsBits.ManageMessages | PermissionFlagsBits.ManageThreads);
   privateChannelId = w.fake.createChannel(w.guildId, { type: ChannelType.GuildText, name: 'private-tickets' }).id;
   await w.fake.waitFor(() => w.bot.client.channels.cache.has(privateChannelId), 3000);
@@ -37,9 +36,6 @@ beforeAll(async () => {
   await run('ticket_type create', { name: 'Billing', emoji: '💳', private: true, questions: 'Order number* | long: What happened?*' });
   await run('ticket_panel', {}, { channelId: w.generalId });
   typesPanel = newestBotPanel();
-});
-afterAll(async () => {
-  await w.stop();
 });
 
 /** POST /channels/{parent}/threads: Start Thread in Forum, or Start Thread without Message (a private thread). */

@@ -1,37 +1,29 @@
-import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../fakes/discord/index.js';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { useBotWorld } from './harness.js';
 import { CLOSE_REQUEST_REASON } from '../../src/core/desk/close-requests.js';
 import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
 import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
 import { LiveAnswers } from '../../src/discord/tickets/live-answers.js';
-import { openTicket, press, quietFor, TRAINED_ENV } from './support-helpers.js';
+import { openTicket, press, quietFor, setUpForPrivateTickets, TRAINED_ENV } from './support-helpers.js';
 
 /**
  * Issue 16, point 3: a private ticket's transcript goes to the staff log channel, or to its member by DM when
  * they ask, never into a channel; a member whose DMs are closed is told so, and nothing is posted.
  */
-let w: BotWorld;
+const w = useBotWorld({ ...TRAINED_ENV, STALE_TICKET_HOURS: '48' }, { setup: false });
 let logChannelId: string;
 let panel: MessageView;
 
 const run = async (name: string, options: Record<string, unknown> = {}, as: { userId?: string; channelId?: string } = {}) => (await w.command(name, options as never, as)).waitForResponse();
 
 beforeAll(async () => {
-  w = await startBotWorld({ ...TRAINED_ENV, STALE_TICKET_HOURS: '48' });
-  w.fake.setRolePermissions(w.guildId, w.staffRoleId, PermissionFlagsBits.ManageMessages | PermissionFlagsBits.ManageThreads);
-  const privateChannelId = w.fake.createChannel(w.guildId, { type: ChannelType.GuildText, name: 'private-tickets' }).id;
-  logChannelId = w.fake.createChannel(w.guildId, { type: ChannelType.GuildText, name: 'ticket-logs' }).id;
-  await w.fake.waitFor(() => w.bot.client.channels.cache.has(logChannelId) && w.bot.client.channels.cache.has(privateChannelId), 3000);
-  await run('setup', { forum: w.forumId, staff_role: w.staffRoleId, log_channel: logChannelId });
-  await run('ticket_settings', { private_channel: privateChannelId });
+  const channels = await setUpForPrivateTickets(w);
+  logChannelId = channels.logChannelId;
+  await run('ticket_settings', { private_channel: channels.privateChannelId });
   await run('ticket_type create', { name: 'Billing', emoji: '💳', private: true, questions: 'Order number* | long: What happened?*' });
   await run('ticket_panel', {}, { channelId: w.generalId });
   panel = w.fake.messages(w.generalId).find((m) => m.author.bot && m.embeds.length > 0)!;
-});
-afterAll(async () => {
-  await w.stop();
 });
 
 async function openBilling(userId: string, what: string): Promise<string> {

@@ -1,19 +1,19 @@
-import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChannelType } from 'discord-api-types/v10';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DiscordHttpError, type MessageView } from '../fakes/discord/index.js';
 import { CLOSE_REQUEST_REASON } from '../../src/core/desk/close-requests.js';
 import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
 import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
 import { LiveAnswers } from '../../src/discord/tickets/live-answers.js';
-import { startBotWorld, type BotWorld } from './harness.js';
-import { answerWithButtons, botMessages, buttonIds, press, TRAINED_ENV } from './support-helpers.js';
+import { useBotWorld } from './harness.js';
+import { answerWithButtons, botMessages, buttonIds, press, setUpForPrivateTickets, TRAINED_ENV } from './support-helpers.js';
 
 /**
  * Issue 16 end to end: an admin sets up a public "Questions" type and a private "Billing" type;
  * members open both from one panel; a Billing ticket is a private thread only the member, the bot and
  * staff can read.
  */
-let w: BotWorld;
+const w = useBotWorld({ ...TRAINED_ENV, STALE_TICKET_HOURS: '48' }, { setup: false });
 let privateChannelId: string;
 let logChannelId: string;
 let outsiderId: string;
@@ -22,14 +22,8 @@ let panel: MessageView;
 const run = async (name: string, options: Record<string, unknown> = {}, as: { userId?: string; channelId?: string } = {}) => (await w.command(name, options as never, as)).waitForResponse();
 
 beforeAll(async () => {
-  w = await startBotWorld({ ...TRAINED_ENV, STALE_TICKET_HOURS: '48' });
-  // Staff may see every private thread (Manage Threads), as SETUP.md advises.
-  w.fake.setRolePermissions(w.guildId, w.staffRoleId, PermissionFlagsBits.ManageMessages | PermissionFlagsBits.ManageThreads);
   outsiderId = w.fake.addMember(w.guildId, { username: 'curious' }).id;
-  privateChannelId = w.fake.createChannel(w.guildId, { type: ChannelType.GuildText, name: 'private-tickets' }).id;
-  logChannelId = w.fake.createChannel(w.guildId, { type: ChannelType.GuildText, name: 'ticket-logs' }).id;
-  await w.fake.waitFor(() => w.bot.client.channels.cache.has(logChannelId) && w.bot.client.channels.cache.has(privateChannelId), 3000);
-  await run('setup', { forum: w.forumId, staff_role: w.staffRoleId, log_channel: logChannelId });
+  ({ privateChannelId, logChannelId } = await setUpForPrivateTickets(w));
 
   const saved = await run('ticket_settings', { private_channel: privateChannelId });
   expect(saved.embeds[0]!.description).toContain(`private threads in <#${privateChannelId}>`);
@@ -40,9 +34,6 @@ beforeAll(async () => {
 
   await run('ticket_panel', {}, { channelId: w.generalId });
   panel = w.fake.messages(w.generalId).find((m) => m.author.bot && m.embeds.length > 0)!;
-});
-afterAll(async () => {
-  await w.stop();
 });
 
 const panelButtons = () => (panel.components as { components: { custom_id: string; label: string }[] }[]).flatMap((r) => r.components);

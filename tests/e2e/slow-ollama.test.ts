@@ -1,21 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HANDOFF_TEXT } from '../../src/core/responder.js';
 import { WRITING_NOTICE } from '../../src/discord/tickets/answer-in-thread.js';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { useBotWorldStarter } from './harness.js';
 import { botMessages, postTicket, staffPings, tagNames } from './support-helpers.js';
 
 /**
  * Issue 12 as a member sees it, against the faithful fake Ollama (tests/fakes/ollama-runner.ts): a
  * model that must load first, and a model that says the server's entries do not answer.
  */
-let w: BotWorld;
-afterEach(async () => {
-  await w.stop();
-});
+const startWorld = useBotWorldStarter();
 
 describe('a slow Ollama, as the member sees it', () => {
   it('shows typing at once, then a "writing…" notice, and then the whole answer once the model has loaded (point 2)', async () => {
-    w = await startBotWorld({ OLLAMA_FIRST_TOKEN_TIMEOUT: '60' });
+    const w = await startWorld({ OLLAMA_FIRST_TOKEN_TIMEOUT: '60' });
     await w.setup();
     w.ollama.loadMs = 4500; // a cold model; the old 3 s answer limit of this world gave up and fell back
     const posted = Date.now();
@@ -33,7 +30,7 @@ describe('a slow Ollama, as the member sees it', () => {
   });
 
   it('hands the ticket to staff (Needs staff, staff pinged once) when the model says the entries do not answer (points 7 and 9)', async () => {
-    w = await startBotWorld();
+    const w = await startWorld();
     await w.setup();
     w.ollama.reply = 'NEEDS_STAFF';
     const threadId = postTicket(w, 'Rank transfer', 'Can I move my rank to a friend?');

@@ -2,21 +2,17 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startDiscordBot } from '../../src/discord/client.js';
 import { FakeDiscord } from '../fakes/discord/index.js';
 import { npmStartNodeArgs } from '../npm-start.js';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { useBotWorldStarter, type BotWorld } from './harness.js';
 
 /** The bulk overwrite of the guild's commands, and the look at the global scope that follows it (register.ts). */
 const GUILD_COMMANDS = /^\/applications\/\d+\/guilds\/\d+\/commands$/;
 const GLOBAL_COMMANDS = /^\/applications\/\d+\/commands$/;
 
-let w: BotWorld | undefined;
-afterEach(async () => {
-  await w?.stop();
-  w = undefined;
-});
+const startWorld = useBotWorldStarter();
 
 /** Stops the bot (the database stays), then starts it again without waiting for its start-up to finish. */
 async function restartInBackground(world: BotWorld) {
@@ -36,8 +32,7 @@ async function setupReply(world: BotWorld): Promise<string> {
 
 describe('start-up: commands used while the registration is still in flight', () => {
   it('during a restart, a command from the previous run (still in the menu while the new PUT waits) is answered', async () => {
-    w = await startBotWorld();
-    const world = w;
+    const world = await startWorld();
     const slowPut = world.fake.holdNext({ method: 'PUT', route: GUILD_COMMANDS });
     const starting = restartInBackground(world);
     await slowPut.arrived;
@@ -50,8 +45,7 @@ describe('start-up: commands used while the registration is still in flight', ()
   });
 
   it('the moment the guild’s commands appear, while the global scope is still being cleaned, a command is answered', async () => {
-    w = await startBotWorld();
-    const world = w;
+    const world = await startWorld();
     await world.bot.client.application.commands.set([], world.guildId); // as on a first start: no commands yet
     const slowCleanUp = world.fake.holdNext({ method: 'GET', route: GLOBAL_COMMANDS });
     const starting = restartInBackground(world);
@@ -66,8 +60,7 @@ describe('start-up: commands used while the registration is still in flight', ()
 
 describe('start-up: a registration Discord refuses', () => {
   it('rejects with what to do, and leaves no gateway session behind (the client is destroyed)', async () => {
-    w = await startBotWorld();
-    const world = w;
+    const world = await startWorld();
     await world.bot.stop();
     world.fake.failNext({ status: 403, code: 50001, route: GUILD_COMMANDS });
     const failed = await startDiscordBot(world.core, world.fake.token).then(

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SOLVED_REASON } from '../../src/core/support/answer-feedback.js';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { useBotWorld } from './harness.js';
 import { buttonIds, openTicket, press, TRAINED_ENV } from './support-helpers.js';
 
-let w: BotWorld;
-beforeAll(async () => {
-  w = await startBotWorld(TRAINED_ENV);
-  await w.setup();
-});
-afterAll(async () => {
-  await w.stop();
-});
+const w = useBotWorld(TRAINED_ENV);
 
 const staffCommand = (name: string, options: Record<string, string> = {}, channelId = w.generalId) => w.command(name, options, { userId: w.staffId, channelId });
 

@@ -1,20 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCore } from '../../src/core/core.js';
 import { FALLBACK_TEXT } from '../../src/core/responder.js';
 import { openDatabase } from '../../src/db/database.js';
 import { startDiscordBot } from '../../src/discord/client.js';
 import { silentLogger } from '../../src/log.js';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { useBotWorld } from './harness.js';
 import { answerWithButtons, buttonIds, openTicket, press, quietFor, staffPings, tagNames } from './support-helpers.js';
 
-let w: BotWorld;
-beforeEach(async () => {
-  w = await startBotWorld();
-  await w.setup();
-});
-afterEach(async () => {
-  await w.stop();
-});
+const w = useBotWorld({}, { perTest: true });
 
 describe('answer buttons and hand-off to staff', () => {
   it('puts Solved / Not helpful / Talk to staff under every bot answer, with short ids naming the stored answer', async () => {

@@ -1,3 +1,4 @@
+import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import type { MessageView } from '../fakes/discord/index.js';
 import type { BotWorld } from './harness.js';
 
@@ -15,6 +16,20 @@ export function tagNames(w: BotWorld, threadId: string): (string | undefined)[] 
 /** Every button's custom id on a message. */
 export function buttonIds(message: MessageView): string[] {
   return (message.components as { components?: { custom_id?: string }[] }[]).flatMap((row) => (row.components ?? []).map((c) => c.custom_id ?? ''));
+}
+
+/**
+ * /setup with a staff log channel, and the server made ready for private tickets as SETUP.md advises: staff may
+ * see every private thread (Manage Threads), and a text channel will hold them (for /ticket_settings, left to
+ * the test). Both channels exist, and the bot knows them, before /setup; returns their ids.
+ */
+export async function setUpForPrivateTickets(w: BotWorld): Promise<{ privateChannelId: string; logChannelId: string }> {
+  w.fake.setRolePermissions(w.guildId, w.staffRoleId, PermissionFlagsBits.ManageMessages | PermissionFlagsBits.ManageThreads);
+  const privateChannelId = w.fake.createChannel(w.guildId, { type: ChannelType.GuildText, name: 'private-tickets' }).id;
+  const logChannelId = w.fake.createChannel(w.guildId, { type: ChannelType.GuildText, name: 'ticket-logs' }).id;
+  await w.fake.waitFor(() => w.bot.client.channels.cache.has(logChannelId) && w.bot.client.channels.cache.has(privateChannelId), 3000);
+  await (await w.command('setup', { forum: w.forumId, staff_role: w.staffRoleId, log_channel: logChannelId })).waitForResponse();
+  return { privateChannelId, logChannelId };
 }
 
 /** A member's own forum post (a ticket), without waiting for the bot; returns the thread id. */

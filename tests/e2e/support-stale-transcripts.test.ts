@@ -1,28 +1,24 @@
 import { ChannelType } from 'discord-api-types/v10';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { INACTIVE_REASON } from '../../src/core/support/stale-tickets.js';
 import type { BotContext } from '../../src/discord/context.js';
 import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
 import { LiveAnswers } from '../../src/discord/tickets/live-answers.js';
 import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { useBotWorld } from './harness.js';
 import { openTicket, TRAINED_ENV } from './support-helpers.js';
 
 const HOUR = 60 * 60 * 1000;
 
-let w: BotWorld;
+const w = useBotWorld({ ...TRAINED_ENV, STALE_TICKET_HOURS: '48' }, { setup: false });
 let logChannelId: string;
 let ctx: BotContext;
 beforeAll(async () => {
-  w = await startBotWorld({ ...TRAINED_ENV, STALE_TICKET_HOURS: '48' });
   logChannelId = w.fake.createChannel(w.guildId, { type: ChannelType.GuildText, name: 'ticket-logs' }).id;
   await w.fake.waitFor(() => w.bot.client.channels.cache.has(logChannelId), 3000);
   const setup = await w.command('setup', { forum: w.forumId, staff_role: w.staffRoleId, log_channel: logChannelId });
   expect((await setup.waitForResponse()).embeds[0]!.description).toContain(`<#${logChannelId}>`);
   ctx = { core: w.core, client: w.bot.client, answerOrder: new AnswerOrder(), liveAnswers: new LiveAnswers() };
-});
-afterAll(async () => {
-  await w.stop();
 });
 
 const fileText = (data: Buffer) => data.toString('utf8');

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useBotWorld } from './harness.js';
 import { openTicket, press, TRAINED_ENV } from './support-helpers.js';
 
-let w: BotWorld;
-beforeAll(async () => {
-  w = await startBotWorld(TRAINED_ENV);
-  await w.setup();
-});
-afterAll(async () => {
-  await w.stop();
-});
+const w = useBotWorld(TRAINED_ENV);
 
 describe('/ticket_stats end to end', () => {
   it('shows the figures of a played day of tickets, per server, for staff only', async () => {

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useBotWorld } from './harness.js';
 import { answerWithButtons, botMessages, openTicket, quietFor } from './support-helpers.js';
 
-let w: BotWorld;
-beforeAll(async () => {
-  w = await startBotWorld();
-  await w.setup();
-});
-afterAll(async () => {
-  await w.stop();
-});
+const w = useBotWorld();
 
 async function modeField(threadId: string): Promise<string> {
   const info = await (await w.command('ticket_info', {}, { userId: w.memberId, channelId: threadId })).waitForResponse();

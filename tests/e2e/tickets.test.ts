@@ -1,18 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { FALLBACK_TEXT } from '../../src/core/responder.js';
 import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/index.js';
-import { startBotWorld, type BotWorld } from './harness.js';
+import { useBotWorld } from './harness.js';
 import { botMessages } from './support-helpers.js';
 
-let w: BotWorld;
-beforeEach(async () => {
-  w = await startBotWorld();
-  await w.setup();
-});
-afterEach(async () => {
-  await w.stop();
-});
+const w = useBotWorld({}, { perTest: true });
 
 const tagNames = (threadId: string) => {
   const thread = w.fake.channel(threadId);

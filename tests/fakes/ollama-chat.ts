@@ -122,6 +122,10 @@ export class ChatServer {
     const messages = Array.isArray(body.messages) ? body.messages : [];
     const numCtx = Math.min(positive(body.options?.num_ctx) ?? k.defaultNumCtx, info.contextLength);
     const keepAlive = keepAliveMs(body.keep_alive, k.defaultKeepAliveMs ?? DEFAULT_KEEP_ALIVE_MS) * k.timeScale;
+    // server/routes.go ChatHandler: after the unload branch (no messages, keep_alive 0), scheduleRunner needs
+    // the "completion" capability, even to only load; an embedding model gets 400 errCapabilityCompletion.
+    const unloading = messages.length === 0 && body.keep_alive !== undefined && keepAlive === 0;
+    if (!unloading && !info.capabilities.includes('completion')) return sendJson(res, 400, { error: `"${body.model}" does not support chat` });
     const startedAt = process.hrtime.bigint();
 
     if (messages.length === 0) return this.loadOnly(name, body, numCtx, keepAlive, res);
@@ -167,7 +171,8 @@ export class ChatServer {
 
   /** An empty `messages`: load (or with keep_alive 0, unload) and say so (server/routes.go ChatHandler). */
   private async loadOnly(name: string, body: ChatBody, numCtx: number, keepAlive: number, res: http.ServerResponse): Promise<void> {
-    if (keepAlive === 0 && this.loaded.has(name)) {
+    // An explicit keep_alive 0 unloads (expireRunner), loaded or not, and never loads (server/routes.go ChatHandler).
+    if (keepAlive === 0 && body.keep_alive !== undefined) {
       this.loaded.get(name)?.dispose();
       this.loaded.delete(name);
       return sendJson(res, 200, { ...part(body.model, { content: '' }, true), done_reason: 'unload' });

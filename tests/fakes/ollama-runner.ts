@@ -37,6 +37,9 @@
  *   reasoning streams in `message.thinking`; `think: true` for a model without it is a 400
  *   `"<model>" does not support thinking`. Older servers and some models put `<think>…</think>`
  *   into `content` instead, whatever `think` says.
+ * - Chat needs a chat model: a model whose capabilities lack "completion" (an embedding model such
+ *   as nomic-embed-text) gets 400 `"<model>" does not support chat`, also for a load with no messages
+ *   (server/routes.go ChatHandler: scheduleRunner → errCapabilityCompletion).
  */
 
 export const CHARS_PER_TOKEN = 4;

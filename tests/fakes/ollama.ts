@@ -11,6 +11,7 @@
  * - POST /api/embed {model, input, truncate} → {model, embeddings}: deterministic unit vectors (see `fakeEmbedding`);
  *   an input longer than the model's context is cut, or fails the whole request with 400 (./ollama-embed.ts).
  * - Errors are `{"error": "..."}` with Ollama's status and wording: 404 for a model that is not pulled, 503 when busy,
+ *   400 `"<model>" does not support chat` for a chat with a model whose capabilities lack "completion" (./ollama-chat.ts),
  *   and a failure after the first token is an extra `{"error"}` line while the status stays 200.
  *
  * Knobs (`reply`, delays, rates, `mode`, `parallelism`, `models`) can change between requests. The defaults

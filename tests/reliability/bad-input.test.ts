@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AttachmentUpload, InteractionReply } from '../fakes/discord/index.js';
-import { startBotWorld, type BotWorld } from '../e2e/harness.js';
+import { useBotWorld } from '../e2e/harness.js';
 import { botMessages } from '../e2e/support-helpers.js';
 import { jsonUpload, kbExport, seen, trainingExport } from './helpers.js';
 
-let w: BotWorld;
-beforeAll(async () => {
-  w = await startBotWorld();
-  await w.setup();
-});
-afterAll(async () => {
-  await w.stop();
-});
+const w = useBotWorld();
 
 const MB = 1024 * 1024;
 const botTexts = (channelId: string) => botMessages(w, channelId).map((m) => m.content);

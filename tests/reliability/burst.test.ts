@@ -1,24 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBotWorld, type BotWorld } from '../e2e/harness.js';
+import { useBotWorld } from '../e2e/harness.js';
 import { botMessages } from '../e2e/support-helpers.js';
 
 const TICKETS = 200;
 
-let w: BotWorld;
 const rejections: unknown[] = [];
 const onRejection = (reason: unknown) => rejections.push(reason);
-
-beforeAll(async () => {
+// Registered before the world's hooks, so that they watch its start and (after hooks run in reverse) its stop.
+beforeAll(() => {
   process.on('unhandledRejection', onRejection);
-  w = await startBotWorld({ OLLAMA_MAX_CONCURRENT: '1', OLLAMA_FIRST_TOKEN_TIMEOUT: '30' });
-  await w.setup();
+});
+afterAll(() => {
+  process.off('unhandledRejection', onRejection);
+});
+
+const w = useBotWorld({ OLLAMA_MAX_CONCURRENT: '1', OLLAMA_FIRST_TOKEN_TIMEOUT: '30' });
+beforeAll(() => {
   w.ollama.parallelism = 1;
   w.ollama.chunkSize = 100;
   w.ollama.firstTokenDelayMs = 5;
-});
-afterAll(async () => {
-  await w.stop();
-  process.off('unhandledRejection', onRejection);
 });
 
 describe('6.3 a burst of 200 tickets while Ollama serves one answer at a time', () => {

@@ -1,16 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { WRITING_MARK } from '../../src/discord/tickets/streaming-reply.js';
-import { startBotWorld, type BotWorld } from '../e2e/harness.js';
+import { useBotWorld } from '../e2e/harness.js';
 import { botMessages, postTicket } from '../e2e/support-helpers.js';
 
-let w: BotWorld;
-beforeAll(async () => {
-  w = await startBotWorld({ OLLAMA_FIRST_TOKEN_TIMEOUT: '20' });
-  await w.setup();
-});
-afterAll(async () => {
-  await w.stop();
-});
+const w = useBotWorld({ OLLAMA_FIRST_TOKEN_TIMEOUT: '20' });
 afterEach(() => {
   w.fake.limits.mode = 'lenient';
   Object.assign(w.ollama, { tokenDelayMs: 0, chunkSize: 4 });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { InteractionReply } from '../fakes/discord/index.js';
-import { startBotWorld, type BotWorld } from '../e2e/harness.js';
+import { useBotWorld } from '../e2e/harness.js';
 import { postTicket, quietFor } from '../e2e/support-helpers.js';
 import { jsonUpload, seen, trainingExport } from './helpers.js';
 
@@ -8,14 +8,7 @@ import { jsonUpload, seen, trainingExport } from './helpers.js';
  * A reply whose connection Discord closed (`dropNext`: undici's "other side closed", which discord.js does not retry)
  * after the command's change was committed: the member must get the result, or at least the truth that it was saved.
  */
-let w: BotWorld;
-beforeAll(async () => {
-  w = await startBotWorld();
-  await w.setup();
-});
-afterAll(async () => {
-  await w.stop();
-});
+const w = useBotWorld();
 
 // discord.js sends `@original` percent-encoded.
 const DEFERRED_EDIT = /^\/webhooks\/\d+\/[^/]+\/messages\/(@|%40)original$/;

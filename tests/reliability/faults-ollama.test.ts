@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT } from '../../src/core/responder.js';
 import { WRITING_MARK } from '../../src/discord/tickets/streaming-reply.js';
 import type { MessageView } from '../fakes/discord/index.js';
-import { startBotWorld, type BotWorld } from '../e2e/harness.js';
+import { useBotWorld } from '../e2e/harness.js';
 import { botMessages, postTicket } from '../e2e/support-helpers.js';
 import { FakeDiscord } from '../fakes/discord/index.js';
 import { FakeOllama } from '../fakes/ollama.js';
@@ -13,14 +13,7 @@ const RESPONSE_TIMEOUT_S = 1;
 /** What issue 6 promises: a sensible message within the timeout + 2 s. */
 const DEADLINE_MS = (RESPONSE_TIMEOUT_S + 2) * 1000;
 
-let w: BotWorld;
-beforeAll(async () => {
-  w = await startBotWorld({ OLLAMA_FIRST_TOKEN_TIMEOUT: String(RESPONSE_TIMEOUT_S), OLLAMA_ANSWER_TIMEOUT: String(RESPONSE_TIMEOUT_S) });
-  await w.setup();
-});
-afterAll(async () => {
-  await w.stop();
-});
+const w = useBotWorld({ OLLAMA_FIRST_TOKEN_TIMEOUT: String(RESPONSE_TIMEOUT_S), OLLAMA_ANSWER_TIMEOUT: String(RESPONSE_TIMEOUT_S) });
 /** Ollama back up, healthy and quick, echoing the question. */
 async function resetOllama(): Promise<void> {
   await w.ollama.restart();

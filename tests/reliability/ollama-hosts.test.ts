@@ -1,20 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startBotWorld, type BotWorld } from '../e2e/harness.js';
+import { useBotWorldStarter, type BotWorld } from '../e2e/harness.js';
 import { botMessages, postTicket } from '../e2e/support-helpers.js';
 import { FakeDiscord } from '../fakes/discord/index.js';
 import { FakeOllama } from '../fakes/ollama.js';
 import { createScene, startBotProcess } from './helpers.js';
 
 /** OLLAMA_URL with several hosts (fake Ollama servers of their own), as staff and members see it. */
-let w: BotWorld | undefined;
 let hosts: FakeOllama[] = [];
 
 afterEach(async () => {
-  await w?.stop();
   await Promise.all(hosts.map((h) => h.stop()));
-  w = undefined;
   hosts = [];
 });
+// After the hook above: its worlds are stopped first, then their Ollama hosts.
+const startWorld = useBotWorldStarter();
 
 async function ollamaField(world: BotWorld): Promise<string> {
   const reply = await (await world.command('status')).waitForResponse();
@@ -28,7 +27,7 @@ describe('several Ollama hosts', () => {
     hosts = await Promise.all([FakeOllama.start(), FakeOllama.start({ models: ['mistral'] }), FakeOllama.start()]);
     const [ready, noModel, down] = hosts as [FakeOllama, FakeOllama, FakeOllama];
     await down.stop();
-    w = await startBotWorld({ OLLAMA_URL: hosts.map((h) => h.url).join(',') });
+    const w = await startWorld({ OLLAMA_URL: hosts.map((h) => h.url).join(',') });
     await w.setup();
     const field = await ollamaField(w);
     expect(field).toContain('✅ Reachable (version 0.6.5)');
@@ -41,10 +40,10 @@ describe('several Ollama hosts', () => {
     hosts = await Promise.all([FakeOllama.start(), FakeOllama.start()]);
     const [down, up] = hosts as [FakeOllama, FakeOllama];
     await down.stop();
-    w = await startBotWorld({ OLLAMA_URL: `${down.url},${up.url}` });
+    const w = await startWorld({ OLLAMA_URL: `${down.url},${up.url}` });
     await w.setup();
     const thread = postTicket(w, 'Printer', 'My printer prints blank pages');
-    const answer = await w.fake.waitFor(() => botMessages(w!, thread).find((m) => m.content.startsWith('You asked:')), 5000, 'the AI answer');
+    const answer = await w.fake.waitFor(() => botMessages(w, thread).find((m) => m.content.startsWith('You asked:')), 5000, 'the AI answer');
     expect(answer.content).toContain('My printer prints blank pages');
     expect(up.chatRequests()).toHaveLength(1);
   });

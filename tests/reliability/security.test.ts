@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationCommandOptionType, ApplicationCommandType, ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import type { APIApplicationCommandOption } from 'discord-api-types/v10';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
-import { startBotWorld, type BotWorld } from '../e2e/harness.js';
+import { useBotWorld, type BotWorld } from '../e2e/harness.js';
 import { botMessages } from '../e2e/support-helpers.js';
 import { FakeDiscord, type AttachmentUpload, type InteractionReply, type OptionValue } from '../fakes/discord/index.js';
 import { FakeOllama } from '../fakes/ollama.js';
@@ -21,24 +21,19 @@ function dump(db: Db): Record<string, unknown[]> {
   return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}"`).all()]));
 }
 
-let w: BotWorld;
 let log: ReturnType<typeof capturingLogger>;
 let kbId: number;
 let entryId: number;
 
+// Commands registered globally, as for a bot in several servers; the log redacts the token as the bot's does.
+const w = useBotWorld({ DISCORD_GUILD_ID: '' }, { logger: (token) => (log = capturingLogger([token])).logger });
 beforeAll(async () => {
-  // Commands registered globally, as for a bot in several servers; the log redacts the token as the bot's does.
-  w = await startBotWorld({ DISCORD_GUILD_ID: '' }, { logger: (token) => (log = capturingLogger([token])).logger });
-  await w.setup();
   entryId = w.core.training.add(w.guildId, { question: 'What is the secret staff password?', answer: 'GUILD-A-SECRET-ANSWER hunter2' }).id;
   w.core.training.add(w.guildId, { question: 'How do I get a refund?', answer: 'GUILD-A-REFUND-POLICY: refunds within 14 days.' });
   w.core.training.add(w.guildId, { question: 'Which ports does the server use?', answer: 'Port 25565.' });
   const kb = w.core.knowledge.create(w.guildId, { name: 'Internal' });
   kbId = kb.id;
   w.core.knowledge.addEntry(w.guildId, kb.id, { title: 'Refund policy internals', content: 'GUILD-A-KB-CONTENT refunds are approved by Alice.' });
-});
-afterAll(async () => {
-  await w.stop();
 });
 
 /** Values for a command's options that staff could run it with, built from its registered definition. */

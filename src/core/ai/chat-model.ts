@@ -18,6 +18,14 @@ import type { HostLease, HostPool } from './host-pool.js';
  */
 export interface ChatModelInfo {
   thinks: boolean;
+  /**
+   * Whether Ollama will chat with it: its capabilities list "completion" (an embedding model's list only
+   * "embedding", and Ollama refuses to chat with it, 400 "does not support chat": server/routes.go
+   * ChatHandler). True when unknown, or from a server too old to list capabilities.
+   */
+  chats: boolean;
+  /** Its capabilities list "embedding": what a model that cannot chat usually is instead. */
+  embeds: boolean;
   /** The context the prompt must fit in (num_ctx as sent, capped by the trained context). */
   contextTokens: number;
   /** /api/show answered (false: defaults assumed, asked again later). */
@@ -77,11 +85,13 @@ export class ChatModel {
       const capabilities = (show as { capabilities?: string[] }).capabilities ?? [];
       this.info = {
         thinks: capabilities.includes('thinking'),
+        chats: capabilities.length === 0 || capabilities.includes('completion'),
+        embeds: capabilities.includes('embedding'),
         contextTokens: typeof trained === 'number' && trained > 0 ? Math.min(trained, this.options.numCtx) : this.options.numCtx,
         known: true,
       };
     } catch {
-      this.info = { thinks: false, contextTokens: this.options.numCtx, known: false };
+      this.info = { thinks: false, chats: true, embeds: false, contextTokens: this.options.numCtx, known: false };
     } finally {
       own?.release();
       this.infoAt = Date.now();

@@ -19,7 +19,9 @@ export interface AiHealth {
   version?: string;
   model: string;
   modelPulled: boolean;
-  /** Why it is not usable (unreachable, model not pulled); absent when all is well. */
+  /** Why Ollama will not chat with the pulled model ("it is an embedding model"); absent when it can, or it is not known. */
+  modelCannotChat?: string;
+  /** Why it is not usable (unreachable, model not pulled, cannot chat); absent when all is well. */
   error?: string;
   checkedAt: number;
   /** Every host of OLLAMA_URL as last seen (filled by health(); absent in the health an answer updates). */
@@ -170,6 +172,13 @@ export class OllamaService {
     };
     if (reachable.length === 0) health.error = hosts.length === 1 ? hosts[0]!.error : `no Ollama host is reachable (${hosts.map((h) => h.error).join('; ')})`;
     else if (withModel.length === 0) health.error = `model "${this.model}" is not pulled; run: ollama pull ${this.model}`;
+    else {
+      const info = await this.chatModel.describe();
+      if (info.known && !info.chats) {
+        health.modelCannotChat = info.embeds ? 'it is an embedding model' : 'Ollama lists no chat capability for it';
+        health.error = `model "${this.model}" cannot chat (${health.modelCannotChat}): set OLLAMA_MODEL to a chat model, e.g. llama3`;
+      }
+    }
     this.latestHealth = health;
     return health;
   }

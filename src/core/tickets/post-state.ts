@@ -2,6 +2,8 @@ import type { Ticket, TicketStore } from './store.js';
 
 /** The close reason of a ticket whose post a moderator locked in Discord itself. */
 export const LOCKED_IN_DISCORD_REASON = 'locked in Discord';
+/** The close reason of a ticket whose post (or the channel holding it) was deleted in Discord. */
+export const DELETED_IN_DISCORD_REASON = 'deleted in Discord';
 
 /** What a ticket cares about in its post's state in Discord. */
 export interface PostState {
@@ -25,4 +27,16 @@ export function followPostState(tickets: TicketStore, post: PostState, now = Dat
   const ticket = tickets.getByThread(post.guildId, post.threadId);
   if (ticket?.status !== 'open') return undefined;
   return tickets.close(post.guildId, post.threadId, { closedBy: null, reason: LOCKED_IN_DISCORD_REASON }, now);
+}
+
+/**
+ * The ticket's post no longer exists in Discord (a moderator deleted it, or the forum holding it):
+ * the open ticket closes, with no one to name as closer. Left open, it would count against the
+ * member's limit of open tickets forever, be listed to staff as open, and the member would be
+ * pointed at a channel that is gone. Its conversation stays in the database. Returns the ticket it closed.
+ */
+export function followPostDeleted(tickets: TicketStore, post: Omit<PostState, 'locked'>, now = Date.now()): Ticket | undefined {
+  const ticket = tickets.getByThread(post.guildId, post.threadId);
+  if (ticket?.status !== 'open') return undefined;
+  return tickets.close(post.guildId, post.threadId, { closedBy: null, reason: DELETED_IN_DISCORD_REASON }, now);
 }

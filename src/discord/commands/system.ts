@@ -34,7 +34,9 @@ function databaseBytes(path: string): number | undefined {
 function ollamaSummary(health: AiHealth, embedModel: string | undefined): string {
   if (!health.reachable) return `❌ Not reachable — answers come from training and knowledge bases.\n${health.error ?? ''}`.trim();
   const lines = [`✅ Reachable${health.version ? ` (version ${health.version})` : ''}`];
-  lines.push(health.modelPulled ? `✅ Model \`${health.model}\` is pulled` : `❌ Model \`${health.model}\` is not pulled: run \`ollama pull ${health.model}\``);
+  if (!health.modelPulled) lines.push(`❌ Model \`${health.model}\` is not pulled: run \`ollama pull ${health.model}\``);
+  else if (health.modelCannotChat) lines.push(`❌ Model \`${health.model}\` cannot chat (${health.modelCannotChat}): set OLLAMA_MODEL to a chat model, e.g. \`llama3\``);
+  else lines.push(`✅ Model \`${health.model}\` is pulled`);
   if ((health.hosts?.length ?? 0) > 1) lines.push(...health.hosts!.map((host) => hostLine(host, [health.model, embedModel])));
   return lines.join('\n');
 }
@@ -76,7 +78,7 @@ const status = defineCommand({
     const ping = client.ws.ping;
     const bytes = databaseBytes(core.config.DB_PATH);
     const knowledge = core.knowledge.stats(guildId);
-    const healthy = health.reachable && health.modelPulled;
+    const healthy = health.reachable && health.modelPulled && !health.modelCannotChat;
     const embed = new EmbedBuilder()
       .setTitle('Bot status')
       .setColor(healthy ? 0x57f287 : 0xfee75c)

@@ -4,7 +4,7 @@ import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { BotContext } from '../context.js';
 import { ANSWER_BUTTON } from '../components/answer-buttons.js';
 import { fetchTicketThread } from '../support/ticket-thread.js';
-import { ensureTicketTags, tagsWithStatus } from './forum-tags.js';
+import { liveTicketTags, remakeTicketTags, tagsWithStatus } from './forum-tags.js';
 import { setStatusLine } from './status-line.js';
 
 /** How many of a ticket's latest messages are checked for answer buttons to take off (one request). */
@@ -56,13 +56,10 @@ async function removeAnswerButtons(thread: ThreadChannel, ctx: BotContext): Prom
 async function closedTags(thread: ThreadChannel, settings: GuildSettings, ctx: BotContext, problems: string[]): Promise<string[] | undefined> {
   const forum = thread.parent;
   if (!forum || forum.type !== ChannelType.GuildForum) return undefined;
-  let current = settings;
-  const known = (id: string | null) => id !== null && forum.availableTags.some((t) => t.id === id);
-  if (!known(settings.tags.closed)) {
+  let current = { ...settings, tags: liveTicketTags(forum as ForumChannel, settings.tags) };
+  if (current.tags.closed === null) {
     try {
-      const tags = await ensureTicketTags(forum as ForumChannel);
-      current = { ...settings, tags };
-      ctx.core.guildSettings.save(current);
+      current = await remakeTicketTags(forum as ForumChannel, current, ctx);
     } catch (error) {
       problems.push(`The forum’s **Closed** tag was deleted and the bot could not add it again: ${describeRefusal(error, thread, 'edit the forum’s tags').replace(/^Discord refused to edit the forum’s tags: /, '')} Run \`/setup\` once it can.`);
       return undefined;

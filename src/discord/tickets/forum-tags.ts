@@ -2,6 +2,7 @@ import { ChannelType } from 'discord.js';
 import type { ForumChannel, GuildForumTagData, ThreadChannel } from 'discord.js';
 import { UserError } from '../../core/errors.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
+import type { BotContext } from '../context.js';
 import type { ShownStatus } from './shown-status.js';
 import { setStatusLine } from './status-line.js';
 
@@ -42,6 +43,52 @@ export async function ensureTicketTags(forum: ForumChannel): Promise<GuildSettin
   };
 }
 
+/**
+ * The server's status tags as the forum has them now (discord.js's copy of the forum, which
+ * CHANNEL_UPDATE keeps current). An admin can delete a status tag in Discord, or delete and make it
+ * again (a new id), after /setup saved the ids; Discord refuses a post or an edit that names a tag the
+ * forum no longer has (its JSON error codes include 10087 Unknown Tag; the fake answers 400 50035), so a
+ * saved id it lost would make every new ticket fail. Such an id gives way to the forum's tag of the same
+ * name, else null. No request.
+ */
+export function liveTicketTags(forum: ForumChannel, saved: GuildSettings['tags']): GuildSettings['tags'] {
+  const live = (status: ShownStatus): string | null => {
+    const id = saved[status];
+    if (id !== null && forum.availableTags.some((t) => t.id === id)) return id;
+    return forum.availableTags.find((t) => t.name.toLowerCase() === TICKET_TAG_NAMES[status].toLowerCase())?.id ?? null;
+  };
+  return { open: live('open'), answered: live('answered'), needsStaff: live('needsStaff'), closed: live('closed') };
+}
+
+/** The settings with `liveTicketTags` when the thread's parent is a forum (a private ticket's channel has no tags). */
+function withLiveTags(thread: ThreadChannel, settings: GuildSettings): GuildSettings {
+  const forum = thread.parent;
+  return forum?.type === ChannelType.GuildForum ? { ...settings, tags: liveTicketTags(forum, settings.tags) } : settings;
+}
+
+/** The four status tags made again where the forum lost them (as /setup does), saved; throws when Discord refuses. */
+export async function remakeTicketTags(forum: ForumChannel, settings: GuildSettings, ctx: BotContext): Promise<GuildSettings> {
+  const current = { ...settings, tags: await ensureTicketTags(forum) };
+  ctx.core.guildSettings.save(current);
+  return current;
+}
+
+/**
+ * The status tags to open a ticket with: the forum's as they are now, and when the Open tag is gone,
+ * the four made again. When the bot cannot make them (no Manage Channels, 20 tags already), the post
+ * goes without one (a forum that requires a tag then refuses it, and the member is told why).
+ */
+export async function ticketTagsForOpening(forum: ForumChannel, settings: GuildSettings, ctx: BotContext): Promise<GuildSettings> {
+  const live = { ...settings, tags: liveTicketTags(forum, settings.tags) };
+  if (live.tags.open !== null) return live;
+  try {
+    return await remakeTicketTags(forum, live, ctx);
+  } catch (error) {
+    ctx.core.logger.warn({ err: error, forumId: forum.id }, 'the forum’s Open tag was deleted and could not be made again: tickets open without it; run /setup');
+    return live;
+  }
+}
+
 /** The thread's tags with our status tag swapped for `status`, other tags kept (Discord allows 5). */
 export function tagsWithStatus(current: readonly string[], settings: GuildSettings, status: ShownStatus): string[] {
   const ours = new Set(Object.values(settings.tags).filter((id): id is string => Boolean(id)));
@@ -50,18 +97,26 @@ export function tagsWithStatus(current: readonly string[], settings: GuildSettin
   return (wanted ? [wanted, ...kept] : kept).slice(0, THREAD_TAG_LIMIT);
 }
 
+/** The post's tags the forum still has: an edit naming one it lost is refused whole. */
+function tagsStillInForum(thread: ThreadChannel): readonly string[] {
+  const forum = thread.parent;
+  return forum?.type === ChannelType.GuildForum ? thread.appliedTags.filter((id) => forum.availableTags.some((t) => t.id === id)) : thread.appliedTags;
+}
+
 /**
  * A member's own forum post becomes a ticket: the Open tag and the ticket's auto-archive time
  * (TICKET_AUTO_ARCHIVE_MINUTES), in one request.
  */
-export async function adoptMemberPost(thread: ThreadChannel, settings: GuildSettings, autoArchiveMinutes: number): Promise<void> {
-  await thread.edit({ appliedTags: tagsWithStatus(thread.appliedTags, settings, 'open'), autoArchiveDuration: autoArchiveMinutes });
+export async function adoptMemberPost(thread: ThreadChannel, settings: GuildSettings, ctx: BotContext): Promise<void> {
+  const forum = thread.parent;
+  const current = forum?.type === ChannelType.GuildForum ? await ticketTagsForOpening(forum, settings, ctx) : settings;
+  await thread.edit({ appliedTags: tagsWithStatus(tagsStillInForum(thread), current, 'open'), autoArchiveDuration: ctx.core.config.TICKET_AUTO_ARCHIVE_MINUTES });
 }
 
 /** Sets the ticket's status tag (a private ticket's status line); a no-op when it already has it. */
 export async function setStatusTag(thread: ThreadChannel, settings: GuildSettings, status: ShownStatus): Promise<void> {
   if (thread.type === ChannelType.PrivateThread) return setStatusLine(thread, status);
-  const next = tagsWithStatus(thread.appliedTags, settings, status);
+  const next = tagsWithStatus(tagsStillInForum(thread), withLiveTags(thread, settings), status);
   const same = next.length === thread.appliedTags.length && next.every((id) => thread.appliedTags.includes(id));
   if (!same) await thread.setAppliedTags(next);
 }

@@ -4,7 +4,7 @@ import type { TicketType } from '../../core/desk/ticket-types.js';
 import { UserError } from '../../core/errors.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { BotContext } from '../context.js';
-import { answerNewTicket, explainThreadLimit, postRestOfDescription, ticketOpeningMessages } from './open-ticket.js';
+import { answerNewTicket, explainRefusedTicketThread, postRestOfDescription, ticketOpeningMessages } from './open-ticket.js';
 import { postStatusLine } from './status-line.js';
 import { sendOnce } from '../channel-send.js';
 import { createThreadOnce } from '../thread-create-once.js';
@@ -45,7 +45,7 @@ export async function openPrivateTicket(
     channel,
     { kind: 'private thread', name: input.subject, isKnown: (threadId) => ctx.core.tickets.getByThread(member.guild.id, threadId) !== undefined },
     () => channel.threads.create({ name: input.subject, type: ChannelType.PrivateThread, invitable: false, autoArchiveDuration: ONE_WEEK_MINUTES }),
-  ).catch(explainThreadLimit);
+  ).catch(explainRefusedTicketThread);
   const log = ctx.core.logger.child({ module: 'private-ticket', threadId: thread.id });
   try {
     await thread.members.add(member.id);

@@ -8,6 +8,7 @@ import { splitMessage } from '../render/split-message.js';
 import { answerInThread } from './answer-in-thread.js';
 import { sendOnce } from '../channel-send.js';
 import { createThreadOnce } from '../thread-create-once.js';
+import { ticketTagsForOpening } from './forum-tags.js';
 
 export const SUBJECT_MAX = 100; // Discord's limit for a thread name
 export const DESCRIPTION_MAX = 1800; // what the modal accepts; quoted, it may need more than one message
@@ -41,6 +42,7 @@ export async function openTicketFromPanel(
   ctx: BotContext,
 ): Promise<ThreadChannel> {
   const [first, ...rest] = ticketOpeningMessages(member.id, input.description);
+  const tags = (await ticketTagsForOpening(forum, settings, ctx)).tags;
   const thread = await createThreadOnce(
     forum,
     {
@@ -54,12 +56,12 @@ export async function openTicketFromPanel(
     () =>
       forum.threads.create({
         name: input.subject,
-        appliedTags: settings.tags.open ? [settings.tags.open] : [],
+        appliedTags: tags.open ? [tags.open] : [],
         // Discord hides a post after this long without activity; the setting defaults to the longest it allows.
         autoArchiveDuration: ctx.core.config.TICKET_AUTO_ARCHIVE_MINUTES,
         message: { content: first!, allowedMentions: { users: [member.id] } },
       }),
-  ).catch(explainThreadLimit);
+  ).catch(explainRefusedTicketThread);
   const ticket = ctx.core.tickets.open({ guildId: forum.guildId, threadId: thread.id, ownerId: member.id, subject: input.subject, typeId: input.typeId ?? null });
   await postRestOfDescription(thread, rest, ctx);
   answerNewTicket(thread, ticket.guildId, member.id, input, settings, ctx);
@@ -75,11 +77,17 @@ export async function postRestOfDescription(thread: ThreadChannel, rest: string[
   }
 }
 
-/** Discord's cap on active threads, said plainly; any other error as it was. */
-export function explainThreadLimit(error: unknown): never {
+/** Why Discord refused a ticket's thread, said plainly where the member or an admin can act on it; any other error as it was. */
+export function explainRefusedTicketThread(error: unknown): never {
   if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.MaximumActiveThreads) {
     throw new UserError(
       'This server has reached Discord’s limit of 1,000 active threads, so no new ticket can be opened right now. Please tell the staff; closing old tickets frees room.',
+    );
+  }
+  // The forum requires a tag on every post (its REQUIRE_TAG flag) and the Open tag is gone: ticketTagsForOpening could not make it again.
+  if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.TagRequiredToCreateAForumPostInThisChannel) {
+    throw new UserError(
+      'The ticket forum requires a tag on every post, and its **Open** tag was deleted, so no ticket can be opened right now. Please tell an admin to run `/setup` again (the bot needs **Manage Channels** on the forum to add the tag back).',
     );
   }
   throw error;

@@ -63,7 +63,7 @@ export async function onMessageCreate(message: OmitPartialGroupDMChannel<Message
       ctx,
     );
     const tagging = isNew
-      ? adoptMemberPost(thread, settings, core.config.TICKET_AUTO_ARCHIVE_MINUTES).catch((e: unknown) => core.logger.warn({ err: e }, 'could not tag a new ticket'))
+      ? adoptMemberPost(thread, settings, ctx).catch((e: unknown) => core.logger.warn({ err: e }, 'could not tag a new ticket'))
       : undefined;
     const [result] = await Promise.all([answering, tagging]);
     // A staff message pauses the bot in this ticket (stored first, like every message); a ticket waiting for staff is now answered.

@@ -42,7 +42,9 @@ describe('ranking a question asked in other words', () => {
     // "assistance" is close to "help" (word vectors), to nothing in the invoice's question.
     const [first, second] = closest('how do I get assistance');
     expect(first).toMatchObject({ answer: SUPPORT, question: 'How do I get help from support?' });
-    expect(second?.answer).not.toBe(SUPPORT);
+    // The runner-up shares only "how do I get" with the question: far less sure than the answer found
+    // through "help", not a near tie that /test_ai would show as a coin flip.
+    expect(second!.score).toBeLessThan(first!.score / 2);
     // "reimbursed" is close to "refund". ("how do I get my money back" is not answered with the
     // refund: in GloVe "money" sits closer to "account" and "help" than to "refund"; ARCHITECTURE.md.)
     expect(closest('how can I get reimbursed')[0]?.answer).toBe(REFUND);

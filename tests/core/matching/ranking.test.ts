@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Matcher } from '../../../src/core/matching/matcher.js';
 import { contentWordsOf, QuestionAlignment } from '../../../src/core/matching/word-alignment.js';
 import { sharedWordVectors } from '../../../src/core/matching/word-vectors.js';
-import { matchWords, stemOf } from '../../../src/core/matching/words.js';
+import { matchWords, stemOf, STOP_STEMS } from '../../../src/core/matching/words.js';
 import { TrainingStore } from '../../../src/core/training/store.js';
 import type { Db } from '../../../src/db/database.js';
 import { GUILD_A, openTempDb } from './support-guild.js';
@@ -60,7 +60,7 @@ describe('QuestionAlignment', () => {
   const phrasing = (text: string) => new Map(matchWords(text).map((word) => [stemOf(word), word]));
   const alignmentOf = (question: string, phrasings: readonly string[], idf = () => 1) => {
     const terms = matchWords(question)
-      .filter((word) => !['i', 'a', 'do', 'you', 'my', 'is', 'what', 'the'].includes(word))
+      .filter((word) => !STOP_STEMS.has(stemOf(word)))
       .map((word) => ({ stem: stemOf(word), word, idf: 1 }));
     const parsed = phrasings.map(phrasing);
     const alignment = new QuestionAlignment(terms, parsed, idf, vectors ?? undefined);

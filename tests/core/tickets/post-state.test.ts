@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src/core/core.js';
-import { followPostState, LOCKED_IN_DISCORD_REASON } from '../../../src/core/tickets/post-state.js';
+import { DELETED_IN_DISCORD_REASON, followPostDeleted, followPostState, LOCKED_IN_DISCORD_REASON } from '../../../src/core/tickets/post-state.js';
 import { testCore } from '../helpers.js';
 
 let core: Core;
@@ -17,6 +17,20 @@ describe('a ticket follows its post in Discord', () => {
     expect(followPostState(core.tickets, { guildId: 'g1', threadId: 't1', locked: true })).toBeUndefined(); // no second close
     expect(followPostState(core.tickets, { guildId: 'g2', threadId: 't2', locked: true })).toBeUndefined(); // another server's id
     expect(core.tickets.getByThread('g1', 't2')?.status).toBe('open');
+  });
+
+  it('a deleted post closes the open ticket, nobody named, its conversation kept; the member may open another within a limit of 1', () => {
+    core = testCore();
+    const ticket = core.tickets.open({ guildId: 'g1', threadId: 't1', ownerId: 'u1', subject: 'Refund' });
+    core.tickets.addTurn(ticket.id, { role: 'user', authorId: 'u1', content: 'I want a refund', messageId: 'm1' });
+    const limitOne = { ...core.desk.settings.get('g1'), maxOpenPerMember: 1 };
+    expect(core.desk.limits.check('g1', 'u1', limitOne).kind).toBe('too-many');
+    expect(followPostDeleted(core.tickets, { guildId: 'g2', threadId: 't1' })).toBeUndefined(); // another server's id
+    expect(followPostDeleted(core.tickets, { guildId: 'g1', threadId: 't1' })).toMatchObject({ status: 'closed', closedBy: null, closeReason: DELETED_IN_DISCORD_REASON });
+    expect(followPostDeleted(core.tickets, { guildId: 'g1', threadId: 't1' })).toBeUndefined(); // no second close
+    expect(followPostDeleted(core.tickets, { guildId: 'g1', threadId: 'never-a-ticket' })).toBeUndefined();
+    expect(core.tickets.turns(ticket.id).map((t) => t.content)).toEqual(['I want a refund']);
+    expect(core.desk.limits.check('g1', 'u1', limitOne).kind).toBe('ok');
   });
 
   it('openThreads lists the open tickets of the given servers only, oldest first', () => {

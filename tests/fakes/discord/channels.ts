@@ -235,10 +235,21 @@ function editGuildChannel(world: World, actorId: string, channel: ChannelRecord,
   return channel;
 }
 
+/**
+ * DELETE /channels/{id} by `actorId` (resources/channel.mdx, Delete/Close Channel: Manage Channels, or Manage
+ * Threads for a thread; THREAD_DELETE for a thread, CHANNEL_DELETE otherwise). THREAD_DELETE carries only `id`,
+ * `guild_id`, `parent_id` and `type` (events/gateway-events.mdx, Thread Delete). A deleted forum or text channel
+ * takes its threads with it, and Discord sends no THREAD_DELETE for them: only the parent's CHANNEL_DELETE
+ * (discordjs/discord.js#10883, "THREAD_DELETE is not sent when you delete parent channels"; Javacord/Javacord#1028;
+ * Rapptz/discord.py#9796). Everything deleted answers 404 10003 Unknown Channel from then on.
+ */
 export function deleteChannel(world: World, actorId: string, channel: ChannelRecord): void {
   const permission = isThread(channel) ? PermissionFlagsBits.ManageThreads : PermissionFlagsBits.ManageChannels;
   if (!world.can(channel, actorId, permission)) throw missingPermissions();
   channel.deleted = true;
+  if (!isThread(channel)) {
+    for (const child of world.channels.values()) if (child.parentId === channel.id && isThread(child)) child.deleted = true;
+  }
   if (isThread(channel)) {
     world.dispatch(
       'THREAD_DELETE',

@@ -12,6 +12,7 @@ import type { InteractionRecord } from './interactions.js';
 import {
   createForumPostAsUser,
   createForumPostAsUserLater,
+  deleteChannelAsUser,
   deleteMessageAsUser,
   editAsUser,
   editChannelAsUser,
@@ -198,6 +199,11 @@ export class FakeDiscord {
   /** A member with Manage Channels edits a forum or text channel (name, topic, tags): CHANNEL_UPDATE. */
   editChannelAsUser(input: EditChannelInput): ChannelView {
     return editChannelAsUser(this.world, input);
+  }
+
+  /** A moderator deletes a thread (Manage Threads: THREAD_DELETE) or a channel (Manage Channels: CHANNEL_DELETE; its threads go too, unannounced). */
+  deleteChannelAsUser(input: { channelId: string; userId: string }): void {
+    deleteChannelAsUser(this.world, input);
   }
 
   // ---- interactions

@@ -1,6 +1,6 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import type { APIEmbed, APIGuildForumTag } from 'discord-api-types/v10';
-import { editChannel, startThread } from './channels.js';
+import { deleteChannel, editChannel, startThread } from './channels.js';
 import type { AttachmentUpload } from './command-options.js';
 import { missingAccess } from './errors.js';
 import { parseMessageBody, type UploadedFile } from './message-input.js';
@@ -56,6 +56,8 @@ export interface EditChannelInput {
   name?: string;
   topic?: string;
   availableTags?: Partial<APIGuildForumTag>[];
+  /** Channel flags, e.g. 16 (REQUIRE_TAG): the forum setting "Require people to select tags when posting". */
+  flags?: number;
 }
 
 const toUploads = (files: AttachmentUpload[] = []): UploadedFile[] =>
@@ -131,8 +133,14 @@ export function editChannelAsUser(world: World, input: EditChannelInput): Channe
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.topic !== undefined ? { topic: input.topic } : {}),
     ...(input.availableTags !== undefined ? { available_tags: input.availableTags } : {}),
+    ...(input.flags !== undefined ? { flags: input.flags } : {}),
   };
   return channelView(world, editChannel(world, input.userId, world.channel(input.channelId), body));
+}
+
+/** A moderator deletes a channel or a thread (a forum post) in their Discord client: the same rules as DELETE /channels/{id} (channels.ts). */
+export function deleteChannelAsUser(world: World, input: { channelId: string; userId: string }): void {
+  deleteChannel(world, input.userId, world.channel(input.channelId));
 }
 
 /** GET /channels/{id}/messages as a member: newest first; 403 50001 without View Channel, nothing without Read Message History. */
