@@ -103,8 +103,8 @@ interface ParsedDocument {
   contentWords: Int32Array;
   /** The phrasings' content words for the confidence's word-by-word alignment; empty without word vectors. */
   aligned: AlignedPhrasings;
-  /** Each phrasing's content words for the ranking's word alignment; empty when the ranking does not weigh it. */
-  contentPhrasings: PhrasingWords[];
+  /** Each phrasing's content words for the ranking's word alignment, once the document is aligned (contentPhrasingsOf). */
+  contentPhrasings?: PhrasingWords[];
 }
 
 /**
@@ -218,7 +218,7 @@ export class AnswerScorer {
     });
     if (this.weights.alignment !== 0) {
       const alignment = new QuestionAlignment(contentTerms, parsedDocs.map((p) => p.termFrequency), phrasingIdf, this.wordVectors);
-      alignLeaders(evidence, (i) => parsedDocs[i]!.contentPhrasings, alignment, totalIdf * this.weights.alignment, this.alignedCandidates);
+      alignLeaders(evidence, (i) => contentPhrasingsOf(parsedDocs[i]!), alignment, totalIdf * this.weights.alignment, this.alignedCandidates);
     }
     return evidence;
   }
@@ -295,7 +295,6 @@ export class AnswerScorer {
       meanings: this.meanings(phrasings),
       contentWords: this.wordVectors?.rowsOf([...new Set(allWords)].filter((w) => !STOP_STEMS.has(stemOf(w)))) ?? new Int32Array(0),
       aligned: this.wordVectors === undefined ? NO_PHRASINGS : alignedPhrasings(phrasings),
-      contentPhrasings: this.weights.alignment === 0 ? [] : phrasings.map(contentWordsOf),
     };
     this.parsed.set(doc.id, { questions: doc.questions, doc: parsed });
     return parsed;
@@ -311,6 +310,12 @@ export class AnswerScorer {
     }
     return PackedVectors.of(meanings);
   }
+}
+
+/** A parsed document's phrasings' content words, computed when it is first aligned (for the few leading candidates). */
+function contentPhrasingsOf(parsed: ParsedDocument): PhrasingWords[] {
+  parsed.contentPhrasings ??= parsed.phrasings.map(contentWordsOf);
+  return parsed.contentPhrasings;
 }
 
 const NO_ALIGNMENT: AlignmentFeatures = { alignment: 0, unmatched: 0 };
