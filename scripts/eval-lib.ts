@@ -10,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { openDatabase, type Db } from '../src/db/database.js';
 import type { LabelledFeatures } from '../src/core/matching/calibration.js';
-import type { Matcher, SemanticEvidence } from '../src/core/matching/matcher.js';
+import { Matcher, type MatcherOptions, type SemanticEvidence } from '../src/core/matching/matcher.js';
+import { WordVectors } from '../src/core/matching/word-vectors.js';
 import { TrainingStore } from '../src/core/training/store.js';
 
 export const GUILD_ID = 'eval-guild';
@@ -50,6 +51,22 @@ export interface Metrics {
 }
 
 export class UsageError extends Error {}
+
+let evalVectors: WordVectors | undefined;
+
+/**
+ * A matcher over the eval's database. With EVAL_WORD_VECTORS=FILE it uses that word-vector file
+ * (same format, e.g. one built by scripts/build-distilled-vectors.ts) instead of the matcher's
+ * default, to measure one against the other; the bot itself always reads the default file.
+ */
+export function evalMatcher(db: Db, options: MatcherOptions = {}): Matcher {
+  const file = process.env.EVAL_WORD_VECTORS;
+  if (file && evalVectors === undefined) {
+    evalVectors = WordVectors.load(file);
+    console.log(`word vectors: ${file} (EVAL_WORD_VECTORS)`);
+  }
+  return new Matcher(db, { ...(evalVectors && { wordVectors: evalVectors }), ...options });
+}
 
 export function loadDataset(path: string): Dataset {
   let text: string;

@@ -11,9 +11,8 @@
  * weights do not depend on which candidates the current weights put first.
  */
 import { solve } from '../src/core/matching/calibration.js';
-import { Matcher } from '../src/core/matching/matcher.js';
 import { DEFAULT_RANKING, type RankingSimilarities, type RankingSimilarity, type RankingWeights } from '../src/core/matching/ranking.js';
-import { GUILD_ID, intentByAnswer, withTrainedDatabase, type Dataset } from './eval-lib.js';
+import { evalMatcher, GUILD_ID, intentByAnswer, withTrainedDatabase, type Dataset } from './eval-lib.js';
 
 /**
  * The similarities fitted. The closest phrasing's cosine is left out: it is not computed with word
@@ -34,7 +33,7 @@ export async function rankingSamples(datasets: readonly Dataset[]): Promise<Cand
   for (const dataset of datasets) {
     const intents = intentByAnswer(dataset);
     await withTrainedDatabase(dataset, async (db) => {
-      const matcher = new Matcher(db, { alignedCandidates: Number.POSITIVE_INFINITY });
+      const matcher = evalMatcher(db, { alignedCandidates: Number.POSITIVE_INFINITY });
       for (const query of dataset.queries) {
         if (query.intent === null) continue;
         const ranked = matcher.rank(GUILD_ID, query.text);

@@ -8,9 +8,8 @@
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DEFAULT_CALIBRATION, FEATURES, fitCalibration, type CalibrationParams, type LabelledFeatures } from '../src/core/matching/calibration.js';
-import { Matcher } from '../src/core/matching/matcher.js';
 import { fitRanking, formatRanking, rankingSamples } from './eval-ranking.js';
-import { intentByAnswer, labelledFeatures, loadDataset, metrics, runQueries, UsageError, withTrainedDatabase, type Dataset, type Metrics } from './eval-lib.js';
+import { evalMatcher, intentByAnswer, labelledFeatures, loadDataset, metrics, runQueries, UsageError, withTrainedDatabase, type Dataset, type Metrics } from './eval-lib.js';
 
 export const DEFAULT_FOLDER = '../shared/eval/';
 /** One answer in this many is left untrained when fitting, its questions becoming out-of-scope ones of the same domain. */
@@ -74,7 +73,7 @@ function domains(files: readonly SuiteFile[]): string[] {
 async function measureAll(files: readonly SuiteFile[], threshold: number, calibration: CalibrationParams): Promise<{ file: string; result: Metrics }[]> {
   const rows: { file: string; result: Metrics }[] = [];
   for (const { file, dataset } of files) {
-    const result = await withTrainedDatabase(dataset, async (db) => metrics(runQueries(new Matcher(db, { calibration }), dataset, intentByAnswer(dataset)), threshold));
+    const result = await withTrainedDatabase(dataset, async (db) => metrics(runQueries(evalMatcher(db, { calibration }), dataset, intentByAnswer(dataset)), threshold));
     rows.push({ file, result });
   }
   return rows;
@@ -89,7 +88,7 @@ async function fitOn(files: readonly SuiteFile[]): Promise<CalibrationParams> {
   const samples: LabelledFeatures[] = [];
   for (const { dataset } of files) {
     for (const variant of [dataset, withHeldOutAnswers(dataset)]) {
-      samples.push(...(await withTrainedDatabase(variant, async (db) => labelledFeatures(new Matcher(db), variant, intentByAnswer(variant)))));
+      samples.push(...(await withTrainedDatabase(variant, async (db) => labelledFeatures(evalMatcher(db), variant, intentByAnswer(variant)))));
     }
   }
   return fitCalibration(samples);

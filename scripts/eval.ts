@@ -14,10 +14,12 @@
  * set, else through a FakeOllama started in this process (tests/fakes/ollama.ts: deterministic
  * hashed bag-of-words vectors, a stand-in, not a semantic model). ms_per_query then counts the
  * matching only; the embedding round trips are reported on their own line.
+ *
+ * EVAL_WORD_VECTORS=FILE measures with another word-vector file instead of the matcher's default
+ * (eval-lib's evalMatcher), e.g. one built by scripts/build-distilled-vectors.ts.
  */
 import type { Db } from '../src/db/database.js';
 import { fitCalibration } from '../src/core/matching/calibration.js';
-import { Matcher } from '../src/core/matching/matcher.js';
 import { SemanticIndex } from '../src/core/matching/semantic-index.js';
 import { OllamaService } from '../src/core/ai/ollama.js';
 import { silentLogger } from '../src/log.js';
@@ -25,6 +27,7 @@ import { FakeOllama } from '../tests/fakes/ollama.js';
 import { performance } from 'node:perf_hooks';
 import {
   DEFAULT_THRESHOLD,
+  evalMatcher,
   GUILD_ID,
   intentByAnswer,
   labelledFeatures,
@@ -86,11 +89,11 @@ function parseArgs(argv: readonly string[]): Args {
 function crossCheck(db: Db, dataset: Dataset, intents: Map<string, string>, threshold: number, evidence?: Evidence): void {
   const order = [...new Set(dataset.train.map((e) => e.intent ?? e.answer))];
   const half = new Map(order.map((intent, i) => [intent, i % 2]));
-  const samples = labelledFeatures(new Matcher(db), dataset, intents, evidence);
+  const samples = labelledFeatures(evalMatcher(db), dataset, intents, evidence);
   const sideOf = (expected: string | null, i: number) => (expected === null ? i % 2 : half.get(expected)!);
   for (const fitSide of [0, 1]) {
     const params = fitCalibration(samples.filter((s, i) => sideOf(s.expected, i) === fitSide));
-    const matcher = new Matcher(db, { calibration: params });
+    const matcher = evalMatcher(db, { calibration: params });
     const heldOut = { ...dataset, queries: dataset.queries.filter((q, i) => sideOf(q.intent, i) !== fitSide) };
     const result = metrics(runQueries(matcher, heldOut, intents, evidence), threshold);
     console.log(`cross-check: fitted on half ${fitSide + 1} ${formatParams(params)}; held-out half: ${JSON.stringify(result)}`);
@@ -119,7 +122,7 @@ async function embedAll(db: Db, dataset: Dataset): Promise<Evidence | undefined>
   try {
     const hosts = external ? external.split(',').map((url) => url.trim()).filter((url) => url !== '') : [fake!.url];
     const ollama = new OllamaService({ host: hosts, model, embedModel: model, firstTokenTimeoutMs: 120_000, maxConcurrent: 1, logger: silentLogger() });
-    const semantic = new SemanticIndex(db, { embedder: ollama, matcher: new Matcher(db), logger: silentLogger() }, { queryTimeoutMs: 600_000 });
+    const semantic = new SemanticIndex(db, { embedder: ollama, matcher: evalMatcher(db), logger: silentLogger() }, { queryTimeoutMs: 600_000 });
     const started = performance.now();
     const stored = await semantic.embedPending();
     const trainedMs = performance.now() - started;
@@ -146,11 +149,11 @@ async function main(): Promise<void> {
   await withTrainedDatabase(dataset, async (db) => {
     const evidence = args.embed ? await embedAll(db, dataset) : undefined;
     if (args.fit) {
-      const params = fitCalibration(labelledFeatures(new Matcher(db), dataset, intents, evidence));
+      const params = fitCalibration(labelledFeatures(evalMatcher(db), dataset, intents, evidence));
       console.log(`calibration fitted on all queries: ${formatParams(params)}`);
     }
     if (args.crossCheck) crossCheck(db, dataset, intents, args.threshold, evidence);
-    const matcher = new Matcher(db);
+    const matcher = evalMatcher(db);
 
     const result = metrics(runQueries(matcher, dataset, intents, evidence), args.threshold);
     printSummary(dataset, result);

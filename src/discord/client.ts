@@ -6,6 +6,7 @@ import type { BotContext } from './context.js';
 import { logDroppedRetries } from './dropped-connection.js';
 import { createInteractionRouter } from './interactions.js';
 import { NO_MENTIONS } from './reply.js';
+import { logGuildMembership } from './served-guilds.js';
 import { startStaleSweeper } from './support/stale-sweeper.js';
 import { AnswerOrder } from './tickets/answer-order.js';
 import { repairPendingCloses } from './tickets/close-in-discord.js';
@@ -83,6 +84,8 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   // A deleted post closes its ticket; the raw dispatch, since discord.js emits threadDelete only for cached threads (deleted-posts.ts).
   client.ws.on(GatewayDispatchEvents.ThreadDelete, (data) => guard('threadDelete', () => onThreadDeleteDispatch(data, ctx)));
   client.on(Events.ChannelDelete, (channel) => guard('channelDelete', () => onChannelDelete(channel, ctx)));
+  // Removed from a server (or invited back): one line for the admin; scheduled work follows servesGuild (served-guilds.ts).
+  logGuildMembership(client, log);
   client.on(Events.Error, (error) => log.error({ err: error }, 'Discord client error'));
   client.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'gateway disconnected'));
   client.on(Events.ShardResume, () => log.info('gateway resumed'));

@@ -241,6 +241,8 @@ describe('an answer that finishes after the ticket closed', () => {
     expect(tagNames(bw, threadId)).not.toContain('Answered');
     const refused = bw.fake.requests.filter((r) => r.at >= closedAt && r.path.includes(threadId) && r.status >= 400);
     expect(refused).toEqual([]);
+    // The closed post is not reopened to finish an answer that was already stopped (archived-post.ts is for a moderator's close).
+    expect(bw.fake.requests.filter((r) => r.at >= closedAt && r.path === `/channels/${threadId}` && (r.body as { archived?: boolean })?.archived === false)).toEqual([]);
   });
 });
 

@@ -140,6 +140,20 @@ describe('other messages the bot posts in a ticket are sent once too', () => {
   });
 });
 
+describe('the bot’s edits of its own messages are retried too', () => {
+  it('closing: the connection under taking an answer’s buttons off drops; the edit is retried and the closed post shows no live buttons', async () => {
+    const { threadId, answer } = await openTicket(w, 'Close me', 'How do I reset my password?');
+    const editAnswer = `/channels/${threadId}/messages/${answer.id}`;
+    w.fake.dropNext({ method: 'PATCH', route: new RegExp(`^${editAnswer}$`), lose: 'request' });
+    const close = await w.command('close_ticket', {}, { userId: w.memberId, channelId: threadId });
+    expect((await close.waitForResponse()).content).toContain('Ticket closed');
+    await w.fake.waitFor(() => w.fake.channel(threadId).locked && w.core.closing.pending().length === 0, 5000, 'the close done in Discord');
+    await quietFor(500); // what closing sends besides (transcript, survey) must not take a later test's faults
+    expect(w.fake.requests.filter((r) => r.dropped && r.path === editAnswer)).toHaveLength(1);
+    expect(buttonIds(w.fake.messages(threadId).find((m) => m.id === answer.id)!)).toEqual([]);
+  });
+});
+
 /**
  * The bot's retry log from now on (logDroppedRetries, which client.ts points at the bot's logger: its wiring is
  * pinned in lost-ticket-threads.test.ts), kept for this test's assertions.

@@ -115,6 +115,18 @@ describe('ticket types and private tickets', () => {
     expect(w.fake.messages(w.generalId).some((m) => m.attachments.length > 0)).toBe(false);
   });
 
+  it('closing, the connection under the status line’s edit drops: the edit is retried and the line says Closed', async () => {
+    const { threadId } = await openFromPanel('Billing', { q0: 'D-3', q1: 'I was charged twice for my subscription' });
+    await w.fake.waitFor(() => statusLine(threadId!)?.content.includes('Answered'), 3000, 'the status line says Answered');
+    const editLine = `/channels/${threadId}/messages/${statusLine(threadId!)!.id}`;
+    w.fake.dropNext({ method: 'PATCH', route: new RegExp(`^${editLine}$`), lose: 'request' });
+    const closing = await run('close_ticket', {}, { userId: w.memberId, channelId: threadId! });
+    expect(closing.content).toContain('Ticket closed by');
+    await w.fake.waitFor(() => w.fake.channel(threadId!).archived && w.fake.channel(threadId!).locked, 5000, 'archived and locked');
+    expect(w.fake.requests.filter((r) => r.dropped && r.path === editLine)).toHaveLength(1);
+    expect(statusLine(threadId!)!.content).toContain('Closed');
+  });
+
   it('a training suggestion from a private ticket is marked private for staff', async () => {
     const member = w.fake.addMember(w.guildId, { username: 'payer' }).id;
     const { threadId } = await openFromPanel('Billing', { q0: 'C-9', q1: 'Can I pay by bank transfer?' }, member);

@@ -1,5 +1,8 @@
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import type { MessageView } from '../fakes/discord/index.js';
+import type { BotContext } from '../../src/discord/context.js';
+import { AnswerOrder } from '../../src/discord/tickets/answer-order.js';
+import { LiveAnswers } from '../../src/discord/tickets/live-answers.js';
 import type { BotWorld } from './harness.js';
 
 /** Settings that make a trained question's own wording answer from training whatever the matcher's calibration. */
@@ -43,6 +46,16 @@ export async function openTicket(w: BotWorld, title: string, content: string, us
   const answer = await answerWithButtons(w, threadId);
   return { threadId, answer };
 }
+
+/** A member's ticket, answered, its Answered tag set (an answer's last step): nothing of it is still in flight. */
+export async function openAnsweredTicket(w: BotWorld, title: string, content: string): Promise<{ threadId: string; answeredAt: number }> {
+  const { threadId } = await openTicket(w, title, content);
+  await w.fake.waitFor(() => tagNames(w, threadId).includes('Answered'), 3000, 'the Answered tag');
+  return { threadId, answeredAt: w.core.tickets.info(w.guildId, threadId)!.lastAnswer!.createdAt };
+}
+
+/** What the bot's handlers receive, for calling the stale sweep directly (at a chosen `now`). */
+export const contextOf = (w: BotWorld): BotContext => ({ core: w.core, client: w.bot.client, answerOrder: new AnswerOrder(), liveAnswers: new LiveAnswers() });
 
 /** The first (or next, after `after`) bot message in the thread that carries the answer buttons. */
 export function answerWithButtons(w: BotWorld, threadId: string, after?: MessageView): Promise<MessageView> {

@@ -77,6 +77,18 @@ describe('fake Discord: rules from issue 13', () => {
     expect(s.fake.editThreadAsUser({ threadId: post, userId: s.guild.ownerId, archived: false, locked: true }).locked).toBe(true);
   });
 
+  it('any member who may write in a thread may unarchive it when it is not locked; archiving, or unarchiving a locked one, needs Manage Threads', async () => {
+    const s = await scene();
+    const other = s.fake.addMember(s.guild.id, { username: 'other' }).id;
+    const post = s.fake.createForumPostAsUser({ forumId: s.forum, userId: s.member, title: 'Reopen', content: 'hi' }).thread.id;
+    s.fake.editThreadAsUser({ threadId: post, userId: s.guild.ownerId, archived: true });
+    expect(() => s.fake.editThreadAsUser({ threadId: post, userId: other, archived: false, name: 'Renamed' })).toThrow(expect.objectContaining({ status: 403, code: 50013 }));
+    expect(s.fake.editThreadAsUser({ threadId: post, userId: other, archived: false }).archived).toBe(false);
+    expect(() => s.fake.editThreadAsUser({ threadId: post, userId: other, archived: true })).toThrow(expect.objectContaining({ status: 403, code: 50013 }));
+    s.fake.editThreadAsUser({ threadId: post, userId: s.guild.ownerId, archived: true, locked: true });
+    expect(() => s.fake.editThreadAsUser({ threadId: post, userId: other, archived: false })).toThrow(expect.objectContaining({ status: 403, code: 50013 }));
+  });
+
   it('the bot’s role has exactly the invite’s permissions by default: no Manage Messages, no Mention Everyone', async () => {
     const s = await scene();
     const roles = (await rest(s.fake, 'GET', `/guilds/${s.guild.id}/roles`)).body as unknown as { id: string; permissions: string }[];

@@ -7,6 +7,7 @@ import { customId, parseIdArg } from '../components/custom-id.js';
 import type { BotContext } from '../context.js';
 import { respond, updateMessage } from '../reply.js';
 import { sendDirectMessage } from './direct-message.js';
+import { memberHasLeft } from './member-presence.js';
 
 const RATE_BUTTON = 'tsv';
 const COMMENT_BUTTON = 'tsc';
@@ -16,7 +17,7 @@ const COMMENT_MODAL = 'tscm';
  * After a close (by /close_ticket, the Solved button or the stale sweep), the member is asked once, by DM, to rate
  * the help: a closed thread takes no clicks (it is locked and archived), and a DM is theirs alone. A ticket already
  * rated (the close-request form rates before closing) is not asked again, nor anyone in a server that turned the
- * rating DM off (`core.desk.surveyDue`). Closed DMs (403 50007) are the member's
+ * rating DM off (`core.desk.surveyDue`), nor a member who has left the server. Closed DMs (403 50007) are the member's
  * choice: skipped quietly, logged at debug. Never throws: the ticket is closed whatever happens here.
  */
 export async function offerSurvey(thread: ThreadChannel, ticket: Ticket, ctx: BotContext): Promise<void> {
@@ -25,6 +26,8 @@ export async function offerSurvey(thread: ThreadChannel, ticket: Ticket, ctx: Bo
   try {
     const member = await ctx.client.users.fetch(ticket.ownerId);
     if (member.bot) return;
+    // Discord refuses a DM to someone who shares no server with the bot (50007): a member who left is not asked.
+    if (await memberHasLeft(thread.guild, ticket.ownerId)) return log.debug('the member has left the server; no survey');
     const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
       [1, 2, 3, 4, 5].map((n) => new ButtonBuilder().setCustomId(customId(RATE_BUTTON, thread.guildId, ticket.id, n)).setLabel(`${n}`).setEmoji(n >= 4 ? '⭐' : '☆').setStyle(ButtonStyle.Secondary)),
     );

@@ -8,6 +8,7 @@ import { deleteOnce, editOnce, sendOnce } from '../channel-send.js';
 import { NO_MENTIONS } from '../reply.js';
 import { pingStaff } from '../support/handoff.js';
 import { setStatusTag } from './forum-tags.js';
+import { PostClosedError, postRefusesBot, showInPostAsLeft } from './archived-post.js';
 import { StreamingReply, type MessageSink } from './streaming-reply.js';
 
 /** Discord shows "typing…" for 10 s per request; renew a little sooner. */
@@ -22,18 +23,24 @@ type AnswerExtras = { components: ReturnType<typeof answerButtons> };
 /**
  * Posts in the thread once `after` (the thread's earlier answers) is shown; each part with its nonce
  * (streaming-reply.ts). Every request goes the bot's one retry path (channel-send.ts): retried after a dropped
- * connection or a 5xx, each retry logged.
+ * connection or a 5xx, each retry logged. While the post is archived or locked against the bot, no request is
+ * made (each would be refused, or a new part would reopen the post): the reply fails its flush and the finished
+ * answer is shown by showInPostAsLeft (archived-post.ts).
  */
 function threadSink(thread: ThreadChannel, after: Promise<void>): MessageSink<AnswerExtras> {
+  const whileOpen = async <T>(request: () => Promise<T>): Promise<T> => {
+    if (postRefusesBot(thread)) throw new PostClosedError();
+    return request();
+  };
   return {
     async send(content, extras, nonce) {
       await after;
-      const message = await sendOnce(thread, { content, ...extras, allowedMentions: NO_MENTIONS }, nonce);
+      const message = await whileOpen(() => sendOnce(thread, { content, ...extras, allowedMentions: NO_MENTIONS }, nonce));
       return {
         id: message.id,
         content: message.content,
-        edit: (next: string, more?: AnswerExtras) => editOnce(message, { content: next, ...more, allowedMentions: NO_MENTIONS }),
-        delete: () => deleteOnce(message),
+        edit: (next: string, more?: AnswerExtras) => whileOpen(() => editOnce(message, { content: next, ...more, allowedMentions: NO_MENTIONS })),
+        delete: () => whileOpen(() => deleteOnce(message)),
       };
     },
   };
@@ -100,18 +107,26 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
     stopTyping();
     clearTimeout(writingNotice);
     if (result.kind !== 'answered') return result;
-    // The ticket closed while the answer was written: nothing more goes into the closed post.
-    if (reply.wasStopped || ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status !== 'open') {
-      await reply.stop();
+    // The ticket closed while the answer was written: nothing more goes into the closed post. The bot's own close
+    // stopped the reply before locking the post; a moderator's lock left it for here to take the writing mark off.
+    if (reply.wasStopped) return result;
+    if (ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status !== 'open') {
+      await showInPostAsLeft(thread, () => reply.stop(), log);
       return result;
     }
     const { turnId } = result.answer;
-    await reply.finish(result.outcome.text, turnId !== undefined ? { components: answerButtons(turnId) } : undefined);
-    // The turn keeps its last message's id, for "Train from this".
-    const lastId = reply.lastPosted?.id;
-    if (lastId !== undefined && turnId !== undefined) ctx.core.tickets.updateTurn(turnId, { messageId: lastId });
-    // No Answered tag on a ticket that closed meanwhile.
-    if (ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status === 'open') await showStatus(thread, result, settings, ctx, log);
+    await showInPostAsLeft(
+      thread,
+      async () => {
+        await reply.finish(result.outcome.text, turnId !== undefined ? { components: answerButtons(turnId) } : undefined);
+        // The turn keeps its last message's id, for "Train from this".
+        const lastId = reply.lastPosted?.id;
+        if (lastId !== undefined && turnId !== undefined) ctx.core.tickets.updateTurn(turnId, { messageId: lastId });
+        // No Answered tag on a ticket that closed meanwhile.
+        if (ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status === 'open') await showStatus(thread, result, settings, ctx, log);
+      },
+      log,
+    );
     return result;
   } finally {
     clearImmediate(startTyping);

@@ -3,7 +3,9 @@ import type { ForumChannel, ThreadChannel } from 'discord.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { BotContext } from '../context.js';
 import { ANSWER_BUTTON } from '../components/answer-buttons.js';
+import { editOnce } from '../channel-send.js';
 import { fetchTicketThread } from '../support/ticket-thread.js';
+import { inServedGuilds } from '../served-guilds.js';
 import { liveTicketTags, remakeTicketTags, tagsWithStatus } from './forum-tags.js';
 import { setStatusLine } from './status-line.js';
 
@@ -45,7 +47,7 @@ async function removeAnswerButtons(thread: ThreadChannel, ctx: BotContext): Prom
       m.author.id === ctx.client.user.id &&
       m.components.some((row) => 'components' in row && row.components.some((c) => 'customId' in c && c.customId?.startsWith(`${ANSWER_BUTTON}:`))),
   );
-  for (const message of withButtons.values()) await message.edit({ components: [] });
+  for (const message of withButtons.values()) await editOnce(message, { components: [] });
 }
 
 /**
@@ -100,7 +102,7 @@ export async function finishClosingInDiscord(thread: ThreadChannel, ticketId: nu
  */
 export async function repairPendingCloses(ctx: BotContext): Promise<{ repaired: number; failed: number }> {
   const done = { repaired: 0, failed: 0 };
-  for (const pending of ctx.core.closing.pending()) {
+  for (const pending of inServedGuilds(ctx.client, ctx.core.closing.pending())) {
     const settings = ctx.core.guildSettings.get(pending.guildId);
     try {
       const thread = await fetchTicketThread(ctx, pending.threadId);

@@ -1,5 +1,6 @@
 import { followPostState } from '../../core/tickets/post-state.js';
 import type { BotContext } from '../context.js';
+import { servedGuildIds } from '../served-guilds.js';
 import { fetchTicketThread } from '../support/ticket-thread.js';
 import { closeTicketOfDeletedPost } from './deleted-posts.js';
 
@@ -13,7 +14,7 @@ import { closeTicketOfDeletedPost } from './deleted-posts.js';
 export async function followPostsChangedWhileOffline(ctx: BotContext): Promise<number> {
   const log = ctx.core.logger.child({ module: 'tickets' });
   let closed = 0;
-  for (const { guildId, threadId } of ctx.core.tickets.openThreads([...ctx.client.guilds.cache.keys()])) {
+  for (const { guildId, threadId } of ctx.core.tickets.openThreads(servedGuildIds(ctx.client))) {
     try {
       const thread = await fetchTicketThread(ctx, threadId);
       if (!thread) {

@@ -1,7 +1,7 @@
 import type { Message, ThreadChannel } from 'discord.js';
 import { NO_MENTIONS } from '../reply.js';
 import type { ShownStatus } from './shown-status.js';
-import { sendOnce } from '../channel-send.js';
+import { editOnce, sendOnce } from '../channel-send.js';
 
 /**
  * A private ticket shows its status in a pinned message at the top of its thread, where a forum ticket
@@ -36,9 +36,9 @@ async function findStatusLine(thread: ThreadChannel): Promise<Message | undefine
   return pins.items.map((p) => p.message).find(mine);
 }
 
-/** Shows `status` on a private ticket; a no-op when it already shows it or the line is gone. */
+/** Shows `status` on a private ticket (the edit retried like every message request); a no-op when it already shows it or the line is gone. */
 export async function setStatusLine(thread: ThreadChannel, status: ShownStatus): Promise<void> {
   const line = await findStatusLine(thread);
   const text = statusLineText(status);
-  if (line && line.content !== text) await line.edit({ content: text, allowedMentions: NO_MENTIONS });
+  if (line && line.content !== text) await editOnce(line, { content: text, allowedMentions: NO_MENTIONS });
 }

@@ -161,7 +161,13 @@ function editThread(world: World, actorId: string, channel: ChannelRecord, body:
   const moderator = world.can(channel, actorId, PermissionFlagsBits.ManageThreads);
   const isOwner = t.ownerId === actorId;
   if (!world.can(channel, actorId, PermissionFlagsBits.ViewChannel)) throw missingAccess();
-  if (!moderator && !isOwner) throw missingPermissions();
+  // "When setting archived to false, when locked is also false, only the SEND_MESSAGES permission is required.
+  // Otherwise, requires the MANAGE_THREADS permission" (discord-api-docs developers/resources/channel.mdx, Modify
+  // Channel, thread): anyone who may write in the thread may reopen it (as a message would); Send Messages in Threads
+  // is the send permission inside a thread, as in unarchiveForInteraction (thread-activity.ts).
+  const onlyUnarchives = body.archived === false && !t.locked && Object.keys(body).every((k) => k === 'archived');
+  const mayUnarchive = onlyUnarchives && world.can(channel, actorId, PermissionFlagsBits.SendMessagesInThreads);
+  if (!moderator && !isOwner && !mayUnarchive) throw missingPermissions();
   // An archived thread must be unarchived (in the same request) before anything else changes.
   const otherFields = Object.keys(body).filter((k) => k !== 'archived');
   if (t.archived && body.archived !== false && otherFields.length > 0) {

@@ -9,7 +9,10 @@
  *   has `recipients` (array of user objects) and `last_message_id`, and no `guild_id`.
  * - developers/topics/opcodes-and-status-codes.mdx, "JSON Error Codes": 50007 "Cannot send messages to this user".
  *   Opening the channel succeeds; it is the message that Discord refuses (HTTP 403) when the member has turned off
- *   "Allow direct messages from server members" or blocked the bot, which `closeDms(userId)` models.
+ *   "Allow direct messages from server members" or blocked the bot, which `closeDms(userId)` models, and, the same
+ *   way, when the user shares no server with the bot any more (left or was kicked): *undocumented*, as library
+ *   maintainers report it (discordjs/discord.js#5499: "bot does not share a guild with the recipient";
+ *   discord-jda/JDA#1202: "the user … left the server before it sent the request").
  * A DM is not a guild channel, so it lives here and not in the world's guild channels: guild permissions do not apply.
  */
 import { ChannelType, MessageType } from 'discord-api-types/v10';
@@ -77,9 +80,15 @@ export class DirectMessages {
   /** POST /channels/{dm}/messages by the bot; `enforce_nonce` applies as in any channel (message-nonces.ts). */
   send(channelId: string, input: MessageInput): Record<string, unknown> {
     const channel = this.byId.get(channelId)!;
-    if (this.closed.has(channel.recipientId)) throw new DiscordHttpError(403, ErrorCode.CannotSendToUser, 'Cannot send messages to this user');
+    if (this.closed.has(channel.recipientId) || !this.sharesServerWithBot(channel.recipientId)) {
+      throw new DiscordHttpError(403, ErrorCode.CannotSendToUser, 'Cannot send messages to this user');
+    }
     const message = this.world.nonces.createOnce(this.world.botUserId, input, (id) => this.find(id)?.message, () => this.post(channel, input));
     return this.apiMessage(message);
+  }
+
+  private sharesServerWithBot(userId: string): boolean {
+    return [...this.world.guilds.values()].some((g) => g.members.has(userId) && g.members.has(this.world.botUserId));
   }
 
   /**

@@ -5,6 +5,7 @@ import type { APIApplicationCommand } from 'discord-api-types/v10';
 import type { CommandStore } from './commands.js';
 import type { DirectMessages, DirectMessageView } from './direct-messages.js';
 import type { Gateway, PrivilegedIntent } from './gateway.js';
+import { addBotToGuild, removeBotFromGuild, removeMember, setGuildUnavailable } from './guild-membership.js';
 import type { HeldRequest, HeldRequests } from './held-requests.js';
 import type { InteractionHandle } from './interaction-handle.js';
 import type { AutocompleteInput, InteractionFactory, MessageCommandInput, SlashCommandInput } from './interaction-payloads.js';
@@ -156,6 +157,26 @@ export class FakeDiscord {
 
   createChannel(guildId: string, input: CreateChannelInput): ChannelView {
     return createChannel(this.world, guildId, input);
+  }
+
+  /** The bot kicked (or the server deleted): GUILD_DELETE without `unavailable`, then 404 10004 / 403 50001 there. */
+  removeBotFromGuild(guildId: string): void {
+    removeBotFromGuild(this.world, guildId);
+  }
+
+  /** The bot is invited back to a server it was removed from: GUILD_CREATE, and its requests there work again. */
+  addBotToGuild(guildId: string): void {
+    addBotToGuild(this.world, guildId);
+  }
+
+  /** A Discord outage for the server (GUILD_DELETE with `unavailable: true`; the bot stays in it), or its end (GUILD_CREATE). */
+  setGuildUnavailable(guildId: string, unavailable: boolean): void {
+    setGuildUnavailable(this.world, guildId, unavailable);
+  }
+
+  /** A member leaves or is kicked: GUILD_MEMBER_REMOVE (GuildMembers intent), and out of the server's private threads. */
+  removeMember(guildId: string, userId: string): void {
+    removeMember(this.world, guildId, userId);
   }
 
   /** Turns privileged intents on or off, as in the Developer Portal (affects the next IDENTIFY). */

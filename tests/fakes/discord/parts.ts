@@ -12,6 +12,7 @@ import { MessageNonces } from './message-nonces.js';
 import { Interactions } from './interactions.js';
 import { RateLimits, type RateLimitMode } from './rate-limits.js';
 import { registerRoutes } from './rest-routes.js';
+import { checkBotInGuild } from './guild-membership.js';
 import { handleRequest, Router, type RequestLogEntry } from './rest-server.js';
 import { ThreadArchiver } from './thread-activity.js';
 import { World } from './world.js';
@@ -139,6 +140,7 @@ export function assembleParts(
         serveFile: (path) => serveAttachment(world, path),
         onRejected: (params, r, err) => interactions.noteRejection(params.interactionId, params.token, r, err),
         onUnexpected: (err) => console.error('[fake discord] route crashed:', err),
+        access: (params, method, path) => checkBotInGuild(world, params, method, path),
         held: (method, path) => held.wait(method, path),
       },
       req,

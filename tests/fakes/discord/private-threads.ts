@@ -86,6 +86,13 @@ export function removeThreadMember(world: World, actorId: string, thread: Channe
   if (thread.thread!.members?.delete(userId)) membersUpdate(world, thread, { removed: [userId] });
 }
 
+/** A member who left the server leaves its private threads too (guild-membership.ts), each with THREAD_MEMBERS_UPDATE. */
+export function dropFromPrivateThreads(world: World, guildId: string, userId: string): void {
+  for (const thread of world.channels.values()) {
+    if (thread.guildId === guildId && !thread.deleted && thread.thread?.members?.delete(userId)) membersUpdate(world, thread, { removed: [userId] });
+  }
+}
+
 function membersUpdate(world: World, thread: ChannelRecord, change: { added?: string[]; removed?: string[] }): void {
   world.dispatch(
     'THREAD_MEMBERS_UPDATE',

@@ -138,6 +138,8 @@ export interface RestServerDeps {
   serveFile: (path: string) => { data: Buffer; contentType: string } | undefined;
   onRejected: (params: Record<string, string>, req: { method: string; path: string }, err: DiscordHttpError) => void;
   onUnexpected: (err: unknown) => void;
+  /** Throws Discord's refusal when the request names a server the bot is not in (guild-membership.ts). */
+  access: (params: Record<string, string>, method: string, path: string) => void;
   /** Resolves when Discord may answer this request (`FakeDiscord.holdNext` keeps some waiting). */
   held: (method: string, path: string) => Promise<void>;
 }
@@ -184,6 +186,7 @@ export async function handleRequest(deps: RestServerDeps, req: IncomingMessage, 
     if (matched === 'method') throw new DiscordHttpError(405, 0, '405: Method Not Allowed');
     params = matched.params;
     if (matched.route.auth && req.headers.authorization !== `Bot ${deps.token()}`) throw unauthorized();
+    if (matched.route.auth) deps.access(params, method, path);
 
     const info = requestInfo(method, path);
     const limited = deps.limits.intercept(info);

@@ -1,0 +1,84 @@
+import { DiscordAPIError, PermissionFlagsBits, RESTJSONErrorCodes, type ThreadChannel } from 'discord.js';
+import type { Logger } from '../../log.js';
+import { retryDropped } from '../dropped-connection.js';
+
+/**
+ * A post someone closed in Discord while the bot was writing an answer into it.
+ *
+ * Discord's rules (discord-api-docs, modelled and cited in tests/fakes/discord/messages.ts and channels.ts):
+ * - "Users cannot edit messages … in archived threads" (topics/threads.mdx): an edit or delete gets 400 50083
+ *   "Thread is archived".
+ * - A new message in an archived thread that is not locked unarchives it; in a locked thread only members with
+ *   Manage Threads may write (else 403 160005, or 50083 when it is also archived) (topics/threads.mdx, Locked Threads).
+ * - Unarchiving needs only Send Messages when the thread is not locked, Manage Threads otherwise, and so does archiving
+ *   it again (resources/channel.mdx, Modify Channel, thread).
+ *
+ * The bot's rule (core/tickets/post-state.ts): archived alone, the ticket stays open; locked, it closed. An archive
+ * made while an answer streams is a person's "Close Post" (Discord archives idle posts only after an hour without
+ * activity), so the answer is finished where it stands and the post is archived again as that person left it: the
+ * member can read it, the forum's list stays as the moderator made it, nothing is posted twice. A locked post gets
+ * only its writing mark taken off (the ticket closed, nothing more goes in). Without the permission to do either, the
+ * answer stays stored, and the bot says so once in its log.
+ */
+
+/** Thrown instead of a request the post would refuse: the reply keeps its text and finishes it later. */
+export class PostClosedError extends Error {
+  constructor() {
+    super('the ticket’s post is archived or locked');
+    this.name = 'PostClosedError';
+  }
+}
+
+/** True when the bot's own messages in the post can be neither posted nor edited right now. */
+export function postRefusesBot(thread: ThreadChannel): boolean {
+  return thread.archived === true || (thread.locked === true && !botManagesThreads(thread));
+}
+
+function botManagesThreads(thread: ThreadChannel): boolean {
+  const me = thread.guild.members.me;
+  return me ? thread.permissionsFor(me)?.has(PermissionFlagsBits.ManageThreads) === true : false;
+}
+
+/** Discord (or our guard) refused a request because the post is archived or locked. */
+function isClosedPostRefusal(error: unknown): boolean {
+  if (error instanceof PostClosedError) return true;
+  return error instanceof DiscordAPIError && (error.code === RESTJSONErrorCodes.InvalidActionOnArchivedThread || error.code === RESTJSONErrorCodes.ThreadLocked);
+}
+
+const setArchived = (thread: ThreadChannel, archived: boolean, reason: string) =>
+  retryDropped(() => thread.setArchived(archived, reason), { kind: 'thread edit', client: thread.client });
+
+/**
+ * Runs `show` (the requests that finish an answer in the post). When the post was archived meanwhile, it is
+ * unarchived for `show` and archived again after it; when the bot may not do that, nothing is shown and one
+ * warning is logged (the answer is in the database). Other errors are thrown as they are.
+ */
+export async function showInPostAsLeft(thread: ThreadChannel, show: () => Promise<void>, log: Logger): Promise<void> {
+  if (!postRefusesBot(thread)) {
+    try {
+      return await show();
+    } catch (error) {
+      // Closed before the bot heard of it (the THREAD_UPDATE was still on its way).
+      if (!isClosedPostRefusal(error)) throw error;
+    }
+  }
+  const what = thread.locked ? 'locked' : 'archived';
+  if (thread.locked && !botManagesThreads(thread)) {
+    log.warn({ threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer, and the bot lacks Manage Threads to reopen it: the answer is stored but not shown in full.`);
+    return;
+  }
+  try {
+    await setArchived(thread, false, 'finishing the answer the bot was writing');
+  } catch (error) {
+    log.warn({ err: error, threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer, and Discord refused to reopen it: the answer is stored but not shown in full.`);
+    return;
+  }
+  log.info({ threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer: reopened it for the answer's last edits, and archived it again.`);
+  try {
+    await show();
+  } finally {
+    await setArchived(thread, true, 'archived again as the moderator left it').catch((error: unknown) =>
+      log.warn({ err: error, threadId: thread.id }, 'could not archive the ticket’s post again after finishing the answer'),
+    );
+  }
+}

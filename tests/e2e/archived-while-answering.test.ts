@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/index.js';
+import { capturingLogger } from '../reliability/helpers.js';
+import { useBotWorldStarter, type BotWorld } from './harness.js';
+import { botMessages, buttonIds, postTicket, quietFor, tagNames } from './support-helpers.js';
+
+/**
+ * A moderator closes (archives) or locks a ticket's post while the AI is still writing its answer there. Discord
+ * refuses edits of messages in an archived thread (400 50083, modelled in tests/fakes/discord/messages.ts), so the
+ * bot used to leave the member "This … ▌" for ever, the full answer stored but never shown.
+ */
+const startWorld = useBotWorldStarter();
+
+async function world(opts: Parameters<typeof startWorld>[1] = {}): Promise<BotWorld> {
+  const w = await startWorld({}, opts);
+  await w.setup();
+  return w;
+}
+
+const LONG_REPLY = 'Open Settings, then Privacy, then turn the sync switch off and on again before you sign in. '.repeat(6).trim();
+
+/** A member's post whose answer streams slowly; resolves once its first part is shown with the writing mark. */
+async function postWhileAnswerStreams(bw: BotWorld): Promise<string> {
+  bw.ollama.reply = LONG_REPLY;
+  bw.ollama.chunkSize = 20;
+  bw.ollama.tokenDelayMs = 150;
+  const threadId = postTicket(bw, 'Sync', 'My sync stopped working, what do I do?');
+  await bw.fake.waitFor(() => botMessages(bw, threadId).some((m) => m.content.endsWith('▌')), 5000, 'the answer being written');
+  return threadId;
+}
+
+async function aiDone(bw: BotWorld): Promise<void> {
+  await bw.fake.waitFor(() => bw.ollama.openChats() === 0, 15_000, 'the AI done');
+  await quietFor(500);
+}
+
+/** Requests about the thread that Discord refused since `since`. */
+const refusedSince = (bw: BotWorld, threadId: string, since: number) =>
+  bw.fake.requests.filter((r) => r.at >= since && r.path.includes(threadId) && r.status >= 400).map((r) => `${r.method} ${r.path} ${r.status} ${r.code}`);
+
+describe('a post archived by a moderator while the AI writes its answer', () => {
+  it('shows the whole answer, with its buttons and no ▌, and leaves the post archived as the moderator left it', async () => {
+    const bw = await world();
+    const threadId = await postWhileAnswerStreams(bw);
+    const archivedAt = Date.now();
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, archived: true });
+    await aiDone(bw);
+
+    const shown = botMessages(bw, threadId);
+    expect(shown.filter((m) => m.content.includes('▌'))).toEqual([]);
+    expect(shown.map((m) => m.content).join('')).toBe(LONG_REPLY);
+    expect(shown.at(-1)!.content).toBe(LONG_REPLY); // one message, edited in place: nothing posted twice
+    expect(buttonIds(shown.at(-1)!).some((id) => id.startsWith('ans:'))).toBe(true);
+    expect(tagNames(bw, threadId)).toContain('Answered');
+    // Archiving alone does not close a ticket (core/tickets/post-state.ts): it stays open, and the post stays closed.
+    expect(bw.fake.channel(threadId).archived).toBe(true);
+    expect(bw.fake.channel(threadId).locked).toBe(false);
+    expect(bw.core.tickets.getByThread(bw.guildId, threadId)?.status).toBe('open');
+    // While the post is archived the bot does not keep knocking: at most the one edit that found out.
+    expect(refusedSince(bw, threadId, archivedAt).length).toBeLessThanOrEqual(1);
+  });
+
+  it('without Manage Threads the bot may still reopen the post to finish the answer, but not close it again: it says so once', async () => {
+    let log: ReturnType<typeof capturingLogger> | undefined;
+    const bw = await world({ logger: (token) => (log = capturingLogger([token])).logger });
+    const threadId = await postWhileAnswerStreams(bw);
+    bw.fake.setRolePermissions(bw.guildId, bw.botRoleId, DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.ManageThreads);
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, archived: true });
+    await aiDone(bw);
+
+    const shown = botMessages(bw, threadId);
+    expect(shown.filter((m) => m.content.includes('▌'))).toEqual([]);
+    expect(shown.at(-1)!.content).toBe(LONG_REPLY);
+    expect(bw.fake.channel(threadId).archived).toBe(false);
+    expect(log!.text().match(/could not archive the ticket’s post again/g)).toHaveLength(1);
+  });
+
+  it('a member’s next message reopens the post and is answered as usual', async () => {
+    const bw = await world();
+    const threadId = await postWhileAnswerStreams(bw);
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, archived: true });
+    await aiDone(bw);
+    bw.ollama.tokenDelayMs = 0;
+    bw.ollama.reply = 'Glad it works now.';
+    bw.fake.postAsUser({ channelId: threadId, userId: bw.memberId, content: 'Thanks, and one more thing' });
+    await bw.fake.waitFor(() => botMessages(bw, threadId).some((m) => m.content === 'Glad it works now.'), 5000, 'the next answer');
+    expect(bw.fake.channel(threadId).archived).toBe(false);
+  });
+});
+
+describe('a post locked by a moderator while the AI writes its answer', () => {
+  it('closes the ticket; the part shown loses its ▌, nothing more is posted, the post stays locked and archived', async () => {
+    const bw = await world();
+    const threadId = await postWhileAnswerStreams(bw);
+    const before = botMessages(bw, threadId).length;
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, locked: true, archived: true });
+    await aiDone(bw);
+
+    const shown = botMessages(bw, threadId);
+    expect(shown).toHaveLength(before);
+    expect(shown.filter((m) => m.content.includes('▌'))).toEqual([]);
+    expect(LONG_REPLY.startsWith(shown.at(-1)!.content)).toBe(true);
+    expect(tagNames(bw, threadId)).not.toContain('Answered');
+    expect(bw.fake.channel(threadId)).toMatchObject({ archived: true, locked: true });
+    expect(bw.core.tickets.getByThread(bw.guildId, threadId)?.status).toBe('closed');
+  });
+
+  it('without Manage Threads the bot cannot touch the locked post: one warning, no retry storm, no crash', async () => {
+    let log: ReturnType<typeof capturingLogger> | undefined;
+    const bw = await world({ logger: (token) => (log = capturingLogger([token])).logger });
+    const threadId = await postWhileAnswerStreams(bw);
+    const lockedAt = Date.now();
+    bw.fake.setRolePermissions(bw.guildId, bw.botRoleId, DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.ManageThreads);
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, locked: true, archived: true });
+    await aiDone(bw);
+
+    expect(bw.fake.channel(threadId)).toMatchObject({ archived: true, locked: true });
+    expect(refusedSince(bw, threadId, lockedAt).length).toBeLessThanOrEqual(1);
+    expect(log!.text().match(/the answer is stored but not shown/g)).toHaveLength(1);
+    expect(log!.text()).not.toContain('event handler failed');
+    // The bot is still answering elsewhere.
+    bw.ollama.tokenDelayMs = 0;
+    bw.ollama.reply = 'Here is the other answer.';
+    const other = postTicket(bw, 'Other', 'Another question');
+    await bw.fake.waitFor(() => botMessages(bw, other).some((m) => m.content === 'Here is the other answer.'), 5000, 'the other answer');
+  });
+});

@@ -1,0 +1,137 @@
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { describe, expect, it } from 'vitest';
+import { startDiscordBot } from '../../src/discord/client.js';
+import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
+import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/index.js';
+import { capturingLogger } from '../reliability/helpers.js';
+import { useBotWorldStarter, type BotWorld } from './harness.js';
+import { contextOf, openAnsweredTicket, TRAINED_ENV } from './support-helpers.js';
+
+/**
+ * The bot kicked from a server (or the server deleted): Discord sends GUILD_DELETE without `unavailable`, and every
+ * later request about that server is refused (403 50001 / 404 10004). What an admin expects: the bot stops working
+ * there quietly (one info line), keeps the server's tickets (they may invite it back), and nothing retries and warns
+ * every minute. Invited back, it works there again. An outage (GUILD_DELETE with `unavailable: true`) is not a removal.
+ */
+const HOUR = 60 * 60 * 1000;
+const start = useBotWorldStarter();
+
+type Log = ReturnType<typeof capturingLogger>;
+/** Global commands (no DISCORD_GUILD_ID): the bot may be in servers other than the one it was set up in, or in none. */
+const ENV = { ...TRAINED_ENV, STALE_TICKET_HOURS: '48', DISCORD_GUILD_ID: '' };
+
+async function world(): Promise<{ w: BotWorld; log: Log }> {
+  let log!: Log;
+  const w = await start(ENV, { logger: (token) => (log = capturingLogger([token])).logger });
+  await w.setup();
+  return { w, log };
+}
+
+
+/** The log's entries (pino-pretty: `[time] LEVEL (pid): message`, fields indented below) written after `from`. */
+const lines = (log: Log, from = 0) =>
+  log
+    .text()
+    .slice(from)
+    .split('\n')
+    .map((l) => /^\[[^\]]*\] (\w+) \([^)]*\): (.*)$/.exec(l))
+    .filter((m) => m !== null)
+    .map((m) => ({ level: m[1]!, msg: m[2]! }));
+const warnings = (log: Log, from: number) => lines(log, from).filter((l) => ['WARN', 'ERROR', 'FATAL'].includes(l.level));
+/** What the bot asked Discord about `guildId`'s channels or the server itself after `since`, and was refused. */
+const refusedSince = (w: BotWorld, since: number) => w.fake.requests.filter((r) => r.at >= since && (r.status === 403 || r.status === 404));
+
+describe('the bot removed from a server', () => {
+  it('stops working there quietly: one info line, no sweep of its tickets, no warnings every minute; the tickets are kept', async () => {
+    const { w, log } = await world();
+    const { threadId, answeredAt } = await openAnsweredTicket(w, 'Lag', 'The game lags in the evening');
+    const ctx = contextOf(w);
+    const from = log.text().length;
+    const removedAt = Date.now();
+
+    w.fake.removeBotFromGuild(w.guildId);
+    await w.fake.waitFor(() => !w.bot.client.guilds.cache.has(w.guildId), 3000, 'discord.js forgot the server');
+    // The member's ticket is due a reminder, then a close: neither can happen in a server the bot left.
+    for (const after of [49, 50, 98, 99]) expect(await sweepStaleTickets(ctx, answeredAt + after * HOUR)).toEqual({ reminded: 0, closed: 0 });
+
+    const logged = lines(log, from);
+    expect(warnings(log, from)).toEqual([]);
+    const removed = logged.filter((l) => /removed from/i.test(l.msg));
+    expect(removed).toHaveLength(1);
+    expect(removed[0]!.level).toBe('INFO');
+    expect(removed[0]!.msg).toContain('Test Server');
+    expect(refusedSince(w, removedAt)).toEqual([]);
+    expect(w.core.tickets.getByThread(w.guildId, threadId)!.status).toBe('open');
+    expect(w.core.guildSettings.get(w.guildId)).toBeDefined();
+  });
+
+  it('invited back (GUILD_CREATE), it works there again: the due reminder is posted', async () => {
+    const { w } = await world();
+    const { threadId, answeredAt } = await openAnsweredTicket(w, 'Audio', 'No sound in voice chat');
+    const ctx = contextOf(w);
+    w.fake.removeBotFromGuild(w.guildId);
+    await w.fake.waitFor(() => !w.bot.client.guilds.cache.has(w.guildId), 3000);
+    expect(await sweepStaleTickets(ctx, answeredAt + 49 * HOUR)).toEqual({ reminded: 0, closed: 0 });
+
+    w.fake.addBotToGuild(w.guildId);
+    await w.fake.waitFor(() => w.bot.client.guilds.cache.get(w.guildId)?.available, 3000, 'the server back in the cache');
+    expect(await sweepStaleTickets(ctx, answeredAt + 49 * HOUR)).toEqual({ reminded: 1, closed: 0 });
+    const reminder = await w.fake.waitForMessage(threadId, (m) => m.content.startsWith('👋'));
+    expect(reminder.mentionsPinged.users).toEqual([w.memberId]);
+  });
+
+  it('removed while the bot was offline: at start-up (the server not in READY) nothing is swept or asked there, and the tickets are kept', async () => {
+    const { w, log } = await world();
+    const { threadId, answeredAt } = await openAnsweredTicket(w, 'Crash', 'It crashes on start');
+    await w.bot.stop();
+    w.fake.removeBotFromGuild(w.guildId); // no session hears it
+    const from = log.text().length;
+    const restartedAt = Date.now();
+    w.bot = await startDiscordBot(w.core, w.fake.token);
+    expect(w.bot.client.guilds.cache.has(w.guildId)).toBe(false);
+
+    const ctx = contextOf(w);
+    for (const after of [49, 98]) expect(await sweepStaleTickets(ctx, answeredAt + after * HOUR)).toEqual({ reminded: 0, closed: 0 });
+    expect(refusedSince(w, restartedAt)).toEqual([]);
+    expect(warnings(log, from)).toEqual([]);
+    expect(w.core.tickets.getByThread(w.guildId, threadId)!.status).toBe('open');
+  });
+
+  it('an outage (GUILD_DELETE with `unavailable: true`) is not a removal: no "removed" line, and the server is swept again once it is back', async () => {
+    const { w, log } = await world();
+    const { threadId, answeredAt } = await openAnsweredTicket(w, 'Login', 'I cannot log in');
+    const ctx = contextOf(w);
+    const from = log.text().length;
+    w.fake.setGuildUnavailable(w.guildId, true);
+    await w.fake.waitFor(() => w.bot.client.guilds.cache.get(w.guildId)?.available === false, 3000);
+    // Discord cannot serve the server meanwhile: the reminder waits for it.
+    expect(await sweepStaleTickets(ctx, answeredAt + 49 * HOUR)).toEqual({ reminded: 0, closed: 0 });
+
+    w.fake.setGuildUnavailable(w.guildId, false);
+    await w.fake.waitFor(() => w.bot.client.guilds.cache.get(w.guildId)?.available, 3000);
+    expect(await sweepStaleTickets(ctx, answeredAt + 49 * HOUR)).toEqual({ reminded: 1, closed: 0 });
+    expect(lines(log, from).filter((l) => /removed from/i.test(l.msg))).toEqual([]);
+  });
+
+  it('a close Discord had refused (listed for retry) in a server the bot then left is not retried there, and stays listed for a re-invite', async () => {
+    const { w, log } = await world();
+    const { threadId } = await openAnsweredTicket(w, 'Refund', 'I want my money back');
+    const withoutManageThreads = DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.ManageThreads;
+    w.fake.setRolePermissions(w.guildId, w.botRoleId, withoutManageThreads);
+    await w.fake.waitFor(() => w.bot.client.guilds.cache.get(w.guildId)?.roles.cache.get(w.botRoleId)?.permissions.bitfield === withoutManageThreads, 3000);
+    await (await w.command('close_ticket', {}, { userId: w.staffId, channelId: threadId })).waitForResponse();
+    await w.fake.waitFor(() => w.core.closing.pending().length === 1, 3000, 'the close listed for retry');
+    // The close's last step, the member's rating DM, is sent: nothing of it is still in flight.
+    await w.fake.waitFor(() => w.fake.directMessagesTo(w.memberId).length === 1, 3000, 'the rating DM');
+
+    const from = log.text().length;
+    const removedAt = Date.now();
+    w.fake.removeBotFromGuild(w.guildId);
+    await w.fake.waitFor(() => !w.bot.client.guilds.cache.has(w.guildId), 3000);
+    await sweepStaleTickets(contextOf(w));
+    await sweepStaleTickets(contextOf(w));
+    expect(warnings(log, from)).toEqual([]);
+    expect(refusedSince(w, removedAt)).toEqual([]);
+    expect(w.core.closing.pending().map((p) => p.threadId)).toEqual([threadId]);
+  });
+});
