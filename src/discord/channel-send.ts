@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { RESTJSONErrorCodes, type Client, type Message, type MessageCreateOptions, type MessageEditOptions } from 'discord.js';
-import { retryDropped } from './dropped-connection.js';
+import { retryWhileOutcomeUnknown } from './unknown-outcome.js';
 
 /**
  * A fresh nonce for one logical message. Create Message's `nonce` is "integer or string … (up to 25 characters)" and,
@@ -27,12 +27,12 @@ export interface SendableChannel {
 
 /**
  * Posts one message, again after a short wait when the connection dropped or Discord answered 5xx
- * (dropped-connection.ts), every attempt with the same nonce: when Discord had created the message and only its answer
+ * (unknown-outcome.ts), every attempt with the same nonce: when Discord had created the message and only its answer
  * was lost, the retry gets that message back and the channel shows it once. A caller that may post the same logical
  * message again later (a streamed answer's part, after its retries were spent) passes the nonce it keeps for it.
  */
 export async function sendOnce(channel: SendableChannel, options: MessageCreateOptions, nonce = newMessageNonce()): Promise<Message> {
-  return retryDropped(() => channel.send({ ...options, ...onceOptions(nonce) }), { kind: 'channel message', client: channel.client });
+  return retryWhileOutcomeUnknown(() => channel.send({ ...options, ...onceOptions(nonce) }), { kind: 'channel message', client: channel.client });
 }
 
 /**
@@ -40,7 +40,7 @@ export async function sendOnce(channel: SendableChannel, options: MessageCreateO
  * again after an attempt that did arrive changes nothing.
  */
 export async function editOnce(message: Pick<Message, 'client' | 'edit'>, options: MessageEditOptions): Promise<void> {
-  await retryDropped(() => message.edit(options), { kind: 'message edit', client: message.client });
+  await retryWhileOutcomeUnknown(() => message.edit(options), { kind: 'message edit', client: message.client });
 }
 
 /**
@@ -49,7 +49,7 @@ export async function editOnce(message: Pick<Message, 'client' | 'edit'>, option
  * gone as asked, so that counts as done, not as an error.
  */
 export async function deleteOnce(message: Pick<Message, 'client' | 'delete'>): Promise<void> {
-  await retryDropped(() => message.delete(), {
+  await retryWhileOutcomeUnknown(() => message.delete(), {
     kind: 'message delete',
     client: message.client,
     earlierAttemptArrived: (error: unknown) => (error as { code?: unknown }).code === RESTJSONErrorCodes.UnknownMessage,

@@ -3,7 +3,7 @@ import type { Core } from '../core/core.js';
 import { allCommands, allComponents, allMessageCommands } from './commands/index.js';
 import { CommandRegistrationError, registerCommands, UnknownGuildError } from './commands/register.js';
 import type { BotContext } from './context.js';
-import { logDroppedRetries } from './dropped-connection.js';
+import { logUnknownOutcomeRetries } from './unknown-outcome.js';
 import { createInteractionRouter } from './interactions.js';
 import { NO_MENTIONS } from './reply.js';
 import { logGuildMembership } from './served-guilds.js';
@@ -33,6 +33,11 @@ export class DisallowedIntentsError extends Error {
 
 export interface RunningBot {
   client: Client<true>;
+  /**
+   * What the bot's handlers share (the answers being shown, their order): work done outside an event, such as a close,
+   * goes through it so that it stops the answers in progress as a command's close does.
+   */
+  context: BotContext;
   /** Waits (at most `timeoutMs`) until the answers in progress are written and shown in Discord; true if all are. */
   drain(timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -52,7 +57,7 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
     allowedMentions: NO_MENTIONS,
   });
 
-  logDroppedRetries(client, (fields, message) => log.warn(fields, message));
+  logUnknownOutcomeRetries(client, (fields, message) => log.warn(fields, message));
 
   const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
   try {
@@ -108,6 +113,7 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
 
   return {
     client: readyClient,
+    context: ctx,
     async drain(timeoutMs) {
       const [written, shown] = await Promise.all([core.responder.drain(timeoutMs), ctx.answerOrder.allShown(timeoutMs)]);
       return written && shown;

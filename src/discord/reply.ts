@@ -1,5 +1,5 @@
 import { MessageFlags, RESTJSONErrorCodes } from 'discord.js';
-import { isWorthRetrying, retryDropped, type RetryPolicy } from './dropped-connection.js';
+import { isWorthRetrying, retryWhileOutcomeUnknown, type RetryPolicy } from './unknown-outcome.js';
 import type {
   BaseInteraction,
   InteractionEditReplyOptions,
@@ -19,9 +19,9 @@ export type ReplyPayload = string | (Omit<InteractionReplyOptions, 'flags'> & In
 const TOKEN_LIFETIME_MS = 15 * 60_000 - 10_000;
 
 /**
- * Sends one reply call (`send`), again after a short wait when its connection dropped (`retryDropped`), only while the
- * interaction's token lives. A dropped connection may have lost only Discord's answer, so a retry must not show the
- * member anything twice:
+ * Sends one reply call (`send`), again after a short wait while its outcome is unknown (a dropped connection or a lasting
+ * 5xx: `retryWhileOutcomeUnknown`), only while the interaction's token lives. Either may have lost only Discord's
+ * answer, so a retry must not show the member anything twice:
  * - The first answer (callback) can be taken once per interaction: a retry that Discord refuses with 40060 "Interaction
  *   has already been acknowledged" (`topics/opcodes-and-status-codes.mdx`, JSON Error Codes;
  *   `interactions/receiving-and-responding.mdx`, Responding to an Interaction) means the earlier attempt arrived:
@@ -40,7 +40,7 @@ async function sendWithRetry<T>(interaction: Pick<BaseInteraction, 'id' | 'creat
       return true;
     },
   };
-  return retryDropped(send, policy);
+  return retryWhileOutcomeUnknown(send, policy);
 }
 
 /**

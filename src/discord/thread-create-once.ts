@@ -1,12 +1,12 @@
 import { SnowflakeUtil } from 'discord.js';
 import type { AnyThreadChannel, Client, FetchedThreads } from 'discord.js';
-import { isWorthRetrying, retryDropped } from './dropped-connection.js';
+import { isWorthRetrying, retryWhileOutcomeUnknown } from './unknown-outcome.js';
 
 /**
  * Starting a thread (a forum post, a private thread) cannot be made safe to repeat the way a message is: Start Thread
  * in Forum or Media Channel and Start Thread without Message take no `nonce` (discord-api-docs
  * `developers/resources/channel.mdx`: neither their JSON params nor the forum thread message params list one; only
- * Create Message dedupes). Yet a dropped connection may have lost only Discord's answer (dropped-connection.ts).
+ * Create Message dedupes). Yet a dropped connection may have lost only Discord's answer (unknown-outcome.ts).
  * So before each retry the bot looks for the thread the lost attempt made, and adopts it instead of starting another:
  * - List Active Guild Threads "returns all active threads in a guild that the current user can access, includes
  *   public & private threads" (`topics/threads.mdx`, Enumerating threads; `resources/guild.mdx`), and a thread just
@@ -62,7 +62,7 @@ function claim(state: Creations, threadId: string): void {
 }
 
 /**
- * Starts a thread with `create`, again after a dropped connection or a 5xx (dropped-connection.ts), and before each
+ * Starts a thread with `create`, again after a dropped connection or a 5xx (unknown-outcome.ts), and before each
  * retry adopts the thread the lost attempt had started, if Discord had (see above). Resolves with the one thread.
  */
 export async function createThreadOnce<T extends AnyThreadChannel>(parent: ThreadParent, lookup: ThreadLookup, create: () => Promise<T>): Promise<T | AnyThreadChannel> {
@@ -70,7 +70,7 @@ export async function createThreadOnce<T extends AnyThreadChannel>(parent: Threa
   const key = `${parent.id}\u0000${lookup.name}`;
   const since = Date.now() - CLOCK_MARGIN_MS;
   let attempts = 0;
-  return retryDropped(
+  return retryWhileOutcomeUnknown(
     async () => {
       if (attempts++ > 0) {
         const lost = await findLostThread(parent, lookup, state, key, since);

@@ -1,7 +1,7 @@
 import { RESTJSONErrorCodes } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { deleteOnce, editOnce } from '../../src/discord/channel-send.js';
-import { logDroppedRetries } from '../../src/discord/dropped-connection.js';
+import { logUnknownOutcomeRetries } from '../../src/discord/unknown-outcome.js';
 
 /** undici's error for a connection the other side closed (nodejs/undici lib/core/errors.js, SocketError). */
 const dropped = () => Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
@@ -12,7 +12,7 @@ const unknownMessage = () => Object.assign(new Error('Unknown Message'), { statu
 function message(failures: (() => Error)[]) {
   const client = {};
   const log: { kind: string; attempt: number }[] = [];
-  logDroppedRetries(client, ({ kind, attempt }) => log.push({ kind, attempt }));
+  logUnknownOutcomeRetries(client, ({ kind, attempt }) => log.push({ kind, attempt }));
   const edits: unknown[] = [];
   let deletes = 0;
   const next = async () => {

@@ -162,4 +162,27 @@ describe('StreamingReply', () => {
     expect(sends).toBe(1);
     expect(messages).toEqual([]);
   });
+
+  it('a stop Discord refused (the post archived meanwhile) is redone by the next stop(): the writing mark comes off', async () => {
+    const { sink, messages } = recordingSink();
+    let refusing = false;
+    const refusingSink: MessageSink = {
+      async send(content, extras, nonce) {
+        const message = await sink.send(content, extras, nonce);
+        return { edit: (next) => (refusing ? Promise.reject(new Error('Thread is archived')) : message.edit(next)), delete: () => message.delete() };
+      },
+    };
+    const reply = new StreamingReply(refusingSink, 10);
+    reply.update('The first half');
+    await new Promise((r) => setTimeout(r, 40));
+    expect(messages).toEqual(['The first half ▌']);
+    refusing = true;
+    await expect(reply.stop()).rejects.toThrow('Thread is archived');
+    refusing = false;
+    await reply.stop();
+    expect(messages).toEqual(['The first half']);
+    reply.update('The first half and more');
+    await reply.finish('The whole answer');
+    expect(messages).toEqual(['The first half']);
+  });
 });

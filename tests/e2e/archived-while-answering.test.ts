@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
+import type { ThreadChannel } from 'discord.js';
+import { CLOSE_REQUEST_REASON } from '../../src/core/desk/close-requests.js';
+import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
 import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/index.js';
 import { capturingLogger } from '../reliability/helpers.js';
 import { useBotWorldStarter, type BotWorld } from './harness.js';
@@ -124,5 +127,36 @@ describe('a post locked by a moderator while the AI writes its answer', () => {
     bw.ollama.reply = 'Here is the other answer.';
     const other = postTicket(bw, 'Other', 'Another question');
     await bw.fake.waitFor(() => botMessages(bw, other).some((m) => m.content === 'Here is the other answer.'), 5000, 'the other answer');
+  });
+});
+
+describe('a post archived by a moderator while the AI writes its answer, then closed by the bot itself', () => {
+  it('a close request left unanswered closes it in the sweep: the answer so far stays without ▌, and the post ends locked and archived', async () => {
+    const bw = await world();
+    const threadId = await postWhileAnswerStreams(bw);
+    const answerId = botMessages(bw, threadId).find((m) => m.content.endsWith('▌'))!.id;
+    await (await bw.command('ticket_close_request', {}, { userId: bw.staffId, channelId: threadId })).waitForResponse();
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, archived: true });
+    await bw.fake.waitFor(() => (bw.bot.client.channels.cache.get(threadId) as ThreadChannel | undefined)?.archived, 3000, 'the bot sees the post archived');
+
+    // No member command is involved (a member's client unarchives the post before any interaction): the bot's own
+    // sweep closes the ticket, through the bot's context, so that it stops the answer being written as any close does.
+    const sweptAt = Date.now();
+    await sweepStaleTickets(bw.bot.context, sweptAt + 49 * 3_600_000);
+    expect(bw.core.tickets.getByThread(bw.guildId, threadId)).toMatchObject({ status: 'closed', closeReason: CLOSE_REQUEST_REASON });
+    await aiDone(bw);
+
+    const answer = bw.fake.message(answerId)!;
+    expect(answer.content).not.toContain('▌');
+    expect(LONG_REPLY.startsWith(answer.content)).toBe(true);
+    expect(bw.fake.messages(threadId).filter((m) => m.content.includes('▌'))).toEqual([]);
+    expect(botMessages(bw, threadId).some((m) => m.content.startsWith('🔒 Ticket closed'))).toBe(true);
+    expect(tagNames(bw, threadId)).toContain('Closed');
+    expect(tagNames(bw, threadId)).not.toContain('Answered');
+    expect(bw.fake.channel(threadId)).toMatchObject({ archived: true, locked: true });
+    // Reopened once for the last edit and left to the close, which locks and archives it: not archived in between.
+    const archives = bw.fake.requests.filter((r) => r.at >= sweptAt && r.method === 'PATCH' && r.path === `/channels/${threadId}` && (r.body as { archived?: boolean })?.archived === true);
+    expect(archives.map((r) => (r.body as { locked?: boolean }).locked)).toEqual([true]);
+    expect(refusedSince(bw, threadId, sweptAt)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { logDroppedRetries } from '../../src/discord/dropped-connection.js';
+import { logUnknownOutcomeRetries } from '../../src/discord/unknown-outcome.js';
 import { WRITING_MARK } from '../../src/discord/tickets/streaming-reply.js';
 import { useBotWorld } from './harness.js';
 import { botMessages, buttonIds, openTicket, postTicket, press, quietFor, staffPings, tagNames, TRAINED_ENV } from './support-helpers.js';
@@ -25,7 +25,7 @@ const STREAMED = 'Check the cable first, then the power supply. '.repeat(8).trim
 
 describe("a ticket answer whose connection dropped: the member sees it once", () => {
   it('a trained answer created by Discord, its response lost: one answer, with its buttons, and the ticket tagged Answered', async () => {
-    w.fake.dropNext({ method: 'POST', route: CREATE_MESSAGE, lose: 'response' });
+    w.fake.faults.dropNext({ method: 'POST', route: CREATE_MESSAGE, lose: 'response' });
     const thread = postTicket(w, 'Password', 'How do I reset my password?');
     await w.fake.waitFor(() => tagNames(w, thread).includes('Answered'), 10_000, 'the Answered tag');
     expect(lostIn(thread)).toEqual([expect.objectContaining({ lostAnswer: { status: 200 } })]);
@@ -36,7 +36,7 @@ describe("a ticket answer whose connection dropped: the member sees it once", ()
   });
 
   it('a trained answer that never reached Discord (request lost) is sent again: one answer', async () => {
-    w.fake.dropNext({ method: 'POST', route: CREATE_MESSAGE, lose: 'request' });
+    w.fake.faults.dropNext({ method: 'POST', route: CREATE_MESSAGE, lose: 'request' });
     const thread = postTicket(w, 'Ports', 'Which ports does the server use?');
     await w.fake.waitFor(() => tagNames(w, thread).includes('Answered'), 10_000, 'the Answered tag');
     expect(lostIn(thread)).toHaveLength(1);
@@ -50,7 +50,7 @@ describe("a ticket answer whose connection dropped: the member sees it once", ()
     w.ollama.tokenDelayMs = 60;
     try {
       const retries = captureRetries();
-      w.fake.dropNext({ method: 'POST', route: CREATE_MESSAGE, lose: 'response' });
+      w.fake.faults.dropNext({ method: 'POST', route: CREATE_MESSAGE, lose: 'response' });
       const thread = postTicket(w, 'Printer', 'my printer prints blank pages');
       await w.fake.waitFor(() => botTexts(thread).some((t) => t.includes(STREAMED) && !t.includes(WRITING_MARK)), 20_000, 'the finished answer');
       await w.fake.waitFor(() => tagNames(w, thread).includes('Answered'), 5000, 'the Answered tag');
@@ -77,13 +77,13 @@ describe("a ticket answer whose connection dropped: the member sees it once", ()
       const thread = postTicket(w, 'Fuses', 'my amplifier stays silent');
       const inThread = new RegExp(`^/channels/${thread}/messages(/\\d+)?$`);
       // The first part's post waits in Discord until the whole answer is written: finish() then makes every later request.
-      const firstPart = w.fake.holdNext({ method: 'POST', route: new RegExp(`^/channels/${thread}/messages$`) });
+      const firstPart = w.fake.faults.holdNext({ method: 'POST', route: new RegExp(`^/channels/${thread}/messages$`) });
       await firstPart.arrived;
       const ticketId = w.core.tickets.getByThread(w.guildId, thread)!.id;
       await w.fake.waitFor(() => w.core.tickets.turns(ticketId).some((t) => t.role === 'bot'), 10_000, 'the answer written');
       await quietFor(200);
-      w.fake.dropNext({ method: 'PATCH', route: inThread, lose: 'response' });
-      w.fake.dropNext({ method: 'POST', route: inThread, lose: 'response' });
+      w.fake.faults.dropNext({ method: 'PATCH', route: inThread, lose: 'response' });
+      w.fake.faults.dropNext({ method: 'POST', route: inThread, lose: 'response' });
       firstPart.release();
       await w.fake.waitFor(() => tagNames(w, thread).includes('Answered'), 10_000, 'the Answered tag');
       const dropped = w.fake.requests.filter((r) => r.dropped && inThread.test(r.path));
@@ -110,7 +110,7 @@ describe("a ticket answer whose connection dropped: the member sees it once", ()
 describe('other messages the bot posts in a ticket are sent once too', () => {
   it('"Talk to staff": the ping was created but its response lost; staff are pinged once, the ticket waits for staff, the member sees no error', async () => {
     const { threadId, answer } = await openTicket(w, 'Ports again', 'Which ports does the server use?');
-    w.fake.dropNext({ method: 'POST', route: CREATE_MESSAGE, lose: 'response' });
+    w.fake.faults.dropNext({ method: 'POST', route: CREATE_MESSAGE, lose: 'response' });
     const reply = await press(w, answer, 'staff');
     await w.fake.waitFor(() => tagNames(w, threadId).includes('Needs staff'), 10_000, 'the Needs staff tag');
     await quietFor(300);
@@ -124,7 +124,7 @@ describe('other messages the bot posts in a ticket are sent once too', () => {
     await press(w, answer, 'staff');
     const ping = await w.fake.waitForMessage(threadId, (m) => m.author.bot && m.content.startsWith('🙋'));
     const claimId = buttonIds(ping).find((id) => id.startsWith('tclaim'))!;
-    w.fake.dropNext({ method: 'POST', route: FOLLOW_UP, lose: 'response' });
+    w.fake.faults.dropNext({ method: 'POST', route: FOLLOW_UP, lose: 'response' });
     const click = await w.fake.clickButton({ messageId: ping.id, customId: claimId, userId: w.staffId });
     await click.waitForResponse();
     const notice = `✋ <@${w.staffId}> is handling this ticket.`;
@@ -144,7 +144,7 @@ describe('the bot’s edits of its own messages are retried too', () => {
   it('closing: the connection under taking an answer’s buttons off drops; the edit is retried and the closed post shows no live buttons', async () => {
     const { threadId, answer } = await openTicket(w, 'Close me', 'How do I reset my password?');
     const editAnswer = `/channels/${threadId}/messages/${answer.id}`;
-    w.fake.dropNext({ method: 'PATCH', route: new RegExp(`^${editAnswer}$`), lose: 'request' });
+    w.fake.faults.dropNext({ method: 'PATCH', route: new RegExp(`^${editAnswer}$`), lose: 'request' });
     const close = await w.command('close_ticket', {}, { userId: w.memberId, channelId: threadId });
     expect((await close.waitForResponse()).content).toContain('Ticket closed');
     await w.fake.waitFor(() => w.fake.channel(threadId).locked && w.core.closing.pending().length === 0, 5000, 'the close done in Discord');
@@ -155,11 +155,11 @@ describe('the bot’s edits of its own messages are retried too', () => {
 });
 
 /**
- * The bot's retry log from now on (logDroppedRetries, which client.ts points at the bot's logger: its wiring is
+ * The bot's retry log from now on (logUnknownOutcomeRetries, which client.ts points at the bot's logger: its wiring is
  * pinned in lost-ticket-threads.test.ts), kept for this test's assertions.
  */
 function captureRetries(): { fields: Record<string, unknown>; message: string }[] {
   const lines: { fields: Record<string, unknown>; message: string }[] = [];
-  logDroppedRetries(w.bot.client, (fields, message) => lines.push({ fields, message }));
+  logUnknownOutcomeRetries(w.bot.client, (fields, message) => lines.push({ fields, message }));
   return lines;
 }

@@ -73,7 +73,7 @@ describe('a forum post whose creation lost its connection: one ticket', () => {
     const member = w.fake.addMember(w.guildId, { username: `forum-${lose}` }).id;
     const subject = `Crash on start (${lose})`;
     const seen = w.fake.requests.length;
-    w.fake.dropNext({ method: 'POST', route: startThreadIn(w.forumId), lose });
+    w.fake.faults.dropNext({ method: 'POST', route: startThreadIn(w.forumId), lose });
     const confirmation = await openFromPanel(defaultPanel, 'Open ticket', { subject, description: 'My game keeps crashing on start' }, member);
     const dropped = w.fake.requests.slice(seen).filter((r) => r.dropped && startThreadIn(w.forumId).test(r.path));
     expect(dropped).toHaveLength(1);
@@ -92,9 +92,9 @@ describe('a forum post whose creation lost its connection: one ticket', () => {
 describe('two members open tickets with the same subject at once, both creations losing their answer (one network blip)', () => {
   it('each gets their own post: the two lost posts are told apart by their starter messages', async () => {
     const [ann, ben] = ['ann', 'ben'].map((username) => w.fake.addMember(w.guildId, { username }).id) as [string, string];
-    w.fake.dropNext({ method: 'POST', route: startThreadIn(w.forumId), lose: 'response', count: 2 });
+    w.fake.faults.dropNext({ method: 'POST', route: startThreadIn(w.forumId), lose: 'response', count: 2 });
     // The first retry's lookup drops too, so the other member's retry looks first and sees both lost posts.
-    w.fake.dropNext({ method: 'GET', route: /\/threads\/active$/ });
+    w.fake.faults.dropNext({ method: 'GET', route: /\/threads\/active$/ });
     const subject = 'Same subject';
     const fields = { subject, description: 'My game keeps crashing on start' };
     const [forAnn, forBen] = await Promise.all([openFromPanel(defaultPanel, 'Open ticket', fields, ann), openFromPanel(defaultPanel, 'Open ticket', fields, ben)]);
@@ -112,7 +112,7 @@ describe('a private thread whose creation lost its connection: one ticket', () =
   it.each(['request', 'response'] as const)('lose: %s → one private thread, with the member, registered, answered, confirmed', async (lose) => {
     const member = w.fake.addMember(w.guildId, { username: `private-${lose}` }).id;
     const order = `C-${lose}`;
-    w.fake.dropNext({ method: 'POST', route: startThreadIn(privateChannelId), lose });
+    w.fake.faults.dropNext({ method: 'POST', route: startThreadIn(privateChannelId), lose });
     const confirmation = await openFromPanel(typesPanel, 'Billing', { q0: order, q1: 'I was charged twice for my subscription' }, member);
     const threadId = await expectOneRegisteredTicket(privateThreads, `Billing: ${order}`, confirmation, member, 'We refund double charges within 3 days.');
     expect(w.fake.threadMembers(threadId)).toEqual([w.fake.botUser.id, member]);
@@ -124,7 +124,7 @@ describe('each retry of a dropped connection is logged', () => {
   it('one warning per retry naming what was retried and the attempt, without the message text or the token', async () => {
     const member = w.fake.addMember(w.guildId, { username: 'logged' }).id;
     const before = log.text().length;
-    w.fake.dropNext({ method: 'POST', route: startThreadIn(w.forumId), lose: 'response' });
+    w.fake.faults.dropNext({ method: 'POST', route: startThreadIn(w.forumId), lose: 'response' });
     await openFromPanel(defaultPanel, 'Open ticket', { subject: 'Logged drop', description: 'My game keeps crashing on start' }, member);
     await quietFor(100);
     const lines = log.text().slice(before).split('\n').filter((l) => /dropped/i.test(l));

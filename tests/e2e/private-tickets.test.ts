@@ -119,7 +119,7 @@ describe('ticket types and private tickets', () => {
     const { threadId } = await openFromPanel('Billing', { q0: 'D-3', q1: 'I was charged twice for my subscription' });
     await w.fake.waitFor(() => statusLine(threadId!)?.content.includes('Answered'), 3000, 'the status line says Answered');
     const editLine = `/channels/${threadId}/messages/${statusLine(threadId!)!.id}`;
-    w.fake.dropNext({ method: 'PATCH', route: new RegExp(`^${editLine}$`), lose: 'request' });
+    w.fake.faults.dropNext({ method: 'PATCH', route: new RegExp(`^${editLine}$`), lose: 'request' });
     const closing = await run('close_ticket', {}, { userId: w.memberId, channelId: threadId! });
     expect(closing.content).toContain('Ticket closed by');
     await w.fake.waitFor(() => w.fake.channel(threadId!).archived && w.fake.channel(threadId!).locked, 5000, 'archived and locked');
@@ -278,5 +278,21 @@ describe('ticket types and private tickets', () => {
     expect(w.core.tickets.getByThread(w.guildId, threadId!)!.status).toBe('open');
     await sweepStaleTickets(ctx, Date.now() + 49 * 3_600_000);
     expect(w.core.tickets.getByThread(w.guildId, threadId!)).toMatchObject({ status: 'closed', closeReason: CLOSE_REQUEST_REASON });
+  });
+
+  it("the member writing again withdraws the request: the sweep leaves the ticket open and Close and rate says it was withdrawn", async () => {
+    const member = w.fake.addMember(w.guildId, { username: 'again' }).id;
+    const { threadId } = await openFromPanel('Questions', { subject: 'Printer', description: 'Where is the printer?' }, member);
+    const first = await answerWithButtons(w, threadId!);
+    const request = await run('ticket_close_request', {}, { userId: w.staffId, channelId: threadId! });
+    w.fake.postAsUser({ channelId: threadId!, userId: member, content: 'Found it, but now it jams on every page' });
+    await answerWithButtons(w, threadId!, first);
+
+    const ctx = { core: w.core, client: w.bot.client, answerOrder: new AnswerOrder(), liveAnswers: new LiveAnswers() };
+    await sweepStaleTickets(ctx, Date.now() + 49 * 3_600_000 - 60_000);
+    expect(w.core.tickets.getByThread(w.guildId, threadId!)!.status).toBe('open');
+    const closeId = buttonIds(request as never).find((id) => id.endsWith(':yes'))!;
+    const late = await (await w.fake.clickButton({ messageId: request.messageId!, customId: closeId, userId: member })).waitForResponse();
+    expect(late.content).toBe('This close request was withdrawn; the ticket stays open.');
   });
 });

@@ -33,7 +33,7 @@ async function setupReply(world: BotWorld): Promise<string> {
 describe('start-up: commands used while the registration is still in flight', () => {
   it('during a restart, a command from the previous run (still in the menu while the new PUT waits) is answered', async () => {
     const world = await startWorld();
-    const slowPut = world.fake.holdNext({ method: 'PUT', route: GUILD_COMMANDS });
+    const slowPut = world.fake.faults.holdNext({ method: 'PUT', route: GUILD_COMMANDS });
     const starting = restartInBackground(world);
     await slowPut.arrived;
     expect(world.fake.commands(world.guildId).map((c) => c.name)).toContain('setup'); // the old registration stands
@@ -47,7 +47,7 @@ describe('start-up: commands used while the registration is still in flight', ()
   it('the moment the guild’s commands appear, while the global scope is still being cleaned, a command is answered', async () => {
     const world = await startWorld();
     await world.bot.client.application.commands.set([], world.guildId); // as on a first start: no commands yet
-    const slowCleanUp = world.fake.holdNext({ method: 'GET', route: GLOBAL_COMMANDS });
+    const slowCleanUp = world.fake.faults.holdNext({ method: 'GET', route: GLOBAL_COMMANDS });
     const starting = restartInBackground(world);
     await slowCleanUp.arrived;
     expect(world.fake.commands(world.guildId).map((c) => c.name)).toContain('setup'); // just registered
@@ -62,7 +62,7 @@ describe('start-up: a registration Discord refuses', () => {
   it('rejects with what to do, and leaves no gateway session behind (the client is destroyed)', async () => {
     const world = await startWorld();
     await world.bot.stop();
-    world.fake.failNext({ status: 403, code: 50001, route: GUILD_COMMANDS });
+    world.fake.faults.failNext({ status: 403, code: 50001, route: GUILD_COMMANDS });
     const failed = await startDiscordBot(world.core, world.fake.token).then(
       () => new Error('start-up succeeded'),
       (error: unknown) => error as Error,
@@ -80,7 +80,7 @@ describe('start-up: a registration Discord refuses', () => {
     const fake = await FakeDiscord.start();
     try {
       const guild = fake.createGuild({ name: 'Support', ownerName: 'alice' });
-      fake.failNext({ status: 403, code: 50001, route: GUILD_COMMANDS });
+      fake.faults.failNext({ status: 403, code: 50001, route: GUILD_COMMANDS });
       const cwd = mkdtempSync(join(tmpdir(), 'bot-start-'));
       const env = {
         PATH: process.env.PATH ?? '',

@@ -39,7 +39,7 @@ describe('fake Discord: direct messages', () => {
   it('a DM is a Create Message too: with enforce_nonce, the same nonce returns the first message (one DM, even after a lost answer)', async () => {
     const member = fake.addMember(guild.id, { username: 'dm-nonce' });
     const user = await client.users.fetch(member.id);
-    fake.dropNext({ method: 'POST', route: /^\/channels\/\d+\/messages$/, lose: 'response' });
+    fake.faults.dropNext({ method: 'POST', route: /^\/channels\/\d+\/messages$/, lose: 'response' });
     await expect(user.send({ content: 'rate us', nonce: 'dm-nonce-1', enforceNonce: true })).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
     const again = await user.send({ content: 'rate us', nonce: 'dm-nonce-1', enforceNonce: true });
     expect(fake.directMessagesTo(member.id).map((m) => [m.id, m.content])).toEqual([[again.id, 'rate us']]);

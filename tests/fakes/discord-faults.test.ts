@@ -14,7 +14,7 @@ describe('fake Discord rate limits and faults, with the real discord.js client',
 
   it('holds a command registration until released: the previous list stands meanwhile, the new one after', async () => {
     await client.application!.commands.set([{ name: 'old', description: 'from the previous run' }], guild.id);
-    const held = fake.holdNext({ method: 'PUT', route: /\/guilds\/\d+\/commands$/ });
+    const held = fake.faults.holdNext({ method: 'PUT', route: /\/guilds\/\d+\/commands$/ });
     const put = client.application!.commands.set([{ name: 'new', description: 'this run' }], guild.id);
     expect(await held.arrived).toMatchObject({ method: 'PUT' });
     await sleep(50);
@@ -26,7 +26,7 @@ describe('fake Discord rate limits and faults, with the real discord.js client',
   });
 
   it('refuses a guild command registration with 403 50001 Missing Access when told to; discord.js does not retry it', async () => {
-    fake.failNext({ status: 403, code: 50001, route: /\/guilds\/\d+\/commands$/ });
+    fake.faults.failNext({ status: 403, code: 50001, route: /\/guilds\/\d+\/commands$/ });
     await expect(client.application!.commands.set([{ name: 'nope', description: 'refused' }], guild.id)).rejects.toMatchObject({ status: 403, code: 50001, message: 'Missing Access' });
     expect(fake.commands(guild.id)).toEqual([]);
     expect(fake.requests.filter((r) => r.method === 'PUT' && r.status === 403)).toHaveLength(1);
@@ -35,7 +35,7 @@ describe('fake Discord rate limits and faults, with the real discord.js client',
   it('drops the connection of a request without answering: discord.js rejects with undici\'s "other side closed" and does not retry', async () => {
     const channel = (await client.channels.fetch(general)) as TextChannel;
     const before = fake.messages(general).length;
-    fake.dropNext({ route: 'messages', method: 'POST' });
+    fake.faults.dropNext({ route: 'messages', method: 'POST' });
     await expect(channel.send('lost on a closed connection')).rejects.toMatchObject({ code: 'UND_ERR_SOCKET', message: 'other side closed' });
     const sends = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${general}/messages`);
     expect(sends.at(-1)).toMatchObject({ status: 0, dropped: true }); // one attempt, dropped: no retry by discord.js
@@ -48,7 +48,7 @@ describe('fake Discord rate limits and faults, with the real discord.js client',
   it('drops the connection after Discord created the message (lose: "response"): the same error for the bot, but members see the message', async () => {
     const channel = (await client.channels.fetch(general)) as TextChannel;
     const before = fake.messages(general).length;
-    fake.dropNext({ route: 'messages', method: 'POST', lose: 'response' });
+    fake.faults.dropNext({ route: 'messages', method: 'POST', lose: 'response' });
     await expect(channel.send('created, answer lost')).rejects.toMatchObject({ code: 'UND_ERR_SOCKET', message: 'other side closed' });
     expect(fake.messages(general).slice(before).map((m) => m.content)).toEqual(['created, answer lost']);
     const sends = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${general}/messages`);
@@ -60,8 +60,8 @@ describe('fake Discord rate limits and faults, with the real discord.js client',
 
   it('answers 429 on a send; discord.js waits, retries and the message arrives', async () => {
     const channel = (await client.channels.fetch(general)) as TextChannel;
-    fake.rateLimitNext({ route: 'messages', count: 1, retryAfterMs: 200 });
-    fake.failNext({ status: 502, route: 'messages' });
+    fake.faults.rateLimitNext({ route: 'messages', count: 1, retryAfterMs: 200 });
+    fake.faults.failNext({ status: 502, route: 'messages' });
     const started = Date.now();
     await channel.send('after the rate limit');
     expect(Date.now() - started).toBeGreaterThanOrEqual(900); // Retry-After is whole seconds on Discord
@@ -79,9 +79,9 @@ describe('fake Discord: a thread started before the connection dropped', () => {
   it('a forum post created before the connection dropped (lose: "response") is listed by List Active Guild Threads: the bot\'s own, in that forum, its starter sharing its id', async () => {
     const tickets = (await client.channels.fetch(forum)) as ForumChannel;
     const create = (name: string) => tickets.threads.create({ name, message: { content: `about ${name}` } });
-    fake.dropNext({ method: 'POST', route: /\/threads$/, lose: 'request' });
+    fake.faults.dropNext({ method: 'POST', route: /\/threads$/, lose: 'request' });
     await expect(create('never made')).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
-    fake.dropNext({ method: 'POST', route: /\/threads$/, lose: 'response' });
+    fake.faults.dropNext({ method: 'POST', route: /\/threads$/, lose: 'response' });
     await expect(create('made, answer lost')).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
     const listed = [...(await tickets.threads.fetchActive()).threads.values()];
     expect(listed.map((t) => t.name)).toEqual(['made, answer lost']);

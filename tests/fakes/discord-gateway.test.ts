@@ -50,7 +50,7 @@ describe('fake Discord gateway and login, with the real discord.js client', () =
 
   it('resumes after the gateway connection drops, replaying missed events', async () => {
     const resumed = nextEvent(client, Events.ShardResume);
-    fake.dropGatewayConnections();
+    fake.faults.dropGatewayConnections();
     const missed = nextEvent<[Message]>(client, Events.MessageCreate, (m) => m.content === 'sent while you were away', 8000);
     fake.postAsUser({ channelId: general, userId: member.id, content: 'sent while you were away' });
     await missed;

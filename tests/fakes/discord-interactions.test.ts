@@ -172,8 +172,8 @@ describe('fake Discord interactions, with the real discord.js client', () => {
 
   it('a callback whose answer was lost is taken: repeating it gets 40060; a lost follow-up repeated is a second follow-up (no nonce on webhooks)', async () => {
     await registerCommands();
-    fake.dropNext({ method: 'POST', route: /^\/interactions\/\d+\/[^/]+\/callback$/, lose: 'response' });
-    fake.dropNext({ method: 'POST', route: /^\/webhooks\/\d+\/[^/]+$/, lose: 'response' });
+    fake.faults.dropNext({ method: 'POST', route: /^\/interactions\/\d+\/[^/]+\/callback$/, lose: 'response' });
+    fake.faults.dropNext({ method: 'POST', route: /^\/webhooks\/\d+\/[^/]+$/, lose: 'response' });
     const r = await fake.invokeSlashCommand({ guildId: guild.id, channelId: general, userId: member.id, name: 'repeat' });
     expect(await r.waitForResponse()).toMatchObject({ type: 4, content: 'answered once' });
     await r.waitForFollowUp(1);

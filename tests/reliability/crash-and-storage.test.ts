@@ -138,7 +138,7 @@ describe('6.5 graceful SIGTERM', () => {
       const { thread } = fake.createForumPostAsUser({ forumId: scene.forumId, userId: scene.memberId, title: 'Help', content: 'Please explain' });
       await fake.waitFor(() => ollama.chatRequests().length === 1, 10_000, 'the bot to ask Ollama');
       // Discord is slow to take the answer: the bot must wait for it to be shown, not only written.
-      fake.rateLimitNext({ route: 'messages', count: 1, retryAfterMs: 1000 });
+      fake.faults.rateLimitNext({ route: 'messages', count: 1, retryAfterMs: 1000 });
       bot.child.kill('SIGTERM');
 
       const exit = await bot.exited;

@@ -32,7 +32,7 @@ describe('6.4 Discord answers 429 or 5xx on sends and edits; the gateway drops',
     w.ollama.reply = LONG_ANSWER;
     w.ollama.chunkSize = 40;
     w.ollama.tokenDelayMs = 80;
-    w.fake.rateLimitNext({ route: 'messages', count: 3, retryAfterMs: 800 });
+    w.fake.faults.rateLimitNext({ route: 'messages', count: 3, retryAfterMs: 800 });
     const thread = postTicket(w, 'Rate limited', LAUNCHER_TROUBLE);
     await w.fake.waitFor(() => botTexts(thread).join('\n') === LONG_ANSWER, 15_000, 'the whole answer');
     const requests = messageRequests(thread);
@@ -64,7 +64,7 @@ describe('6.4 Discord answers 429 or 5xx on sends and edits; the gateway drops',
     const trained = postTicket(w, 'Mouse', 'my mouse is broken');
     await w.fake.waitFor(() => botTexts(trained).length === 1, 5000, 'the first answer');
     await quiet();
-    w.fake.failNext({ status: 502, route: 'messages', count: 4 });
+    w.fake.faults.failNext({ status: 502, route: 'messages', count: 4 });
     w.fake.postAsUser({ channelId: trained, userId: w.memberId, content: 'Where do I download the launcher?' });
     await w.fake.waitFor(() => botTexts(trained).includes('From the #downloads channel.'), 10_000, 'the trained answer');
     expect(messageRequests(trained).filter((r) => r.status === 502).length).toBe(4);
@@ -74,7 +74,7 @@ describe('6.4 Discord answers 429 or 5xx on sends and edits; the gateway drops',
     w.ollama.chunkSize = 40;
     w.ollama.tokenDelayMs = 50;
     await quiet();
-    w.fake.failNext({ status: 500, route: 'messages', count: 6 });
+    w.fake.faults.failNext({ status: 500, route: 'messages', count: 6 });
     const streamed = postTicket(w, 'Server error', LAUNCHER_TROUBLE);
     await w.fake.waitFor(() => botTexts(streamed).join('\n') === LONG_ANSWER, 15_000, 'the whole answer');
     expect(messageRequests(streamed).filter((r) => r.status === 500).length).toBe(6);
@@ -86,7 +86,7 @@ describe('6.4 Discord answers 429 or 5xx on sends and edits; the gateway drops',
     const thread = postTicket(w, 'Before the drop', 'before');
     await w.fake.waitFor(() => botTexts(thread).includes('You asked: Before the drop\n\nbefore'), 5000);
     const connectionsBefore = w.fake.gatewayLog.connections.length;
-    w.fake.dropGatewayConnections();
+    w.fake.faults.dropGatewayConnections();
     w.fake.postAsUser({ channelId: thread, userId: w.memberId, content: 'while it was down' });
     await w.fake.waitFor(() => w.fake.gatewayLog.connections.length > connectionsBefore, 10_000, 'a new gateway connection');
     expect(w.fake.gatewayLog.connections.at(-1)!.path).toMatch(/^\/resume/);

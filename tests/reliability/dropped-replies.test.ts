@@ -27,7 +27,7 @@ const trainedWith = (tag: string) => w.core.training.all(w.guildId).filter((e) =
 describe('a reply whose connection dropped is sent again', () => {
   it('/import_training: the edit of the deferred reply is dropped once; the staff member still sees what was imported', async () => {
     const before = dropped(DEFERRED_EDIT);
-    w.fake.dropNext({ method: 'PATCH', route: DEFERRED_EDIT });
+    w.fake.faults.dropNext({ method: 'PATCH', route: DEFERRED_EDIT });
     const reply = await importFile('Dropped once', 3);
     expect(dropped(DEFERRED_EDIT)).toBe(before + 1);
     expect(seen(reply)).toMatch(/^Imported: 3 added, 0 updated, 0 skipped/);
@@ -37,7 +37,7 @@ describe('a reply whose connection dropped is sent again', () => {
 
   it('/train: the first answer (the callback) is dropped once; it is sent again within Discord’s 3 seconds', async () => {
     const before = dropped(CALLBACK);
-    w.fake.dropNext({ method: 'POST', route: CALLBACK });
+    w.fake.faults.dropNext({ method: 'POST', route: CALLBACK });
     const handle = await w.command('train', { question: 'Where are the dropped replies kept?', answer: 'Nowhere, they are sent again.' }, { userId: w.staffId });
     const reply = await handle.waitForResponse({ timeoutMs: 5000 });
     expect(dropped(CALLBACK)).toBe(before + 1);
@@ -51,7 +51,7 @@ describe('a reply whose connection dropped is sent again', () => {
     const ask = await (await w.command('kb_delete', { kb: 'Doomed' }, { userId: w.staffId })).waitForResponse();
     const yes = ask.components.flatMap((row) => (row as { components: { custom_id: string }[] }).components).find((c) => c.custom_id.startsWith('kbd:yes'))!;
     const before = dropped(CALLBACK);
-    w.fake.dropNext({ method: 'POST', route: CALLBACK });
+    w.fake.faults.dropNext({ method: 'POST', route: CALLBACK });
     const click = await w.fake.clickButton({ messageId: ask.messageId!, customId: yes.custom_id, userId: w.staffId });
     const done = await click.waitForResponse({ timeoutMs: 5000 });
     expect(dropped(CALLBACK)).toBe(before + 1);
@@ -67,7 +67,7 @@ describe('a reply whose connection dropped is sent again', () => {
  */
 describe('a reply whose answer was lost after Discord took it: one reply, no error', () => {
   it('/train: the callback was taken, its answer lost; the retry gets 40060 and counts as delivered', async () => {
-    w.fake.dropNext({ method: 'POST', route: CALLBACK, lose: 'response' });
+    w.fake.faults.dropNext({ method: 'POST', route: CALLBACK, lose: 'response' });
     const handle = await w.command('train', { question: 'Who keeps lost answers?', answer: 'Discord, for a retry.' }, { userId: w.staffId });
     const reply = await handle.waitForResponse({ timeoutMs: 5000 });
     await w.fake.waitFor(() => handle.rejected.length > 0, 5000, 'the retry');
@@ -79,8 +79,8 @@ describe('a reply whose answer was lost after Discord took it: one reply, no err
   });
 
   it('/import_training: the deferral and then the result edit were taken, both answers lost; the result is shown once', async () => {
-    w.fake.dropNext({ method: 'POST', route: CALLBACK, lose: 'response' });
-    w.fake.dropNext({ method: 'PATCH', route: DEFERRED_EDIT, lose: 'response' });
+    w.fake.faults.dropNext({ method: 'POST', route: CALLBACK, lose: 'response' });
+    w.fake.faults.dropNext({ method: 'PATCH', route: DEFERRED_EDIT, lose: 'response' });
     const reply = await importFile('Lost answers', 2);
     await quietFor(300);
     expect(seen(reply)).toMatch(/^Imported: 2 added, 0 updated, 0 skipped/);
@@ -91,7 +91,7 @@ describe('a reply whose answer was lost after Discord took it: one reply, no err
 describe('a failure after the change was saved never says "nothing was changed"', () => {
   it('/import_training: every edit of the result dropped; the staff member is told the import was saved and where to check', async () => {
     // The first edit and its three retries are dropped; the report of the failure gets through.
-    w.fake.dropNext({ method: 'PATCH', route: DEFERRED_EDIT, count: 4 });
+    w.fake.faults.dropNext({ method: 'PATCH', route: DEFERRED_EDIT, count: 4 });
     const reply = await importFile('Saved anyway', 5);
     expect(trainedWith('Saved anyway')).toBe(5);
     expect(seen(reply)).not.toMatch(/nothing was changed/);
@@ -104,7 +104,7 @@ describe('a failure after the change was saved never says "nothing was changed"'
     const threadId = postTicket(w, 'Close me', 'my keyboard is broken');
     await w.fake.waitFor(() => w.fake.messages(threadId).some((m) => m.author.bot), 5000, 'the first answer');
     // The callback and its retries: past Discord's 3 s the interaction is gone (10062), as a real outage would leave it.
-    w.fake.dropNext({ method: 'POST', route: CALLBACK, count: 4 });
+    w.fake.faults.dropNext({ method: 'POST', route: CALLBACK, count: 4 });
     await w.command('close_ticket', {}, { userId: w.memberId, channelId: threadId });
     await w.fake.waitFor(() => w.fake.channel(threadId).locked && w.fake.channel(threadId).archived, 10_000, 'the post locked and archived');
     expect(w.fake.channel(threadId).appliedTagNames).toContain('Closed');

@@ -270,7 +270,7 @@ describe('6.13 the token never appears in logs, errors, /status or exports', () 
     const { thread } = w.fake.createForumPostAsUser({ forumId: w.forumId, userId: w.memberId, title: 'Token test', content: 'anything' });
     await w.fake.waitFor(() => botTexts(w, thread.id).length === 1, 5000);
     w.ollama.mode = 'ok';
-    w.fake.dropGatewayConnections();
+    w.fake.faults.dropGatewayConnections();
     await w.fake.waitFor(() => w.fake.gatewaySessions.some((s) => s.connected), 10_000);
     const replies = [
       await (await w.command('status')).waitForResponse(),

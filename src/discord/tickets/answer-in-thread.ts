@@ -8,7 +8,7 @@ import { deleteOnce, editOnce, sendOnce } from '../channel-send.js';
 import { NO_MENTIONS } from '../reply.js';
 import { pingStaff } from '../support/handoff.js';
 import { setStatusTag } from './forum-tags.js';
-import { PostClosedError, postRefusesBot, showInPostAsLeft } from './archived-post.js';
+import { PostClosedError, postRefusesBot, showBeforeClosing, showInPostAsLeft } from './archived-post.js';
 import { StreamingReply, type MessageSink } from './streaming-reply.js';
 
 /** Discord shows "typing…" for 10 s per request; renew a little sooner. */
@@ -69,7 +69,9 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
   const turn = ctx.answerOrder.takeTurnToShow(thread.id);
   await ctx.answerOrder.takeCpuTurn();
   const reply = new StreamingReply<AnswerExtras>(threadSink(thread, turn.before));
-  const unregister = ctx.liveAnswers.add(thread.id, reply);
+  // A close stops the answer before it locks the post; a post a moderator archived meanwhile is reopened for that
+  // last edit (a member's close has their client reopen it first; the bot's own, from the sweep, does not).
+  const unregister = ctx.liveAnswers.add(thread.id, { stop: () => showBeforeClosing(thread, () => reply.stop(), log) });
   let typing: NodeJS.Timeout | undefined;
   let typingNeeded = true;
   const stopTyping = () => {

@@ -1,6 +1,6 @@
 import { DiscordAPIError, PermissionFlagsBits, RESTJSONErrorCodes, type ThreadChannel } from 'discord.js';
 import type { Logger } from '../../log.js';
-import { retryDropped } from '../dropped-connection.js';
+import { retryWhileOutcomeUnknown } from '../unknown-outcome.js';
 
 /**
  * A post someone closed in Discord while the bot was writing an answer into it.
@@ -46,14 +46,27 @@ function isClosedPostRefusal(error: unknown): boolean {
 }
 
 const setArchived = (thread: ThreadChannel, archived: boolean, reason: string) =>
-  retryDropped(() => thread.setArchived(archived, reason), { kind: 'thread edit', client: thread.client });
+  retryWhileOutcomeUnknown(() => thread.setArchived(archived, reason), { kind: 'thread edit', client: thread.client });
 
 /**
  * Runs `show` (the requests that finish an answer in the post). When the post was archived meanwhile, it is
  * unarchived for `show` and archived again after it; when the bot may not do that, nothing is shown and one
  * warning is logged (the answer is in the database). Other errors are thrown as they are.
  */
-export async function showInPostAsLeft(thread: ThreadChannel, show: () => Promise<void>, log: Logger): Promise<void> {
+export function showInPostAsLeft(thread: ThreadChannel, show: () => Promise<void>, log: Logger): Promise<void> {
+  return showInPost(thread, show, log, 'archive again');
+}
+
+/**
+ * Runs `show` (an answer's stop) for a close the bot makes itself, with no member's client to unarchive the post
+ * first (the stale sweep): a post archived meanwhile is unarchived for `show` and left so, as the close locks and
+ * archives it next. The post then ends as the close leaves it, with the answer's writing mark taken off.
+ */
+export function showBeforeClosing(thread: ThreadChannel, show: () => Promise<void>, log: Logger): Promise<void> {
+  return showInPost(thread, show, log, 'leave to the close');
+}
+
+async function showInPost(thread: ThreadChannel, show: () => Promise<void>, log: Logger, after: 'archive again' | 'leave to the close'): Promise<void> {
   if (!postRefusesBot(thread)) {
     try {
       return await show();
@@ -72,6 +85,10 @@ export async function showInPostAsLeft(thread: ThreadChannel, show: () => Promis
   } catch (error) {
     log.warn({ err: error, threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer, and Discord refused to reopen it: the answer is stored but not shown in full.`);
     return;
+  }
+  if (after === 'leave to the close') {
+    log.info({ threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer: reopened it to take the writing mark off before closing it.`);
+    return show();
   }
   log.info({ threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer: reopened it for the answer's last edits, and archived it again.`);
   try {

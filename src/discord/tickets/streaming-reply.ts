@@ -16,7 +16,7 @@ export interface PostedMessage<Extras = never> {
 
 /**
  * Where the answer is shown. Each request retries itself where that is safe (the bot's one retry path:
- * channel-send.ts over dropped-connection.ts), so an error from the sink is final for that request; the reply then
+ * channel-send.ts over unknown-outcome.ts), so an error from the sink is final for that request; the reply then
  * renders everything again at its next flush or at finish(), and does not retry on its own.
  */
 export interface MessageSink<Extras = never> {
@@ -45,6 +45,8 @@ export class StreamingReply<Extras = never> {
   private final = false;
   /** Stopped by the ticket closing: no more posts, edits or deletes after the last text is shown. */
   private stopped = false;
+  /** The stopped text is shown: stop()'s last edits all went through. */
+  private stopShown = false;
   /** The latest text is a placeholder (a queue notice), not the answer. */
   private showingPlaceholder = false;
   private finalExtras: Extras | undefined;
@@ -103,19 +105,17 @@ export class StreamingReply<Extras = never> {
   /**
    * The ticket closed while this answer was being written: what was shown stays, without the
    * writing mark (a queue notice is removed), and later updates and finish() do nothing. Resolves
-   * once that last edit is done, so the caller may lock the thread after it.
+   * once that last edit is done, so the caller may lock the thread after it. When Discord refused
+   * it (a post archived meanwhile), calling stop() again, once the post is reopened, redoes it.
    */
   async stop(): Promise<void> {
-    if (this.stopped) return;
-    const alreadyFinal = this.final;
+    if (this.stopShown) return;
     this.stopped = true;
     this.final = true;
     clearTimeout(this.timer);
-    if (alreadyFinal) {
-      while (this.flushing) await this.flushing.catch(() => undefined);
-      return;
-    }
+    // After a finish() in flight, the stopped text is what it showed: nothing left to edit once it went through.
     await this.flushNow();
+    this.stopShown = true;
   }
 
   private schedule(): void {
@@ -166,7 +166,11 @@ export class StreamingReply<Extras = never> {
   /** After stop(): the messages already posted show the text so far without the mark; nothing new is posted. */
   private async renderStopped(): Promise<void> {
     if (this.showingPlaceholder) {
-      for (const shown of this.posted.splice(0)) await shown.message.delete();
+      // One at a time, so that a stop redone after a refusal deletes what is left.
+      while (this.posted[0]) {
+        await this.posted[0].message.delete();
+        this.posted.shift();
+      }
       return;
     }
     const chunks = splitMessage(this.latest);

@@ -200,4 +200,20 @@ describe('close requests', () => {
     expect(desk.closeRequests.due(10_000_000, 60_000)).toEqual([]);
     expect(() => desk.closeRequests.request(GUILD_A, 't', 'staff-1')).toThrow('This ticket is closed.');
   });
+
+  it("is withdrawn by the member's next message in the ticket (not by staff's, nor by one written before it)", () => {
+    const ticket = tickets.open({ guildId: GUILD_A, threadId: 't', ownerId: 'm', subject: 's' });
+    tickets.addTurn(ticket.id, { role: 'user', authorId: 'm', content: 'it works now' }, 500);
+    desk.closeRequests.request(GUILD_A, 't', 'staff-1', 1_000);
+    tickets.addTurn(ticket.id, { role: 'staff', authorId: 'staff-1', content: 'anything else?' }, 2_000);
+    expect(desk.closeRequests.pending(ticket.id)).toBe(true);
+    expect(desk.closeRequests.due(1_000 + 60_000, 60_000)).toEqual([{ guildId: GUILD_A, threadId: 't' }]);
+
+    tickets.addTurn(ticket.id, { role: 'user', authorId: 'm', content: 'actually it fails again' }, 3_000);
+    expect(desk.closeRequests.pending(ticket.id)).toBe(false);
+    expect(desk.closeRequests.due(10_000_000, 60_000)).toEqual([]);
+    // Staff may ask again once the new question is answered.
+    desk.closeRequests.request(GUILD_A, 't', 'staff-1', 4_000);
+    expect(desk.closeRequests.due(4_000 + 60_000, 60_000)).toEqual([{ guildId: GUILD_A, threadId: 't' }]);
+  });
 });

@@ -6,7 +6,8 @@ import type { CommandStore } from './commands.js';
 import type { DirectMessages, DirectMessageView } from './direct-messages.js';
 import type { Gateway, PrivilegedIntent } from './gateway.js';
 import { addBotToGuild, removeBotFromGuild, removeMember, setGuildUnavailable } from './guild-membership.js';
-import type { HeldRequest, HeldRequests } from './held-requests.js';
+import { DiscordFaults } from './faults.js';
+import type { HeldRequests } from './held-requests.js';
 import type { InteractionHandle } from './interaction-handle.js';
 import type { AutocompleteInput, InteractionFactory, MessageCommandInput, SlashCommandInput } from './interaction-payloads.js';
 import type { InteractionRecord } from './interactions.js';
@@ -30,7 +31,7 @@ import { visibleMessages } from './messages.js';
 import { isThread } from './model.js';
 import { assembleParts, type FakeDiscordOptions } from './parts.js';
 import { addThreadMember, threadMemberIds } from './private-threads.js';
-import type { FailRule, RateLimitRule, RateLimits, RouteSelector } from './rate-limits.js';
+import type { RateLimits } from './rate-limits.js';
 import type { RequestLogEntry } from './rest-server.js';
 import {
   addMember,
@@ -63,6 +64,8 @@ export class FakeDiscord {
   readonly botUser: { id: string; username: string };
   readonly requests: RequestLogEntry[];
   readonly limits: RateLimits;
+  /** Discord misbehaving on command: requests rate-limited, failed, dropped or held; gateway connections dropped. */
+  readonly faults: DiscordFaults;
   private readonly held: HeldRequests;
   private readonly world: World;
   private readonly dms: DirectMessages;
@@ -96,6 +99,7 @@ export class FakeDiscord {
     this.handles = parts.handles;
     this.privileged = parts.privileged;
     this.archiver = parts.archiver;
+    this.faults = new DiscordFaults(parts.limits, parts.held, parts.gateway);
   }
 
   static async start(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
@@ -272,56 +276,6 @@ export class FakeDiscord {
   /** Archives now every thread idle for its auto_archive_duration (on the `threadArchiveMinuteMs` clock); returns their ids. */
   archiveIdleThreads(): string[] {
     return this.archiver.archiveIdle();
-  }
-
-  // ---- faults
-
-  /** The next `count` matching requests get 429 (with Retry-After); discord.js waits and retries by itself. */
-  rateLimitNext(rule: { route?: RateLimitRule['route']; count?: number; retryAfterMs?: number; global?: boolean }): void {
-    this.limits.rateLimitNext({ count: 1, retryAfterMs: 1000, ...rule } as RateLimitRule);
-  }
-
-  /**
-   * The next `count` matching requests fail with `status`: a 5xx (discord.js retries those up to 3 times), or a 403
-   * with a JSON error `code` (50001 Missing Access by default), which discord.js does not retry.
-   */
-  failNext(rule: { status: FailRule['status']; code?: number; count?: number; route?: FailRule['route'] }): void {
-    this.limits.failNext({ count: 1, ...rule } as FailRule);
-  }
-
-  /**
-   * Closes the connection of the next `count` matching requests without answering them, as when Discord closed an idle
-   * keep-alive connection the bot then wrote onto: discord.js rejects the call with undici's `SocketError: other side
-   * closed` (`UND_ERR_SOCKET`), which it does not retry. `lose: 'request'` (default): Discord never sees the request.
-   * `lose: 'response'`: Discord carries it out (the message exists, the callback is taken) and only its answer is lost;
-   * the bot sees the same error. See `DropRule` in rate-limits.ts.
-   */
-  dropNext(rule: { route?: RouteSelector; method?: string; count?: number; lose?: 'request' | 'response' } = {}): void {
-    this.limits.dropNext({ count: 1, ...rule });
-  }
-
-  /**
-   * Keeps the next `count` matching requests waiting until the test calls `release()` on the result, as a slow
-   * Discord would (e.g. `{ method: 'PUT', route: /\/guilds\/\d+\/commands$/ }`: command registration in flight).
-   * `await held.arrived` tells when the bot's request got there. See held-requests.ts for what Discord does meanwhile.
-   */
-  holdNext(rule: { method?: string; route: RegExp; count?: number }): HeldRequest {
-    return this.held.holdNext(rule);
-  }
-
-  /** Kills every gateway connection (client sees 1006 and resumes), or closes them with `code`. */
-  dropGatewayConnections(opts: { code?: number } = {}): void {
-    this.gateway.dropConnections(opts.code);
-  }
-
-  /** Sends op 7 RECONNECT. */
-  requestGatewayReconnect(): void {
-    this.gateway.requestReconnect();
-  }
-
-  /** Sessions become unresumable: the next RESUME gets op 9 and the client must IDENTIFY again. */
-  invalidateGatewaySessions(): void {
-    this.gateway.invalidateSessions();
   }
 
   // ---- looking at the state

@@ -41,9 +41,9 @@ export interface RequestLogEntry {
   /** The JSON body (or multipart payload_json) the client sent. */
   body?: unknown;
   files?: string[];
-  /** The connection was closed without an answer (`FakeDiscord.dropNext`); `status` stays 0. */
+  /** The connection was closed without an answer (`FakeDiscord.faults.dropNext`); `status` stays 0. */
   dropped?: true;
-  /** With `dropNext({ lose: 'response' })`: the request was carried out, and this is the answer the client never got. */
+  /** With `faults.dropNext({ lose: 'response' })`: the request was carried out, and this is the answer the client never got. */
   lostAnswer?: { status: number; code?: number };
 }
 
@@ -140,7 +140,7 @@ export interface RestServerDeps {
   onUnexpected: (err: unknown) => void;
   /** Throws Discord's refusal when the request names a server the bot is not in (guild-membership.ts). */
   access: (params: Record<string, string>, method: string, path: string) => void;
-  /** Resolves when Discord may answer this request (`FakeDiscord.holdNext` keeps some waiting). */
+  /** Resolves when Discord may answer this request (`FakeDiscord.faults.holdNext` keeps some waiting). */
   held: (method: string, path: string) => Promise<void>;
 }
 
@@ -169,7 +169,7 @@ export async function handleRequest(deps: RestServerDeps, req: IncomingMessage, 
   deps.log.push(entry);
   let params: Record<string, string> = {};
   let loseAnswer: RequestLogEntry | undefined;
-  /** Sends the answer, or with `dropNext({ lose: 'response' })` closes the connection instead, the work done. */
+  /** Sends the answer, or with `faults.dropNext({ lose: 'response' })` closes the connection instead, the work done. */
   const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
     if (!loseAnswer) return sendJson(res, status, body, headers);
     const code = (body as { code?: unknown } | undefined)?.code;

@@ -1,4 +1,8 @@
 /**
+ * Requests to Discord whose outcome is unknown: their connection dropped, or Discord kept answering 5xx. Either way
+ * Discord may or may not have done the work, so such a request is retried (`retryWhileOutcomeUnknown`), on terms that
+ * make a repeat harmless, and each retry is logged (`logUnknownOutcomeRetries`).
+ *
  * Errors that mean the connection under a request failed, not that Discord refused it. The usual one: Discord closed
  * an idle keep-alive connection while the bot was busy (a long synchronous import), and the next request written onto
  * it fails with undici's `SocketError: other side closed`, code `UND_ERR_SOCKET` (nodejs/undici lib/core/errors.js;
@@ -73,14 +77,14 @@ const retryLogs = new WeakMap<object, RetryLog>();
  * status go in: never the message text, the URL or the error's text, which for interaction webhooks would carry the
  * token.
  */
-export function logDroppedRetries(client: object, log: RetryLog): void {
+export function logUnknownOutcomeRetries(client: object, log: RetryLog): void {
   retryLogs.set(client, log);
 }
 
 export interface RetryPolicy {
   /** What is being sent, for the log ("channel message", "interaction reply", "forum post", …). */
   kind?: string;
-  /** The bot's client: its retry log (logDroppedRetries) gets one line per retry. */
+  /** The bot's client: its retry log (logUnknownOutcomeRetries) gets one line per retry. */
   client?: object;
   /** False when a retry after `delayMs` would come too late (an interaction token about to expire). */
   mayWait?: (delayMs: number) => boolean;
@@ -94,11 +98,11 @@ export interface RetryPolicy {
 /**
  * Runs `send`, again after a short wait when its connection dropped or Discord answered 5xx (`isWorthRetrying`), at
  * most `RETRY_DELAYS_MS.length` more times. Only for requests that are safe to repeat (see above); any other error is
- * thrown at once. The one retry loop for Discord requests: each retry is logged (logDroppedRetries) and waits as above.
+ * thrown at once. The one retry loop for Discord requests: each retry is logged (logUnknownOutcomeRetries) and waits as above.
  */
-export function retryDropped<T>(send: () => Promise<T>, policy?: Omit<RetryPolicy, 'earlierAttemptArrived'>): Promise<T>;
-export function retryDropped<T>(send: () => Promise<T>, policy: RetryPolicy): Promise<T | undefined>;
-export async function retryDropped<T>(send: () => Promise<T>, policy: RetryPolicy = {}): Promise<T | undefined> {
+export function retryWhileOutcomeUnknown<T>(send: () => Promise<T>, policy?: Omit<RetryPolicy, 'earlierAttemptArrived'>): Promise<T>;
+export function retryWhileOutcomeUnknown<T>(send: () => Promise<T>, policy: RetryPolicy): Promise<T | undefined>;
+export async function retryWhileOutcomeUnknown<T>(send: () => Promise<T>, policy: RetryPolicy = {}): Promise<T | undefined> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await send();
