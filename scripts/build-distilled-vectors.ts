@@ -189,7 +189,7 @@ function printCosineLandmarks(words: readonly string[], glove: WordVectors, buil
     for (let k = 0; k < LANDMARK_PAIRS; k++) {
       const a = words[Math.floor(next() * LANDMARK_WORDS)]!;
       const b = words[Math.floor(next() * LANDMARK_WORDS)]!;
-      if (a !== b) cosines.push(vectors.similarity(a, b)!);
+      if (a !== b) cosines.push(vectors.cosinesTo(a, vectors.rowsOf([b]))![0]!);
     }
     return cosines.sort((x, y) => x - y);
   };

@@ -1,5 +1,7 @@
+import { RecentMap } from './recent-map.js';
 import { dotAt } from './vectors.js';
 import type { WordVectors } from './word-vectors.js';
+import { STOP_STEMS, type ContentTerm } from './words.js';
 
 /**
  * Word-by-word alignment between a member's question and one answer's phrasings, by word vectors:
@@ -16,55 +18,45 @@ import type { WordVectors } from './word-vectors.js';
  * Both are shares, so they mean the same for short and long questions; stop words take no part.
  * The ranking's word alignment (word-alignment.ts) measures another thing for another use: an F1 with
  * candidate-local word weights, for the few leading candidates, to order them; these two are the
- * confidence's, for every candidate, with the guild's weights only.
+ * confidence's, with the guild's weights only, for the answers whose confidence is read.
  * Measured choices and their alternatives: ARCHITECTURE.md, "Matching".
  */
 
 /** A question word whose best counterpart in the answer's phrasings is below this cosine is unmatched. */
-export const UNMATCHED_COSINE = 0.5;
-
-/** A question's content word (stop words excluded). */
-export interface AlignmentTerm {
-  stem: string;
-  word: string;
-  idf: number;
-}
+const UNMATCHED_COSINE = 0.5;
 
 /** An answer's phrasings as alignment needs them, built once per parsed answer document. */
 export interface AlignedPhrasings {
-  /** The distinct content words of all phrasings (one per stem), their stems, and whether each has a word vector. */
+  /** The distinct content words of all phrasings (one per stem, its first phrasing's word) and their stems. */
   words: readonly string[];
   stems: readonly string[];
-  hasVector: readonly boolean[];
   /** Each phrasing's content words, as indices into `words`. */
   phrasings: readonly Uint16Array[];
 }
 
-export const NO_PHRASINGS: AlignedPhrasings = { words: [], stems: [], hasVector: [], phrasings: [] };
+export const NO_PHRASINGS: AlignedPhrasings = { words: [], stems: [], phrasings: [] };
 
 /** @param phrasings each phrasing's distinct stems with the word standing for each (ParsedDocument.phrasings). */
-export function alignedPhrasings(phrasings: readonly ReadonlyMap<string, string>[], isStop: (stem: string) => boolean, vectors: WordVectors): AlignedPhrasings {
+export function alignedPhrasings(phrasings: readonly ReadonlyMap<string, string>[]): AlignedPhrasings {
   const indexOf = new Map<string, number>();
   const words: string[] = [];
   const stems: string[] = [];
-  const hasVector: boolean[] = [];
   const aligned = phrasings.map((phrasing) => {
     const indices: number[] = [];
     for (const [stem, word] of phrasing) {
-      if (isStop(stem)) continue;
+      if (STOP_STEMS.has(stem)) continue;
       let index = indexOf.get(stem);
       if (index === undefined) {
         index = words.length;
         indexOf.set(stem, index);
         words.push(word);
         stems.push(stem);
-        hasVector.push(vectors.has(word));
       }
       indices.push(index);
     }
     return Uint16Array.from(indices);
   });
-  return { words, stems, hasVector, phrasings: aligned };
+  return { words, stems, phrasings: aligned };
 }
 
 export interface AlignmentFeatures {
@@ -75,21 +67,23 @@ export interface AlignmentFeatures {
 /**
  * Unit vectors of words as Float32, kept between questions: a guild's questions and phrasings
  * reuse a few thousand words, and a Float32 dot product is much cheaper than a lookup by word per
- * pair. Bounded (emptied when full): 5,000 vectors take about 2.5 MB.
+ * pair. The most recently used are kept (RecentMap): 5,000 vectors take about 2.5 MB.
  */
 export class UnitVectorCache {
-  private readonly known = new Map<string, Float32Array | null>();
+  /** By word: its unit vector, or null when it has none. */
+  private readonly known: RecentMap<string, Float32Array | null>;
 
   constructor(
     private readonly vectors: WordVectors,
-    private readonly limit = 5_000,
-  ) {}
+    limit = 5_000,
+  ) {
+    this.known = new RecentMap(limit);
+  }
 
   /** The word's unit vector, or undefined when it has none. */
   of(word: string): Float32Array | undefined {
     let vector = this.known.get(word);
     if (vector === undefined) {
-      if (this.known.size >= this.limit) this.known.clear();
       const sum = new Float32Array(this.vectors.dimensions);
       vector = this.vectors.addTo(sum, word, 1) ? sum : null;
       this.known.set(word, vector);
@@ -99,37 +93,64 @@ export class UnitVectorCache {
 }
 
 /**
- * One question's alignment with each candidate answer. Candidates share most of their words, so
- * each distinct word is compared with the question once: its similarity to each question word is
- * kept in flat arrays by the order the word was first seen (no object per word: a question meets
- * hundreds of them).
+ * One question's alignment with its candidate answers, each computed when first asked for: the
+ * confidence is read for a few of them (the best answer, the ones shown), and comparing an
+ * answer's words with the question's is most of its cost. Candidates share most of their words,
+ * so each distinct stem is compared with the question once: its similarity to each question word
+ * is kept in flat arrays by its number (no object per word: a question meets hundreds of them).
+ * A stem stands for the word the first candidate (in the candidates' order) uses for it, whichever
+ * candidates are asked for and in whatever order, so each answer's features depend on the
+ * candidates alone.
  */
 export class AnswerAlignment {
   private readonly stemIndex: Map<string, number>;
   private readonly termVectors: (Float32Array | undefined)[];
   private readonly totalIdf: number;
-  /** Seen words by stem: their number in the arrays below. */
-  private readonly seen = new Map<string, number>();
-  /** By seen word: similarity to each question word (row-major), the best of them, its IDF. */
+  /** Distinct stems of the numbered candidates, first seen first: their number. */
+  private readonly numbers = new Map<string, number>();
+  /** By number: the stem, the word standing for it, and whether it has been compared with the question yet. */
+  private readonly stemOf: string[] = [];
+  private readonly wordOf: string[] = [];
+  private compared = new Uint8Array(0);
+  /** By number: similarity to each question word (row-major), the best of them, its IDF. */
   private similarities = new Float64Array(0);
   private best = new Float64Array(0);
   private idf = new Float64Array(0);
+  /** Each numbered candidate's words (AlignedPhrasings.words) as numbers. */
+  private readonly numbered: Uint32Array[] = [];
+  private readonly features: (AlignmentFeatures | undefined)[] = [];
 
-  /** @param idfOf the IDF of a phrasing's word in the guild (the weight of the answer's words). */
+  /**
+   * @param candidates each candidate answer's phrasings, in the candidates' order
+   * @param idfOf the IDF of a phrasing's word in the guild (the weight of the answer's words)
+   */
   constructor(
-    private readonly terms: readonly AlignmentTerm[],
+    private readonly terms: readonly ContentTerm[],
     private readonly vectors: UnitVectorCache,
     private readonly idfOf: (word: string) => number,
+    private readonly candidates: readonly AlignedPhrasings[],
   ) {
     this.stemIndex = new Map(terms.map((t, i) => [t.stem, i]));
     this.termVectors = terms.map((t) => vectors.of(t.word));
     this.totalIdf = terms.reduce((sum, t) => sum + t.idf, 0);
   }
 
-  of(doc: AlignedPhrasings): AlignmentFeatures {
+  /** The alignment features of the i-th candidate (computed once). */
+  of(candidate: number): AlignmentFeatures {
+    let features = this.features[candidate];
+    if (features === undefined) {
+      features = this.compute(candidate);
+      this.features[candidate] = features;
+    }
+    return features;
+  }
+
+  private compute(candidate: number): AlignmentFeatures {
+    const doc = this.candidates[candidate]!;
     const terms = this.terms.length;
     if (terms === 0 || doc.words.length === 0) return { alignment: 0, unmatched: terms === 0 ? 0 : 1 };
-    const seen = doc.words.map((_, w) => this.see(doc, w));
+    const seen = this.numberedWords(candidate);
+    for (const n of seen) this.compare(n);
     const { similarities, best, idf } = this;
     let alignment = 0;
     for (const phrasing of doc.phrasings) {
@@ -151,17 +172,34 @@ export class AnswerAlignment {
     return { alignment, unmatched: this.totalIdf > 0 ? unmatched / this.totalIdf : 0 };
   }
 
-  /** The answer's w-th word compared with the question (1 to the word of the same stem, else the cosine, 0 without vectors): its number. */
-  private see(doc: AlignedPhrasings, w: number): number {
-    const stem = doc.stems[w]!;
-    const known = this.seen.get(stem);
-    if (known !== undefined) return known;
-    const n = this.seen.size;
+  /** The candidate's words as numbers, numbering every earlier candidate's first (a stem's word is its first user's). */
+  private numberedWords(candidate: number): Uint32Array {
+    for (let c = this.numbered.length; c <= candidate; c++) {
+      const doc = this.candidates[c]!;
+      this.numbered.push(Uint32Array.from(doc.stems, (stem, w) => this.numberOf(stem, doc.words[w]!)));
+    }
+    return this.numbered[candidate]!;
+  }
+
+  private numberOf(stem: string, word: string): number {
+    let n = this.numbers.get(stem);
+    if (n === undefined) {
+      n = this.wordOf.length;
+      this.numbers.set(stem, n);
+      this.stemOf.push(stem);
+      this.wordOf.push(word);
+    }
+    return n;
+  }
+
+  /** Compares the n-th word with the question once: 1 to the word of the same stem, else the cosine (0 without vectors). */
+  private compare(n: number): void {
+    if (n >= this.compared.length) this.grow(Math.max(64, 2 * this.compared.length, n + 1));
+    if (this.compared[n] === 1) return;
     const terms = this.terms.length;
-    if (n >= this.best.length) this.grow(Math.max(64, 2 * this.best.length));
-    const word = doc.words[w]!;
-    const vector = doc.hasVector[w] ? this.vectors.of(word) : undefined;
-    const same = this.stemIndex.get(stem);
+    const word = this.wordOf[n]!;
+    const vector = this.vectors.of(word);
+    const same = this.stemIndex.get(this.stemOf[n]!);
     let best = 0;
     for (let q = 0; q < terms; q++) {
       const termVector = this.termVectors[q];
@@ -171,18 +209,17 @@ export class AnswerAlignment {
     }
     this.best[n] = best;
     this.idf[n] = this.idfOf(word);
-    this.seen.set(stem, n);
-    return n;
+    this.compared[n] = 1;
   }
 
   private grow(words: number): void {
-    const grown = (old: Float64Array, size: number) => {
-      const array = new Float64Array(size);
+    const grown = <T extends Float64Array | Uint8Array>(old: T, array: T) => {
       array.set(old);
       return array;
     };
-    this.similarities = grown(this.similarities, words * this.terms.length);
-    this.best = grown(this.best, words);
-    this.idf = grown(this.idf, words);
+    this.compared = grown(this.compared, new Uint8Array(words));
+    this.similarities = grown(this.similarities, new Float64Array(words * this.terms.length));
+    this.best = grown(this.best, new Float64Array(words));
+    this.idf = grown(this.idf, new Float64Array(words));
   }
 }

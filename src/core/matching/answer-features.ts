@@ -10,18 +10,23 @@ import type { AnswerEvidence } from './scoring.js';
  * over its own stop-word-only share when that is higher. When the two views disagree on the
  * winner, neither answer gets a positive margin: the matcher is not sure. And an answer never
  * leads while ranked below another. Plus the word-by-word alignment and unmatched share
- * (answer-alignment.ts).
+ * (answer-alignment.ts). The leads are taken over every answer at once; an answer's features are
+ * put together when asked for (`featuresOf(i)`), so the word-by-word ones are computed only for
+ * the answers whose confidence is read.
  */
-export function answerFeatures(evidence: readonly AnswerEvidence[]): AnswerFeatures[] {
+export function answerFeatures(evidence: readonly AnswerEvidence[]): (answer: number) => AnswerFeatures {
   const leadIn = leads(evidence.map((e) => e.bm25));
   const leadInRanking = leads(evidence.map((e) => e.score));
-  return evidence.map((item, i) => ({
-    coverage: item.coverage,
-    margin: Math.min(leadIn[i]!, leadInRanking[i]!, item.bm25 - item.stopScore) / Math.sqrt(phrasingCount(item.doc)),
-    recall: item.recall,
-    meaning: item.meaning,
-    ...item.words,
-  }));
+  return (i) => {
+    const item = evidence[i]!;
+    return {
+      coverage: item.coverage,
+      margin: Math.min(leadIn[i]!, leadInRanking[i]!, item.bm25 - item.stopScore) / Math.sqrt(phrasingCount(item.doc)),
+      recall: item.recall,
+      meaning: item.meaning,
+      ...item.words(),
+    };
+  };
 }
 
 /** How many phrasings the answer document pools (one per line). */

@@ -18,16 +18,40 @@ export interface TrigramVector {
   weights: Float64Array;
 }
 
+/** Stems whose trigram ids are kept (20,000 at ~150 bytes each). */
+const STEM_TRIGRAMS_LIMIT = 20_000;
+
 /** Trigrams are numbered so that a re-ranking works over typed arrays, not string-keyed maps. */
 export class TrigramSpace {
   private readonly idOf = new Map<string, number>();
+  /**
+   * By stem: its distinct trigrams' ids, sorted (stemTrigrams). Emptied when full rather than kept
+   * most recently used: it is read for every word of every document parsed, and a RecentMap's
+   * reordering on each read cost 4.5 % of the bench's 100,000-entry guild; a miss only recomputes.
+   */
+  private stemGrams = new Map<string, Int32Array>();
   private documentFrequency = new Int32Array(1024);
   private inverse = new Float64Array(1024);
   private questionWeight = new Float64Array(1024);
+  private seen = new Int32Array(1024);
 
   /** Ids issued so far: a caller caching vectors starts afresh (new space) past its own limit. */
   get size(): number {
     return this.idOf.size;
+  }
+
+  /**
+   * A stem's distinct padded trigrams as sorted ids: how wordSimilarity (similarity.ts) compares
+   * spellings. Valid for as long as the space (ids are never reused within it).
+   */
+  stemTrigrams(stem: string): Int32Array {
+    let ids = this.stemGrams.get(stem);
+    if (ids === undefined) {
+      if (this.stemGrams.size >= STEM_TRIGRAMS_LIMIT) this.stemGrams = new Map();
+      ids = Int32Array.from(new Set(paddedTrigrams(stem).map((gram) => this.id(gram)))).sort();
+      this.stemGrams.set(stem, ids);
+    }
+    return ids;
   }
 
   vector(words: readonly string[]): TrigramVector {
@@ -60,8 +84,15 @@ export class TrigramSpace {
     const idf = this.inverse;
     const q = this.questionWeight;
     const n = candidates.length;
-    for (const { ids } of candidates) for (const id of ids) df[id]! += 1;
-    for (const { ids } of candidates) for (const id of ids) idf[id] = Math.log(1 + n / (df[id]! + 0.5));
+    // Each distinct trigram of the candidates once (they share most of theirs): counted, then weighed.
+    const seen = this.seenScratch();
+    let distinct = 0;
+    for (const { ids } of candidates)
+      for (const id of ids) {
+        if (df[id] === 0) seen[distinct++] = id;
+        df[id]! += 1;
+      }
+    for (let k = 0; k < distinct; k++) idf[seen[k]!] = Math.log(1 + n / (df[seen[k]!]! + 0.5));
     let questionNorm = 0;
     for (let i = 0; i < question.ids.length; i++) {
       const id = question.ids[i]!;
@@ -81,7 +112,7 @@ export class TrigramSpace {
       return questionNorm > 0 && norm > 0 ? dot / Math.sqrt(questionNorm * norm) : 0;
     });
     // Scratch arrays back to zero for the next question.
-    for (const { ids } of candidates) for (const id of ids) df[id] = 0;
+    for (let k = 0; k < distinct; k++) df[seen[k]!] = 0;
     for (const id of question.ids) q[id] = 0;
     return cosines;
   }
@@ -93,6 +124,12 @@ export class TrigramSpace {
       this.idOf.set(gram, id);
     }
     return id;
+  }
+
+  /** Room for every id of the space: the candidates' distinct trigrams of one question. */
+  private seenScratch(): Int32Array {
+    if (this.seen.length < this.documentFrequency.length) this.seen = new Int32Array(this.documentFrequency.length);
+    return this.seen;
   }
 
   private ensureCapacity(): void {

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.js';
 import { literalMatchQuery, quoteTerm } from '../text/fts.js';
-import { AnswerIndex, type AnswerDocument, type GuildIndexStats, type Phrasing } from './answer-index.js';
+import { RecentMap } from './recent-map.js';
+import { AnswerIndex, DOCUMENT_CACHE_LIMIT, type AnswerDocument, type GuildIndexStats, type Phrasing } from './answer-index.js';
 import { confidence, DEFAULT_CALIBRATION, WORDS_ONLY_CALIBRATION, type AnswerFeatures, type CalibrationParams } from './calibration.js';
 import { DEFAULT_RANKING, rankingSimilarities, WORDS_ONLY_RANKING, type RankingSimilarities } from './ranking.js';
 import { answerFeatures } from './answer-features.js';
@@ -91,10 +92,35 @@ interface CountedTerm {
   df: number;
 }
 
-interface ScoredAnswer {
-  evidence: AnswerEvidence;
-  features: AnswerFeatures;
-  score: number;
+/**
+ * A candidate answer with its confidence, computed when first read: only the best answer's (the
+ * threshold's decision) and the shown answers' are, as their word-by-word features are costly.
+ */
+class ScoredAnswer {
+  private scored?: { features: AnswerFeatures; score: number };
+
+  constructor(
+    readonly evidence: AnswerEvidence,
+    private readonly featuresOf: () => AnswerFeatures,
+    private readonly calibration: CalibrationParams,
+  ) {}
+
+  get features(): AnswerFeatures {
+    return this.confident().features;
+  }
+
+  /** The calibrated confidence that this is the right answer. */
+  get score(): number {
+    return this.confident().score;
+  }
+
+  private confident(): { features: AnswerFeatures; score: number } {
+    if (this.scored === undefined) {
+      const features = this.featuresOf();
+      this.scored = { features, score: confidence(features, this.calibration) };
+    }
+    return this.scored;
+  }
 }
 
 /** A question's terms and its candidate answers, best first. */
@@ -121,6 +147,7 @@ export class Matcher {
   private readonly scorer: AnswerScorer;
   private readonly options: Omit<Required<MatcherOptions>, 'wordVectors' | 'alignedCandidates'>;
   private readonly caches = new Map<string, GuildCache>();
+  private readonly questionStems = new RecentMap<string, ReadonlySet<string>>(DOCUMENT_CACHE_LIMIT);
   /** The ranking weight of an embedding model's similarity (ranking.ts, `semantic`). */
   private readonly semanticWeight: number;
 
@@ -178,7 +205,8 @@ export class Matcher {
     const stats = this.index.stats(guildId);
     if (words.length === 0 || stats === undefined || stats.answers <= 0) return { terms: [], ranked: [] };
 
-    const frequencyOf = this.frequencyLookup(guildId, stats.generation);
+    const guildCache = this.guildCache(guildId, stats.generation);
+    const frequencyOf = frequencyLookup(guildCache);
     const documentFrequency = (word: string, stem: string) =>
       frequencyOf(stem, () => this.index.documentFrequency(stats, word, this.options.frequencyCountCap));
     const idf = (df: number, stop: boolean) => this.idf(df, stop, stats.answers);
@@ -201,11 +229,11 @@ export class Matcher {
     // share instead of a count over the guild (the priciest count there is in a big guild).
     const stopIdf = idf(Math.round(PRIOR_STOP_SHARE * stats.answers), true);
     const phrasingIdf = (word: string) => (STOP_STEMS.has(stemOf(word)) ? stopIdf : idfOfWord(word));
-    const evidence = this.scorer.score(terms, docs, { k1: this.options.k1, b: this.options.b, averageLength: stats.words / stats.answers }, { ofWord: idfOfWord, ofPhrasingWord: phrasingIdf });
+    const evidence = this.scorer.score(terms, docs, { k1: this.options.k1, b: this.options.b, averageLength: stats.words / stats.answers }, { ofWord: idfOfWord, ofPhrasingWord: phrasingIdf, epoch: guildCache });
     const similar = semantic === undefined ? new Map<string, number>() : addSemanticEvidence(evidence, semantic, terms, this.semanticWeight);
-    const features = answerFeatures(evidence);
+    const featuresOf = answerFeatures(evidence);
     const ranked = evidence
-      .map((item, i) => ({ evidence: item, features: features[i]!, score: confidence(features[i]!, this.options.calibration) }))
+      .map((item, i) => new ScoredAnswer(item, () => featuresOf(i), this.options.calibration))
       .filter((item) => item.evidence.bm25 > 0 || similar.has(item.evidence.doc.answer))
       .sort((x, y) => y.evidence.score - x.evidence.score || x.evidence.doc.id - y.evidence.doc.id);
     return { terms, ranked };
@@ -248,21 +276,24 @@ export class Matcher {
     return Math.log(1 + (n - frequency + 0.5) / (frequency + 0.5));
   }
 
-  private frequencyLookup(guildId: string, generation: number): FrequencyLookup {
+  /** The guild's statistics cache, a new one when its training changed (or when full): also the IDFs' epoch (WordIdf). */
+  private guildCache(guildId: string, generation: number): GuildCache {
     let cache = this.caches.get(guildId);
     if (cache === undefined || cache.generation !== generation || cache.frequencies.size >= FREQUENCY_CACHE_LIMIT) {
       cache = { generation, frequencies: new Map() };
       this.caches.set(guildId, cache);
     }
-    const frequencies = cache.frequencies;
-    return (key, count) => {
-      let df = frequencies.get(key);
-      if (df === undefined) {
-        df = count();
-        frequencies.set(key, df);
-      }
-      return df;
-    };
+    return cache;
+  }
+
+  /** A trained question's distinct stems, kept for the most recently shown questions (they recur in every answer shown). */
+  private stemsOf(question: string): ReadonlySet<string> {
+    let stems = this.questionStems.get(question);
+    if (stems === undefined) {
+      stems = new Set(matchWords(question).map(stemOf));
+      this.questionStems.set(question, stems);
+    }
+    return stems;
   }
 
   /** The answer's phrasing closest to the question (shared terms by IDF), to show staff what matched. */
@@ -272,7 +303,7 @@ export class Matcher {
     let best: Phrasing | undefined;
     let bestScore = -Infinity;
     for (const phrasing of phrasings) {
-      const stems = new Set(matchWords(phrasing.question).map(stemOf));
+      const stems = this.stemsOf(phrasing.question);
       let shared = 0;
       for (const term of terms) if (stems.has(term.stem)) shared += term.idf;
       const score = shared / Math.sqrt(stems.size + 1);
@@ -304,6 +335,18 @@ function addSemanticEvidence(evidence: AnswerEvidence[], semantic: SemanticEvide
     if (similarity !== undefined) item.score += totalIdf * weight * ((similarity - mean) / spread);
   }
   return similar;
+}
+
+/** Document frequencies from the guild's cache, each counted once. */
+function frequencyLookup({ frequencies }: GuildCache): FrequencyLookup {
+  return (key, count) => {
+    let df = frequencies.get(key);
+    if (df === undefined) {
+      df = count();
+      frequencies.set(key, df);
+    }
+    return df;
+  };
 }
 
 function distinctTerms(words: readonly string[]): { stem: string; word: string }[] {

@@ -5,7 +5,7 @@ import { DEFAULT_RANKING, rankingScore, WORDS_ONLY_RANKING, type RankingWeights 
 import { MIN_FUZZY_LENGTH, wordSimilarity } from './similarity.js';
 import { nearestPhrasingCosine } from './nearest-phrasing.js';
 import { RecentMap } from './recent-map.js';
-import { alignLeaders, QuestionAlignment } from './word-alignment.js';
+import { alignLeaders, contentWordsOf, QuestionAlignment, type PhrasingWords } from './word-alignment.js';
 import { PackedVectors, type WordVectors } from './word-vectors.js';
 import { matchWords, stemOf, STOP_STEMS } from './words.js';
 
@@ -24,6 +24,11 @@ export interface QueryTerm {
 export interface WordIdf {
   ofWord(word: string): number;
   ofPhrasingWord(word: string): number;
+  /**
+   * The same object for as long as these IDFs hold (the guild's statistics unchanged): a parsed
+   * document keeps its words' IDFs between questions while it is the same.
+   */
+  epoch: object;
 }
 
 export interface Bm25Params {
@@ -64,8 +69,12 @@ export interface AnswerEvidence {
   meaning: number;
   /** How well the question's words pair up with the closest phrasing's, in [0, 1] (word-alignment.ts): a ranking similarity, 0 when the ranking does not weigh it. */
   alignment: number;
-  /** How much of the answer the question says and what it asks that the answer does not, word by word (answer-alignment.ts): calibration features, zeros without word vectors. */
-  words: AlignmentFeatures;
+  /**
+   * How much of the answer the question says and what it asks that the answer does not, word by
+   * word (answer-alignment.ts): calibration features, zeros without word vectors. Computed when
+   * first called, for the answers whose confidence is read (their words compared with the question's).
+   */
+  words(): AlignmentFeatures;
 }
 
 /**
@@ -81,8 +90,8 @@ export const MAX_PHRASINGS_COMPARED = 200;
 /** An answer document parsed once: term frequencies by stem, its distinct words, its phrasings, its trigrams. */
 interface ParsedDocument {
   termFrequency: Map<string, number>;
-  /** Its distinct words long enough to be matched by spelling (MIN_FUZZY_LENGTH). */
-  words: Set<string>;
+  /** Its distinct words long enough to be matched by spelling (MIN_FUZZY_LENGTH), each with its stem's trigrams (TrigramSpace.stemTrigrams). */
+  words: Map<string, Int32Array>;
   /** Each phrasing's distinct stems, with the word that stands for each (for IDF lookups). */
   phrasings: Map<string, string>[];
   /** Each distinct stem of the phrasings with the share of phrasings using it (for phrasingRecall). */
@@ -92,8 +101,10 @@ interface ParsedDocument {
   meanings: PackedVectors;
   /** Word-vector rows of the distinct words that are not stop words: candidates for a question word's synonym. */
   contentWords: Int32Array;
-  /** The phrasings' content words for word-by-word alignment; empty without word vectors. */
+  /** The phrasings' content words for the confidence's word-by-word alignment; empty without word vectors. */
   aligned: AlignedPhrasings;
+  /** Each phrasing's content words for the ranking's word alignment, once the document is aligned (contentPhrasingsOf). */
+  contentPhrasings?: PhrasingWords[];
 }
 
 /**
@@ -106,6 +117,9 @@ interface StemShares {
   words: string[];
   counts: number[];
   phrasings: number;
+  /** Each word's IDF in the guild (WordIdf.ofPhrasingWord), kept while `idfEpoch` is the current WordIdf.epoch. */
+  idfs?: Float64Array;
+  idfEpoch?: object;
 }
 
 /**
@@ -117,7 +131,6 @@ interface StemShares {
  */
 /** Distinct trigrams numbered before the numbering (and the parsed documents using it) starts afresh. */
 const TRIGRAM_SPACE_LIMIT = 200_000;
-const SIMILARITY_CACHE_LIMIT = 100_000;
 
 /**
  * Scores candidate answer documents for a question. Pooling is what makes five phrasings of one
@@ -127,9 +140,6 @@ const SIMILARITY_CACHE_LIMIT = 100_000;
 export class AnswerScorer {
   private readonly parsed = new RecentMap<number, { questions: string; doc: ParsedDocument }>(DOCUMENT_CACHE_LIMIT);
   private trigramSpace = new TrigramSpace();
-  /** wordSimilarity by query word, then candidate word, then whether typos count. */
-  private readonly similarities = new Map<string, Map<string, number>>();
-  private similarityEntries = 0;
 
   /** How the similarities weigh in the ranking (ranking.ts): fitted with word vectors, the words-only ones without. */
   private readonly weights: RankingWeights;
@@ -159,7 +169,7 @@ export class AnswerScorer {
     const queryMeaning = this.wordVectors?.meaningOf(terms.map((t) => t.word));
     const closeness = new Map<string, ((rows: Int32Array) => number) | undefined>();
     const contentTerms = terms.filter((t) => !t.stop);
-    const answerAlignment = this.unitVectors && new AnswerAlignment(contentTerms, this.unitVectors, phrasingIdf);
+    const answerAlignment = this.unitVectors && new AnswerAlignment(contentTerms, this.unitVectors, phrasingIdf, parsedDocs.map((p) => p.aligned));
     const evidence = docs.map((doc, i) => {
       const parsed = parsedDocs[i]!;
       const lengthNorm = params.k1 * (1 - params.b + (params.b * doc.wordCount) / Math.max(params.averageLength, 1));
@@ -188,7 +198,7 @@ export class AnswerScorer {
         covered += near.similarity * term.idf;
       }
       const nearest = this.weights.nearest === 0 ? 0 : nearestPhrasingCosine(queryIdf, parsed.phrasings, phrasingIdf);
-      const recall = phrasingRecall(queryIdf, parsed.stemShares, phrasingIdf);
+      const recall = phrasingRecall(queryIdf, parsed.stemShares, phrasingIdf, idf.epoch);
       const trigram = trigrams[i]!;
       const meaning = queryMeaning === undefined ? 0 : parsed.meanings.closest(queryMeaning);
       const coverage = totalIdf > 0 ? covered / totalIdf : 0;
@@ -203,12 +213,12 @@ export class AnswerScorer {
         recall,
         meaning,
         alignment: 0,
-        words: answerAlignment?.of(parsed.aligned) ?? { alignment: 0, unmatched: 0 },
+        words: answerAlignment === undefined ? noAlignment : () => answerAlignment.of(i),
       };
     });
     if (this.weights.alignment !== 0) {
       const alignment = new QuestionAlignment(contentTerms, parsedDocs.map((p) => p.termFrequency), phrasingIdf, this.wordVectors);
-      alignLeaders(evidence, (i) => parsedDocs[i]!.phrasings, alignment, totalIdf * this.weights.alignment, this.alignedCandidates);
+      alignLeaders(evidence, (i) => contentPhrasingsOf(parsedDocs[i]!), alignment, totalIdf * this.weights.alignment, this.alignedCandidates);
     }
     return evidence;
   }
@@ -219,7 +229,7 @@ export class AnswerScorer {
    * takes the first one it uses.
    */
   private alikeWords(docs: readonly ParsedDocument[]): (term: QueryTerm) => { word: string; similarity: number }[] {
-    let vocabulary: Set<string> | undefined;
+    let vocabulary: Map<string, Int32Array> | undefined;
     const byStem = new Map<string, { word: string; similarity: number }[]>();
     return (term) => {
       let alike = byStem.get(term.stem);
@@ -227,18 +237,13 @@ export class AnswerScorer {
       alike = [];
       if (term.word.length >= MIN_FUZZY_LENGTH) {
         if (vocabulary === undefined) {
-          vocabulary = new Set();
-          for (const doc of docs) for (const word of doc.words) vocabulary.add(word);
+          vocabulary = new Map();
+          for (const doc of docs) for (const [word, grams] of doc.words) if (!vocabulary.has(word)) vocabulary.set(word, grams);
         }
-        const similarities = this.similaritiesOf(term.word, !term.known);
-        for (const candidate of vocabulary) {
+        const termGrams = this.trigramSpace.stemTrigrams(term.stem);
+        for (const [candidate, grams] of vocabulary) {
           if (Math.abs(candidate.length - term.word.length) > 4) continue;
-          let similarity = similarities.get(candidate);
-          if (similarity === undefined) {
-            similarity = wordSimilarity(term.word, candidate, !term.known);
-            similarities.set(candidate, similarity);
-            this.similarityEntries++;
-          }
+          const similarity = wordSimilarity(term.word, termGrams, candidate, grams, !term.known);
           if (similarity > 0) alike.push({ word: candidate, similarity });
         }
         alike.sort((x, y) => y.similarity - x.similarity);
@@ -263,26 +268,11 @@ export class AnswerScorer {
     return closest === undefined || closest <= SYNONYM_COSINE ? 0 : (closest - SYNONYM_COSINE) / (1 - SYNONYM_COSINE);
   }
 
-  /** The cached wordSimilarity values of one question word (typos allowed or not) by candidate word. */
-  private similaritiesOf(word: string, allowTypo: boolean): Map<string, number> {
-    const key = allowTypo ? `${word}\u0000typo` : word;
-    let byWord = this.similarities.get(key);
-    if (byWord === undefined) {
-      if (this.similarityEntries >= SIMILARITY_CACHE_LIMIT) {
-        this.similarities.clear();
-        this.similarityEntries = 0;
-      }
-      byWord = new Map();
-      this.similarities.set(key, byWord);
-    }
-    return byWord;
-  }
-
   private parse(doc: AnswerDocument): ParsedDocument {
     const cached = this.parsed.get(doc.id);
     if (cached !== undefined && cached.questions === doc.questions) return cached.doc;
     const termFrequency = new Map<string, number>();
-    const words = new Set<string>();
+    const words = new Map<string, Int32Array>();
     const allWords: string[] = [];
     const phrasings: Map<string, string>[] = [];
     for (const question of doc.questions.split('\n')) {
@@ -290,7 +280,7 @@ export class AnswerScorer {
       for (const word of matchWords(question)) {
         const stem = stemOf(word);
         termFrequency.set(stem, (termFrequency.get(stem) ?? 0) + 1);
-        if (word.length >= MIN_FUZZY_LENGTH) words.add(word);
+        if (word.length >= MIN_FUZZY_LENGTH && !words.has(word)) words.set(word, this.trigramSpace.stemTrigrams(stem));
         allWords.push(word);
         if (!phrasing.has(stem)) phrasing.set(stem, word);
       }
@@ -304,7 +294,7 @@ export class AnswerScorer {
       trigrams: this.trigramSpace.vector(allWords),
       meanings: this.meanings(phrasings),
       contentWords: this.wordVectors?.rowsOf([...new Set(allWords)].filter((w) => !STOP_STEMS.has(stemOf(w)))) ?? new Int32Array(0),
-      aligned: this.wordVectors === undefined ? NO_PHRASINGS : alignedPhrasings(phrasings, (stem) => STOP_STEMS.has(stem), this.wordVectors),
+      aligned: this.wordVectors === undefined ? NO_PHRASINGS : alignedPhrasings(phrasings),
     };
     this.parsed.set(doc.id, { questions: doc.questions, doc: parsed });
     return parsed;
@@ -321,6 +311,15 @@ export class AnswerScorer {
     return PackedVectors.of(meanings);
   }
 }
+
+/** A parsed document's phrasings' content words, computed when it is first aligned (for the few leading candidates). */
+function contentPhrasingsOf(parsed: ParsedDocument): PhrasingWords[] {
+  parsed.contentPhrasings ??= parsed.phrasings.map(contentWordsOf);
+  return parsed.contentPhrasings;
+}
+
+const NO_ALIGNMENT: AlignmentFeatures = { alignment: 0, unmatched: 0 };
+const noAlignment = () => NO_ALIGNMENT;
 
 /** One question's lookups: a word recurs across phrasings and candidates. */
 function memoised(idfOfWord: (word: string) => number): (word: string) => number {
@@ -339,12 +338,17 @@ function memoised(idfOfWord: (word: string) => number): (word: string) => number
  * The share of the answer's weight the question carries: each stem of the answer weighs its IDF
  * times the share of the answer's phrasings that use it (what staff consistently wrote for it).
  */
-function phrasingRecall(queryIdf: ReadonlyMap<string, number>, shares: StemShares, idfOfWord: (word: string) => number): number {
+function phrasingRecall(queryIdf: ReadonlyMap<string, number>, shares: StemShares, idfOfWord: (word: string) => number, epoch: object): number {
+  if (shares.idfs === undefined || shares.idfEpoch !== epoch) {
+    shares.idfs = Float64Array.from(shares.words, (word) => idfOfWord(word));
+    shares.idfEpoch = epoch;
+  }
+  const idfs = shares.idfs;
   let total = 0;
   let shared = 0;
   for (let i = 0; i < shares.stems.length; i++) {
     const queryIdfOfStem = queryIdf.get(shares.stems[i]!);
-    const weight = (shares.counts[i]! / shares.phrasings) * (queryIdfOfStem ?? idfOfWord(shares.words[i]!));
+    const weight = (shares.counts[i]! / shares.phrasings) * (queryIdfOfStem ?? idfs[i]!);
     total += weight;
     if (queryIdfOfStem !== undefined) shared += weight;
   }

@@ -1,5 +1,3 @@
-import { paddedTrigrams } from './char-trigrams.js';
-import { stemOf } from './words.js';
 
 /**
  * How alike two words are in spelling, in [0, 1]: 0 unless they are plausibly the same word.
@@ -15,10 +13,15 @@ import { stemOf } from './words.js';
 export const MIN_FUZZY_LENGTH = 4;
 const MIN_TRIGRAM_DICE = 0.6;
 
-export function wordSimilarity(a: string, b: string, allowTypo: boolean): number {
+/**
+ * @param aStemTrigrams, bStemTrigrams each word's stem's distinct padded trigrams, as sorted ids of
+ *   one numbering (TrigramSpace.stemTrigrams): a question word is compared with every word of its
+ *   candidates, so the trigrams are counted over typed arrays, not string sets.
+ */
+export function wordSimilarity(a: string, aStemTrigrams: Int32Array, b: string, bStemTrigrams: Int32Array, allowTypo: boolean): number {
   if (a === b) return 1;
   if (a.length < MIN_FUZZY_LENGTH || b.length < MIN_FUZZY_LENGTH) return 0;
-  const dice = trigramDice(stemOf(a), stemOf(b));
+  const dice = trigramDice(aStemTrigrams, bStemTrigrams);
   const morphological = dice >= MIN_TRIGRAM_DICE ? dice : 0;
   return allowTypo ? Math.max(typoSimilarity(a, b), morphological) : morphological;
 }
@@ -55,24 +58,16 @@ export function boundedDamerau(a: string, b: string, max: number): number {
   return previous[m]!;
 }
 
-const TRIGRAM_SET_CACHE_LIMIT = 20_000;
-const trigramSets = new Map<string, Set<string>>();
-
-/** A stem's padded trigrams, memoised: the same stems are compared with many words. */
-function trigramSet(stem: string): Set<string> {
-  let set = trigramSets.get(stem);
-  if (set === undefined) {
-    if (trigramSets.size >= TRIGRAM_SET_CACHE_LIMIT) trigramSets.clear();
-    set = new Set(paddedTrigrams(stem));
-    trigramSets.set(stem, set);
-  }
-  return set;
-}
-
-function trigramDice(a: string, b: string): number {
-  const ga = trigramSet(a);
-  const gb = trigramSet(b);
+/** Dice's coefficient of two sets of trigram ids, each sorted. */
+function trigramDice(a: Int32Array, b: Int32Array): number {
   let shared = 0;
-  for (const gram of ga) if (gb.has(gram)) shared++;
-  return (2 * shared) / (ga.size + gb.size);
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
+  }
+  return (2 * shared) / (a.length + b.length);
 }

@@ -1,5 +1,5 @@
 import type { WordVectors } from './word-vectors.js';
-import { stemOf, STOP_STEMS } from './words.js';
+import { stemOf, STOP_STEMS, type ContentTerm } from './words.js';
 
 /**
  * Word alignment: how well the question's words and one phrasing's words pair up, word by word,
@@ -26,35 +26,21 @@ const MIN_COSINE = 0.3;
 
 
 /**
- * Each phrasing's content words, kept while the phrasing is (the parsed answer cache holds it):
- * walking an array is several times cheaper than a Map's entries, per candidate and question.
+ * A phrasing's content words (stop words left out), the word standing for each stem: computed once
+ * per phrasing and kept with the parsed answer document (scoring.ts), as walking an array is
+ * several times cheaper than a Map's entries, per candidate and question.
  */
-const contentWordsOf = new WeakMap<PhrasingWords, readonly string[]>();
-
-function contentWords(phrasing: PhrasingWords): readonly string[] {
-  let words = contentWordsOf.get(phrasing);
-  if (words === undefined) {
-    const found: string[] = [];
-    for (const [stem, word] of phrasing) if (!STOP_STEMS.has(stem)) found.push(word);
-    contentWordsOf.set(phrasing, found);
-    words = found;
-  }
-  return words;
+export function contentWordsOf(phrasing: ReadonlyMap<string, string>): string[] {
+  const found: string[] = [];
+  for (const [stem, word] of phrasing) if (!STOP_STEMS.has(stem)) found.push(word);
+  return found;
 }
 
 /** Candidates the alignment re-ranks (alignLeaders), by default. */
 const ALIGNED_CANDIDATES = 3;
 
-/** A content (not stop) word of the question. */
-export interface AlignedTerm {
-  stem: string;
-  word: string;
-  /** The word's IDF in the guild. */
-  idf: number;
-}
-
-/** One phrasing's content words: stem → the word standing for it. */
-export type PhrasingWords = ReadonlyMap<string, string>;
+/** One phrasing's content words (contentWordsOf). */
+export type PhrasingWords = readonly string[];
 
 /** A candidate word's part in the alignment, computed once per question. */
 interface CandidateWord {
@@ -78,8 +64,8 @@ export class QuestionAlignment {
   private readonly words = new Map<string, CandidateWord>();
   /** Scratch: each term's best match in the phrasing being aligned. */
   private readonly best: Float64Array;
-  /** Each term's word-vector row (none: empty), for WordVectors.closestTo. */
-  private readonly termRows: Int32Array[];
+  /** Each term's word-vector row (-1: none), for WordVectors.cosinesTo. */
+  private readonly termRows: Int32Array;
 
   /**
    * @param terms the question's content words
@@ -88,7 +74,7 @@ export class QuestionAlignment {
    * @param vectors word vectors; without them only the same stems match
    */
   constructor(
-    private readonly terms: readonly AlignedTerm[],
+    private readonly terms: readonly ContentTerm[],
     private readonly candidateStems: readonly { has(stem: string): boolean }[],
     private readonly idfOfWord: (word: string) => number,
     private readonly vectors?: WordVectors,
@@ -96,7 +82,7 @@ export class QuestionAlignment {
     this.termWeights = Float64Array.from(terms, (term) => term.idf * this.localIdf(term.stem));
     this.termWeightTotal = this.termWeights.reduce((sum, w) => sum + w, 0);
     this.best = new Float64Array(terms.length);
-    this.termRows = terms.map((term) => vectors?.rowsOf([term.word]) ?? new Int32Array(0));
+    this.termRows = Int32Array.from(terms, (term) => vectors?.rowsOf([term.word])[0] ?? -1);
   }
 
   private localIdf(stem: string): number {
@@ -122,7 +108,7 @@ export class QuestionAlignment {
       best.fill(0);
       let precision = 0;
       let phrasingWeight = 0;
-      for (const word of contentWords(phrasing)) {
+      for (const word of phrasing) {
         let candidate = this.words.get(word);
         if (candidate === undefined) {
           candidate = this.candidateWord(word);
@@ -151,9 +137,9 @@ export class QuestionAlignment {
   private candidateWord(word: string): CandidateWord {
     const stem = stemOf(word);
     const matches = new Float64Array(this.terms.length);
-    const closeness = this.vectors?.closenessTo(word); // the word looked up once, not once per term
+    const cosines = this.vectors?.cosinesTo(word, this.termRows); // the word looked up once, not once per term
     this.terms.forEach((term, i) => {
-      const cosine = term.stem === stem ? 1 : (closeness?.(this.termRows[i]!) ?? 0);
+      const cosine = term.stem === stem ? 1 : (cosines?.[i] ?? 0);
       matches[i] = cosine >= 1 ? 1 : Math.max(0, (cosine - MIN_COSINE) / (1 - MIN_COSINE));
     });
     return { weight: this.idfOfWord(word) * this.localIdf(stem), matches };

@@ -105,12 +105,6 @@ export class PackedVectors {
   }
 }
 
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
-  return dot;
-}
-
 export interface WordVectorSource {
   dimensions: number;
   words: readonly string[];
@@ -133,6 +127,51 @@ export function encodeWordVectors({ dimensions, words, vectors, source }: WordVe
   prefix.write(MAGIC, 0, 'latin1');
   prefix.writeUInt32LE(header.length + 1 + wordBytes.length, 4);
   return Buffer.concat([prefix, header, Buffer.from('\n'), wordBytes, Buffer.from(scales.buffer), Buffer.from(values.buffer)]);
+}
+
+/**
+ * A row's value by row number (closenessTo's cosines): open addressing over typed arrays, as the
+ * synonym credit looks up a few thousand rows per question, where a Map of numbers cost as much
+ * as the dot products it saved.
+ */
+class RowValues {
+  private rows = new Int32Array(64).fill(-1);
+  private values = new Float64Array(64);
+  private count = 0;
+
+  get(row: number): number | undefined {
+    const mask = this.rows.length - 1;
+    for (let slot = hashRow(row) & mask; ; slot = (slot + 1) & mask) {
+      const stored = this.rows[slot]!;
+      if (stored === row) return this.values[slot];
+      if (stored === -1) return undefined;
+    }
+  }
+
+  /** Sets the value of a row not yet set. */
+  set(row: number, value: number): void {
+    if (2 * (this.count + 1) > this.rows.length) this.grow();
+    const mask = this.rows.length - 1;
+    let slot = hashRow(row) & mask;
+    while (this.rows[slot] !== -1) slot = (slot + 1) & mask;
+    this.rows[slot] = row;
+    this.values[slot] = value;
+    this.count++;
+  }
+
+  private grow(): void {
+    const { rows, values } = this;
+    this.rows = new Int32Array(2 * rows.length).fill(-1);
+    this.values = new Float64Array(2 * rows.length);
+    this.count = 0;
+    for (let slot = 0; slot < rows.length; slot++) if (rows[slot] !== -1) this.set(rows[slot]!, values[slot]!);
+  }
+}
+
+/** A row number's hash: multiplied by the golden ratio's 32 bits, high bits folded into the low ones the mask keeps. */
+function hashRow(row: number): number {
+  const h = Math.imul(row, 0x9e3779b1);
+  return (h ^ (h >>> 15)) >>> 0;
 }
 
 export class WordVectors {
@@ -176,16 +215,6 @@ export class WordVectors {
     return this.words.lineOf(word);
   }
 
-  /** The word's frequency rank in GloVe's corpus (0 = most frequent), or undefined when not in the table. */
-  rank(word: string): number | undefined {
-    const row = this.rowOf(word);
-    return row === -1 ? undefined : row;
-  }
-
-  has(word: string): boolean {
-    return this.rowOf(word) !== -1;
-  }
-
   /** Adds `weight` × the word's unit vector to `into`; false when the word has no vector. */
   addTo(into: Float32Array, word: string, weight: number): boolean {
     const row = this.rowOf(word);
@@ -219,7 +248,7 @@ export class WordVectors {
     return found ? toUnitLength(sum) : undefined;
   }
 
-  /** The rows of the words that have a vector, for closestTo. */
+  /** The rows (frequency ranks in GloVe's corpus, 0 = most frequent) of the words that have a vector, for closenessTo. */
   rowsOf(words: Iterable<string>): Int32Array {
     const rows: number[] = [];
     for (const word of words) {
@@ -229,19 +258,15 @@ export class WordVectors {
     return Int32Array.from(rows);
   }
 
-  /** The largest cosine between the word and the words of `rows` (rowsOf): undefined when the word has no vector, -Infinity when `rows` is empty. */
-  closestTo(word: string, rows: Int32Array): number | undefined {
-    return this.closenessTo(word)?.(rows);
-  }
-
   /**
-   * closestTo for one word against many row lists: each row's cosine is computed once and kept
-   * (the candidates of one question share most of their words). Undefined when the word has no vector.
+   * The largest cosine between the word and the words of `rows` (rowsOf), for many row lists: each
+   * row's cosine is computed once and kept (the candidates of one question share most of their
+   * words). Undefined when the word has no vector; the function gives -Infinity for empty `rows`.
    */
   closenessTo(word: string): ((rows: Int32Array) => number) | undefined {
     const row = this.rowOf(word);
     if (row === -1) return undefined;
-    const known = new Map<number, number>();
+    const known = new RowValues();
     return (rows) => {
       let best = -Infinity;
       for (const other of rows) {
@@ -256,22 +281,43 @@ export class WordVectors {
     };
   }
 
-  /** The dot product of two rows' int8 values (an integer). */
+  /**
+   * The word's cosine with the word of each row (rowsOf; -1 for a word without a vector: -Infinity),
+   * each the value closenessTo gives for that row alone. Undefined when the word has no vector.
+   */
+  cosinesTo(word: string, rows: Int32Array): Float64Array | undefined {
+    const row = this.rowOf(word);
+    if (row === -1) return undefined;
+    const cosines = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const other = rows[i]!;
+      cosines[i] = other === -1 ? -Infinity : this.rowDot(row, other) * this.scales[other]! * this.scales[row]!;
+    }
+    return cosines;
+  }
+
+  /**
+   * The dot product of two rows' int8 values: an integer (at most 127² × dimensions), so it is
+   * exact in any order of summation. Four sums at once: the costliest loop of a question (every
+   * question word without a match against every candidate word, for the synonym credit).
+   */
   private rowDot(a: number, b: number): number {
     const dims = this.dimensions;
     const values = this.values;
     const oa = a * dims;
     const ob = b * dims;
-    let dot = 0;
-    for (let i = 0; i < dims; i++) dot += values[oa + i]! * values[ob + i]!;
-    return dot;
-  }
-
-  /** Cosine similarity of two words' vectors, or undefined when either has none. */
-  similarity(a: string, b: string): number | undefined {
-    const ra = this.rowOf(a);
-    const rb = this.rowOf(b);
-    if (ra === -1 || rb === -1) return undefined;
-    return this.rowDot(ra, rb) * this.scales[ra]! * this.scales[rb]!;
+    let d0 = 0;
+    let d1 = 0;
+    let d2 = 0;
+    let d3 = 0;
+    let i = 0;
+    for (; i + 4 <= dims; i += 4) {
+      d0 += values[oa + i]! * values[ob + i]!;
+      d1 += values[oa + i + 1]! * values[ob + i + 1]!;
+      d2 += values[oa + i + 2]! * values[ob + i + 2]!;
+      d3 += values[oa + i + 3]! * values[ob + i + 3]!;
+    }
+    for (; i < dims; i++) d0 += values[oa + i]! * values[ob + i]!;
+    return d0 + d1 + d2 + d3;
   }
 }

@@ -34,3 +34,12 @@ export function stemOf(word: string): string {
 
 /** The stems of the standard stop words (STOP_WORDS), as the matcher compares words by stem. */
 export const STOP_STEMS: ReadonlySet<string> = new Set([...STOP_WORDS].map(stemOf));
+
+/** A content (not stop) word of a member's question, as the word-by-word alignments take it. */
+export interface ContentTerm {
+  stem: string;
+  /** The word as typed (its first occurrence). */
+  word: string;
+  /** Its IDF in the guild. */
+  idf: number;
+}

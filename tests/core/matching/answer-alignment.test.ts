@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Matcher } from '../../../src/core/matching/matcher.js';
 import { TrainingStore } from '../../../src/core/training/store.js';
 import { GUILD_A, openTempDb } from './support-guild.js';
-import { STOP_WORDS } from '../../../src/core/matching/stopwords.js';
 import { alignedPhrasings, AnswerAlignment, UnitVectorCache } from '../../../src/core/matching/answer-alignment.js';
 import { encodeWordVectors, WordVectors } from '../../../src/core/matching/word-vectors.js';
-import { matchWords, stemOf } from '../../../src/core/matching/words.js';
+import { matchWords, stemOf, STOP_STEMS } from '../../../src/core/matching/words.js';
 
 /**
  * Word-by-word alignment, with vectors whose cosines are known: "blocked" and "locked" 0.9 apart,
@@ -14,29 +13,26 @@ import { matchWords, stemOf } from '../../../src/core/matching/words.js';
 const vectors = WordVectors.decode(
   encodeWordVectors({
     dimensions: 4,
-    words: ['pin', 'blocked', 'locked', 'new', 'need'],
+    words: ['pin', 'blocked', 'locked', 'new', 'need', 'blocking'],
     vectors: [
       [1, 0, 0, 0],
       [0, 1, 0, 0],
       [0, 0.9, Math.sqrt(1 - 0.81), 0],
       [0, 0, 0, 1],
       [0, 0, -1, 0],
+      [0, 0, 0, 1],
     ],
     source: 'test',
   }),
 );
-const isStop = (stem: string) => STOP_WORDS.has(stem);
+/** Stop words are left out as the matcher leaves them out (STOP_STEMS: "was" is "wa" once stemmed). */
 const phrasingsOf = (questions: readonly string[]) =>
-  alignedPhrasings(
-    questions.map((question) => new Map(matchWords(question.toLowerCase()).map((word) => [stemOf(word), word]))),
-    isStop,
-    vectors,
-  );
+  alignedPhrasings(questions.map((question) => new Map(matchWords(question.toLowerCase()).map((word) => [stemOf(word), word]))));
 function align(question: string, trained: readonly string[]) {
   const terms = [...new Map(matchWords(question.toLowerCase()).map((word) => [stemOf(word), word]))]
-    .filter(([stem]) => !isStop(stem))
+    .filter(([stem]) => !STOP_STEMS.has(stem))
     .map(([stem, word]) => ({ stem, word, idf: 1 }));
-  return new AnswerAlignment(terms, new UnitVectorCache(vectors), () => 1).of(phrasingsOf(trained));
+  return new AnswerAlignment(terms, new UnitVectorCache(vectors), () => 1, [phrasingsOf(trained)]).of(0);
 }
 
 describe('AnswerAlignment', () => {
@@ -63,6 +59,19 @@ describe('AnswerAlignment', () => {
     expect(align('I need a new PIN', trained)).toEqual({ alignment: 1, unmatched: 0 });
   });
 
+  it('gives each candidate the same features whichever candidate is asked for first (a stem stands for its first candidate\'s word)', () => {
+    // "blocking" and "blocked" share the stem "block"; in these test vectors "blocking" means "new".
+    const terms = [{ stem: 'pin', word: 'pin', idf: 1 }, { stem: 'new', word: 'new', idf: 1 }];
+    const candidates = [phrasingsOf(['my PIN is blocking']), phrasingsOf(['my PIN is blocked'])];
+    const alignment = () => new AnswerAlignment(terms, new UnitVectorCache(vectors), () => 1, candidates);
+    const inOrder = alignment();
+    const [first, second] = [inOrder.of(0), inOrder.of(1)];
+    const lastFirst = alignment();
+    expect(lastFirst.of(1)).toEqual(second);
+    expect(lastFirst.of(0)).toEqual(first);
+    expect(second).toEqual({ alignment: 1, unmatched: 0 });
+  });
+
   it('counts a word without a vector only by its own stem, and stop words not at all', () => {
     expect(align('blocked zorblax', blocked)).toEqual({ alignment: 0.5, unmatched: 0.5 });
     expect(align('is it my', blocked)).toEqual({ alignment: 0, unmatched: 0 });
@@ -87,6 +96,9 @@ describe('Matcher with word alignment (GloVe vectors)', () => {
       expect(paraphrase!.features.alignment).toBeGreaterThan(other!.features.alignment);
       expect(paraphrase!.score).toBeGreaterThanOrEqual(0.85);
       expect(other!.score).toBeLessThan(0.85);
+      // match() computes the word-by-word features only for the answers it returns, rank() for all: the same confidences.
+      for (const question of ['my PIN was blocked, what now?', 'I need a new PIN', 'my card was declined twice'])
+        expect(matcher.match(GUILD_A, question, 2).map((m) => [m.answer, m.score])).toEqual(matcher.rank(GUILD_A, question).slice(0, 2).map((r) => [r.answer, r.score]));
     } finally {
       db.close();
     }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Matcher } from '../../../src/core/matching/matcher.js';
-import { QuestionAlignment, type PhrasingWords } from '../../../src/core/matching/word-alignment.js';
+import { contentWordsOf, QuestionAlignment } from '../../../src/core/matching/word-alignment.js';
 import { sharedWordVectors } from '../../../src/core/matching/word-vectors.js';
 import { matchWords, stemOf, STOP_STEMS } from '../../../src/core/matching/words.js';
 import { TrainingStore } from '../../../src/core/training/store.js';
@@ -57,14 +57,14 @@ describe('ranking with word alignment', () => {
 
 describe('QuestionAlignment', () => {
   const vectors = sharedWordVectors();
-  const phrasing = (text: string): PhrasingWords => new Map(matchWords(text).map((word) => [stemOf(word), word]));
+  const phrasing = (text: string) => new Map(matchWords(text).map((word) => [stemOf(word), word]));
   const alignmentOf = (question: string, phrasings: readonly string[], idf = () => 1) => {
     const terms = matchWords(question)
       .filter((word) => !STOP_STEMS.has(stemOf(word)))
       .map((word) => ({ stem: stemOf(word), word, idf: 1 }));
     const parsed = phrasings.map(phrasing);
     const alignment = new QuestionAlignment(terms, parsed, idf, vectors ?? undefined);
-    return parsed.map((p) => alignment.bestPhrasing([p]));
+    return parsed.map((p) => alignment.bestPhrasing([contentWordsOf(p)]));
   };
 
   it('pairs words that mean alike: "I need a new PIN" aligns with "set a new PIN", not with "my PIN is blocked"', () => {

@@ -3,12 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Matcher } from '../../../src/core/matching/matcher.js';
-import { cosine, encodeWordVectors, PackedVectors, sharedWordVectors, WordVectors } from '../../../src/core/matching/word-vectors.js';
+import { dotAt } from '../../../src/core/matching/vectors.js';
+import { encodeWordVectors, PackedVectors, sharedWordVectors, WordVectors } from '../../../src/core/matching/word-vectors.js';
 import { TrainingStore } from '../../../src/core/training/store.js';
 import type { Db } from '../../../src/db/database.js';
 import { CANCEL_ANSWER, GUILD_A, OPENING_HOURS_ANSWER, openTempDb, PASSWORD_ANSWER, REFUND_ANSWER, trainSupportGuild } from './support-guild.js';
 
 const THRESHOLD = 0.85; // TRAINED_ANSWER_THRESHOLD's default
+
+/** Two words' cosine as the matcher reads it (closenessTo over rowsOf), or undefined when either has no vector. */
+function similarity(vectors: WordVectors, a: string, b: string): number | undefined {
+  const rows = vectors.rowsOf([b]);
+  return rows.length === 0 ? undefined : vectors.closenessTo(a)?.(rows);
+}
+/** Unit vectors' cosine. */
+const cosine = (a: Float32Array, b: Float32Array) => dotAt(a, b, 0);
 
 describe('WordVectors file format', () => {
   const source = {
@@ -26,15 +35,20 @@ describe('WordVectors file format', () => {
   it('keeps each word, its frequency rank and its direction (int8, within a percent)', () => {
     const vectors = WordVectors.decode(encodeWordVectors(source));
     expect(vectors.size).toBe(4);
-    expect(vectors.rank('refund')).toBe(1);
-    expect(vectors.has('password')).toBe(false);
+    expect([...vectors.rowsOf(['refund'])]).toEqual([1]);
+    expect([...vectors.rowsOf(['password'])]).toEqual([]);
     const exact = (2 * 1.8 + 1.1) / (Math.sqrt(5) * Math.sqrt(1.8 ** 2 + 1.1 ** 2));
-    expect(vectors.similarity('refund', 'reimbursement')).toBeCloseTo(exact, 2);
-    expect(vectors.similarity('refund', 'password')).toBeUndefined();
+    expect(similarity(vectors, 'refund', 'reimbursement')).toBeCloseTo(exact, 2);
+    expect(similarity(vectors, 'refund', 'password')).toBeUndefined();
     const rows = vectors.rowsOf(['the', 'router', 'password']);
     expect([...rows]).toEqual([0, 3]);
-    expect(vectors.closestTo('refund', rows)).toBeCloseTo(Math.max(vectors.similarity('refund', 'the')!, vectors.similarity('refund', 'router')!), 5);
-    expect(vectors.closestTo('password', rows)).toBeUndefined();
+    const closestToRefund = vectors.closenessTo('refund')!;
+    expect(closestToRefund(rows)).toBeCloseTo(Math.max(similarity(vectors, 'refund', 'the')!, similarity(vectors, 'refund', 'router')!), 5);
+    expect(closestToRefund(new Int32Array(0))).toBe(-Infinity);
+    expect(vectors.closenessTo('password')).toBeUndefined();
+    // Row by row, the same cosines (bit for bit) for the ranking's word alignment.
+    expect([...vectors.cosinesTo('refund', Int32Array.of(0, -1, 3))!]).toEqual([closestToRefund(Int32Array.of(0)), -Infinity, closestToRefund(Int32Array.of(3))]);
+    expect(vectors.cosinesTo('password', rows)).toBeUndefined();
   });
 
   it('averages a text into one unit vector, a frequent word weighing least', () => {
@@ -56,7 +70,17 @@ describe('WordVectors file format', () => {
     const vectors = sharedWordVectors()!;
     expect(vectors.size).toBe(50_000);
     expect(vectors.dimensions).toBe(100);
-    expect(vectors.similarity('refund', 'reimbursement')!).toBeGreaterThan(vectors.similarity('refund', 'router')! + 0.3);
+    expect(similarity(vectors, 'refund', 'reimbursement')!).toBeGreaterThan(similarity(vectors, 'refund', 'router')! + 0.3);
+  });
+
+  it('keeps each cosine closenessTo computed, for any number of rows: the same largest cosine when asked again', () => {
+    const vectors = sharedWordVectors()!;
+    const rows = Int32Array.from({ length: 3_000 }, (_, i) => (i * 7919) % vectors.size);
+    const largest = Math.max(...vectors.cosinesTo('refund', rows)!);
+    const closest = vectors.closenessTo('refund')!;
+    expect(closest(rows)).toBe(largest);
+    expect(closest(rows.subarray(0, 1_500))).toBe(Math.max(...vectors.cosinesTo('refund', rows.subarray(0, 1_500))!));
+    expect(closest(rows)).toBe(largest);
   });
 
   it('reads a path it is given, and says which file it could not read', () => {
