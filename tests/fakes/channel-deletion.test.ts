@@ -1,28 +1,22 @@
 import { ChannelType, Client, Events, GatewayIntentBits } from 'discord.js';
 import type { GatewayDispatchPayload } from 'discord-api-types/v10';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeDiscord } from './discord/index.js';
+import { stopAfterEachTest } from './stop-after-each.js';
 
 /**
  * Deleting a forum post or a channel, as Discord does it (sources in channels.ts, deleteChannel):
  * THREAD_DELETE with only `id`, `guild_id`, `parent_id`, `type`; Manage Threads needed for a post; a
  * deleted parent takes its threads with it and only its own CHANNEL_DELETE is sent.
  */
-let fake: FakeDiscord | undefined;
-let client: Client | undefined;
-afterEach(async () => {
-  await client?.destroy();
-  await fake?.stop();
-  client = undefined;
-  fake = undefined;
-});
+const started = stopAfterEachTest();
 
 async function scene() {
-  const f = (fake = await FakeDiscord.start());
+  const f = started.fake(await FakeDiscord.start());
   const guild = f.createGuild({ name: 'Deletions', ownerName: 'mod' });
   const member = f.addMember(guild.id, { username: 'member' }).id;
   const forum = f.createChannel(guild.id, { type: ChannelType.GuildForum, name: 'help' }).id;
-  const c = (client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages], rest: { api: f.apiUrl } }));
+  const c = started.client(new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages], rest: { api: f.apiUrl } }));
   const dispatches: GatewayDispatchPayload[] = [];
   // 'raw': every gateway packet as Discord sent it, before discord.js's cache decides what to emit.
   c.on(Events.Raw, (packet: GatewayDispatchPayload) => dispatches.push(packet));

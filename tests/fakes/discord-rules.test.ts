@@ -1,21 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { ChannelType, Client, Events, GatewayIntentBits, PermissionFlagsBits } from 'discord.js';
 import type { Interaction } from 'discord.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_BOT_PERMISSIONS, FakeDiscord, type FakeDiscordOptions, type GuildView } from './discord/index.js';
+import { stopAfterEachTest } from './stop-after-each.js';
 
 /**
  * The rules issue 13 added to the fake Discord, each pinned here (the sources are cited where the
  * fake enforces them and in README.md).
  */
-let fake: FakeDiscord | undefined;
-let client: Client | undefined;
-afterEach(async () => {
-  await client?.destroy();
-  await fake?.stop();
-  client = undefined;
-  fake = undefined;
-});
+const started = stopAfterEachTest();
 
 interface Scene {
   fake: FakeDiscord;
@@ -26,7 +20,7 @@ interface Scene {
 }
 
 async function scene(opts: FakeDiscordOptions = {}): Promise<Scene> {
-  const f = (fake = await FakeDiscord.start(opts));
+  const f = started.fake(await FakeDiscord.start(opts));
   const guild = f.createGuild({ name: 'Rules', ownerName: 'mod' });
   const member = f.addMember(guild.id, { username: 'member' }).id;
   const forumView = f.createChannel(guild.id, { type: ChannelType.GuildForum, name: 'help', available_tags: [{ name: 'Open' }] });
@@ -45,7 +39,7 @@ async function rest(f: FakeDiscord, method: string, path: string, body?: unknown
 }
 
 async function login(f: FakeDiscord, onInteraction?: (i: Interaction) => Promise<void>): Promise<Client> {
-  const c = (client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent], rest: { api: f.apiUrl } }));
+  const c = started.client(new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent], rest: { api: f.apiUrl } }));
   const ready = new Promise<void>((resolve) => c.once(Events.ClientReady, () => resolve()));
   if (onInteraction) c.on(Events.InteractionCreate, (i) => void onInteraction(i).catch(() => undefined));
   await c.login(f.token);

@@ -1,7 +1,8 @@
 import { ChannelType, Client, Events, GatewayIntentBits } from 'discord.js';
 import type { GatewayDispatchPayload } from 'discord-api-types/v10';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeDiscord } from './discord/index.js';
+import { stopAfterEachTest } from './stop-after-each.js';
 
 /**
  * Who is in a server, as Discord tells it (sources in discord/guild-membership.ts): the bot removed (GUILD_DELETE
@@ -9,21 +10,14 @@ import { FakeDiscord } from './discord/index.js';
  * nothing refused), the bot invited back (GUILD_CREATE), and a member leaving (GUILD_MEMBER_REMOVE under the privileged
  * GuildMembers intent only, and out of the server's private threads).
  */
-let fake: FakeDiscord | undefined;
-let client: Client | undefined;
-afterEach(async () => {
-  await client?.destroy();
-  await fake?.stop();
-  client = undefined;
-  fake = undefined;
-});
+const started = stopAfterEachTest();
 
 async function scene(intents: GatewayIntentBits[] = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages]) {
-  const f = (fake = await FakeDiscord.start());
+  const f = started.fake(await FakeDiscord.start());
   const guild = f.createGuild({ name: 'Leaving', ownerName: 'mod' });
   const member = f.addMember(guild.id, { username: 'member' }).id;
   const text = f.createChannel(guild.id, { type: ChannelType.GuildText, name: 'general' }).id;
-  const c = (client = new Client({ intents, rest: { api: f.apiUrl } }));
+  const c = started.client(new Client({ intents, rest: { api: f.apiUrl } }));
   const dispatches: GatewayDispatchPayload[] = [];
   c.on(Events.Raw, (packet: GatewayDispatchPayload) => dispatches.push(packet));
   const ready = new Promise<void>((resolve) => c.once(Events.ClientReady, () => resolve()));
@@ -77,7 +71,7 @@ describe('fake Discord: the bot removed from a server, an outage, a member leavi
     const s = await scene();
     s.fake.removeBotFromGuild(s.guild.id);
     await s.client.destroy();
-    const c = (client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: s.fake.apiUrl } }));
+    const c = started.client(new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: s.fake.apiUrl } }));
     const ready = new Promise<void>((resolve) => c.once(Events.ClientReady, () => resolve()));
     await c.login(s.fake.token);
     await ready;
