@@ -134,6 +134,11 @@ type FrequencyLookup = (key: string, count: () => number) => number;
 interface GuildCache {
   generation: number;
   frequencies: Map<string, number>;
+  /**
+   * The IDFs' epoch (WordIdf.epoch): parsed documents keep it to know their cached IDFs still hold. An empty object of
+   * its own, not the cache itself, so documents that outlive the cache do not keep its frequencies alive.
+   */
+  epoch: object;
 }
 const FREQUENCY_CACHE_LIMIT = 50_000;
 
@@ -229,7 +234,7 @@ export class Matcher {
     // share instead of a count over the guild (the priciest count there is in a big guild).
     const stopIdf = idf(Math.round(PRIOR_STOP_SHARE * stats.answers), true);
     const phrasingIdf = (word: string) => (STOP_STEMS.has(stemOf(word)) ? stopIdf : idfOfWord(word));
-    const evidence = this.scorer.score(terms, docs, { k1: this.options.k1, b: this.options.b, averageLength: stats.words / stats.answers }, { ofWord: idfOfWord, ofPhrasingWord: phrasingIdf, epoch: guildCache });
+    const evidence = this.scorer.score(terms, docs, { k1: this.options.k1, b: this.options.b, averageLength: stats.words / stats.answers }, { ofWord: idfOfWord, ofPhrasingWord: phrasingIdf, epoch: guildCache.epoch });
     const similar = semantic === undefined ? new Map<string, number>() : addSemanticEvidence(evidence, semantic, terms, this.semanticWeight);
     const featuresOf = answerFeatures(evidence);
     const ranked = evidence
@@ -276,11 +281,11 @@ export class Matcher {
     return Math.log(1 + (n - frequency + 0.5) / (frequency + 0.5));
   }
 
-  /** The guild's statistics cache, a new one when its training changed (or when full): also the IDFs' epoch (WordIdf). */
+  /** The guild's statistics cache, a new one (with a new IDF epoch) when its training changed or when full. */
   private guildCache(guildId: string, generation: number): GuildCache {
     let cache = this.caches.get(guildId);
     if (cache === undefined || cache.generation !== generation || cache.frequencies.size >= FREQUENCY_CACHE_LIMIT) {
-      cache = { generation, frequencies: new Map() };
+      cache = { generation, frequencies: new Map(), epoch: {} };
       this.caches.set(guildId, cache);
     }
     return cache;
