@@ -63,6 +63,21 @@ describe('a ticket whose post is deleted in Discord', () => {
     expect((await pressOpenTicket(bw)).type).toBe(9);
   });
 
+  it('deleting a channel that never held tickets asks Discord nothing about the quiet tickets, and closes none', async () => {
+    const bw = await world();
+    const { threadId } = await openTicket(bw, 'Login', 'I cannot log in');
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, archived: true });
+    await bw.fake.waitFor(() => (bw.bot.client.channels.cache.get(threadId) as { archived?: boolean } | undefined)?.archived === true, 3000, 'the bot sees it archived');
+    bw.bot.client.sweepers.sweepThreads((thread) => thread.archived === true);
+    const deletedAt = Date.now();
+
+    bw.fake.deleteChannelAsUser({ channelId: bw.generalId, userId: bw.adminId });
+    await bw.fake.waitFor(() => !bw.bot.client.channels.cache.has(bw.generalId), 3000, 'the bot saw the channel go');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(bw.fake.requests.filter((r) => r.at >= deletedAt && r.method === 'GET' && r.path === `/channels/${threadId}`)).toEqual([]);
+    expect(ticketOf(bw, threadId)?.status).toBe('open');
+  });
+
   it('a post deleted while the bot was offline: its ticket closes at start-up; the other ticket stays open', async () => {
     const bw = await world();
     const other = bw.fake.addMember(bw.guildId, { username: 'other' }).id;

@@ -1,4 +1,4 @@
-import type { DMChannel, GatewayThreadDeleteDispatchData, NonThreadGuildBasedChannel } from 'discord.js';
+import { ChannelType, type DMChannel, type GatewayThreadDeleteDispatchData, type NonThreadGuildBasedChannel } from 'discord.js';
 import { followPostDeleted } from '../../core/tickets/post-state.js';
 import type { BotContext } from '../context.js';
 import { fetchTicketThread } from '../support/ticket-thread.js';
@@ -34,7 +34,7 @@ export function onThreadDeleteDispatch(data: GatewayThreadDeleteDispatchData, ct
  * "Unknown Channel" means it went with the channel. Returns how many closed.
  */
 export async function onChannelDelete(channel: DMChannel | NonThreadGuildBasedChannel, ctx: BotContext): Promise<number> {
-  if (channel.isDMBased() || !('threads' in channel)) return 0; // only channels that hold threads
+  if (channel.isDMBased() || !mayHoldTickets(channel, ctx)) return 0;
   let closed = 0;
   for (const { guildId, threadId } of ctx.core.tickets.openThreads([channel.guildId])) {
     if (!(await wentWith(channel.id, threadId, ctx))) continue;
@@ -42,6 +42,17 @@ export async function onChannelDelete(channel: DMChannel | NonThreadGuildBasedCh
     closed++;
   }
   return closed;
+}
+
+/**
+ * Whether a deleted channel can have held ticket posts: a forum or media channel (the ticket forum, or one /setup used
+ * before), or the channel private tickets are threads of. Any other text channel holds threads too, but never tickets,
+ * and asking Discord about every uncached open ticket at each such deletion would be a burst of requests for nothing
+ * (a ticket in a channel missed here is still found by the start-up check, offline-changes.ts).
+ */
+function mayHoldTickets(channel: NonThreadGuildBasedChannel, ctx: BotContext): boolean {
+  if (channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildMedia) return true;
+  return channel.id === ctx.core.desk.settings.get(channel.guildId).privateChannelId;
 }
 
 /** Whether a ticket's post was in the deleted channel; when Discord cannot be asked now, start-up asks again. */
