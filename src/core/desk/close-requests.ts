@@ -21,6 +21,7 @@ const STANDING = `close_requested_at IS NOT NULL AND NOT EXISTS (
 export class CloseRequests {
   private readonly setRequest: Statement<[number | null, string | null, number]>;
   private readonly selectRequest: Statement<[number], { close_requested_at: number | null }>;
+  private readonly selectMade: Statement<[number], { close_requested_at: number | null }>;
   private readonly selectDue: Statement<[number], { guild_id: string; thread_id: string }>;
 
   constructor(
@@ -29,6 +30,7 @@ export class CloseRequests {
   ) {
     this.setRequest = db.prepare('UPDATE tickets SET close_requested_at = ?, close_requested_by = ? WHERE id = ?');
     this.selectRequest = db.prepare(`SELECT close_requested_at FROM tickets WHERE id = ? AND ${STANDING}`);
+    this.selectMade = db.prepare('SELECT close_requested_at FROM tickets WHERE id = ?');
     this.selectDue = db.prepare(`SELECT guild_id, thread_id FROM tickets WHERE status = 'open' AND ${STANDING} AND close_requested_at <= ? ORDER BY id`);
   }
 
@@ -39,14 +41,22 @@ export class CloseRequests {
     return ticket;
   }
 
-  /** The member kept the ticket open: the request is withdrawn. False when none stood (a member who wrote since withdrew it). */
+  /** The member kept the ticket open (or closed it): the request is withdrawn. False when none was made. */
   cancel(ticketId: number): boolean {
-    if (!this.pending(ticketId)) return false;
+    if (!this.made(ticketId)) return false;
     this.setRequest.run(null, null, ticketId);
     return true;
   }
 
-  /** A request stands: made, and neither withdrawn nor followed by a message of the member. */
+  /**
+   * A request was made and the member has not answered it with Keep open: its buttons still work, even after the
+   * member wrote ("thanks, it works") and so stopped it from closing the ticket by itself.
+   */
+  made(ticketId: number): boolean {
+    return this.selectMade.get(ticketId)?.close_requested_at != null;
+  }
+
+  /** A request stands (it closes the ticket when due): made, and neither withdrawn nor followed by a message of the member. */
   pending(ticketId: number): boolean {
     return this.selectRequest.get(ticketId)?.close_requested_at != null;
   }

@@ -56,7 +56,7 @@ const answerButtons: ComponentHandler = {
       await updateMessage(interaction, { content: `↩️ <@${ticket.ownerId}> kept this ticket open.`, components: [] });
       return;
     }
-    if (!ctx.core.desk.closeRequests.pending(ticket.id)) throw new UserError('This close request was withdrawn; the ticket stays open.');
+    if (!ctx.core.desk.closeRequests.made(ticket.id)) throw new UserError('This close request was withdrawn; the ticket stays open.');
     const modal = new ModalBuilder()
       .setCustomId(customId(SURVEY_MODAL))
       .setTitle('How did we do?')

@@ -211,6 +211,7 @@ describe('close requests', () => {
 
     tickets.addTurn(ticket.id, { role: 'user', authorId: 'm', content: 'actually it fails again' }, 3_000);
     expect(desk.closeRequests.pending(ticket.id)).toBe(false);
+    expect(desk.closeRequests.made(ticket.id)).toBe(true); // its buttons still answer it
     expect(desk.closeRequests.due(10_000_000, 60_000)).toEqual([]);
     // Staff may ask again once the new question is answered.
     desk.closeRequests.request(GUILD_A, 't', 'staff-1', 4_000);
