@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { DEFAULT_CALIBRATION, FEATURES, fitCalibration, type CalibrationParams, type LabelledFeatures } from '../src/core/matching/calibration.js';
 import { safetyMargin, type FileSamples } from './eval-margin.js';
 import { fitRanking, formatRanking, rankingSamples } from './eval-ranking.js';
-import { DEFAULT_THRESHOLD, evalMatcher, intentByAnswer, labelledFeatures, loadDataset, metrics, runQueries, UsageError, withTrainedDatabase, type Dataset, type Metrics } from './eval-lib.js';
+import { evalMatcher, intentByAnswer, labelledFeatures, loadDataset, metrics, runQueries, UsageError, withTrainedDatabase, type Dataset, type Metrics } from './eval-lib.js';
 
 export const DEFAULT_FOLDER = '../shared/eval/';
 /** One answer in this many is left untrained when fitting, its questions becoming out-of-scope ones of the same domain. */
@@ -53,14 +53,14 @@ export async function runSuite(files: readonly SuiteFile[], options: SuiteOption
     }
   }
   if (options.fit) {
-    for (const domain of domains(files)) console.log(`calibration fitted on ${domain}: ${formatParams(await fitOn(files.filter((f) => f.domain === domain), options.safetyMargin))}`);
-    console.log(`calibration fitted on all files: ${formatParams(await fitOn(files, options.safetyMargin))}`);
+    for (const domain of domains(files)) console.log(`calibration fitted on ${domain}: ${formatParams(await fitOn(files.filter((f) => f.domain === domain), marginAt(options)))}`);
+    console.log(`calibration fitted on all files: ${formatParams(await fitOn(files, marginAt(options)))}`);
   }
   if (options.crossCheck) {
     for (const domain of domains(files)) {
       const others = files.filter((f) => f.domain !== domain);
       if (others.length === 0) continue;
-      const params = await fitOn(others, options.safetyMargin);
+      const params = await fitOn(others, marginAt(options));
       console.log(`cross-domain: fitted on ${[...new Set(others.map((f) => f.domain))].join(', ')} ${formatParams(params)}; ${domain} unseen:`);
       printTable(await measureAll(files.filter((f) => f.domain === domain), options.threshold, params));
     }
@@ -88,10 +88,11 @@ async function measureAll(files: readonly SuiteFile[], threshold: number, calibr
  * Calibration fitted on the best answer of every question of these files, each file trained twice:
  * as it is, and with one answer in HELD_OUT_EVERY untrained so that its questions are out of scope
  * but about the same domain (what a support server's unanswered questions are like). The
- * maximum-likelihood fit is right on average for its own files; with `margin`, its bias is then
- * lowered by the safety margin of scripts/eval-margin.ts, for a domain it has not seen.
+ * maximum-likelihood fit is right on average for its own files; with `marginAt` (a threshold), its
+ * bias is then lowered by the safety margin of scripts/eval-margin.ts at that threshold, for a
+ * domain it has not seen.
  */
-async function fitOn(files: readonly SuiteFile[], margin: boolean): Promise<CalibrationParams> {
+async function fitOn(files: readonly SuiteFile[], marginAt: number | undefined): Promise<CalibrationParams> {
   const samples: LabelledFeatures[] = [];
   const heldOutCopies: FileSamples[] = [];
   for (const { file, dataset } of files) {
@@ -102,10 +103,15 @@ async function fitOn(files: readonly SuiteFile[], margin: boolean): Promise<Cali
     }
   }
   const fitted = fitCalibration(samples);
-  if (!margin) return fitted;
-  const { params, report } = safetyMargin(fitted, heldOutCopies, DEFAULT_THRESHOLD);
+  if (marginAt === undefined) return fitted;
+  const { params, report } = safetyMargin(fitted, heldOutCopies, marginAt);
   console.log(report);
   return params;
+}
+
+/** The threshold the safety margin holds at: the one the tables are measured at (`--threshold`), when asked for. */
+function marginAt(options: SuiteOptions): number | undefined {
+  return options.safetyMargin ? options.threshold : undefined;
 }
 
 /** The dataset with every HELD_OUT_EVERY-th answer untrained and its questions out of scope (the original out-of-scope ones left out). */
