@@ -153,6 +153,45 @@ describe('fake Ollama: queue (OLLAMA_NUM_PARALLEL=1, OLLAMA_MAX_QUEUE; server/sc
   });
 });
 
+describe('fake Ollama: how long an answer may run (llm/llama_server.go boundedNumPredict, Completion done_reason)', () => {
+  type Done = Line & { eval_count?: number };
+  const last = (lines: Line[]) => lines.at(-1) as Done;
+
+  it('stops at options.num_predict tokens with done_reason "length", a normal end (status 200, no error line)', async () => {
+    fake.reply = 'word '.repeat(200); // 1000 characters: 250 fake tokens
+    const res = await chat({ messages: hi, options: { num_predict: 50 } });
+    expect(res.status).toBe(200);
+    expect(content(res.lines)).toBe('word '.repeat(200).slice(0, 50 * 4));
+    expect(last(res.lines)).toMatchObject({ done: true, done_reason: 'length', eval_count: 50 });
+    const whole = await chat({ messages: hi, options: { num_predict: 500 } });
+    expect(last(whole.lines)).toMatchObject({ done: true, done_reason: 'stop', eval_count: 250 });
+  });
+
+  it('counts the reasoning of a thinking model: a long trace can use up num_predict before any content', async () => {
+    fake.thinking = 'I should consider this carefully. '.repeat(20); // 680 characters: 170 tokens
+    fake.reply = 'The answer.';
+    const res = await chat({ model: 'qwen3', messages: hi, options: { num_predict: 100 } });
+    expect(thinking(res.lines)).toHaveLength(100 * 4);
+    expect(content(res.lines)).toBe('');
+    expect(last(res.lines)).toMatchObject({ done_reason: 'length' });
+  });
+
+  it('without num_predict (default -1) lets a model that never stops write ten context windows', async () => {
+    fake.reply = 'again and '.repeat(2000); // 20,000 characters: 5,000 tokens
+    const res = await chat({ messages: hi, options: { num_ctx: 256 } });
+    expect(content(res.lines)).toHaveLength(10 * 256 * 4);
+    expect(last(res.lines)).toMatchObject({ done_reason: 'length', eval_count: 2560 });
+    expect(fake.evaluations.at(-1)).toMatchObject({ numPredict: 2560, doneReason: 'length', generationShifted: true });
+  });
+
+  it('marks the context shift only when prompt and answer outgrow num_ctx', async () => {
+    fake.reply = 'x'.repeat(400); // 100 tokens
+    await chat({ messages: hi, options: { num_ctx: 1024 } });
+    expect(fake.evaluations.at(-1)).toMatchObject({ numPredict: 10_240, doneReason: 'stop' });
+    expect(fake.evaluations.at(-1)!.generationShifted).toBeUndefined();
+  });
+});
+
 describe('fake Ollama: thinking (server/routes.go ChatHandler)', () => {
   it('streams a thinking model’s reasoning in message.thinking unless the request says think:false', async () => {
     fake.thinking = 'Let me think.';

@@ -1,12 +1,14 @@
 /**
  * POST /api/chat for the fake Ollama: queue, model load, prompt fitting, prompt evaluation and
- * generation at set rates, thinking; the rules and their sources are in ./ollama-runner.ts.
+ * generation at set rates, thinking, the num_predict limit (done_reason "length"); the rules and their
+ * sources are in ./ollama-runner.ts.
  * Wire format: NDJSON lines `{model, created_at, message:{role, content[, thinking]}, done:false}`,
  * then a `done:true` line with done_reason and nanosecond durations; `stream:false` gives one object.
  * Like Ollama (gin's c.Stream), no status line is sent before the first token is ready.
  */
 import type http from 'node:http';
 import {
+  boundedNumPredict,
   commonPrefixLength,
   DEFAULT_KEEP_ALIVE_MS,
   fakeTokens,
@@ -14,6 +16,7 @@ import {
   keepAliveMs,
   LoadedModel,
   thinkingParts,
+  withinNumPredict,
   type FittedPrompt,
 } from './ollama-runner.js';
 
@@ -45,6 +48,12 @@ export interface PromptEvaluation {
   loaded: boolean;
   droppedMessages: number;
   shifted: boolean;
+  /** The tokens this answer may generate (num_predict as Ollama bounds it). */
+  numPredict: number;
+  /** Prompt and answer outgrew num_ctx while generating: llama-server's context shift dropped the prompt's middle. */
+  generationShifted?: boolean;
+  /** done_reason of the last line (absent while none was sent). */
+  doneReason?: 'stop' | 'length';
   /**
    * When the answer's first content chunk went on the wire (performance.now(), ms); unset while none
    * has (or never, for a failed request). Instrumentation for the bench, not a behaviour of Ollama:
@@ -149,7 +158,8 @@ export class ChatServer {
       const loadedAt = process.hrtime.bigint();
       const fitted = fitPrompt(messages, numCtx);
       const newTokens = fitted.tokens - Math.floor(commonPrefixLength(model.cachedText, fitted.prompt) / 4);
-      const evaluation: PromptEvaluation = { model: name, tokens: fitted.tokens, newTokens, numCtx, loaded: !wasLoaded, droppedMessages: fitted.droppedMessages, shifted: fitted.shifted };
+      const numPredict = boundedNumPredict(body.options?.num_predict, numCtx);
+      const evaluation: PromptEvaluation = { model: name, tokens: fitted.tokens, newTokens, numCtx, loaded: !wasLoaded, droppedMessages: fitted.droppedMessages, shifted: fitted.shifted, numPredict };
       this.evaluations.push(evaluation);
       const request: FakeChatRequest = { model: body.model, messages, seen: fitted.messages, think: body.think, options: body.options, keep_alive: body.keep_alive };
       if (k.mode === 'hang') {
@@ -207,20 +217,28 @@ export class ChatServer {
     evaluation: PromptEvaluation,
   ): Promise<string | undefined> {
     const k = this.knobs;
-    const chunks = [
-      ...splitChunks(parts.thinking, k.chunkSize).map((t) => ({ thinking: t, content: '' })),
-      ...splitChunks(parts.content, k.chunkSize).map((c) => ({ content: c })),
-    ];
-    const stats = () => doneStats(fitted.tokens, chunks.length, times);
+    const generated = withinNumPredict(
+      [
+        ...splitChunks(parts.thinking, k.chunkSize).map((t) => ({ thinking: t, content: '' })),
+        ...splitChunks(parts.content, k.chunkSize).map((c) => ({ content: c })),
+      ],
+      evaluation.numPredict,
+    );
+    const chunks = generated.chunks;
+    const doneReason = generated.cut ? 'length' : 'stop';
+    if (fitted.tokens + generated.tokens > evaluation.numCtx) evaluation.generationShifted = true;
+    const stats = () => ((evaluation.doneReason = doneReason), doneStats(fitted.tokens, generated.tokens, doneReason, times));
+    const contentOf = (list: { thinking?: string; content: string }[], key: 'thinking' | 'content') => list.map((c) => c[key] ?? '').join('');
     if (body.stream === false) {
       const all = chunks.reduce((ms, c) => ms + this.chunkMs(c), 0);
       if (!(await pause(all, res))) return undefined;
       if (k.mode === 'cut') return void res.destroy();
       if (k.mode === 'errorLine') return void sendJson(res, 500, { error: MID_STREAM_ERROR });
-      const message = parts.thinking ? { content: parts.content, thinking: parts.thinking } : { content: parts.content };
-      if (parts.content !== '') evaluation.firstContentAt = performance.now();
+      const [thought, said] = [contentOf(chunks, 'thinking'), contentOf(chunks, 'content')];
+      const message = thought ? { content: said, thinking: thought } : { content: said };
+      if (said !== '') evaluation.firstContentAt = performance.now();
       sendJson(res, 200, { ...part(body.model, message, true), ...stats() });
-      return parts.content;
+      return said;
     }
     res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
     const failAfter = k.mode === 'cut' || k.mode === 'errorLine' ? Math.max(1, Math.floor(chunks.length / 2)) : Number.POSITIVE_INFINITY;
@@ -239,7 +257,7 @@ export class ChatServer {
       }
     }
     res.end(`${JSON.stringify({ ...part(body.model, { content: '' }, true), ...stats() })}\n`);
-    return parts.content;
+    return contentOf(chunks, 'content');
   }
 
   private chunkMs(chunk: { thinking?: string; content: string }): number {
@@ -295,10 +313,10 @@ function part(model: string, message: { content: string; thinking?: string }, do
   return { model, created_at: new Date().toISOString(), message: { role: 'assistant', ...message }, done };
 }
 
-function doneStats(promptTokens: number, evalCount: number, t: { startedAt: bigint; loadedAt: bigint; evaluatedAt: bigint }) {
+function doneStats(promptTokens: number, evalCount: number, doneReason: 'stop' | 'length', t: { startedAt: bigint; loadedAt: bigint; evaluatedAt: bigint }) {
   const now = process.hrtime.bigint();
   return {
-    done_reason: 'stop',
+    done_reason: doneReason,
     total_duration: Number(now - t.startedAt),
     load_duration: Number(t.loadedAt - t.startedAt),
     prompt_eval_count: promptTokens,

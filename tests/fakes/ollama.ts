@@ -6,7 +6,7 @@
  *   GET /api/ps → the models loaded now (until keep_alive unloads them).
  * - POST /api/chat (./ollama-chat.ts): NDJSON lines, then a `done:true` line with nanosecond durations; with
  *   a model load, one-at-a-time queue and 503, num_ctx cuts, prefix reuse, evaluation and generation rates,
- *   keep_alive and thinking as Ollama has them (./ollama-runner.ts names the source of each).
+ *   keep_alive, thinking and the num_predict limit (done_reason "length") as Ollama has them (./ollama-runner.ts names the source of each).
  * - POST /api/show {model} → capabilities, model_info (context length), parameters (./ollama-show.ts).
  * - POST /api/embed {model, input, truncate} → {model, embeddings}: deterministic unit vectors (see `fakeEmbedding`);
  *   an input longer than the model's context is cut, or fails the whole request with 400 (./ollama-embed.ts).
