@@ -18,13 +18,12 @@ import type { TrainingStore } from './training/store.js';
 export interface AiChat {
   readonly model: string;
   chat(messages: ChatMessage[], opts?: { signal?: AbortSignal; onQueued?: (position: number) => void; onDone?: (stats: AnswerStats) => void }): AsyncIterable<string>;
-  /** The context window the prompt must fit in (tokens); 8192 when absent. */
-  contextTokens?(): Promise<number>;
+  /** The tokens the prompt may take: the context window less the room the answer may generate; 7168 when absent. */
+  promptTokens?(): Promise<number>;
 }
 
-/** Room left in the context window for the answer itself. */
-const ANSWER_RESERVE_TOKENS = 1024;
-const DEFAULT_CONTEXT_TOKENS = 8192;
+/** The prompt budget without a promptTokens(): an 8192-token window less a 1024-token answer. */
+const DEFAULT_PROMPT_TOKENS = 8192 - 1024;
 
 export interface ResponderSettings {
   /** Confidence and similarity thresholds, each with one meaning (see AnswerThresholds). */
@@ -231,8 +230,7 @@ export class Responder {
   }
 
   private async budgetTokens(): Promise<number> {
-    const window = (await this.deps.ai.contextTokens?.()) ?? DEFAULT_CONTEXT_TOKENS;
-    return window - Math.min(ANSWER_RESERVE_TOKENS, Math.floor(window / 4));
+    return (await this.deps.ai.promptTokens?.()) ?? DEFAULT_PROMPT_TOKENS;
   }
 
   /**
@@ -320,9 +318,13 @@ export class Responder {
       ...(context.kbEntries.some((e) => e.passage) ? { kbPassages: context.kbEntries.map((e) => e.passage ?? null) } : {}),
     };
     let raw = '';
+    let done: AnswerStats | undefined;
     try {
       const onQueued = progress.onQueued && ((position: number) => progress.onQueued?.(position, 'other-tickets'));
-      const onDone = (stats: AnswerStats) => this.checkPromptFit(stats, prompt.estimatedTokens);
+      const onDone = (stats: AnswerStats) => {
+        done = stats;
+        this.checkPromptFit(stats, prompt.estimatedTokens);
+      };
       for await (const chunk of ai.chat(prompt.messages, { onQueued, onDone })) {
         raw += chunk;
         const visible = shownSoFar(raw);
@@ -331,6 +333,7 @@ export class Responder {
       this.noteAiRecovered();
       const text = stripThinking(raw, true).trim();
       if (isHandoff(text)) return { ...context, text: HANDOFF_TEXT, source: { kind: 'fallback', reason: 'no-answer' } };
+      if (done?.doneReason === 'length') return this.stoppedAtLimit(text, done, context, used);
       if (text === '') throw new AiUnavailableError('error', 'the model returned an empty answer');
       return { ...context, text, source: { kind: 'ai', model: ai.model, ...used, complete: true } };
     } catch (error) {
@@ -342,6 +345,27 @@ export class Responder {
       }
       return this.fallback(kind, context);
     }
+  }
+
+  /**
+   * Ollama stopped the answer at num_predict (done_reason "length", a normal end of the stream): what
+   * was written, marked as cut off so it never looks complete (nor is offered as a training
+   * suggestion); or, when the limit went on reasoning the member never sees, the fallback.
+   */
+  private stoppedAtLimit(
+    text: string,
+    stats: AnswerStats,
+    context: { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] },
+    used: { trainingEntryIds: number[]; kbEntryIds: number[]; kbPassages?: (Passage | null)[] },
+  ): Answer {
+    this.deps.logger.warn(
+      { generatedTokens: stats.evalCount, answered: text !== '' },
+      text === ''
+        ? 'The model spent the whole answer length on reasoning and wrote no answer. Raise OLLAMA_MAX_ANSWER_TOKENS (and OLLAMA_NUM_CTX), or use a model that does not reason.'
+        : 'An answer reached OLLAMA_MAX_ANSWER_TOKENS and was cut off (a model that does not stop, or the limit is too low).',
+    );
+    if (text === '') return this.fallback('answer_limit', context);
+    return { ...context, text: `${text}\n\n${CUT_OFF_NOTE}`, source: { kind: 'ai', model: this.deps.ai.model, ...used, complete: false } };
   }
 
   /** prompt_eval_count above the bot's estimate (which errs high) means the estimate is off for this model, and Ollama may cut the prompt. */
