@@ -212,6 +212,30 @@ describe('fake Ollama: thinking (server/routes.go ChatHandler)', () => {
     expect(content(res.lines)).toBe('<think>\nHmm.\n</think>\n\nAnswer.');
   });
 
+  it('lets gpt-oss (harmony) reason into message.thinking whatever think says, at the level think names', async () => {
+    fake.models.push('gpt-oss:20b');
+    const efforts: unknown[] = [];
+    fake.thinking = (req) => (efforts.push(req.effort), `Reasoning at ${req.effort}.`);
+    fake.reply = 'Answer.';
+    fake.thinkingForm = 'tags'; // the harmony parser decides the form, not the server's age
+    const off = await chat({ model: 'gpt-oss:20b', messages: hi, think: false });
+    expect([thinking(off.lines), content(off.lines)]).toEqual(['Reasoning at medium.', 'Answer.']);
+    await chat({ model: 'gpt-oss:20b', messages: hi, think: 'low' });
+    await chat({ model: 'gpt-oss:20b', messages: hi, think: true });
+    await chat({ model: 'gpt-oss:20b', messages: hi, think: 'max' });
+    expect(efforts).toEqual(['medium', 'low', 'medium', 'high']);
+    const show = (await (await fetch(`${fake.url}/api/show`, { method: 'POST', body: JSON.stringify({ model: 'gpt-oss:20b' }) })).json()) as { capabilities: string[]; details: { family: string }; template: string };
+    expect(show.capabilities).toContain('thinking');
+    expect(show.details.family).toBe('gptoss');
+    expect(show.template).toMatch(/<\|start\|>.*<\|end\|>/);
+  });
+
+  it('takes a level as thinking on: think "low" to a model without the capability is the same 400 as think:true', async () => {
+    const res = await chat({ messages: hi, think: 'low' });
+    expect(res.status).toBe(400);
+    expect(res.lines[0]).toEqual({ error: '"llama3" does not support thinking' });
+  });
+
   it('refuses think:true for a model without the thinking capability, which /api/show lists', async () => {
     const res = await chat({ messages: hi, think: true });
     expect(res.status).toBe(400);

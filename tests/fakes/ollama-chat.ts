@@ -15,7 +15,10 @@ import {
   fitPrompt,
   keepAliveMs,
   LoadedModel,
+  reasoningEffort,
   thinkingParts,
+  thinkOn,
+  usesHarmony,
   withinNumPredict,
   type FittedPrompt,
 } from './ollama-runner.js';
@@ -32,6 +35,8 @@ export interface FakeChatRequest {
   /** The messages the model read: after Ollama's context-window cuts (only given to `reply`). */
   seen?: FakeChatMessage[];
   think?: unknown;
+  /** A gpt-oss (harmony) model's reasoning level for this request (see ./ollama-runner.ts); absent for other models. */
+  effort?: 'low' | 'medium' | 'high';
   options?: Record<string, unknown>;
   keep_alive?: unknown;
 }
@@ -52,6 +57,8 @@ export interface PromptEvaluation {
   numPredict: number;
   /** Prompt and answer outgrew num_ctx while generating: llama-server's context shift dropped the prompt's middle. */
   generationShifted?: boolean;
+  /** Tokens generated (eval_count), reasoning included; set with the last line. */
+  generatedTokens?: number;
   /** done_reason of the last line (absent while none was sent). */
   doneReason?: 'stop' | 'length';
   /**
@@ -86,6 +93,8 @@ export interface ChatKnobs {
 export interface ChatModelInfo {
   contextLength: number;
   capabilities: string[];
+  architecture: string;
+  template: string;
 }
 
 export const SERVER_BUSY_ERROR = 'server busy, please try again.  maximum pending requests exceeded';
@@ -127,7 +136,7 @@ export class ChatServer {
     if (k.mode === 'busy503') return sendJson(res, 503, { error: SERVER_BUSY_ERROR });
     const info = this.modelInfo(name);
     const thinks = info.capabilities.includes('thinking');
-    if (body.think === true && !thinks) return sendJson(res, 400, { error: `"${body.model}" does not support thinking` });
+    if (thinkOn(body.think) && !thinks) return sendJson(res, 400, { error: `"${body.model}" does not support thinking` });
     const messages = Array.isArray(body.messages) ? body.messages : [];
     const numCtx = Math.min(positive(body.options?.num_ctx) ?? k.defaultNumCtx, info.contextLength);
     const keepAlive = keepAliveMs(body.keep_alive, k.defaultKeepAliveMs ?? DEFAULT_KEEP_ALIVE_MS) * k.timeScale;
@@ -161,7 +170,8 @@ export class ChatServer {
       const numPredict = boundedNumPredict(body.options?.num_predict, numCtx);
       const evaluation: PromptEvaluation = { model: name, tokens: fitted.tokens, newTokens, numCtx, loaded: !wasLoaded, droppedMessages: fitted.droppedMessages, shifted: fitted.shifted, numPredict };
       this.evaluations.push(evaluation);
-      const request: FakeChatRequest = { model: body.model, messages, seen: fitted.messages, think: body.think, options: body.options, keep_alive: body.keep_alive };
+      const harmony = usesHarmony(info);
+      const request: FakeChatRequest = { model: body.model, messages, seen: fitted.messages, think: body.think, ...(harmony ? { effort: reasoningEffort(body.think) } : {}), options: body.options, keep_alive: body.keep_alive };
       if (k.mode === 'hang') {
         res.writeHead(200, { 'Content-Type': body.stream === false ? 'application/json; charset=utf-8' : 'application/x-ndjson' });
         res.flushHeaders();
@@ -170,7 +180,9 @@ export class ChatServer {
       const evalMs = (newTokens / k.promptTokensPerSecond) * 1000 * k.timeScale + k.firstTokenDelayMs;
       if (!(await pause(evalMs, res))) return void (model.cachedText = '');
       const evaluatedAt = process.hrtime.bigint();
-      const parts = thinkingParts(text(k.thinking, request), text(k.reply, request), k.thinkingForm, thinks && body.think !== false);
+      // A harmony model reasons into message.thinking whatever `think` says; other thinking models unless it is false.
+      const reasons = harmony || (thinks && body.think !== false);
+      const parts = thinkingParts(text(k.thinking, request), text(k.reply, request), harmony ? 'field' : k.thinkingForm, reasons);
       const generated = await this.generate(body, parts, fitted, { startedAt, loadedAt, evaluatedAt }, res, evaluation);
       model.cachedText = fitted.prompt + (generated ?? '');
     } finally {
@@ -227,7 +239,7 @@ export class ChatServer {
     const chunks = generated.chunks;
     const doneReason = generated.cut ? 'length' : 'stop';
     if (fitted.tokens + generated.tokens > evaluation.numCtx) evaluation.generationShifted = true;
-    const stats = () => ((evaluation.doneReason = doneReason), doneStats(fitted.tokens, generated.tokens, doneReason, times));
+    const stats = () => (Object.assign(evaluation, { doneReason, generatedTokens: generated.tokens }), doneStats(fitted.tokens, generated.tokens, doneReason, times));
     const contentOf = (list: { thinking?: string; content: string }[], key: 'thinking' | 'content') => list.map((c) => c[key] ?? '').join('');
     if (body.stream === false) {
       const all = chunks.reduce((ms, c) => ms + this.chunkMs(c), 0);

@@ -36,7 +36,17 @@
  *   (server/routes.go ChatHandler: `if req.Think == nil { req.Think = &ThinkValue{true} }`) and the
  *   reasoning streams in `message.thinking`; `think: true` for a model without it is a 400
  *   `"<model>" does not support thinking`. Older servers and some models put `<think>…</think>`
- *   into `content` instead, whatever `think` says.
+ *   into `content` instead, whatever `think` says. `think` is a boolean or a level, "low", "medium",
+ *   "high" or "max"; any level means on (api/types.go ThinkValue.Bool), so a level sent to a model
+ *   without the capability is the same 400.
+ * - gpt-oss (family gptoss with a harmony template, server/routes.go shouldUseHarmony) cannot stop
+ *   reasoning: the harmony parser sends its analysis channel to `message.thinking` whatever `think`
+ *   says (harmony/harmonyparser.go: Init and AddContent never read the think value), and docs/capabilities/
+ *   thinking.mdx: "GPT-OSS requires `think` to be set to "low", "medium", or "high". Passing true/false
+ *   is ignored for that model" (also ollama/ollama#11751). The level sets how long it reasons; true
+ *   means "medium" (ThinkValue.String), "max" becomes "high" (routes.go ChatHandler), and false or no
+ *   `think` leaves the template's default, medium. The fake passes the level to `reply` and `thinking`
+ *   as `effort`; how long a model reasons at each level is the test's to script.
  * - Generation length: `options.num_predict`, default -1 (api/types.go DefaultOptions), is bounded by
  *   llm/llama_server.go boundedNumPredict: a negative or larger value becomes 10 × num_ctx
  *   (openEndedGenerationContextMultiplier), so a model that never writes its stop token streams on for
@@ -211,6 +221,24 @@ export class LoadedModel {
   dispose(): void {
     clearTimeout(this.timer);
   }
+}
+
+const THINK_LEVELS = ['low', 'medium', 'high', 'max'];
+
+/** api/types.go ThinkValue.Bool: true, or any level. */
+export function thinkOn(think: unknown): boolean {
+  return think === true || (typeof think === 'string' && THINK_LEVELS.includes(think));
+}
+
+/** server/routes.go shouldUseHarmony: the gpt-oss family with a template carrying the harmony tags. */
+export function usesHarmony(model: { architecture: string; template: string }): boolean {
+  return ['gptoss', 'gpt-oss'].includes(model.architecture) && model.template.includes('<|start|>') && model.template.includes('<|end|>');
+}
+
+/** The reasoning level a harmony model is asked for (see the header): a level as is ("max" → "high"), else medium. */
+export function reasoningEffort(think: unknown): 'low' | 'medium' | 'high' {
+  if (think === 'low' || think === 'high') return think;
+  return think === 'max' ? 'high' : 'medium';
 }
 
 /** How a thinking model's text goes out: reasoning first, then the answer (see the header). */
