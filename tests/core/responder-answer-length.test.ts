@@ -17,7 +17,7 @@ let ollama: FakeOllama;
 const cores: Core[] = [];
 
 beforeAll(async () => {
-  ollama = await FakeOllama.start({ models: ['llama3', 'qwen3'] });
+  ollama = await FakeOllama.start({ models: ['llama3', 'qwen3', 'gpt-oss:20b'] });
 });
 afterAll(async () => {
   await ollama.stop();
@@ -108,5 +108,18 @@ describe('reasoning that uses up the answer length', () => {
     expect(ollama.evaluations.at(-1)).toMatchObject({ doneReason: 'length' });
     expect(result.outcome).toMatchObject({ text: FALLBACK_TEXT, callStaff: true, status: 'needsStaff' });
     expect(c.tickets.turns(ticket.id).at(-1)!.source).toEqual({ kind: 'fallback', reason: 'answer_limit' });
+  });
+
+  it('asks gpt-oss, whose reasoning cannot be switched off, for its shortest ("low"), so the member gets an answer within the limit', async () => {
+    const c = core({ OLLAMA_MODEL: 'gpt-oss:20b' });
+    // How long the model reasons at each level is scripted; Ollama passes the level on (tests/fakes/ollama-runner.ts).
+    ollama.thinking = (req) =>
+      req.effort === 'low' ? 'The entries say to restart the launcher.' : 'The member reports a crash at start. Let me go through every possible cause. '.repeat(70);
+    ollama.reply = 'Restart the launcher, then verify the game files.';
+    const ticket = openTicket(c);
+    const result = await ask(c, ticket, 'My game crashes at start');
+    expect(result.outcome).toMatchObject({ text: 'Restart the launcher, then verify the game files.', callStaff: false });
+    expect(ollama.chatRequests().at(-1)!.think).toBe('low');
+    expect(ollama.evaluations.at(-1)!.generatedTokens).toBeLessThan(50);
   });
 });

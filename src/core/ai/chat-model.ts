@@ -20,6 +20,14 @@ import type { HostLease, HostPool } from './host-pool.js';
 export interface ChatModelInfo {
   thinks: boolean;
   /**
+   * Its reasoning cannot be switched off: gpt-oss, which Ollama runs through the harmony parser (the
+   * family "gptoss" or "gpt-oss" with a template holding `<|start|>` and `<|end|>`, server/routes.go
+   * shouldUseHarmony). `think: false` is ignored for it (docs/capabilities/thinking.mdx; ollama/ollama#11751)
+   * and it reasons at medium; the bot asks for "low", its shortest, so the member waits less and the
+   * reasoning leaves the answer most of num_predict.
+   */
+  reasonsAlways: boolean;
+  /**
    * Whether Ollama will chat with it: its capabilities list "completion" (an embedding model's list only
    * "embedding", and Ollama refuses to chat with it, 400 "does not support chat": server/routes.go
    * ChatHandler). True when unknown, or from a server too old to list capabilities.
@@ -88,9 +96,12 @@ export class ChatModel {
       const arch = info?.['general.architecture'];
       const trained = typeof arch === 'string' ? info?.[`${arch}.context_length`] : undefined;
       const capabilities = (show as { capabilities?: string[] }).capabilities ?? [];
+      const family = (show as { details?: { family?: string } }).details?.family ?? (typeof arch === 'string' ? arch : '');
+      const template = typeof show.template === 'string' ? show.template : '';
       const contextTokens = typeof trained === 'number' && trained > 0 ? Math.min(trained, this.options.numCtx) : this.options.numCtx;
       this.info = {
         thinks: capabilities.includes('thinking'),
+        reasonsAlways: ['gptoss', 'gpt-oss'].includes(family) && template.includes('<|start|>') && template.includes('<|end|>'),
         chats: capabilities.length === 0 || capabilities.includes('completion'),
         embeds: capabilities.includes('embedding'),
         contextTokens,
@@ -99,7 +110,7 @@ export class ChatModel {
       };
     } catch {
       const contextTokens = this.options.numCtx;
-      this.info = { thinks: false, chats: true, embeds: false, contextTokens, answerTokens: answerRoom(contextTokens, this.options.maxAnswerTokens), known: false };
+      this.info = { thinks: false, reasonsAlways: false, chats: true, embeds: false, contextTokens, answerTokens: answerRoom(contextTokens, this.options.maxAnswerTokens), known: false };
     } finally {
       own?.release();
       this.infoAt = Date.now();

@@ -260,8 +260,9 @@ export class OllamaService {
       stream: true as const,
       keep_alive: this.options.keepAlive ?? '30m',
       options: { ...this.chatModel.requestOptions(info), num_predict: info.answerTokens, ...(temperature !== undefined ? { temperature } : {}) },
-      // A thinking model would spend the member's wait on reasoning they never see (routes.go ChatHandler defaults think to true).
-      ...(info.thinks ? { think: false } : {}),
+      // A thinking model would spend the member's wait on reasoning they never see (routes.go ChatHandler defaults think to true);
+      // one that cannot stop reasoning (gpt-oss) is asked for its shortest.
+      ...(info.thinks ? { think: info.reasonsAlways ? ('low' as const) : false } : {}),
     };
   }
 

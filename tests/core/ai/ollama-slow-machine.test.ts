@@ -93,4 +93,12 @@ describe('thinking models (point 5)', () => {
     await collect(service().chat(question));
     expect(fake.chatRequests().map((r) => r.think)).toEqual([false, undefined]);
   });
+
+  it('sends think "low" to gpt-oss, which ignores false (harmony): its reasoning never reaches the answer text', async () => {
+    fake.models.push('gpt-oss:20b');
+    fake.thinking = (req) => `Reasoning at ${req.effort}.`;
+    fake.reply = 'Use /reset.';
+    expect(await collect(service({ model: 'gpt-oss:20b' }).chat(question))).toBe('Use /reset.');
+    expect(fake.chatRequests().map((r) => r.think)).toEqual(['low']);
+  });
 });
