@@ -205,13 +205,17 @@ export class ChatServer {
     sendJson(res, 200, { ...part(body.model, { content: '' }, true), done_reason: 'load' });
   }
 
-  /** The loaded model, after loading it if need be; undefined when the client left during the load (the load is lost). */
-  private async ensureLoaded(name: string, numCtx: number, res: http.ServerResponse): Promise<LoadedModel | undefined> {
+  /**
+   * The loaded model, after loading it if need be (`loadMs`, before timeScale; the chat models' loadMs
+   * by default); undefined when the client left during the load (the load is lost). /api/embed loads
+   * its model through here too, with its own load time.
+   */
+  async ensureLoaded(name: string, numCtx: number, res: http.ServerResponse, loadMs = this.knobs.loadMs): Promise<LoadedModel | undefined> {
     const current = this.loaded.get(name);
     if (current && current.numCtx === numCtx) return current;
     current?.dispose();
     this.loaded.delete(name);
-    if (!(await pause(this.knobs.loadMs * this.knobs.timeScale, res))) return undefined;
+    if (!(await pause(loadMs * this.knobs.timeScale, res))) return undefined;
     const model = new LoadedModel(numCtx, () => {
       if (this.loaded.get(name) === model) this.loaded.delete(name);
     });
