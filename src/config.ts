@@ -68,7 +68,7 @@ export const configSchema = z.object({
   OLLAMA_STALL_TIMEOUT: number(1, 600, 'a number of seconds').default(60),
   /** Seconds for a whole answer; 0: no limit while it keeps streaming. */
   OLLAMA_ANSWER_TIMEOUT: number(0, 3600, 'a number of seconds').default(0),
-  /** How long Ollama keeps the model loaded after an answer: a duration ("30m", "2h", "90s"), or -1 for ever. */
+  /** How long Ollama keeps the chat and embedding models loaded after their last use: a duration ("30m", "2h", "90s"), or -1 for ever. */
   OLLAMA_KEEP_ALIVE: z
     .string()
     .trim()

@@ -106,7 +106,7 @@ export class OllamaService {
     this.pool = new HostPool({ urls, logger: options.logger, ...(options.hostRecheckMs ? { recheckMs: options.hostRecheckMs } : {}) });
     const embedTimeoutMs = options.embedTimeoutMs ?? options.firstTokenTimeoutMs;
     this.embeddings = options.embedModel
-      ? new OllamaEmbeddings({ pool: this.pool, model: options.embedModel, timeoutMs: embedTimeoutMs, logger: options.logger })
+      ? new OllamaEmbeddings({ pool: this.pool, model: options.embedModel, timeoutMs: embedTimeoutMs, keepAlive: options.keepAlive ?? '30m', logger: options.logger })
       : undefined;
     this.chatModel = new ChatModel({ pool: this.pool, model: options.model, numCtx: options.numCtx ?? 8192, maxAnswerTokens: options.maxAnswerTokens ?? 1024, keepAlive: options.keepAlive ?? '30m', logger: options.logger });
     this.logger = options.logger;
