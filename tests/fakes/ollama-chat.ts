@@ -114,6 +114,8 @@ export class ChatServer {
   readonly loaded = new Map<string, LoadedModel>();
   readonly evaluations: PromptEvaluation[] = [];
   private readonly queue: (() => void)[] = [];
+  /** Models being loaded now, and the chat requests waiting for that load (server/sched.go pendingReqCh). */
+  private readonly loading = new Map<string, Set<http.ServerResponse>>();
   private running = 0;
   private open = 0;
 
@@ -147,9 +149,17 @@ export class ChatServer {
     const startedAt = process.hrtime.bigint();
 
     if (messages.length === 0) return this.loadOnly(name, body, numCtx, keepAlive, res);
-    // server/sched.go: past OLLAMA_MAX_QUEUE waiting requests the new one is refused (ErrMaxQueue).
-    if (this.running >= k.parallelism && this.queue.length >= k.maxQueue) return sendJson(res, 503, { error: SERVER_BUSY_ERROR });
+    // server/sched.go getRunner: a request for a loaded model goes straight to its runner and waits there, on the
+    // runner's semaphore of OLLAMA_NUM_PARALLEL (llm/llama_server.go Completion s.sem.Acquire), without limit. Only a
+    // request that needs a load waits in pendingReqCh, OLLAMA_MAX_QUEUE long: one that finds it full gets ErrMaxQueue
+    // (503). The request whose load is under way has left the channel (processPending took it).
+    const waitingForLoad = this.loaded.get(name)?.numCtx === numCtx ? undefined : this.loading.get(name);
+    if (waitingForLoad && waitingForLoad.size >= k.maxQueue) return sendJson(res, 503, { error: SERVER_BUSY_ERROR });
     if (isGone(res)) return;
+    if (waitingForLoad) {
+      waitingForLoad.add(res);
+      res.on('close', () => waitingForLoad.delete(res));
+    }
     this.open++;
     let open = true;
     res.on('close', () => {
@@ -215,7 +225,10 @@ export class ChatServer {
     if (current && current.numCtx === numCtx) return current;
     current?.dispose();
     this.loaded.delete(name);
-    if (!(await pause(loadMs * this.knobs.timeScale, res))) return undefined;
+    if (!this.loading.has(name)) this.loading.set(name, new Set());
+    const loaded = await pause(loadMs * this.knobs.timeScale, res);
+    this.loading.delete(name); // loaded or abandoned: the requests that waited for it are scheduled again
+    if (!loaded) return undefined;
     const model = new LoadedModel(numCtx, () => {
       if (this.loaded.get(name) === model) this.loaded.delete(name);
     });

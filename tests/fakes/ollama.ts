@@ -72,7 +72,7 @@ export class FakeOllama implements ChatKnobs {
   defaultKeepAliveMs = DEFAULT_KEEP_ALIVE_MS;
   /** Multiplies load, evaluation, generation and keep_alive times: 0.01 runs a 20 s load in 200 ms. */
   timeScale = 1;
-  /** Waiting chats beyond this get 503 (OLLAMA_MAX_QUEUE, default 512). */
+  /** Chats waiting for a model load beyond this get 503 (OLLAMA_MAX_QUEUE, default 512); a loaded model's queue has no limit. */
   maxQueue = 512;
   /** Trained context per chat model (untagged name), where it differs from ./ollama-show.ts's 8192. */
   contextLengths: Record<string, number> = {};
