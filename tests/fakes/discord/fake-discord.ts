@@ -163,9 +163,13 @@ export class FakeDiscord {
     return createChannel(this.world, guildId, input);
   }
 
-  /** The bot kicked (or the server deleted): GUILD_DELETE without `unavailable`, then 404 10004 / 403 50001 there. */
+  /**
+   * The bot kicked (or the server deleted): GUILD_DELETE without `unavailable`, then 404 10004 / 403 50001 there;
+   * the app's commands in that server are gone (`CommandStore.dropGuild`), a re-invite brings none back.
+   */
   removeBotFromGuild(guildId: string): void {
     removeBotFromGuild(this.world, guildId);
+    this.commandStore.dropGuild(guildId);
   }
 
   /** The bot is invited back to a server it was removed from: GUILD_CREATE, and its requests there work again. */
