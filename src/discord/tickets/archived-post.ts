@@ -29,9 +29,27 @@ export class PostClosedError extends Error {
   }
 }
 
-/** True when the bot's own messages in the post can be neither posted nor edited right now. */
-export function postRefusesBot(thread: ThreadChannel): boolean {
-  return thread.archived === true || (thread.locked === true && !botManagesThreads(thread));
+/**
+ * True when the bot's own messages in the post can be neither posted nor edited right now, for an answer to a message
+ * sent at `askedAt` (Discord's clock: the message's snowflake time).
+ */
+export function postRefusesBot(thread: ThreadChannel, askedAt: number): boolean {
+  return archivedSince(thread, askedAt) || (thread.locked === true && !botManagesThreads(thread));
+}
+
+/**
+ * Archived since the member wrote the message being answered. The bot's copy of the post may still show the archive
+ * that this very message undid ("Sending a message will automatically unarchive the thread, unless the thread has been
+ * locked", topics/threads.mdx), because the THREAD_UPDATE saying so may reach the bot after the message: Discord does
+ * not document their order (tests/fakes/discord/late-unarchive.ts). Read as a moderator's archive, it had the bot
+ * archive again the post the member had just reopened. An archive from before the message (`archive_timestamp` "is
+ * changed when creating, archiving, or unarchiving a thread", threads.mdx) is that stale one, unless the post is locked,
+ * which no member's message unarchives.
+ */
+function archivedSince(thread: ThreadChannel, askedAt: number): boolean {
+  if (thread.archived !== true) return false;
+  if (thread.locked === true || thread.archiveTimestamp === null) return true;
+  return thread.archiveTimestamp >= askedAt;
 }
 
 function botManagesThreads(thread: ThreadChannel): boolean {
@@ -53,8 +71,8 @@ const setArchived = (thread: ThreadChannel, archived: boolean, reason: string) =
  * unarchived for `show` and archived again after it; when the bot may not do that, nothing is shown and one
  * warning is logged (the answer is in the database). Other errors are thrown as they are.
  */
-export function showInPostAsLeft(thread: ThreadChannel, show: () => Promise<void>, log: Logger): Promise<void> {
-  return showInPost(thread, show, log, 'archive again');
+export function showInPostAsLeft(thread: ThreadChannel, askedAt: number, show: () => Promise<void>, log: Logger): Promise<void> {
+  return showInPost(thread, askedAt, show, log, 'archive again');
 }
 
 /**
@@ -62,12 +80,12 @@ export function showInPostAsLeft(thread: ThreadChannel, show: () => Promise<void
  * first (the stale sweep): a post archived meanwhile is unarchived for `show` and left so, as the close locks and
  * archives it next. The post then ends as the close leaves it, with the answer's writing mark taken off.
  */
-export function showBeforeClosing(thread: ThreadChannel, show: () => Promise<void>, log: Logger): Promise<void> {
-  return showInPost(thread, show, log, 'leave to the close');
+export function showBeforeClosing(thread: ThreadChannel, askedAt: number, show: () => Promise<void>, log: Logger): Promise<void> {
+  return showInPost(thread, askedAt, show, log, 'leave to the close');
 }
 
-async function showInPost(thread: ThreadChannel, show: () => Promise<void>, log: Logger, after: 'archive again' | 'leave to the close'): Promise<void> {
-  if (!postRefusesBot(thread)) {
+async function showInPost(thread: ThreadChannel, askedAt: number, show: () => Promise<void>, log: Logger, after: 'archive again' | 'leave to the close'): Promise<void> {
+  if (!postRefusesBot(thread, askedAt)) {
     try {
       return await show();
     } catch (error) {

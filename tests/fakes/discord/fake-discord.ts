@@ -99,7 +99,7 @@ export class FakeDiscord {
     this.handles = parts.handles;
     this.privileged = parts.privileged;
     this.archiver = parts.archiver;
-    this.faults = new DiscordFaults(parts.limits, parts.held, parts.gateway);
+    this.faults = new DiscordFaults(parts.limits, parts.held, parts.gateway, parts.world);
   }
 
   static async start(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
@@ -277,9 +277,12 @@ export class FakeDiscord {
     return this.interact(() => this.factory.modalSubmit(input));
   }
 
-  /** Archives now every thread idle for its auto_archive_duration (on the `threadArchiveMinuteMs` clock); returns their ids. */
-  archiveIdleThreads(): string[] {
-    return this.archiver.archiveIdle();
+  /**
+   * Archives now every thread idle for its auto_archive_duration (on the `threadArchiveMinuteMs` clock); returns their ids.
+   * `asIfAt` judges idleness at a later moment (a test's "an hour later" without the wait); the archive itself is now.
+   */
+  archiveIdleThreads(asIfAt?: number): string[] {
+    return this.archiver.archiveIdle(asIfAt);
   }
 
   // ---- looking at the state
