@@ -1,4 +1,4 @@
-import { SnowflakeUtil, type ThreadChannel } from 'discord.js';
+import type { ThreadChannel } from 'discord.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { HandleResult, TicketMessage } from '../../core/responder.js';
 import type { Logger } from '../../log.js';
@@ -27,9 +27,9 @@ type AnswerExtras = { components: ReturnType<typeof answerButtons> };
  * made (each would be refused, or a new part would reopen the post): the reply fails its flush and the finished
  * answer is shown by showInPostAsLeft (archived-post.ts).
  */
-function threadSink(thread: ThreadChannel, askedAt: number, after: Promise<void>): MessageSink<AnswerExtras> {
+function threadSink(thread: ThreadChannel, after: Promise<void>): MessageSink<AnswerExtras> {
   const whileOpen = async <T>(request: () => Promise<T>): Promise<T> => {
-    if (postRefusesBot(thread, askedAt)) throw new PostClosedError();
+    if (postRefusesBot(thread)) throw new PostClosedError();
     return request();
   };
   return {
@@ -68,13 +68,10 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
   const log = ctx.core.logger.child({ module: 'tickets', threadId: thread.id });
   const turn = ctx.answerOrder.takeTurnToShow(thread.id);
   await ctx.answerOrder.takeCpuTurn();
-  // When the member asked, on Discord's clock: an archive of the post from before then was undone by the message itself
-  // (archived-post.ts). A new ticket's answer has no message of its own: its post was made just now.
-  const askedAt = SnowflakeUtil.timestampFrom(message.messageId ?? thread.id);
-  const reply = new StreamingReply<AnswerExtras>(threadSink(thread, askedAt, turn.before));
+  const reply = new StreamingReply<AnswerExtras>(threadSink(thread, turn.before));
   // A close stops the answer before it locks the post; a post a moderator archived meanwhile is reopened for that
   // last edit (a member's close has their client reopen it first; the bot's own, from the sweep, does not).
-  const unregister = ctx.liveAnswers.add(thread.id, { stop: () => showBeforeClosing(thread, askedAt, () => reply.stop(), log) });
+  const unregister = ctx.liveAnswers.add(thread.id, { stop: () => showBeforeClosing(thread, () => reply.stop(), log) });
   let typing: NodeJS.Timeout | undefined;
   let typingNeeded = true;
   const stopTyping = () => {
@@ -116,13 +113,12 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
     // stopped the reply before locking the post; a moderator's lock left it for here to take the writing mark off.
     if (reply.wasStopped) return result;
     if (ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status !== 'open') {
-      await showInPostAsLeft(thread, askedAt, () => reply.stop(), log);
+      await showInPostAsLeft(thread, () => reply.stop(), log);
       return result;
     }
     const { turnId } = result.answer;
     await showInPostAsLeft(
       thread,
-      askedAt,
       async () => {
         await reply.finish(result.outcome.text, turnId !== undefined ? { components: answerButtons(turnId) } : undefined);
         // The turn keeps its last message's id, for "Train from this".

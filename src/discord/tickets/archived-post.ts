@@ -1,4 +1,4 @@
-import { DiscordAPIError, PermissionFlagsBits, RESTJSONErrorCodes, type ThreadChannel } from 'discord.js';
+import { DiscordAPIError, PermissionFlagsBits, RESTJSONErrorCodes, SnowflakeUtil, type ThreadChannel } from 'discord.js';
 import type { Logger } from '../../log.js';
 import { retryWhileOutcomeUnknown } from '../unknown-outcome.js';
 
@@ -29,27 +29,26 @@ export class PostClosedError extends Error {
   }
 }
 
-/**
- * True when the bot's own messages in the post can be neither posted nor edited right now, for an answer to a message
- * sent at `askedAt` (Discord's clock: the message's snowflake time).
- */
-export function postRefusesBot(thread: ThreadChannel, askedAt: number): boolean {
-  return archivedSince(thread, askedAt) || (thread.locked === true && !botManagesThreads(thread));
+/** True when the bot's own messages in the post can be neither posted nor edited right now. */
+export function postRefusesBot(thread: ThreadChannel): boolean {
+  return isArchived(thread) || (thread.locked === true && !botManagesThreads(thread));
 }
 
 /**
- * Archived since the member wrote the message being answered. The bot's copy of the post may still show the archive
- * that this very message undid ("Sending a message will automatically unarchive the thread, unless the thread has been
- * locked", topics/threads.mdx), because the THREAD_UPDATE saying so may reach the bot after the message: Discord does
- * not document their order (tests/fakes/discord/late-unarchive.ts). Read as a moderator's archive, it had the bot
- * archive again the post the member had just reopened. An archive from before the message (`archive_timestamp` "is
- * changed when creating, archiving, or unarchiving a thread", threads.mdx) is that stale one, unless the post is locked,
- * which no member's message unarchives.
+ * Archived, as far as the bot can tell. Its copy of the post may still show an archive that a newer message undid:
+ * "Sending a message will automatically unarchive the thread, unless the thread has been locked" (topics/threads.mdx),
+ * and the THREAD_UPDATE saying so may reach the bot after that message's MESSAGE_CREATE, since Discord does not document
+ * their order (tests/fakes/discord/late-unarchive.ts). Read as a moderator's archive, a member's message in a post
+ * Discord archived after a week of quiet had the bot archive again the post the member had just reopened. So an
+ * archive older than the post's newest message (`archive_timestamp` "is changed when creating, archiving, or
+ * unarchiving a thread", threads.mdx; a message's time is in its snowflake id, both on Discord's clock) counts as undone
+ * by it; discord.js sets `lastMessageId` on every MESSAGE_CREATE. A locked post is archived all the same: no member's
+ * message reopens it.
  */
-function archivedSince(thread: ThreadChannel, askedAt: number): boolean {
+function isArchived(thread: ThreadChannel): boolean {
   if (thread.archived !== true) return false;
-  if (thread.locked === true || thread.archiveTimestamp === null) return true;
-  return thread.archiveTimestamp >= askedAt;
+  if (thread.locked === true || thread.archiveTimestamp === null || !thread.lastMessageId) return true;
+  return thread.archiveTimestamp >= SnowflakeUtil.timestampFrom(thread.lastMessageId);
 }
 
 function botManagesThreads(thread: ThreadChannel): boolean {
@@ -71,8 +70,8 @@ const setArchived = (thread: ThreadChannel, archived: boolean, reason: string) =
  * unarchived for `show` and archived again after it; when the bot may not do that, nothing is shown and one
  * warning is logged (the answer is in the database). Other errors are thrown as they are.
  */
-export function showInPostAsLeft(thread: ThreadChannel, askedAt: number, show: () => Promise<void>, log: Logger): Promise<void> {
-  return showInPost(thread, askedAt, show, log, 'archive again');
+export function showInPostAsLeft(thread: ThreadChannel, show: () => Promise<void>, log: Logger): Promise<void> {
+  return showInPost(thread, show, log, 'archive again');
 }
 
 /**
@@ -80,12 +79,12 @@ export function showInPostAsLeft(thread: ThreadChannel, askedAt: number, show: (
  * first (the stale sweep): a post archived meanwhile is unarchived for `show` and left so, as the close locks and
  * archives it next. The post then ends as the close leaves it, with the answer's writing mark taken off.
  */
-export function showBeforeClosing(thread: ThreadChannel, askedAt: number, show: () => Promise<void>, log: Logger): Promise<void> {
-  return showInPost(thread, askedAt, show, log, 'leave to the close');
+export function showBeforeClosing(thread: ThreadChannel, show: () => Promise<void>, log: Logger): Promise<void> {
+  return showInPost(thread, show, log, 'leave to the close');
 }
 
-async function showInPost(thread: ThreadChannel, askedAt: number, show: () => Promise<void>, log: Logger, after: 'archive again' | 'leave to the close'): Promise<void> {
-  if (!postRefusesBot(thread, askedAt)) {
+async function showInPost(thread: ThreadChannel, show: () => Promise<void>, log: Logger, after: 'archive again' | 'leave to the close'): Promise<void> {
+  if (!postRefusesBot(thread)) {
     try {
       return await show();
     } catch (error) {
