@@ -109,6 +109,31 @@ describe('a post locked by a moderator while the AI writes its answer', () => {
     expect(bw.core.tickets.getByThread(bw.guildId, threadId)?.status).toBe('closed');
   });
 
+  it('locked alone, with the bot holding Manage Threads (Discord still lets it write there): the ▌ comes off at once and the answer writes no further', async () => {
+    const bw = await world();
+    const threadId = await postWhileAnswerStreams(bw);
+    const before = botMessages(bw, threadId).length;
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, locked: true });
+    // Well before the AI is done (LONG_REPLY takes ~4 s at this pace), the answer stops where the lock found it.
+    await bw.fake.waitFor(() => !botMessages(bw, threadId).some((m) => m.content.includes('▌')), 2000, 'the writing mark taken off');
+    const stoppedAt = Date.now();
+    const atStop = botMessages(bw, threadId).map((m) => m.content);
+    await aiDone(bw);
+
+    const shown = botMessages(bw, threadId);
+    expect(shown.map((m) => m.content)).toEqual(atStop); // nothing more written into the locked post
+    expect(shown).toHaveLength(before);
+    expect(LONG_REPLY.startsWith(shown.at(-1)!.content)).toBe(true);
+    expect(shown.at(-1)!.content.length).toBeLessThan(LONG_REPLY.length);
+    expect(shown.flatMap(buttonIds)).toEqual([]); // a closed ticket's answer offers no buttons
+    expect(tagNames(bw, threadId)).not.toContain('Answered');
+    expect(bw.core.tickets.getByThread(bw.guildId, threadId)?.status).toBe('closed');
+    // The post stays as the moderator left it: locked, not archived.
+    expect(bw.fake.channel(threadId)).toMatchObject({ archived: false, locked: true });
+    const writes = bw.fake.requests.filter((r) => r.at >= stoppedAt && r.path.includes(threadId) && r.method !== 'GET');
+    expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+
   it('without Manage Threads the bot cannot touch the locked post: one warning, no retry storm, no crash', async () => {
     let log: ReturnType<typeof capturingLogger> | undefined;
     const bw = await world({ logger: (token) => (log = capturingLogger([token])).logger });
