@@ -64,6 +64,29 @@ describe('a post archived by a moderator while the AI writes its answer', () => 
     expect(refusedSince(bw, threadId, archivedAt).length).toBeLessThanOrEqual(1);
   });
 
+  it('a part the writing mark pushed past 2000 characters, whose delete Discord refused (archived at that moment), is gone once the answer is shown', async () => {
+    const bw = await world();
+    // 2000 characters: the text before the last character, with " ▌", needs two messages; the finished answer, one.
+    const reply = 'Open Settings, then Privacy, and turn the sync switch off and on again. '.repeat(28).slice(0, 1999) + '.';
+    expect(reply.length).toBe(2000);
+    bw.ollama.reply = reply;
+    bw.ollama.chunkSize = 1999;
+    bw.ollama.tokenDelayMs = 1500; // the last character comes 1.5 s later: the two-part text is shown meanwhile
+    const threadId = postTicket(bw, 'Sync', 'My sync stopped working, what do I do?');
+    await bw.fake.waitFor(() => botMessages(bw, threadId).length === 2, 5000, 'the answer in two parts, the second with the writing mark');
+    expect(botMessages(bw, threadId).at(-1)!.content.endsWith('▌')).toBe(true);
+    const trailingDelete = bw.fake.faults.holdNext({ method: 'DELETE', route: new RegExp(`^/channels/${threadId}/messages/\\d+$`) });
+    await trailingDelete.arrived;
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, archived: true });
+    trailingDelete.release();
+    await aiDone(bw);
+
+    const shown = botMessages(bw, threadId);
+    expect(shown.map((m) => m.content)).toEqual([reply]);
+    expect(buttonIds(shown[0]!).some((id) => id.startsWith('ans:'))).toBe(true);
+    expect(bw.fake.channel(threadId)).toMatchObject({ archived: true, locked: false });
+  });
+
   it('without Manage Threads the bot may still reopen the post to finish the answer, but not close it again: it says so once', async () => {
     let log: ReturnType<typeof capturingLogger> | undefined;
     const bw = await world({ logger: (token) => (log = capturingLogger([token])).logger });

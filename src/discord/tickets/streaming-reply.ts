@@ -180,8 +180,21 @@ export class StreamingReply<Extras = never> {
     }
     if (this.stopped) return;
     // The writing mark can push the text over a split; the final text may need one message fewer.
-    this.nonces.splice(chunks.length);
-    for (const extra of this.posted.splice(chunks.length)) await extra.message.delete();
+    await this.deletePartsFrom(chunks.length);
+  }
+
+  /**
+   * Deletes the parts from `index` on, last first, each forgotten only once Discord deleted it: a delete refused (the
+   * post archived at that moment) leaves the part listed, so the next render (finish() or stop() redone once the post
+   * is reopened) deletes it, instead of leaving the member a stray copy of the answer's end with its writing mark.
+   */
+  private async deletePartsFrom(index: number): Promise<void> {
+    while (this.posted.length > index) {
+      await this.posted.at(-1)!.message.delete();
+      this.posted.pop();
+      // A part posted again later gets a nonce of its own: this one's message is gone (Create Message dedupes by nonce).
+      this.nonces.splice(this.posted.length);
+    }
   }
 
   /** After stop(): the messages already posted show the text so far without the mark; nothing new is posted. */
@@ -195,13 +208,12 @@ export class StreamingReply<Extras = never> {
       return;
     }
     const chunks = splitMessage(this.latest);
-    for (const [i, shown] of this.posted.entries()) {
-      const content = chunks[i];
-      if (content === undefined) await shown.message.delete();
-      else if (shown.content !== content) {
-        await shown.message.edit(content);
-        shown.content = content;
+    for (const [i, shown] of this.posted.slice(0, chunks.length).entries()) {
+      if (shown.content !== chunks[i]) {
+        await shown.message.edit(chunks[i]!);
+        shown.content = chunks[i]!;
       }
     }
+    await this.deletePartsFrom(chunks.length);
   }
 }
