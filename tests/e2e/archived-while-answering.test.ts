@@ -178,6 +178,34 @@ describe('a post locked by a moderator while the AI writes its answer', () => {
   });
 });
 
+describe('a post locked by a moderator while the bot is taking the writing mark off', () => {
+  it('archived mid-answer, then locked while the bot reopened it for the last edit (refused): the ▌ still comes off, no buttons, the post ends locked and archived', async () => {
+    let log: ReturnType<typeof capturingLogger> | undefined;
+    const bw = await world({ logger: (token) => (log = capturingLogger([token])).logger });
+    const threadId = await postWhileAnswerStreams(bw);
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, archived: true });
+    await quietFor(300); // an edit already on its way is refused; from here the bot waits for the answer's end
+    // The answer ends: the bot reopens the post and sends the last edit, which Discord holds while a moderator locks it.
+    const lastEdit = bw.fake.faults.holdNext({ method: 'PATCH', route: new RegExp(`^/channels/${threadId}/messages/\\d+$`) });
+    await lastEdit.arrived;
+    expect(bw.fake.channel(threadId).archived).toBe(false);
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, locked: true, archived: true });
+    lastEdit.release();
+    await aiDone(bw);
+    await bw.fake.waitFor(() => !bw.fake.messages(threadId).some((m) => m.content.includes('▌')), 3000, 'the writing mark taken off');
+    await quietFor(300);
+
+    const shown = botMessages(bw, threadId);
+    expect(shown.filter((m) => m.content.includes('▌'))).toEqual([]);
+    expect(LONG_REPLY.startsWith(shown.at(-1)!.content)).toBe(true);
+    expect(shown.flatMap(buttonIds)).toEqual([]); // the ticket closed: its answer offers no buttons
+    expect(tagNames(bw, threadId)).not.toContain('Answered');
+    expect(bw.core.tickets.getByThread(bw.guildId, threadId)?.status).toBe('closed');
+    expect(bw.fake.channel(threadId)).toMatchObject({ archived: true, locked: true });
+    expect(log!.text()).not.toContain('event handler failed');
+  });
+});
+
 describe('a post archived by a moderator while the AI writes its answer, then closed by the bot itself', () => {
   it('a close request left unanswered closes it in the sweep: the answer so far stays without ▌, and the post ends locked and archived', async () => {
     const bw = await world();

@@ -54,6 +54,27 @@ async function showStatus(thread: ThreadChannel, result: Extract<HandleResult, {
   await setStatusTag(thread, settings, outcome.status).catch((e: unknown) => log.warn({ err: e, status: outcome.status }, 'could not set the status tag'));
 }
 
+/** The answer's last step in its post: its final text and buttons, then the status; only stopped if the ticket closed. */
+async function finishAnswer(
+  thread: ThreadChannel,
+  reply: StreamingReply<AnswerExtras>,
+  result: Extract<HandleResult, { kind: 'answered' }>,
+  settings: GuildSettings,
+  ctx: BotContext,
+  log: Logger,
+): Promise<void> {
+  const isOpen = () => ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status === 'open';
+  // Asked again on a retry after the post was reopened: a lock may have landed while the answer was finishing.
+  if (reply.wasStopped || !isOpen()) return reply.stop();
+  const { turnId } = result.answer;
+  await reply.finish(result.outcome.text, turnId !== undefined ? { components: answerButtons(turnId) } : undefined);
+  // The turn keeps its last message's id, for "Train from this".
+  const lastId = reply.lastPosted?.id;
+  if (lastId !== undefined && turnId !== undefined) ctx.core.tickets.updateTurn(turnId, { messageId: lastId });
+  // No Answered tag on a ticket that closed meanwhile.
+  if (isOpen()) await showStatus(thread, result, settings, ctx, log);
+}
+
 /**
  * The requests that finish or stop one answer in its post, one at a time: a moderator's lock may stop the answer while
  * its own end is finishing it, and each may have to reopen an archived post (archived-post.ts); two at once would
@@ -104,7 +125,13 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
   await ctx.answerOrder.takeCpuTurn();
   const reply = new StreamingReply<AnswerExtras>(threadSink(thread, turn.before));
   const inPost = postShowings(thread, reply, log);
-  const unregister = ctx.liveAnswers.add(thread.id, { stop: (why) => stopAnswer(reply, why, inPost) });
+  let stoppedForClose = false;
+  const unregister = ctx.liveAnswers.add(thread.id, {
+    stop: (why) => {
+      stoppedForClose = true;
+      return stopAnswer(reply, why, inPost);
+    },
+  });
   let typing: NodeJS.Timeout | undefined;
   let typingNeeded = true;
   const stopTyping = () => {
@@ -145,19 +172,12 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
     // The ticket closed while the answer was written (the bot's close, a moderator's lock): whoever stopped the reply
     // shows it stopped; nothing more goes into the closed post.
     if (reply.wasStopped) return result;
-    const { turnId } = result.answer;
-    await inPost.asLeft(
-      async () => {
-        // Asked again on a retry after the post was reopened: a lock may have landed while the answer was finishing.
-        if (reply.wasStopped || ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status !== 'open') return reply.stop();
-        await reply.finish(result.outcome.text, turnId !== undefined ? { components: answerButtons(turnId) } : undefined);
-        // The turn keeps its last message's id, for "Train from this".
-        const lastId = reply.lastPosted?.id;
-        if (lastId !== undefined && turnId !== undefined) ctx.core.tickets.updateTurn(turnId, { messageId: lastId });
-        // No Answered tag on a ticket that closed meanwhile.
-        if (ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status === 'open') await showStatus(thread, result, settings, ctx, log);
-      },
-    );
+    await inPost.asLeft(() => finishAnswer(thread, reply, result, settings, ctx, log)).catch((error: unknown) => {
+      // Refused because a lock (or a close) landed while the answer was finishing: that stop, queued behind this
+      // attempt, reopens the post if it can and takes the writing mark off; the failure is not this answer's to report.
+      if (!stoppedForClose) throw error;
+      log.info({ err: error }, 'the ticket closed while its answer was finishing: its stop takes the writing mark off');
+    });
     return result;
   } finally {
     clearImmediate(startTyping);
