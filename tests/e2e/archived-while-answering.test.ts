@@ -204,6 +204,29 @@ describe('a post locked by a moderator while the bot is taking the writing mark 
     expect(bw.fake.channel(threadId)).toMatchObject({ archived: true, locked: true });
     expect(log!.text()).not.toContain('event handler failed');
   });
+
+  it('locked while the bot’s own close takes the mark off (that edit refused): the stop is redone in the reopened post, and the close locks and archives it', async () => {
+    const bw = await world();
+    const threadId = await postWhileAnswerStreams(bw);
+    bw.ollama.tokenDelayMs = 5000; // the AI pauses: no edit of the answer is on its way when the close comes
+    await quietFor(1500);
+    await (await bw.command('ticket_close_request', {}, { userId: bw.staffId, channelId: threadId })).waitForResponse();
+    const stopEdit = bw.fake.faults.holdNext({ method: 'PATCH', route: new RegExp(`^/channels/${threadId}/messages/\\d+$`) });
+    const sweep = sweepStaleTickets(bw.bot.context, Date.now() + 49 * 3_600_000);
+    await stopEdit.arrived;
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, locked: true, archived: true });
+    stopEdit.release();
+    await sweep;
+    const refusedEdits = bw.fake.requests.filter((r) => r.method === 'PATCH' && r.path.startsWith(`/channels/${threadId}/messages/`) && r.code === 50083);
+    expect(refusedEdits).toHaveLength(1); // the close's edit, held while the moderator locked the post
+
+    expect(bw.core.tickets.getByThread(bw.guildId, threadId)).toMatchObject({ status: 'closed', closeReason: CLOSE_REQUEST_REASON });
+    await bw.fake.waitFor(() => bw.fake.channel(threadId).archived && bw.fake.channel(threadId).locked, 3000, 'locked and archived');
+    const shown = botMessages(bw, threadId);
+    expect(shown.filter((m) => m.content.includes('▌'))).toEqual([]);
+    expect(LONG_REPLY.startsWith(shown[0]!.content)).toBe(true);
+    expect(shown.flatMap(buttonIds).filter((id) => id.startsWith('ans:'))).toEqual([]);
+  });
 });
 
 describe('a post archived by a moderator while the AI writes its answer, then closed by the bot itself', () => {
