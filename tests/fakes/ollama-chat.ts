@@ -8,6 +8,7 @@
  */
 import type http from 'node:http';
 import {
+  beforeRepeatLimit,
   boundedNumPredict,
   commonPrefixLength,
   DEFAULT_KEEP_ALIVE_MS,
@@ -59,8 +60,10 @@ export interface PromptEvaluation {
   generationShifted?: boolean;
   /** Tokens generated (eval_count), reasoning included; set with the last line. */
   generatedTokens?: number;
-  /** done_reason of the last line (absent while none was sent). */
+  /** done_reason of the last line (absent while none was sent, or never: see repeatAborted). */
   doneReason?: 'stop' | 'length';
+  /** Ollama ended the answer at its token-repeat limit: the stream stopped with no done line (./ollama-runner.ts). */
+  repeatAborted?: boolean;
   /**
    * When the answer's first content chunk went on the wire (performance.now(), ms); unset while none
    * has (or never, for a failed request). Instrumentation for the bench, not a behaviour of Ollama:
@@ -253,7 +256,9 @@ export class ChatServer {
       ],
       evaluation.numPredict,
     );
-    const chunks = generated.chunks;
+    // Ollama's token-repeat abort (./ollama-runner.ts): the stream ends after these chunks, with no done line.
+    const { chunks, aborted } = beforeRepeatLimit(generated.chunks);
+    if (aborted) evaluation.repeatAborted = true;
     const doneReason = generated.cut ? 'length' : 'stop';
     if (fitted.tokens + generated.tokens > evaluation.numCtx) evaluation.generationShifted = true;
     const stats = () => (Object.assign(evaluation, { doneReason, generatedTokens: generated.tokens }), doneStats(fitted.tokens, generated.tokens, doneReason, times));
@@ -266,7 +271,7 @@ export class ChatServer {
       const [thought, said] = [contentOf(chunks, 'thinking'), contentOf(chunks, 'content')];
       const message = thought ? { content: said, thinking: thought } : { content: said };
       if (said !== '') evaluation.firstContentAt = performance.now();
-      sendJson(res, 200, { ...part(body.model, message, true), ...stats() });
+      sendJson(res, 200, aborted ? part(body.model, message, false) : { ...part(body.model, message, true), ...stats() });
       return said;
     }
     res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
@@ -285,7 +290,8 @@ export class ChatServer {
         return undefined;
       }
     }
-    res.end(`${JSON.stringify({ ...part(body.model, { content: '' }, true), ...stats() })}\n`);
+    if (aborted) res.end();
+    else res.end(`${JSON.stringify({ ...part(body.model, { content: '' }, true), ...stats() })}\n`);
     return contentOf(chunks, 'content');
   }
 

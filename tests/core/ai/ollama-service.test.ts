@@ -218,7 +218,7 @@ describe('OllamaService.chat concurrency', () => {
   });
 
   it('gives the slot back when the consumer stops reading early', async () => {
-    fake.reply = 'y'.repeat(200);
+    fake.reply = 'yz'.repeat(100); // not one token 200 times: Ollama would end that at its repeat limit
     fake.chunkSize = 1;
     fake.tokenDelayMs = 20; // the whole answer would take 4 s: longer than expectNoOpenChats waits
     const ai = service({ maxConcurrent: 1 });
