@@ -23,6 +23,11 @@ export interface AiChat {
   promptTokens?(): Promise<number>;
 }
 
+/** What an answer was decided from: the best trained score and the entries found. */
+type AnswerContext = { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] };
+/** The references an AI answer was given, as its source records them. */
+type UsedReferences = { trainingEntryIds: number[]; kbEntryIds: number[]; kbPassages?: (Passage | null)[] };
+
 /** The prompt budget without a promptTokens(): an 8192-token window less a 1024-token answer. */
 const DEFAULT_PROMPT_TOKENS = 8192 - 1024;
 
@@ -263,7 +268,7 @@ export class Responder {
   private async askAi(
     guildId: string,
     conversation: PromptTurn[],
-    context: { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] },
+    context: AnswerContext,
     progress: AnswerProgress,
     guildName: string | undefined,
   ): Promise<Answer> {
@@ -303,35 +308,43 @@ export class Responder {
       if (text === '') throw new AiUnavailableError('error', 'the model returned an empty answer');
       return { ...context, text, source: { kind: 'ai', model: ai.model, ...used, complete: true } };
     } catch (error) {
+      if (error instanceof AiUnavailableError && error.kind === 'ended_early') return this.endedByOllama(raw, error, context, used);
       const kind = this.noteAiFailure(guildId, error);
       const text = shownSoFar(raw);
-      if (text.trim() !== '') {
-        // Keep what the member already saw, but never let a cut answer look complete.
-        return { ...context, text: `${text}\n\n${CUT_OFF_NOTE}`, source: { kind: 'ai', model: ai.model, ...used, complete: false } };
-      }
-      return this.fallback(kind, context);
+      // Keep what the member already saw, but never let a cut answer look complete.
+      return text.trim() !== '' ? this.cutOff(text, context, used) : this.fallback(kind, context);
     }
   }
 
-  /**
-   * Ollama stopped the answer at num_predict (done_reason "length", a normal end of the stream): what
-   * was written, marked as cut off so it never looks complete (nor is offered as a training
-   * suggestion); or, when the limit went on reasoning the member never sees, the fallback.
-   */
-  private stoppedAtLimit(
-    text: string,
-    stats: AnswerStats,
-    context: { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] },
-    used: { trainingEntryIds: number[]; kbEntryIds: number[]; kbPassages?: (Passage | null)[] },
-  ): Answer {
+  /** Stopped at num_predict (done_reason "length", a normal end): what was written, cut off; the fallback when it all went on reasoning. */
+  private stoppedAtLimit(text: string, stats: AnswerStats, context: AnswerContext, used: UsedReferences): Answer {
     this.deps.logger.warn(
       { generatedTokens: stats.evalCount, answered: text !== '' },
       text === ''
         ? 'The model spent the whole answer length on reasoning and wrote no answer. Raise OLLAMA_MAX_ANSWER_TOKENS (and OLLAMA_NUM_CTX), or use a model that does not reason.'
         : 'An answer reached OLLAMA_MAX_ANSWER_TOKENS and was cut off (a model that does not stop, or the limit is too low).',
     );
-    if (text === '') return this.fallback('answer_limit', context);
+    return text === '' ? this.fallback('answer_limit', context) : this.cutOff(text, context, used);
+  }
+
+  /** What the model wrote, marked as cut off: it never looks complete (nor is offered as a training suggestion). */
+  private cutOff(text: string, context: AnswerContext, used: UsedReferences): Answer {
     return { ...context, text: `${text}\n\n${CUT_OFF_NOTE}`, source: { kind: 'ai', model: this.deps.ai.model, ...used, complete: false } };
+  }
+
+  /** Ollama ended the answer itself (its token-repeat limit), no outage: what came before the repetition, cut off; else the fallback. */
+  private endedByOllama(raw: string, error: AiUnavailableError, context: AnswerContext, used: UsedReferences): Answer {
+    const repeated = error.repeatedText;
+    const text = shownSoFar(repeated && raw.endsWith(repeated) ? raw.slice(0, raw.length - repeated.length) : raw).trim();
+    this.noteAiRecovered();
+    this.deps.logger.warn(
+      { reason: error.message, answered: text !== '' },
+      repeated === undefined
+        ? 'Ollama ended an answer without its final line (the HTTP response was complete, so Ollama itself ended it). The member got what was written, marked as cut off.'
+        : 'Ollama stopped an answer because the model repeated one token over and over (its limit is 30 repeats). The member got what came before, marked as cut off. If this happens often, raise OLLAMA_TEMPERATURE or use a larger model.',
+    );
+    if (text === '') return this.fallback('ended_early', context);
+    return isHandoff(text) ? { ...context, text: HANDOFF_TEXT, source: { kind: 'fallback', reason: 'no-answer' } } : this.cutOff(text, context, used);
   }
 
   /** prompt_eval_count above the bot's estimate (which errs high) means the estimate is off for this model, and Ollama may cut the prompt. */
@@ -344,7 +357,7 @@ export class Responder {
   }
 
   /** AI unavailable: the closest entry at or above TRAINING_CONTEXT_THRESHOLD with a note, else a polite hand-off. */
-  private fallback(kind: AiFailureKind, context: { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] }): Answer {
+  private fallback(kind: AiFailureKind, context: AnswerContext): Answer {
     const training = context.trainingEntries[0];
     const kb = context.kbEntries[0];
     if (training) {

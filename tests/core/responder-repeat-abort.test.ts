@@ -14,7 +14,8 @@ import { testConfig } from './helpers.js';
  * says what happened, not that Ollama is down.
  */
 const GUILD = '100000000000000001';
-const ANSWER_START = 'To reset your password, open Settings and run this command:\n\n```\n';
+/** 64 characters: the fake's tokens are 4-character pieces, so the repeated "sudo" tokens start on a token boundary, as a real tokenizer's would. */
+const ANSWER_START = 'To reset your password, open Settings and run this command:\n```\n';
 let a: FakeOllama;
 let b: FakeOllama;
 const cores: Core[] = [];
@@ -50,29 +51,36 @@ async function ask(core: Core, content: string) {
 }
 
 describe("Ollama's token-repeat abort", () => {
-  it('gives the member what came before the repetition, marked as cut off, and neither logs an outage nor marks the host down', async () => {
+  async function loopingAnswer() {
     const { core, log } = coreWithLog();
-    a.reply = `${ANSWER_START}${'sudo'.repeat(80)}`; // the model loops on one token
-    const { result, shown } = await ask(core, 'How do I reset my password?');
-    expect(a.evaluations.at(-1)).toMatchObject({ repeatAborted: true });
-    expect(shown.at(-1)).toContain('sudosudosudo'); // it streamed while the model wrote it
+    a.reply = b.reply = `${ANSWER_START}${'sudo'.repeat(80)}`; // the model loops on one token
+    const asked = await ask(core, 'How do I reset my password?');
+    expect([...a.evaluations, ...b.evaluations].at(-1)).toMatchObject({ repeatAborted: true });
+    return { core, log, used: a.evaluations.length > 0 ? 0 : 1, ...asked };
+  }
 
+  it('gives the member what came before the repetition, marked as cut off', async () => {
+    const { result, shown } = await loopingAnswer();
+    expect(shown.at(-1)).toContain('sudosudosudo'); // it streamed while the model wrote it
     expect(result.outcome.text).toBe(`${ANSWER_START.trimEnd()}\n\n${CUT_OFF_NOTE}`);
     expect(result.answer.source).toMatchObject({ kind: 'ai', complete: false });
     expect(result.outcome).toMatchObject({ callStaff: false, status: 'answered' });
+  });
 
+  it('neither logs an outage nor marks the host down (two hosts in OLLAMA_URL), and says what happened', async () => {
+    const { core, log, used } = await loopingAnswer();
     expect(log.filter((l) => l.level >= 40).map((l) => l.msg)).toEqual([
       'Ollama stopped an answer because the model repeated one token over and over (its limit is 30 repeats). The member got what came before, marked as cut off. If this happens often, raise OLLAMA_TEMPERATURE or use a larger model.',
     ]);
-    const [hostA] = core.ai.pool.statuses();
-    expect(hostA).toMatchObject({ reachable: true });
-    expect(hostA!.error).toBeUndefined();
+    const host = core.ai.pool.statuses()[used]!;
+    expect(host).toMatchObject({ reachable: true });
+    expect(host.error).toBeUndefined();
     expect(core.ai.lastHealth()).toMatchObject({ reachable: true });
   });
 
   it('gives the fallback when the model wrote nothing but the repetition', async () => {
     const { core } = coreWithLog();
-    a.reply = b.reply = '\n'.repeat(5) + '....'.repeat(60);
+    a.reply = b.reply = '\n'.repeat(4) + '....'.repeat(60);
     const { result } = await ask(core, 'Anything?');
     expect(result.outcome.text).toBe(FALLBACK_TEXT);
     expect(result.answer.source).toMatchObject({ kind: 'fallback', reason: 'ended_early' });
