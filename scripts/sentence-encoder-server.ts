@@ -61,7 +61,8 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-interface Encoder {
+/** What the server needs of an encoder: 512-dimension vectors for texts, in order. */
+export interface Encoder {
   embed(texts: string[]): Promise<number[][]>;
 }
 
@@ -82,7 +83,7 @@ async function loadEncoder(dir: string): Promise<Encoder> {
 }
 
 /** Embeddings by text, kept in a file of their own (appended as they are made). */
-class VectorFile {
+export class VectorFile {
   private readonly vectors = new Map<string, number[]>();
 
   constructor(private readonly path: string) {
@@ -111,7 +112,7 @@ class VectorFile {
 }
 
 /** Embeds what the file does not hold yet, one call at a time (the encoder is not re-entrant). */
-class CachedEncoder {
+export class CachedEncoder {
   private queue: Promise<unknown> = Promise.resolve();
   embedded = 0;
 
@@ -159,7 +160,8 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
   return raw === '' ? {} : JSON.parse(raw);
 }
 
-function serve(args: Args, encoder: CachedEncoder): http.Server {
+/** The HTTP server for `model` (not listening yet). */
+export function serve(args: Pick<Args, 'model'>, encoder: CachedEncoder): http.Server {
   return http.createServer((req, res) => {
     const route = `${req.method} ${(req.url ?? '/').split('?')[0]}`;
     void (async () => {
@@ -220,4 +222,5 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-await main();
+// Run as a script, not when a test imports the server.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();
