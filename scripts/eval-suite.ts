@@ -131,7 +131,7 @@ function marginThreshold(options: SuiteOptions): number | undefined {
 }
 
 /** The dataset with every HELD_OUT_EVERY-th answer untrained and its questions out of scope (the original out-of-scope ones left out). */
-function withHeldOutAnswers(dataset: Dataset): Dataset {
+export function withHeldOutAnswers(dataset: Dataset): Dataset {
   const intentOf = (entry: Dataset['train'][number]) => entry.intent ?? entry.answer;
   const order = [...new Set(dataset.train.map(intentOf))];
   const heldOut = new Set(order.filter((_, i) => i % HELD_OUT_EVERY === 2));
