@@ -1,9 +1,10 @@
 import type { AnswerThresholds } from './answer-thresholds.js';
 import type { Logger } from '../log.js';
-import { buildChatMessages, HANDOFF_MARKER, knowledgeReference, trainedReference, type PromptTurn, type ReferenceEntry } from './ai/prompt.js';
+import { buildChatMessages, knowledgeReference, trainedReference, type PromptTurn, type ReferenceEntry } from './ai/prompt.js';
 import { AiUnavailableError, type AiFailureKind, type AnswerStats, type ChatMessage } from './ai/ollama.js';
 import { stripThinking } from './ai/thinking.js';
-import { KeyedSerialQueue } from './keyed-serial-queue.js';
+import { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT, isHandoff, modelWords, shownSoFar } from './answer-text.js';
+import { KeyedSerialQueue, TaskCancelled } from './keyed-serial-queue.js';
 import { passageText, type Passage } from './knowledge/passages.js';
 import type { KnowledgeStore } from './knowledge/store.js';
 import type { MatchCandidate, Matcher } from './matching/matcher.js';
@@ -25,6 +26,8 @@ export interface AiChat {
 /** Room left in the context window for the answer itself. */
 const ANSWER_RESERVE_TOKENS = 1024;
 const DEFAULT_CONTEXT_TOKENS = 8192;
+
+export { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT } from './answer-text.js';
 
 export interface ResponderSettings {
   /** Confidence and similarity thresholds, each with one meaning (see AnswerThresholds). */
@@ -112,44 +115,9 @@ export type HandleResult =
   | { kind: 'answered'; ticket: Ticket; answer: Answer; outcome: TicketOutcome }
   | { kind: 'stored'; ticket: Ticket; reason: 'staff'; /** A staff hand-off was waiting and is now answered. */ handoffAnswered: boolean }
   | { kind: 'stored'; ticket: Ticket; reason: 'auto-response-off' | 'empty' | 'paused' }
+  /** The ticket closed before this message's answer was out: the message is stored, its answer dropped (or stopped). */
+  | { kind: 'stored'; ticket: Ticket; reason: 'ticket-closed' }
   | { kind: 'ignored'; reason: 'not-a-ticket' | 'ticket-closed' };
-
-export const FALLBACK_TEXT =
-  "I couldn't find an answer to this in what I've been taught, and the AI assistant is unavailable right now. " +
-  'A staff member will follow up here as soon as they can.';
-export const AI_UNAVAILABLE_NOTE = '*The AI assistant is unavailable right now, so here is the closest answer from this server’s help entries:*';
-export const CUT_OFF_NOTE = '*(This answer was cut off before it was finished. A staff member will follow up if it does not help.)*';
-/** What the member sees when the model says the references do not answer their question. */
-export const HANDOFF_TEXT = "I couldn't find the answer to this in this server's help entries, so I've asked a staff member to take a look. They will follow up here.";
-
-/** What of the raw stream a member may see now: no reasoning, nothing that may yet turn out to be the hand-off word. */
-function shownSoFar(raw: string): string {
-  const visible = stripThinking(raw);
-  const bare = withoutDecoration(visible);
-  if (bare.startsWith(HANDOFF_MARKER) || (bare !== '' && HANDOFF_MARKER.startsWith(bare))) return '';
-  return visible;
-}
-
-/**
- * The model answered with the hand-off word: alone, or opening or closing its answer (models add a
- * word or a full stop). A text that only quotes it in passing is an answer.
- */
-function isHandoff(text: string): boolean {
-  const bare = withoutDecoration(text);
-  return bare.startsWith(HANDOFF_MARKER) || bare.endsWith(HANDOFF_MARKER);
-}
-
-function withoutDecoration(text: string): string {
-  return text.trim().replace(/^[\s*_`"'.:]+|[\s*_`"'.!:]+$/g, '');
-}
-
-/** A bot turn as the model said it, or undefined for the bot's own notes (never sent back to the model as its words). */
-function modelWords(content: string, source: AnswerSource | null): string | undefined {
-  if (!source || source.kind === 'fallback') return undefined;
-  if (source.kind === 'knowledge') return content.startsWith(AI_UNAVAILABLE_NOTE) ? content.slice(AI_UNAVAILABLE_NOTE.length).trim() : content;
-  if (source.kind === 'ai' && !source.complete) return content.endsWith(CUT_OFF_NOTE) ? content.slice(0, -CUT_OFF_NOTE.length).trim() : content;
-  return content;
-}
 
 /**
  * The message flow of a ticket: store the message → match trained questions → post the trained
@@ -163,6 +131,8 @@ export class Responder {
 
   constructor(private readonly deps: ResponderDeps) {
     this.retrieval = new Retrieval({ ...deps, knowledgeSimilarityThreshold: deps.settings.thresholds.knowledgeSimilarity });
+    // Whatever closed the ticket: its queued messages are not answered, and an answer in flight is aborted (Ollama stops).
+    deps.tickets.closedListeners.add((ticket) => this.lanes.cancel(ticket.threadId, 'the ticket closed'));
   }
 
   /** Stores a ticket message and, when it is the bot's to answer, answers it. */
@@ -191,7 +161,11 @@ export class Responder {
 
     const ahead = this.lanes.size(ticket.threadId);
     if (ahead > 0) progress.onQueued?.(ahead, 'earlier-messages');
-    const answer = await this.lanes.run(ticket.threadId, () => this.answerTurn(ticket, turn.id, message, progress));
+    const answer = await this.lanes.run(ticket.threadId, (signal) => this.answerTurn(ticket, turn.id, message, progress, signal)).catch((error: unknown) => {
+      if (error instanceof TaskCancelled) return undefined;
+      throw error;
+    });
+    if (!answer) return { kind: 'stored', ticket, reason: 'ticket-closed' };
     return { kind: 'answered', ticket, answer, outcome: this.outcome(ticket, answer) };
   }
 
@@ -218,10 +192,16 @@ export class Responder {
     return this.lanes.totalSize();
   }
 
-  private async answerTurn(ticket: Ticket, turnId: number, message: TicketMessage, progress: AnswerProgress): Promise<Answer> {
+  /** The answer to one stored message; undefined when its ticket closed meanwhile (`signal`): nothing more to show. */
+  private async answerTurn(ticket: Ticket, turnId: number, message: TicketMessage, progress: AnswerProgress, signal: AbortSignal): Promise<Answer | undefined> {
     const { tickets, training, counters } = this.deps;
     const conversation = this.promptConversation(ticket, turnId, message.content, await this.budgetTokens());
-    const answer = await this.decide(ticket.guildId, message.content, conversation, progress, message.guildName);
+    const answer = await this.decide(ticket.guildId, message.content, conversation, progress, message.guildName, signal);
+    if (signal.aborted) {
+      // What the member saw of an AI answer stopped by the close stays in the ticket's record; nothing else is kept.
+      if (answer.source.kind === 'ai' && answer.text !== '') tickets.addTurn(ticket.id, { role: 'bot', content: answer.text, source: answer.source });
+      return undefined;
+    }
     this.deps.support?.recordMatch(turnId, answer);
 
     if (answer.source.kind === 'trained') training.recordUse(ticket.guildId, answer.source.trainingEntryId);
@@ -277,7 +257,14 @@ export class Responder {
     return [...trained, ...kb];
   }
 
-  private async decide(guildId: string, text: string, conversation: PromptTurn[], progress: AnswerProgress, guildName: string | undefined): Promise<Answer> {
+  private async decide(
+    guildId: string,
+    text: string,
+    conversation: PromptTurn[],
+    progress: AnswerProgress,
+    guildName: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<Answer> {
     const { settings } = this.deps;
     const matches = await this.retrieval.trainedMatches(guildId, text);
     const best = matches[0];
@@ -293,7 +280,7 @@ export class Responder {
     }
     const trainingEntries = matches.filter((m) => m.score >= settings.thresholds.trainingContext);
     const kbEntries = await this.retrieval.knowledge(guildId, text);
-    return this.askAi(guildId, conversation, { score, trainingEntries, kbEntries }, progress, guildName);
+    return this.askAi(guildId, conversation, { score, trainingEntries, kbEntries }, progress, guildName, signal);
   }
 
   private async askAi(
@@ -302,6 +289,7 @@ export class Responder {
     context: { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] },
     progress: AnswerProgress,
     guildName: string | undefined,
+    signal: AbortSignal | undefined,
   ): Promise<Answer> {
     const { ai } = this.deps;
     const budgetTokens = await this.budgetTokens();
@@ -323,7 +311,7 @@ export class Responder {
     try {
       const onQueued = progress.onQueued && ((position: number) => progress.onQueued?.(position, 'other-tickets'));
       const onDone = (stats: AnswerStats) => this.checkPromptFit(stats, prompt.estimatedTokens);
-      for await (const chunk of ai.chat(prompt.messages, { onQueued, onDone })) {
+      for await (const chunk of ai.chat(prompt.messages, { signal, onQueued, onDone })) {
         raw += chunk;
         const visible = shownSoFar(raw);
         if (visible !== '') progress.onText?.(visible);
@@ -334,6 +322,8 @@ export class Responder {
       if (text === '') throw new AiUnavailableError('error', 'the model returned an empty answer');
       return { ...context, text, source: { kind: 'ai', model: ai.model, ...used, complete: true } };
     } catch (error) {
+      // Stopped by its ticket's close (no AI failure): what was written so far, unmarked; the caller keeps it or not.
+      if (signal?.aborted) return { ...context, text: shownSoFar(raw).trim(), source: { kind: 'ai', model: ai.model, ...used, complete: false } };
       const kind = this.noteAiFailure(guildId, error);
       const text = shownSoFar(raw);
       if (text.trim() !== '') {
