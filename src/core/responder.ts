@@ -132,7 +132,9 @@ export class Responder {
   constructor(private readonly deps: ResponderDeps) {
     this.retrieval = new Retrieval({ ...deps, knowledgeSimilarityThreshold: deps.settings.thresholds.knowledgeSimilarity });
     // Whatever closed the ticket: its queued messages are not answered, and an answer in flight is aborted (Ollama stops).
-    deps.tickets.closedListeners.add((ticket) => this.lanes.cancel(ticket.threadId, 'the ticket closed'));
+    deps.tickets.closedListeners.add((ticket) => {
+      if (this.lanes.cancel(ticket.threadId, 'the ticket closed')) deps.logger.info({ threadId: ticket.threadId }, 'a ticket closed while the bot was answering there: its waiting messages are not sent to the AI, and the answer in progress is stopped');
+    });
   }
 
   /** Stores a ticket message and, when it is the bot's to answer, answers it. */
