@@ -3,13 +3,13 @@ import type { Logger } from '../log.js';
 import { buildChatMessages, knowledgeReference, trainedReference, type PromptTurn, type ReferenceEntry } from './ai/prompt.js';
 import { AiUnavailableError, type AiFailureKind, type AnswerStats, type ChatMessage } from './ai/ollama.js';
 import { stripThinking } from './ai/thinking.js';
-import { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT, isHandoff, modelWords, shownSoFar } from './answer-text.js';
-import { KeyedSerialQueue, TaskCancelled } from './keyed-serial-queue.js';
+import { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT, isHandoff, modelWords, shownSoFar } from './answer-texts.js';
 import { passageText, type Passage } from './knowledge/passages.js';
 import type { KnowledgeStore } from './knowledge/store.js';
 import type { MatchCandidate, Matcher } from './matching/matcher.js';
 import type { SemanticIndex } from './matching/semantic-index.js';
 import { Retrieval, type KnowledgeHit } from './retrieval.js';
+import { TicketLanes } from './ticket-lanes.js';
 import type { StatCounters } from './stats/counters.js';
 import type { AnswerSource, Ticket, TicketStore } from './tickets/store.js';
 import type { HandoffReason } from './support/handoff.js';
@@ -19,15 +19,12 @@ import type { TrainingStore } from './training/store.js';
 export interface AiChat {
   readonly model: string;
   chat(messages: ChatMessage[], opts?: { signal?: AbortSignal; onQueued?: (position: number) => void; onDone?: (stats: AnswerStats) => void }): AsyncIterable<string>;
-  /** The context window the prompt must fit in (tokens); 8192 when absent. */
-  contextTokens?(): Promise<number>;
+  /** The tokens the prompt may take: the context window less the room the answer may generate; 7168 when absent. */
+  promptTokens?(): Promise<number>;
 }
 
-/** Room left in the context window for the answer itself. */
-const ANSWER_RESERVE_TOKENS = 1024;
-const DEFAULT_CONTEXT_TOKENS = 8192;
-
-export { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT } from './answer-text.js';
+/** The prompt budget without a promptTokens(): an 8192-token window less a 1024-token answer. */
+const DEFAULT_PROMPT_TOKENS = 8192 - 1024;
 
 export interface ResponderSettings {
   /** Confidence and similarity thresholds, each with one meaning (see AnswerThresholds). */
@@ -119,22 +116,22 @@ export type HandleResult =
   | { kind: 'stored'; ticket: Ticket; reason: 'ticket-closed' }
   | { kind: 'ignored'; reason: 'not-a-ticket' | 'ticket-closed' };
 
+export { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT } from './answer-texts.js';
+
 /**
  * The message flow of a ticket: store the message → match trained questions → post the trained
  * answer, or ask the AI with this guild's entries and the ticket's own conversation → store the
  * answer with its source. One answer at a time per ticket; never throws for an AI outage.
  */
 export class Responder {
-  private readonly lanes = new KeyedSerialQueue();
+  private readonly lanes: TicketLanes;
   private readonly retrieval: Retrieval;
   private lastAiFailure: AiFailureKind | undefined;
 
   constructor(private readonly deps: ResponderDeps) {
     this.retrieval = new Retrieval({ ...deps, knowledgeSimilarityThreshold: deps.settings.thresholds.knowledgeSimilarity });
-    // Whatever closed the ticket: its queued messages are not answered, and an answer in flight is aborted (Ollama stops).
-    deps.tickets.closedListeners.add((ticket) => {
-      if (this.lanes.cancel(ticket.threadId, 'the ticket closed')) deps.logger.info({ threadId: ticket.threadId }, 'a ticket closed while the bot was answering there: its waiting messages are not sent to the AI, and the answer in progress is stopped');
-    });
+    // Whatever closes a ticket: its waiting messages are not answered, and an answer in flight is aborted (Ollama stops).
+    this.lanes = new TicketLanes(deps.tickets, deps.logger);
   }
 
   /** Stores a ticket message and, when it is the bot's to answer, answers it. */
@@ -161,12 +158,9 @@ export class Responder {
     if (!settings.autoRespond) return { kind: 'stored', ticket, reason: 'auto-response-off' };
     if (message.textless || message.content.trim() === '') return { kind: 'stored', ticket, reason: 'empty' };
 
-    const ahead = this.lanes.size(ticket.threadId);
+    const ahead = this.lanes.size(ticket);
     if (ahead > 0) progress.onQueued?.(ahead, 'earlier-messages');
-    const answer = await this.lanes.run(ticket.threadId, (signal) => this.answerTurn(ticket, turn.id, message, progress, signal)).catch((error: unknown) => {
-      if (error instanceof TaskCancelled) return undefined;
-      throw error;
-    });
+    const answer = await this.lanes.run(ticket, (signal) => this.answerTurn(ticket, turn.id, message, progress, signal));
     if (!answer) return { kind: 'stored', ticket, reason: 'ticket-closed' };
     return { kind: 'answered', ticket, answer, outcome: this.outcome(ticket, answer) };
   }
@@ -213,8 +207,7 @@ export class Responder {
   }
 
   private async budgetTokens(): Promise<number> {
-    const window = (await this.deps.ai.contextTokens?.()) ?? DEFAULT_CONTEXT_TOKENS;
-    return window - Math.min(ANSWER_RESERVE_TOKENS, Math.floor(window / 4));
+    return (await this.deps.ai.promptTokens?.()) ?? DEFAULT_PROMPT_TOKENS;
   }
 
   /**
@@ -259,14 +252,7 @@ export class Responder {
     return [...trained, ...kb];
   }
 
-  private async decide(
-    guildId: string,
-    text: string,
-    conversation: PromptTurn[],
-    progress: AnswerProgress,
-    guildName: string | undefined,
-    signal?: AbortSignal,
-  ): Promise<Answer> {
+  private async decide(guildId: string, text: string, conversation: PromptTurn[], progress: AnswerProgress, guildName: string | undefined, signal?: AbortSignal): Promise<Answer> {
     const { settings } = this.deps;
     const matches = await this.retrieval.trainedMatches(guildId, text);
     const best = matches[0];
@@ -310,9 +296,13 @@ export class Responder {
       ...(context.kbEntries.some((e) => e.passage) ? { kbPassages: context.kbEntries.map((e) => e.passage ?? null) } : {}),
     };
     let raw = '';
+    let done: AnswerStats | undefined;
     try {
       const onQueued = progress.onQueued && ((position: number) => progress.onQueued?.(position, 'other-tickets'));
-      const onDone = (stats: AnswerStats) => this.checkPromptFit(stats, prompt.estimatedTokens);
+      const onDone = (stats: AnswerStats) => {
+        done = stats;
+        this.checkPromptFit(stats, prompt.estimatedTokens);
+      };
       for await (const chunk of ai.chat(prompt.messages, { signal, onQueued, onDone })) {
         raw += chunk;
         const visible = shownSoFar(raw);
@@ -321,6 +311,7 @@ export class Responder {
       this.noteAiRecovered();
       const text = stripThinking(raw, true).trim();
       if (isHandoff(text)) return { ...context, text: HANDOFF_TEXT, source: { kind: 'fallback', reason: 'no-answer' } };
+      if (done?.doneReason === 'length') return this.stoppedAtLimit(text, done, context, used);
       if (text === '') throw new AiUnavailableError('error', 'the model returned an empty answer');
       return { ...context, text, source: { kind: 'ai', model: ai.model, ...used, complete: true } };
     } catch (error) {
@@ -334,6 +325,27 @@ export class Responder {
       }
       return this.fallback(kind, context);
     }
+  }
+
+  /**
+   * Ollama stopped the answer at num_predict (done_reason "length", a normal end of the stream): what
+   * was written, marked as cut off so it never looks complete (nor is offered as a training
+   * suggestion); or, when the limit went on reasoning the member never sees, the fallback.
+   */
+  private stoppedAtLimit(
+    text: string,
+    stats: AnswerStats,
+    context: { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] },
+    used: { trainingEntryIds: number[]; kbEntryIds: number[]; kbPassages?: (Passage | null)[] },
+  ): Answer {
+    this.deps.logger.warn(
+      { generatedTokens: stats.evalCount, answered: text !== '' },
+      text === ''
+        ? 'The model spent the whole answer length on reasoning and wrote no answer. Raise OLLAMA_MAX_ANSWER_TOKENS (and OLLAMA_NUM_CTX), or use a model that does not reason.'
+        : 'An answer reached OLLAMA_MAX_ANSWER_TOKENS and was cut off (a model that does not stop, or the limit is too low).',
+    );
+    if (text === '') return this.fallback('answer_limit', context);
+    return { ...context, text: `${text}\n\n${CUT_OFF_NOTE}`, source: { kind: 'ai', model: this.deps.ai.model, ...used, complete: false } };
   }
 
   /** prompt_eval_count above the bot's estimate (which errs high) means the estimate is off for this model, and Ollama may cut the prompt. */

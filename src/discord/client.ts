@@ -1,7 +1,7 @@
 import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, Partials } from 'discord.js';
 import type { Core } from '../core/core.js';
 import { allCommands, allComponents, allMessageCommands } from './commands/index.js';
-import { CommandRegistrationError, registerCommands, UnknownGuildError } from './commands/register.js';
+import { CommandRegistrationError, registerAgainOnRejoin, registerCommands, UnknownGuildError } from './commands/register.js';
 import type { BotContext } from './context.js';
 import { logUnknownOutcomeRetries } from './unknown-outcome.js';
 import { createInteractionRouter } from './interactions.js';
@@ -91,6 +91,8 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   client.on(Events.ChannelDelete, (channel) => guard('channelDelete', () => onChannelDelete(channel, ctx)));
   // Removed from a server (or invited back): one line for the admin; scheduled work follows servesGuild (served-guilds.ts).
   logGuildMembership(client, log);
+  // Removed from DISCORD_GUILD_ID's server, the commands there went with the bot: invited back, they are registered again.
+  registerAgainOnRejoin(readyClient, core.config.DISCORD_GUILD_ID, log);
   client.on(Events.Error, (error) => log.error({ err: error }, 'Discord client error'));
   client.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'gateway disconnected'));
   client.on(Events.ShardResume, () => log.info('gateway resumed'));

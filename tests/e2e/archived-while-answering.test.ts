@@ -6,7 +6,7 @@ import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
 import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/index.js';
 import { capturingLogger } from '../reliability/helpers.js';
 import { useBotWorldStarter, type BotWorld } from './harness.js';
-import { botMessages, buttonIds, postTicket, quietFor, tagNames } from './support-helpers.js';
+import { answerWithButtons, botMessages, buttonIds, postTicket, quietFor, tagNames } from './support-helpers.js';
 
 /**
  * A moderator closes (archives) or locks a ticket's post while the AI is still writing its answer there. Discord
@@ -257,5 +257,64 @@ describe('a post archived by a moderator while the AI writes its answer, then cl
     const archives = bw.fake.requests.filter((r) => r.at >= sweptAt && r.method === 'PATCH' && r.path === `/channels/${threadId}` && (r.body as { archived?: boolean })?.archived === true);
     expect(archives.map((r) => (r.body as { locked?: boolean }).locked)).toEqual([true]);
     expect(refusedSince(bw, threadId, sweptAt)).toEqual([]);
+  });
+});
+
+/** A member's ticket, answered, then archived by Discord after a week without activity (as the bot sees it). */
+async function answeredThenIdleArchived(bw: BotWorld): Promise<string> {
+  bw.ollama.reply = 'Restart the printer spooler.';
+  const threadId = postTicket(bw, 'Printer', 'My printer shows as offline');
+  await answerWithButtons(bw, threadId);
+  await bw.fake.waitFor(() => tagNames(bw, threadId).includes('Answered'), 3000, 'the Answered tag');
+  await aiDone(bw); // the tag's PATCH answered too: its reply would put back the bot's copy of the post as it was then
+  expect(bw.fake.archiveIdleThreads(Date.now() + 8 * 24 * 3_600_000)).toContain(threadId);
+  await bw.fake.waitFor(() => (bw.bot.client.channels.cache.get(threadId) as ThreadChannel | undefined)?.archived, 3000, 'the bot sees the post archived');
+  return threadId;
+}
+
+const cachedPost = (bw: BotWorld, threadId: string) => bw.bot.client.channels.cache.get(threadId) as ThreadChannel | undefined;
+
+describe('a member writing in a post Discord archived after a week without activity', () => {
+  it('the AI’s answer streams into the post at once, and a moderator archiving it afterwards is still honoured', async () => {
+    const bw = await world();
+    const threadId = await answeredThenIdleArchived(bw);
+    const lateUnarchive = bw.fake.faults.unarchiveAfterMessage();
+    bw.ollama.reply = LONG_REPLY;
+    bw.ollama.chunkSize = 20;
+    bw.ollama.tokenDelayMs = 150;
+    bw.fake.postAsUser({ channelId: threadId, userId: bw.memberId, content: 'It is offline again, even after that' });
+    await lateUnarchive.arrived;
+    // The bot still has the post as archived: the answer is written there all the same, as the member's message reopened it.
+    await bw.fake.waitFor(() => botMessages(bw, threadId).some((m) => m.content.endsWith('▌')), 5000, 'the answer being written');
+    expect(cachedPost(bw, threadId)?.archived).toBe(true);
+    lateUnarchive.release();
+    await bw.fake.waitFor(() => cachedPost(bw, threadId)?.archived === false, 3000, 'the bot sees the post open');
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, archived: true });
+    await aiDone(bw);
+
+    const shown = botMessages(bw, threadId);
+    expect(shown.filter((m) => m.content.includes('▌'))).toEqual([]);
+    expect(shown.at(-1)!.content).toBe(LONG_REPLY);
+    expect(bw.fake.channel(threadId)).toMatchObject({ archived: true, locked: false });
+  });
+
+  it('is answered there and the post stays open, even when the bot hears of the unarchive only after the message', async () => {
+    const bw = await world();
+    const threadId = await answeredThenIdleArchived(bw);
+    // The member's message unarchives the post; Discord's THREAD_UPDATE saying so reaches the bot only after the message.
+    const lateUnarchive = bw.fake.faults.unarchiveAfterMessage();
+    bw.ollama.reply = 'Then reinstall the driver from the vendor’s site.';
+    bw.fake.postAsUser({ channelId: threadId, userId: bw.memberId, content: 'It is offline again, even after that' });
+    await lateUnarchive.arrived;
+    const answer = await bw.fake.waitForMessage(threadId, (m) => m.author.bot && m.content === 'Then reinstall the driver from the vendor’s site.' && buttonIds(m).length > 0);
+    await aiDone(bw);
+    lateUnarchive.release();
+    await quietFor(300);
+
+    // The member reopened their ticket by writing in it: it stays open, with the answer shown once.
+    expect(bw.fake.channel(threadId)).toMatchObject({ archived: false, locked: false });
+    expect(botMessages(bw, threadId).filter((m) => m.content === answer.content)).toHaveLength(1);
+    expect(tagNames(bw, threadId)).toEqual(['Answered']);
+    expect(bw.core.tickets.getByThread(bw.guildId, threadId)?.status).toBe('open');
   });
 });

@@ -51,7 +51,9 @@ export function openThreadForWriting(world: World, actorId: string, channel: Cha
   if (t.archived) {
     t.archived = false;
     t.archiveTimestamp = Date.now();
-    world.dispatch('THREAD_UPDATE', toAPIChannel(channel), { intent: GatewayIntentBits.Guilds });
+    // Before the message's MESSAGE_CREATE, unless a test holds it for later (the order is undocumented: late-unarchive.ts).
+    const update = toAPIChannel(channel);
+    world.lateUnarchives.dispatch(channel.id, () => world.dispatch('THREAD_UPDATE', update, { intent: GatewayIntentBits.Guilds }));
   }
   touchThread(channel);
 }

@@ -2,7 +2,12 @@ import { HANDOFF_MARKER } from './ai/prompt.js';
 import { stripThinking } from './ai/thinking.js';
 import type { AnswerSource } from './tickets/store.js';
 
-/** The bot's own words around an answer, and what of the model's raw text becomes the answer a member sees. */
+/**
+ * What a member reads from the responder besides the answers themselves (the bot's own notes and
+ * fallbacks), and how the raw model stream becomes text a member may see: no reasoning, never the
+ * hand-off word, never the bot's notes sent back to the model as its words.
+ */
+
 export const FALLBACK_TEXT =
   "I couldn't find an answer to this in what I've been taught, and the AI assistant is unavailable right now. " +
   'A staff member will follow up here as soon as they can.';
