@@ -192,6 +192,7 @@ export class Responder {
   private async answerTurn(ticket: Ticket, turnId: number, message: TicketMessage, progress: AnswerProgress, signal: AbortSignal): Promise<Answer | undefined> {
     const { tickets, training, counters } = this.deps;
     const conversation = this.promptConversation(ticket, turnId, message.content, await this.budgetTokens());
+    if (signal.aborted) return undefined; // closed meanwhile: not even matched
     const answer = await this.decide(ticket.guildId, message.content, conversation, progress, message.guildName, signal);
     if (signal.aborted) {
       // What the member saw of an AI answer stopped by the close stays in the ticket's record; nothing else is kept.
