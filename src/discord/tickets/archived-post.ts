@@ -1,5 +1,6 @@
 import { DiscordAPIError, PermissionFlagsBits, RESTJSONErrorCodes, SnowflakeUtil, type ThreadChannel } from 'discord.js';
 import type { Logger } from '../../log.js';
+import { editThread } from '../thread-edit.js';
 import { retryWhileOutcomeUnknown } from '../unknown-outcome.js';
 
 /**
@@ -63,7 +64,7 @@ function isClosedPostRefusal(error: unknown): boolean {
 }
 
 const setArchived = (thread: ThreadChannel, archived: boolean, reason: string) =>
-  retryWhileOutcomeUnknown(() => thread.setArchived(archived, reason), { kind: 'thread edit', client: thread.client });
+  retryWhileOutcomeUnknown(() => editThread(thread, { archived, reason }), { kind: 'thread edit', client: thread.client });
 
 /**
  * Runs `show` (the requests that finish an answer in the post). When the post was archived meanwhile, it is
