@@ -178,6 +178,34 @@ describe('a post locked by a moderator while the AI writes its answer', () => {
   });
 });
 
+describe('a post archived again by a moderator while the bot has it reopened for the answer’s last edit', () => {
+  it('the ▌ still comes off, the answer is whole with its buttons, and the post ends archived (not locked) as the moderator left it', async () => {
+    let log: ReturnType<typeof capturingLogger> | undefined;
+    const bw = await world({ logger: (token) => (log = capturingLogger([token])).logger });
+    const threadId = await postWhileAnswerStreams(bw);
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, archived: true });
+    await quietFor(300); // an edit already on its way is refused; from here the bot waits for the answer's end
+    // The answer ends: the bot reopens the post and sends the last edit, which Discord holds while a moderator archives it again.
+    const lastEdit = bw.fake.faults.holdNext({ method: 'PATCH', route: new RegExp(`^/channels/${threadId}/messages/\\d+$`) });
+    await lastEdit.arrived;
+    expect(bw.fake.channel(threadId).archived).toBe(false);
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, archived: true });
+    await bw.fake.waitFor(() => (bw.bot.client.channels.cache.get(threadId) as ThreadChannel | undefined)?.archived === true, 3000, 'the bot hears of it');
+    lastEdit.release();
+    await aiDone(bw);
+    await bw.fake.waitFor(() => !bw.fake.messages(threadId).some((m) => m.content.includes('▌')), 3000, 'the writing mark taken off');
+    await quietFor(300);
+
+    const shown = botMessages(bw, threadId);
+    expect(shown.map((m) => m.content)).toEqual([LONG_REPLY]);
+    expect(buttonIds(shown[0]!).some((id) => id.startsWith('ans:'))).toBe(true);
+    expect(tagNames(bw, threadId)).toContain('Answered');
+    expect(bw.core.tickets.getByThread(bw.guildId, threadId)?.status).toBe('open');
+    expect(bw.fake.channel(threadId)).toMatchObject({ archived: true, locked: false });
+    expect(log!.text()).not.toContain('event handler failed');
+  });
+});
+
 describe('a post locked by a moderator while the bot is taking the writing mark off', () => {
   it('archived mid-answer, then locked while the bot reopened it for the last edit (refused): the ▌ still comes off, no buttons, the post ends locked and archived', async () => {
     let log: ReturnType<typeof capturingLogger> | undefined;
