@@ -4,12 +4,12 @@ import { buildChatMessages, knowledgeReference, trainedReference, type PromptTur
 import { AiUnavailableError, type AiFailureKind, type AnswerStats, type ChatMessage } from './ai/ollama.js';
 import { stripThinking } from './ai/thinking.js';
 import { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT, isHandoff, modelWords, shownSoFar } from './answer-texts.js';
-import { KeyedSerialQueue } from './keyed-serial-queue.js';
 import { passageText, type Passage } from './knowledge/passages.js';
 import type { KnowledgeStore } from './knowledge/store.js';
 import type { MatchCandidate, Matcher } from './matching/matcher.js';
 import type { SemanticIndex } from './matching/semantic-index.js';
 import { Retrieval, type KnowledgeHit } from './retrieval.js';
+import { TicketLanes } from './ticket-lanes.js';
 import type { StatCounters } from './stats/counters.js';
 import type { AnswerSource, Ticket, TicketStore } from './tickets/store.js';
 import type { HandoffReason } from './support/handoff.js';
@@ -112,6 +112,8 @@ export type HandleResult =
   | { kind: 'answered'; ticket: Ticket; answer: Answer; outcome: TicketOutcome }
   | { kind: 'stored'; ticket: Ticket; reason: 'staff'; /** A staff hand-off was waiting and is now answered. */ handoffAnswered: boolean }
   | { kind: 'stored'; ticket: Ticket; reason: 'auto-response-off' | 'empty' | 'paused' }
+  /** The ticket closed before this message's answer was out: the message is stored, its answer dropped (or stopped). */
+  | { kind: 'stored'; ticket: Ticket; reason: 'ticket-closed' }
   | { kind: 'ignored'; reason: 'not-a-ticket' | 'ticket-closed' };
 
 export { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT } from './answer-texts.js';
@@ -122,12 +124,14 @@ export { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT } from '
  * answer with its source. One answer at a time per ticket; never throws for an AI outage.
  */
 export class Responder {
-  private readonly lanes = new KeyedSerialQueue();
+  private readonly lanes: TicketLanes;
   private readonly retrieval: Retrieval;
   private lastAiFailure: AiFailureKind | undefined;
 
   constructor(private readonly deps: ResponderDeps) {
     this.retrieval = new Retrieval({ ...deps, knowledgeSimilarityThreshold: deps.settings.thresholds.knowledgeSimilarity });
+    // Whatever closes a ticket: its waiting messages are not answered, and an answer in flight is aborted (Ollama stops).
+    this.lanes = new TicketLanes(deps.tickets, deps.logger);
   }
 
   /** Stores a ticket message and, when it is the bot's to answer, answers it. */
@@ -154,9 +158,10 @@ export class Responder {
     if (!settings.autoRespond) return { kind: 'stored', ticket, reason: 'auto-response-off' };
     if (message.textless || message.content.trim() === '') return { kind: 'stored', ticket, reason: 'empty' };
 
-    const ahead = this.lanes.size(ticket.threadId);
+    const ahead = this.lanes.size(ticket);
     if (ahead > 0) progress.onQueued?.(ahead, 'earlier-messages');
-    const answer = await this.lanes.run(ticket.threadId, () => this.answerTurn(ticket, turn.id, message, progress));
+    const answer = await this.lanes.run(ticket, (signal) => this.answerTurn(ticket, turn.id, message, progress, signal));
+    if (!answer) return { kind: 'stored', ticket, reason: 'ticket-closed' };
     return { kind: 'answered', ticket, answer, outcome: this.outcome(ticket, answer) };
   }
 
@@ -183,10 +188,17 @@ export class Responder {
     return this.lanes.totalSize();
   }
 
-  private async answerTurn(ticket: Ticket, turnId: number, message: TicketMessage, progress: AnswerProgress): Promise<Answer> {
+  /** The answer to one stored message; undefined when its ticket closed meanwhile (`signal`): nothing more to show. */
+  private async answerTurn(ticket: Ticket, turnId: number, message: TicketMessage, progress: AnswerProgress, signal: AbortSignal): Promise<Answer | undefined> {
     const { tickets, training, counters } = this.deps;
     const conversation = this.promptConversation(ticket, turnId, message.content, await this.budgetTokens());
-    const answer = await this.decide(ticket.guildId, message.content, conversation, progress, message.guildName);
+    if (signal.aborted) return undefined; // closed meanwhile: not even matched
+    const answer = await this.decide(ticket.guildId, message.content, conversation, progress, message.guildName, signal);
+    if (signal.aborted) {
+      // What the member saw of an AI answer stopped by the close stays in the ticket's record; nothing else is kept.
+      if (answer.source.kind === 'ai' && answer.text !== '') tickets.addTurn(ticket.id, { role: 'bot', content: answer.text, source: answer.source });
+      return undefined;
+    }
     this.deps.support?.recordMatch(turnId, answer);
 
     if (answer.source.kind === 'trained') training.recordUse(ticket.guildId, answer.source.trainingEntryId);
@@ -241,7 +253,7 @@ export class Responder {
     return [...trained, ...kb];
   }
 
-  private async decide(guildId: string, text: string, conversation: PromptTurn[], progress: AnswerProgress, guildName: string | undefined): Promise<Answer> {
+  private async decide(guildId: string, text: string, conversation: PromptTurn[], progress: AnswerProgress, guildName: string | undefined, signal?: AbortSignal): Promise<Answer> {
     const { settings } = this.deps;
     const matches = await this.retrieval.trainedMatches(guildId, text);
     const best = matches[0];
@@ -257,7 +269,7 @@ export class Responder {
     }
     const trainingEntries = matches.filter((m) => m.score >= settings.thresholds.trainingContext);
     const kbEntries = await this.retrieval.knowledge(guildId, text);
-    return this.askAi(guildId, conversation, { score, trainingEntries, kbEntries }, progress, guildName);
+    return this.askAi(guildId, conversation, { score, trainingEntries, kbEntries }, progress, guildName, signal);
   }
 
   private async askAi(
@@ -266,6 +278,7 @@ export class Responder {
     context: { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] },
     progress: AnswerProgress,
     guildName: string | undefined,
+    signal: AbortSignal | undefined,
   ): Promise<Answer> {
     const { ai } = this.deps;
     const budgetTokens = await this.budgetTokens();
@@ -291,7 +304,7 @@ export class Responder {
         done = stats;
         this.checkPromptFit(stats, prompt.estimatedTokens);
       };
-      for await (const chunk of ai.chat(prompt.messages, { onQueued, onDone })) {
+      for await (const chunk of ai.chat(prompt.messages, { signal, onQueued, onDone })) {
         raw += chunk;
         const visible = shownSoFar(raw);
         if (visible !== '') progress.onText?.(visible);
@@ -303,6 +316,8 @@ export class Responder {
       if (text === '') throw new AiUnavailableError('error', 'the model returned an empty answer');
       return { ...context, text, source: { kind: 'ai', model: ai.model, ...used, complete: true } };
     } catch (error) {
+      // Stopped by its ticket's close (no AI failure): what was written so far, unmarked; the caller keeps it or not.
+      if (signal?.aborted) return { ...context, text: shownSoFar(raw).trim(), source: { kind: 'ai', model: ai.model, ...used, complete: false } };
       const kind = this.noteAiFailure(guildId, error);
       const text = shownSoFar(raw);
       if (text.trim() !== '') {

@@ -283,3 +283,37 @@ describe('fake Ollama: when the answer began (instrumentation the bench times th
     expect(fake.evaluations.at(-1)?.firstContentAt).toBeUndefined();
   });
 });
+
+describe('fake Ollama: a client that leaves (server/routes.go ChatHandler, llm/llama_server.go Completion, server/sched.go)', () => {
+  it('stops generating when the client leaves mid-answer (clientLeft), and the request waiting behind it is served at once', async () => {
+    fake.reply = 'word '.repeat(200);
+    fake.tokenDelayMs = 50; // 250 chunks: over 12 s to the end
+    const leaving = new AbortController();
+    const first = fetch(`${fake.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama3', messages: hi }), signal: leaving.signal });
+    const res = await first;
+    const reader = res.body!.getReader();
+    await reader.read(); // the answer has begun
+    const waiting = chat({ messages: [{ role: 'user', content: 'Next one' }] });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fake.evaluations).toHaveLength(1); // one at a time: the second waits
+    fake.reply = 'Short.';
+    leaving.abort();
+    const next = await waiting;
+    expect(content(next.lines)).toBe('Short.');
+    expect(next.ms).toBeLessThan(5000);
+    expect(fake.evaluations.map((e) => e.clientLeft)).toEqual([true, undefined]);
+    expect(fake.openChats()).toBe(0);
+  });
+
+  it('never evaluates a request whose client left while it waited for its turn', async () => {
+    fake.reply = 'word '.repeat(20);
+    fake.tokenDelayMs = 30;
+    const running = chat({ messages: hi });
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(chat({ messages: [{ role: 'user', content: 'Gone' }] }, AbortSignal.timeout(100))).rejects.toThrow();
+    await running;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.evaluations).toHaveLength(1);
+    expect(fake.evaluations[0]!.clientLeft).toBeUndefined();
+  });
+});

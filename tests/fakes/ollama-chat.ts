@@ -62,6 +62,12 @@ export interface PromptEvaluation {
   /** done_reason of the last line (absent while none was sent). */
   doneReason?: 'stop' | 'length';
   /**
+   * The client closed the connection before the answer's last line, and the model stopped there: ChatHandler runs
+   * the completion under the request's context (server/routes.go: `context.WithCancel(c.Request.Context())`), and
+   * llm/llama_server.go Completion makes its llama-server request with that context and returns on `ctx.Done()`.
+   */
+  clientLeft?: true;
+  /**
    * When the answer's first content chunk went on the wire (performance.now(), ms); unset while none
    * has (or never, for a failed request). Instrumentation for the bench, not a behaviour of Ollama:
    * the first token is timed here, not guessed from the set delays.
@@ -185,16 +191,24 @@ export class ChatServer {
       if (k.mode === 'hang') {
         res.writeHead(200, { 'Content-Type': body.stream === false ? 'application/json; charset=utf-8' : 'application/x-ndjson' });
         res.flushHeaders();
-        return await closed(res);
+        await closed(res);
+        evaluation.clientLeft = true;
+        return;
       }
       const evalMs = (newTokens / k.promptTokensPerSecond) * 1000 * k.timeScale + k.firstTokenDelayMs;
-      if (!(await pause(evalMs, res))) return void (model.cachedText = '');
+      if (!(await pause(evalMs, res))) {
+        model.cachedText = '';
+        evaluation.clientLeft = true;
+        return;
+      }
       const evaluatedAt = process.hrtime.bigint();
       // A harmony model reasons into message.thinking whatever `think` says; other thinking models unless it is false.
       const reasons = harmony || (thinks && body.think !== false);
       const parts = thinkingParts(text(k.thinking, request), text(k.reply, request), harmony ? 'field' : k.thinkingForm, reasons);
       const generated = await this.generate(body, parts, fitted, { startedAt, loadedAt, evaluatedAt }, res, evaluation);
       model.cachedText = fitted.prompt + (generated ?? '');
+      // Nothing generated to the end: the client left, unless `mode` broke the answer off on purpose.
+      if (generated === undefined && k.mode !== 'cut' && k.mode !== 'errorLine') evaluation.clientLeft = true;
     } finally {
       model?.expireAfter(keepAlive);
       release();

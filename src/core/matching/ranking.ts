@@ -20,8 +20,10 @@ export type RankingWeights = Record<RankingSimilarity, number> & {
   /**
    * An embedding model's similarity (Ollama, optional; matcher.ts addSemanticEvidence), per standard
    * deviation of the candidates' similarities (standardised, it means the same for any model,
-   * whatever its cosine range). Not fitted (no embedding model in the eval): set at 0.15 against
-   * the words-only weights, it is scaled with meaning's (0.3 → 1.6) to keep the same pull.
+   * whatever its cosine range). Set at 0.15 against the words-only weights, it is scaled with
+   * meaning's (0.3 → 1.6) to keep the same pull. Measured with a real sentence encoder (USE lite,
+   * scripts/sentence-encoder-server.ts): 0.8 is on the plateau of a 0–3.2 sweep for top-1, and
+   * every weight kept the safety goals (ARCHITECTURE.md, "Matching", Semantic search).
    */
   semantic: number;
 };
