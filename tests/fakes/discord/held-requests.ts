@@ -33,12 +33,13 @@ class Hold implements HeldRequest {
     readonly method: string | undefined,
     public count: number,
     readonly phase: HoldPhase,
+    readonly body: ((body: unknown) => boolean) | undefined,
   ) {
     this.arrived = new Promise((resolve) => (this.arrive = resolve));
   }
 
-  matches(method: string, path: string, phase: HoldPhase): boolean {
-    return this.count > 0 && this.phase === phase && (this.method === undefined || this.method === method) && this.route.test(path);
+  matches(method: string, path: string, phase: HoldPhase, body: unknown): boolean {
+    return this.count > 0 && this.phase === phase && (this.body === undefined || this.body(body)) && (this.method === undefined || this.method === method) && this.route.test(path);
   }
 
   async hold(method: string, path: string): Promise<void> {
@@ -60,15 +61,15 @@ export class HeldRequests {
   private readonly holds: Hold[] = [];
 
   /** The next `count` matching requests wait until `release()` (or `releaseAll()`, which `FakeDiscord.stop` calls). */
-  holdNext(rule: { method?: string; route: RegExp; count?: number; hold?: HoldPhase }): HeldRequest {
-    const hold = new Hold(rule.route, rule.method?.toUpperCase(), rule.count ?? 1, rule.hold ?? 'request');
+  holdNext(rule: { method?: string; route: RegExp; count?: number; hold?: HoldPhase; body?: (body: unknown) => boolean }): HeldRequest {
+    const hold = new Hold(rule.route, rule.method?.toUpperCase(), rule.count ?? 1, rule.hold ?? 'request', rule.body);
     this.holds.push(hold);
     return hold;
   }
 
   /** Waits while a rule holds this request (or, at `'response'`, its answer); resolves at once for any other. */
-  async wait(method: string, path: string, phase: HoldPhase = 'request'): Promise<void> {
-    await this.holds.find((h) => h.matches(method, path, phase))?.hold(method, path);
+  async wait(method: string, path: string, phase: HoldPhase = 'request', body?: unknown): Promise<void> {
+    await this.holds.find((h) => h.matches(method, path, phase, body))?.hold(method, path);
   }
 
   releaseAll(): void {
