@@ -1,4 +1,4 @@
-import { GatewayDispatchEvents, type APIThreadChannel, type Client, type ThreadChannel } from 'discord.js';
+import { GatewayDispatchEvents, type APIThreadChannel, type Client, type GatewayMessageCreateDispatchData, type ThreadChannel } from 'discord.js';
 
 /**
  * Thread edits whose answer cannot put back an older state of the thread in discord.js's cache.
@@ -18,7 +18,8 @@ import { GatewayDispatchEvents, type APIThreadChannel, type Client, type ThreadC
  * arrived while it was on its way. When one did and says otherwise, the answer may be the older: the cache is set back
  * to that THREAD_UPDATE's state at once, then read again from Discord (one GET, only in this race), since the
  * THREAD_UPDATE may as well be the older one (a change Discord made just before the bot's, whose own THREAD_UPDATE is
- * still to come, or never comes: events "may never be sent", reference.mdx).
+ * still to come, or never comes: events "may never be sent", reference.mdx). The answer's `last_message_id` is patched
+ * in too (ThreadChannel.js:131-139), so a message that arrived while the edit was on its way is put back as the newest.
  */
 
 type ThreadEdit = Parameters<ThreadChannel['edit']>[0];
@@ -31,11 +32,13 @@ interface PostState {
   appliedTags: string[] | undefined;
 }
 
-/** The THREAD_UPDATEs seen for one thread while the bot's edits of it are in flight. */
+/** The THREAD_UPDATEs and messages seen for one thread while the bot's edits of it are in flight. */
 interface Watch {
   editors: number;
   updates: number;
   latest?: PostState;
+  /** The newest message posted there meanwhile (MESSAGE_CREATE sets the cached `lastMessageId`). */
+  newestMessageId?: string;
 }
 
 /** Per client, the threads being edited; its THREAD_UPDATE listener is added with its first edit. */
@@ -53,6 +56,10 @@ function watchesOf(client: Client): Map<string, Watch> {
     watch.updates += 1;
     watch.latest = stateOf(data);
   });
+  client.ws.on(GatewayDispatchEvents.MessageCreate, (data: GatewayMessageCreateDispatchData) => {
+    const watch = created.get(data.channel_id);
+    if (watch && isNewer(data.id, watch.newestMessageId)) watch.newestMessageId = data.id;
+  });
   return created;
 }
 
@@ -64,6 +71,9 @@ function stateOf(data: APIThreadChannel): PostState {
 function cachedState(thread: ThreadChannel): PostState {
   return { archived: thread.archived === true, locked: thread.locked === true, archiveTimestamp: thread.archiveTimestamp ?? 0, appliedTags: thread.appliedTags };
 }
+
+/** Snowflakes grow with time: compared as numbers. */
+const isNewer = (id: string, than: string | null | undefined) => !than || BigInt(id) > BigInt(than);
 
 const sameTags = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
   a === undefined || b === undefined || (a.length === b.length && a.every((id) => b.includes(id)));
@@ -88,6 +98,9 @@ async function withWatch(thread: ThreadChannel, request: () => Promise<unknown>)
   const before = watch.updates;
   try {
     await request();
+    // The answer's `last_message_id` may predate a message that arrived meanwhile: archived-post.ts judges an archive
+    // against the newest message, so a message the answer left out would make the member's own unarchive look undone.
+    if (watch.newestMessageId && isNewer(watch.newestMessageId, thread.lastMessageId)) thread.lastMessageId = watch.newestMessageId;
     const newer = watch.updates !== before ? watch.latest : undefined;
     return newer && !sameState(newer, cachedState(thread)) ? newer : undefined;
   } finally {

@@ -46,3 +46,43 @@ describe('a moderator archives a post while the bot’s tag change is on its way
     expect(bw.core.tickets.getByThread(bw.guildId, threadId)?.status).toBe('open');
   });
 });
+
+describe('a member writes while the answer of the bot’s own archive-again is on its way back', () => {
+  it('their message is answered and the post they reopened stays open', async () => {
+    const bw = await startWorld();
+    await bw.setup();
+    bw.ollama.reply = REPLY;
+    bw.ollama.chunkSize = 20;
+    bw.ollama.tokenDelayMs = 100;
+    const threadId = postTicket(bw, 'Sync', 'My sync stopped working, what do I do?');
+    await bw.fake.waitFor(() => botMessages(bw, threadId).some((m) => m.content.endsWith('▌')), 5000, 'the answer being written');
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, archived: true });
+    // The answer ends: the bot reopens the post for its last edit, then archives it again; that archive's answer is slow.
+    const lastEdit = bw.fake.faults.holdNext({ method: 'PATCH', route: new RegExp(`^/channels/${threadId}/messages/\\d+$`) });
+    await lastEdit.arrived;
+    const archiveAgain = bw.fake.faults.holdNext({
+      method: 'PATCH',
+      route: new RegExp(`^/channels/${threadId}$`),
+      hold: 'response',
+      body: (body) => (body as { archived?: boolean }).archived === true,
+    });
+    lastEdit.release();
+    await archiveAgain.arrived;
+    expect(bw.fake.channel(threadId).archived).toBe(true);
+    // The member writes at once: their message reopens the post (Discord's THREAD_UPDATE for it comes late).
+    const lateUnarchive = bw.fake.faults.unarchiveAfterMessage();
+    bw.ollama.reply = 'Then sign out and in again.';
+    bw.ollama.tokenDelayMs = 0;
+    bw.fake.postAsUser({ channelId: threadId, userId: bw.memberId, content: 'It is still not syncing' });
+    await lateUnarchive.arrived;
+    await quietFor(200);
+    archiveAgain.release();
+    await bw.fake.waitFor(() => botMessages(bw, threadId).some((m) => m.content === 'Then sign out and in again.' && buttonIds(m).length > 0), 5000, 'the second answer');
+    await quietFor(300);
+    lateUnarchive.release();
+    await quietFor(300);
+
+    expect(bw.fake.channel(threadId)).toMatchObject({ archived: false, locked: false });
+    expect(tagNames(bw, threadId)).toEqual(['Answered']);
+  });
+});
