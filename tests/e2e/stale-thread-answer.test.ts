@@ -7,7 +7,8 @@ import { botMessages, buttonIds, postTicket, quietFor, tagNames } from './suppor
  * Discord answers a thread edit (the Answered tag) with the thread as it was when it handled the edit, and does not
  * order that answer against the gateway's events (reference.mdx, Consistency; tests/fakes/discord/held-requests.ts):
  * a moderator's archive made right after can reach the bot first. discord.js then applies the older answer over it
- * (ThreadChannel#edit → ChannelUpdate action → _patch), and the bot took an archived post for an open one.
+ * (ThreadChannel#edit → ChannelUpdate action → _patch), and the bot took an archived post for an open one; the answer's
+ * older `last_message_id` likewise made a member's fresh unarchive look undone (src/discord/thread-edit.ts).
  */
 const startWorld = useBotWorldStarter();
 
@@ -15,15 +16,21 @@ const REPLY = 'Open Settings, then Privacy, then turn the sync switch off and on
 
 const cachedPost = (bw: BotWorld, threadId: string) => bw.bot.client.channels.cache.get(threadId) as ThreadChannel | undefined;
 
+/** A member's ticket whose AI answer streams slowly; resolves once it is being written (with the writing mark). */
+async function ticketWhileAnswerStreams(): Promise<{ bw: BotWorld; threadId: string }> {
+  const bw = await startWorld();
+  await bw.setup();
+  bw.ollama.reply = REPLY;
+  bw.ollama.chunkSize = 20;
+  bw.ollama.tokenDelayMs = 100;
+  const threadId = postTicket(bw, 'Sync', 'My sync stopped working, what do I do?');
+  await bw.fake.waitFor(() => botMessages(bw, threadId).some((m) => m.content.endsWith('▌')), 5000, 'the answer being written');
+  return { bw, threadId };
+}
+
 describe('a moderator archives a post while the bot’s tag change is on its way back', () => {
   it('the next answer is still shown in full, and the post stays archived as the moderator left it', async () => {
-    const bw = await startWorld();
-    await bw.setup();
-    bw.ollama.reply = REPLY;
-    bw.ollama.chunkSize = 20;
-    bw.ollama.tokenDelayMs = 100;
-    const threadId = postTicket(bw, 'Sync', 'My sync stopped working, what do I do?');
-    await bw.fake.waitFor(() => botMessages(bw, threadId).some((m) => m.content.endsWith('▌')), 5000, 'the first answer being written');
+    const { bw, threadId } = await ticketWhileAnswerStreams();
     // The member adds a second message while the first answer is written: it is answered next.
     bw.fake.postAsUser({ channelId: threadId, userId: bw.memberId, content: 'It also says my account is locked' });
     // The first answer ends with the Answered tag: Discord sets it at once, and its answer is slow to come back.
@@ -49,13 +56,7 @@ describe('a moderator archives a post while the bot’s tag change is on its way
 
 describe('a member writes while the answer of the bot’s own archive-again is on its way back', () => {
   it('their message is answered and the post they reopened stays open', async () => {
-    const bw = await startWorld();
-    await bw.setup();
-    bw.ollama.reply = REPLY;
-    bw.ollama.chunkSize = 20;
-    bw.ollama.tokenDelayMs = 100;
-    const threadId = postTicket(bw, 'Sync', 'My sync stopped working, what do I do?');
-    await bw.fake.waitFor(() => botMessages(bw, threadId).some((m) => m.content.endsWith('▌')), 5000, 'the answer being written');
+    const { bw, threadId } = await ticketWhileAnswerStreams();
     bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, archived: true });
     // The answer ends: the bot reopens the post for its last edit, then archives it again; that archive's answer is slow.
     const lastEdit = bw.fake.faults.holdNext({ method: 'PATCH', route: new RegExp(`^/channels/${threadId}/messages/\\d+$`) });
