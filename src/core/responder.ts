@@ -5,7 +5,6 @@ import { AiUnavailableError, type AiFailureKind, type AnswerStats, type ChatMess
 import { stripThinking } from './ai/thinking.js';
 import { AnswerEndings, type AnswerContext, type UsedReferences } from './answer-endings.js';
 import { isHandoff, modelWords, shownSoFar } from './answer-texts.js';
-import type { Passage } from './knowledge/passages.js';
 import type { KnowledgeStore } from './knowledge/store.js';
 import type { MatchCandidate, Matcher } from './matching/matcher.js';
 import type { SemanticIndex } from './matching/semantic-index.js';
@@ -243,7 +242,7 @@ export class Responder {
   }
 
   /** An earlier answer's references as it was given them: a long entry's passage too (while the entry still holds it). */
-  private referencesOf(guildId: string, source: { trainingEntryIds: number[]; kbEntryIds: number[]; kbPassages?: (Passage | null)[] }): ReferenceEntry[] {
+  private referencesOf(guildId: string, source: UsedReferences): ReferenceEntry[] {
     const { training, knowledge } = this.deps;
     const trained = training.getMany(guildId, source.trainingEntryIds).map((e) => trainedReference(e));
     const passageOf = (entryId: number, content: string) => {
