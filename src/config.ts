@@ -68,7 +68,7 @@ export const configSchema = z.object({
   OLLAMA_STALL_TIMEOUT: number(1, 600, 'a number of seconds').default(60),
   /** Seconds for a whole answer; 0: no limit while it keeps streaming. */
   OLLAMA_ANSWER_TIMEOUT: number(0, 3600, 'a number of seconds').default(0),
-  /** How long Ollama keeps the model loaded after an answer: a duration ("30m", "2h", "90s"), or -1 for ever. */
+  /** How long Ollama keeps the chat and embedding models loaded after their last use: a duration ("30m", "2h", "90s"), or -1 for ever. */
   OLLAMA_KEEP_ALIVE: z
     .string()
     .trim()
@@ -77,6 +77,8 @@ export const configSchema = z.object({
     .default('30m'),
   /** The model's context window in tokens (sent as options.num_ctx); the prompt is budgeted to fit in it. */
   OLLAMA_NUM_CTX: integer(1024, 262_144).default(8192),
+  /** The most tokens one answer may generate (sent as options.num_predict; at most a quarter of the window): stops a model that never ends. */
+  OLLAMA_MAX_ANSWER_TOKENS: integer(64, 32_768).default(1024),
   /** Sampling temperature: low keeps answers close to the references. */
   OLLAMA_TEMPERATURE: number(0, 2).default(0.2),
   BOT_PREFIX: z.string().trim().max(5, { error: 'must be at most 5 characters' }).default('!'),

@@ -73,6 +73,7 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     answerTimeoutMs: config.OLLAMA_ANSWER_TIMEOUT * 1000,
     keepAlive: config.OLLAMA_KEEP_ALIVE,
     numCtx: config.OLLAMA_NUM_CTX,
+    maxAnswerTokens: config.OLLAMA_MAX_ANSWER_TOKENS,
     temperature: config.OLLAMA_TEMPERATURE,
     maxConcurrent: config.OLLAMA_MAX_CONCURRENT,
     logger: logger.child({ module: 'ollama' }),

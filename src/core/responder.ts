@@ -1,8 +1,9 @@
 import type { AnswerThresholds } from './answer-thresholds.js';
 import type { Logger } from '../log.js';
-import { buildChatMessages, HANDOFF_MARKER, knowledgeReference, trainedReference, type PromptTurn, type ReferenceEntry } from './ai/prompt.js';
+import { buildChatMessages, knowledgeReference, trainedReference, type PromptTurn, type ReferenceEntry } from './ai/prompt.js';
 import { AiUnavailableError, type AiFailureKind, type AnswerStats, type ChatMessage } from './ai/ollama.js';
 import { stripThinking } from './ai/thinking.js';
+import { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT, isHandoff, modelWords, shownSoFar } from './answer-texts.js';
 import { KeyedSerialQueue } from './keyed-serial-queue.js';
 import { passageText, type Passage } from './knowledge/passages.js';
 import type { KnowledgeStore } from './knowledge/store.js';
@@ -18,13 +19,12 @@ import type { TrainingStore } from './training/store.js';
 export interface AiChat {
   readonly model: string;
   chat(messages: ChatMessage[], opts?: { signal?: AbortSignal; onQueued?: (position: number) => void; onDone?: (stats: AnswerStats) => void }): AsyncIterable<string>;
-  /** The context window the prompt must fit in (tokens); 8192 when absent. */
-  contextTokens?(): Promise<number>;
+  /** The tokens the prompt may take: the context window less the room the answer may generate; 7168 when absent. */
+  promptTokens?(): Promise<number>;
 }
 
-/** Room left in the context window for the answer itself. */
-const ANSWER_RESERVE_TOKENS = 1024;
-const DEFAULT_CONTEXT_TOKENS = 8192;
+/** The prompt budget without a promptTokens(): an 8192-token window less a 1024-token answer. */
+const DEFAULT_PROMPT_TOKENS = 8192 - 1024;
 
 export interface ResponderSettings {
   /** Confidence and similarity thresholds, each with one meaning (see AnswerThresholds). */
@@ -114,42 +114,7 @@ export type HandleResult =
   | { kind: 'stored'; ticket: Ticket; reason: 'auto-response-off' | 'empty' | 'paused' }
   | { kind: 'ignored'; reason: 'not-a-ticket' | 'ticket-closed' };
 
-export const FALLBACK_TEXT =
-  "I couldn't find an answer to this in what I've been taught, and the AI assistant is unavailable right now. " +
-  'A staff member will follow up here as soon as they can.';
-export const AI_UNAVAILABLE_NOTE = '*The AI assistant is unavailable right now, so here is the closest answer from this server’s help entries:*';
-export const CUT_OFF_NOTE = '*(This answer was cut off before it was finished. A staff member will follow up if it does not help.)*';
-/** What the member sees when the model says the references do not answer their question. */
-export const HANDOFF_TEXT = "I couldn't find the answer to this in this server's help entries, so I've asked a staff member to take a look. They will follow up here.";
-
-/** What of the raw stream a member may see now: no reasoning, nothing that may yet turn out to be the hand-off word. */
-function shownSoFar(raw: string): string {
-  const visible = stripThinking(raw);
-  const bare = withoutDecoration(visible);
-  if (bare.startsWith(HANDOFF_MARKER) || (bare !== '' && HANDOFF_MARKER.startsWith(bare))) return '';
-  return visible;
-}
-
-/**
- * The model answered with the hand-off word: alone, or opening or closing its answer (models add a
- * word or a full stop). A text that only quotes it in passing is an answer.
- */
-function isHandoff(text: string): boolean {
-  const bare = withoutDecoration(text);
-  return bare.startsWith(HANDOFF_MARKER) || bare.endsWith(HANDOFF_MARKER);
-}
-
-function withoutDecoration(text: string): string {
-  return text.trim().replace(/^[\s*_`"'.:]+|[\s*_`"'.!:]+$/g, '');
-}
-
-/** A bot turn as the model said it, or undefined for the bot's own notes (never sent back to the model as its words). */
-function modelWords(content: string, source: AnswerSource | null): string | undefined {
-  if (!source || source.kind === 'fallback') return undefined;
-  if (source.kind === 'knowledge') return content.startsWith(AI_UNAVAILABLE_NOTE) ? content.slice(AI_UNAVAILABLE_NOTE.length).trim() : content;
-  if (source.kind === 'ai' && !source.complete) return content.endsWith(CUT_OFF_NOTE) ? content.slice(0, -CUT_OFF_NOTE.length).trim() : content;
-  return content;
-}
+export { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT } from './answer-texts.js';
 
 /**
  * The message flow of a ticket: store the message → match trained questions → post the trained
@@ -231,8 +196,7 @@ export class Responder {
   }
 
   private async budgetTokens(): Promise<number> {
-    const window = (await this.deps.ai.contextTokens?.()) ?? DEFAULT_CONTEXT_TOKENS;
-    return window - Math.min(ANSWER_RESERVE_TOKENS, Math.floor(window / 4));
+    return (await this.deps.ai.promptTokens?.()) ?? DEFAULT_PROMPT_TOKENS;
   }
 
   /**
@@ -320,9 +284,13 @@ export class Responder {
       ...(context.kbEntries.some((e) => e.passage) ? { kbPassages: context.kbEntries.map((e) => e.passage ?? null) } : {}),
     };
     let raw = '';
+    let done: AnswerStats | undefined;
     try {
       const onQueued = progress.onQueued && ((position: number) => progress.onQueued?.(position, 'other-tickets'));
-      const onDone = (stats: AnswerStats) => this.checkPromptFit(stats, prompt.estimatedTokens);
+      const onDone = (stats: AnswerStats) => {
+        done = stats;
+        this.checkPromptFit(stats, prompt.estimatedTokens);
+      };
       for await (const chunk of ai.chat(prompt.messages, { onQueued, onDone })) {
         raw += chunk;
         const visible = shownSoFar(raw);
@@ -331,6 +299,7 @@ export class Responder {
       this.noteAiRecovered();
       const text = stripThinking(raw, true).trim();
       if (isHandoff(text)) return { ...context, text: HANDOFF_TEXT, source: { kind: 'fallback', reason: 'no-answer' } };
+      if (done?.doneReason === 'length') return this.stoppedAtLimit(text, done, context, used);
       if (text === '') throw new AiUnavailableError('error', 'the model returned an empty answer');
       return { ...context, text, source: { kind: 'ai', model: ai.model, ...used, complete: true } };
     } catch (error) {
@@ -342,6 +311,27 @@ export class Responder {
       }
       return this.fallback(kind, context);
     }
+  }
+
+  /**
+   * Ollama stopped the answer at num_predict (done_reason "length", a normal end of the stream): what
+   * was written, marked as cut off so it never looks complete (nor is offered as a training
+   * suggestion); or, when the limit went on reasoning the member never sees, the fallback.
+   */
+  private stoppedAtLimit(
+    text: string,
+    stats: AnswerStats,
+    context: { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] },
+    used: { trainingEntryIds: number[]; kbEntryIds: number[]; kbPassages?: (Passage | null)[] },
+  ): Answer {
+    this.deps.logger.warn(
+      { generatedTokens: stats.evalCount, answered: text !== '' },
+      text === ''
+        ? 'The model spent the whole answer length on reasoning and wrote no answer. Raise OLLAMA_MAX_ANSWER_TOKENS (and OLLAMA_NUM_CTX), or use a model that does not reason.'
+        : 'An answer reached OLLAMA_MAX_ANSWER_TOKENS and was cut off (a model that does not stop, or the limit is too low).',
+    );
+    if (text === '') return this.fallback('answer_limit', context);
+    return { ...context, text: `${text}\n\n${CUT_OFF_NOTE}`, source: { kind: 'ai', model: this.deps.ai.model, ...used, complete: false } };
   }
 
   /** prompt_eval_count above the bot's estimate (which errs high) means the estimate is off for this model, and Ollama may cut the prompt. */

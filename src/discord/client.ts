@@ -1,7 +1,7 @@
 import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, Partials } from 'discord.js';
 import type { Core } from '../core/core.js';
 import { allCommands, allComponents, allMessageCommands } from './commands/index.js';
-import { CommandRegistrationError, registerCommands, UnknownGuildError } from './commands/register.js';
+import { CommandRegistrationError, registerAgainOnRejoin, registerCommands, UnknownGuildError } from './commands/register.js';
 import type { BotContext } from './context.js';
 import { logUnknownOutcomeRetries } from './unknown-outcome.js';
 import { createInteractionRouter } from './interactions.js';
@@ -93,6 +93,8 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   logGuildMembership(client, log);
   // Removed from a server (not an outage: discord.js emits guildUnavailable for that): the memory the core keeps of it goes.
   client.on(Events.GuildDelete, (guild) => core.forgetGuildCaches(guild.id));
+  // Removed from DISCORD_GUILD_ID's server, the commands there went with the bot: invited back, they are registered again.
+  registerAgainOnRejoin(readyClient, core.config.DISCORD_GUILD_ID, log);
   client.on(Events.Error, (error) => log.error({ err: error }, 'Discord client error'));
   client.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'gateway disconnected'));
   client.on(Events.ShardResume, () => log.info('gateway resumed'));

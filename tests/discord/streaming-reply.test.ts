@@ -185,4 +185,29 @@ describe('StreamingReply', () => {
     await reply.finish('The whole answer');
     expect(messages).toEqual(['The first half']);
   });
+
+  it('a trailing part whose delete Discord refused (the post archived meanwhile) stays listed: the redone finish() or stop() deletes it', async () => {
+    for (const end of ['finish', 'stop'] as const) {
+      const { sink, messages } = recordingSink();
+      let refusing = false;
+      const refusingSink: MessageSink = {
+        async send(content, extras, nonce) {
+          const message = await sink.send(content, extras, nonce);
+          return { edit: (next) => message.edit(next), delete: () => (refusing ? Promise.reject(new Error('Thread is archived')) : message.delete()) };
+        },
+      };
+      const reply = new StreamingReply(refusingSink, 10);
+      // 1999 characters: with the writing mark, two messages; without it, one.
+      const text = `${'A sentence of the answer that goes on. '.repeat(40)}\n\n${'Another one. '.repeat(200)}`.slice(0, 1998) + '.';
+      reply.update(text);
+      await new Promise((r) => setTimeout(r, 40));
+      expect(messages).toHaveLength(2);
+      refusing = true;
+      const redo = () => (end === 'finish' ? reply.finish(text) : reply.stop());
+      await expect(redo()).rejects.toThrow('Thread is archived');
+      refusing = false;
+      await redo();
+      expect(messages).toEqual([text]);
+    }
+  });
 });

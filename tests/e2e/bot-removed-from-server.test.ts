@@ -5,7 +5,7 @@ import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
 import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/index.js';
 import { capturingLogger } from '../reliability/helpers.js';
 import { useBotWorldStarter, type BotWorld } from './harness.js';
-import { botMessages, contextOf, openAnsweredTicket, TRAINED_ENV } from './support-helpers.js';
+import { botMessages, contextOf, openAnsweredTicket, postTicket, quietFor, TRAINED_ENV } from './support-helpers.js';
 
 /**
  * The bot kicked from a server (or the server deleted): Discord sends GUILD_DELETE without `unavailable`, and every
@@ -150,5 +150,57 @@ describe('the bot removed from a server', () => {
     expect(warnings(log, from)).toEqual([]);
     expect(refusedSince(w, removedAt)).toEqual([]);
     expect(w.core.closing.pending().map((p) => p.threadId)).toEqual([threadId]);
+  });
+});
+
+describe('the bot removed from the server its commands are registered in (DISCORD_GUILD_ID), then invited back', () => {
+  /** Discord deletes the app's commands in a server it is removed from (tests/fakes/discord/commands.ts, `dropGuild`). */
+  async function guildWorld(): Promise<{ w: BotWorld; log: Log }> {
+    let log!: Log;
+    const w = await start({ ...TRAINED_ENV, STALE_TICKET_HOURS: '48' }, { logger: (token) => (log = capturingLogger([token])).logger });
+    await w.setup();
+    return { w, log };
+  }
+
+  async function removeAndInviteBack(w: BotWorld): Promise<void> {
+    w.fake.removeBotFromGuild(w.guildId);
+    await w.fake.waitFor(() => !w.bot.client.guilds.cache.has(w.guildId), 3000, 'discord.js forgot the server');
+    w.fake.addBotToGuild(w.guildId);
+    await w.fake.waitFor(() => w.bot.client.guilds.cache.get(w.guildId)?.available, 3000, 'the server back in the cache');
+  }
+
+  it('registers the commands there again on joining: staff use them at once, without a restart', async () => {
+    const { w, log } = await guildWorld();
+    const before = w.fake.commands(w.guildId).map((c) => c.name).sort();
+    const from = log.text().length;
+    await removeAndInviteBack(w);
+
+    await w.fake.waitFor(() => w.fake.commands(w.guildId).length === before.length, 3000, 'the commands back in the server');
+    expect(w.fake.commands(w.guildId).map((c) => c.name).sort()).toEqual(before);
+    const reply = await (await w.command('setup', { forum: w.forumId, staff_role: w.staffRoleId })).waitForResponse();
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).not.toMatch(/error|failed/i);
+    const { threadId } = await openAnsweredTicket(w, 'Back', 'Are you back?');
+    expect(w.core.tickets.getByThread(w.guildId, threadId)!.status).toBe('open');
+    expect(warnings(log, from)).toEqual([]);
+    expect(lines(log, from).filter((l) => /registered the slash commands again/i.test(l.msg))).toHaveLength(1);
+  });
+
+  it('Discord refusing the new registration (no applications.commands scope in the new invite): one warning saying what to do, no crash', async () => {
+    const { w, log } = await guildWorld();
+    const from = log.text().length;
+    w.fake.faults.failNext({ status: 403, code: 50001, route: /\/guilds\/\d+\/commands$/ });
+    await removeAndInviteBack(w);
+
+    await w.fake.waitFor(() => warnings(log, from).length > 0, 3000, 'the warning');
+    await quietFor(300);
+    const warned = warnings(log, from);
+    expect(warned).toHaveLength(1);
+    expect(warned[0]!.level).toBe('WARN');
+    expect(warned[0]!.msg).toContain('applications.commands');
+    expect(w.fake.commands(w.guildId)).toEqual([]);
+    // The bot itself keeps working there: a member's ticket post is answered.
+    const threadId = postTicket(w, 'Still there', 'Do you still answer?');
+    await w.fake.waitFor(() => w.fake.messages(threadId).some((m) => m.author.bot), 5000, 'an answer');
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/index.js';
 import { useBotWorldStarter, type BotWorld } from './harness.js';
-import { botMessages, postTicket, tagNames } from './support-helpers.js';
+import { botMessages, postTicket, quietFor, tagNames } from './support-helpers.js';
 
 /**
  * An admin changes the ticket forum's tags in Discord after /setup: deletes a status tag, or deletes and
@@ -30,14 +30,24 @@ async function editForumTags(bw: BotWorld, change: { remove: string; add?: strin
   }, 3000, 'the bot sees the new tags');
 }
 
-/** Panel → button → form, as a member; what they are told at the end. */
-async function openFromPanel(bw: BotWorld, subject: string, description: string): Promise<string> {
+/** Posts the ticket panel; returns a function that shows a member its form, and sends it when called. */
+async function panelForm(bw: BotWorld): Promise<(userId: string) => Promise<(subject: string, description: string) => Promise<string>>> {
   await (await bw.command('ticket_panel', {}, { channelId: bw.generalId })).waitForResponse();
   const panel = bw.fake.messages(bw.generalId).filter((m) => m.embeds.length > 0 && m.author.bot).at(-1)!;
   const button = (panel.components as { components: { custom_id: string }[] }[])[0]!.components[0]!;
-  const modal = await (await bw.fake.clickButton({ messageId: panel.id, customId: button.custom_id, userId: bw.memberId })).waitForResponse();
-  const submit = await bw.fake.submitModal({ customId: String(modal.modal!.custom_id), fields: { subject, description }, userId: bw.memberId, channelId: bw.generalId });
-  return (await submit.waitForResponse({ timeoutMs: 10_000 })).content;
+  return async (userId) => {
+    const modal = await (await bw.fake.clickButton({ messageId: panel.id, customId: button.custom_id, userId })).waitForResponse();
+    return async (subject, description) => {
+      const submit = await bw.fake.submitModal({ customId: String(modal.modal!.custom_id), fields: { subject, description }, userId, channelId: bw.generalId });
+      return (await submit.waitForResponse({ timeoutMs: 10_000 })).content;
+    };
+  };
+}
+
+/** Panel → button → form, as a member; what they are told at the end. */
+async function openFromPanel(bw: BotWorld, subject: string, description: string): Promise<string> {
+  const form = await (await panelForm(bw))(bw.memberId);
+  return form(subject, description);
 }
 
 const threadNamed = (bw: BotWorld, name: string) => bw.fake.threads(bw.forumId).find((t) => t.name === name);
@@ -51,6 +61,31 @@ describe('the ticket forum’s tags changed in Discord after /setup', () => {
     expect(told).toBe(`Your ticket is open: <#${thread?.id}>`);
     expect(tagNames(bw, thread!.id)).toContain('Open');
     expect(bw.fake.channel(bw.forumId).availableTags.filter((t) => t.name === 'Open')).toHaveLength(1);
+  });
+
+  it('the Open tag deleted and two members opening tickets at the same moment: both posts carry Open, and the forum has each status tag once', async () => {
+    const bw = await world();
+    await editForumTags(bw, { remove: 'Open' });
+    const other = bw.fake.addMember(bw.guildId, { username: 'second-member' }).id;
+    const show = await panelForm(bw);
+    const [first, second] = [await show(bw.memberId), await show(other)];
+    // Discord answers the first tag-list rewrite slowly: the second member's form arrives while it is in flight.
+    const since = Date.now();
+    const slowRewrite = bw.fake.faults.holdNext({ method: 'PATCH', route: new RegExp(`^/channels/${bw.forumId}$`) });
+    const firstTold = first('Refund', 'I want a refund');
+    await slowRewrite.arrived;
+    const secondTold = second('Invoice', 'My invoice is wrong');
+    await quietFor(400);
+    slowRewrite.release();
+
+    const told = await Promise.all([firstTold, secondTold]);
+    const posts = [threadNamed(bw, 'Refund'), threadNamed(bw, 'Invoice')];
+    expect(told).toEqual(posts.map((post) => `Your ticket is open: <#${post?.id}>`));
+    expect(posts.map((post) => tagNames(bw, post!.id))).toEqual([['Open'], ['Open']]);
+    const names = bw.fake.channel(bw.forumId).availableTags.map((t) => t.name).sort();
+    expect(names).toEqual(['Answered', 'Closed', 'Needs staff', 'Open']);
+    // The second opening waited for the first rewrite and found the tag made: the list was rewritten once.
+    expect(bw.fake.requests.filter((r) => r.at >= since && r.method === 'PATCH' && r.path === `/channels/${bw.forumId}`)).toHaveLength(1);
   });
 
   it('Answered deleted and made again by the admin (a new id): the bot’s answer still tags the post Answered, not Open', async () => {

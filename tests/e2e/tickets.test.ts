@@ -5,7 +5,8 @@ import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/index.js';
 import { useBotWorld } from './harness.js';
 import { botMessages } from './support-helpers.js';
 
-const w = useBotWorld({}, { perTest: true });
+// Room for the 5,000-character answer below (1,024 tokens by default: about 4,000 characters).
+const w = useBotWorld({ OLLAMA_MAX_ANSWER_TOKENS: '2048' }, { perTest: true });
 
 const tagNames = (threadId: string) => {
   const thread = w.fake.channel(threadId);

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Events, PermissionFlagsBits, Routes, type ForumChannel, type Message, type TextChannel } from 'discord.js';
+import { Events, PermissionFlagsBits, Routes, type ForumChannel, type Message, type TextChannel, type ThreadChannel } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BOT_PERMISSIONS, DiscordHttpError, type FakeDiscord } from './discord/index.js';
 import { apiErrorOf, nextEvent, type Scene, withFake, withScene } from './discord-scene.js';
@@ -90,6 +90,43 @@ describe('fake Discord messages and threads, with the real discord.js client', (
     fake.postAsUser({ channelId: thread.id, userId: member.id, content: 'still there?' });
     await seen;
     expect(fake.channel(thread.id).archived).toBe(false);
+  });
+
+  it('a member posting in an archived post: THREAD_UPDATE (unarchived) then MESSAGE_CREATE; with unarchiveAfterMessage, the message first and the update when released', async () => {
+    const { thread } = fake.createForumPostAsUser({ forumId: forum, userId: member.id, title: 'Order', content: 'Which comes first?', tags: ['Open'] });
+    const order: string[] = [];
+    const record = (packet: { t?: string; d?: { id?: string; channel_id?: string } }) => {
+      if (packet.t === 'THREAD_UPDATE' && packet.d?.id === thread.id) order.push(`THREAD_UPDATE ${(packet.d as { thread_metadata?: { archived?: boolean } }).thread_metadata?.archived ? 'archived' : 'open'}`);
+      if (packet.t === 'MESSAGE_CREATE' && packet.d?.channel_id === thread.id) order.push('MESSAGE_CREATE');
+    };
+    client.on(Events.Raw, record);
+    try {
+      const archivedSeen = nextEvent(client, Events.ThreadUpdate, (_old: unknown, t: { id: string; archived: boolean | null }) => t.id === thread.id && t.archived === true);
+      fake.editThreadAsUser({ threadId: thread.id, userId: guild.ownerId, archived: true });
+      await archivedSeen;
+      order.length = 0;
+      fake.postAsUser({ channelId: thread.id, userId: member.id, content: 'in order' });
+      await fake.waitFor(() => order.length === 2, 3000);
+      expect(order).toEqual(['THREAD_UPDATE open', 'MESSAGE_CREATE']);
+
+      const archivedAgain = nextEvent(client, Events.ThreadUpdate, (_old: unknown, t: { id: string; archived: boolean | null }) => t.id === thread.id && t.archived === true);
+      fake.editThreadAsUser({ threadId: thread.id, userId: guild.ownerId, archived: true });
+      await archivedAgain;
+      order.length = 0;
+      const late = fake.faults.unarchiveAfterMessage();
+      const seen = nextEvent<[Message]>(client, Events.MessageCreate, (m) => m.channelId === thread.id && m.content === 'out of order');
+      fake.postAsUser({ channelId: thread.id, userId: member.id, content: 'out of order' });
+      expect(await late.arrived).toEqual({ threadId: thread.id });
+      await seen;
+      expect(fake.channel(thread.id).archived).toBe(false); // unarchived at once; only the event is late
+      expect((client.channels.cache.get(thread.id) as ThreadChannel).archived).toBe(true);
+      late.release();
+      await fake.waitFor(() => order.length === 2, 3000);
+      expect(order).toEqual(['MESSAGE_CREATE', 'THREAD_UPDATE open']);
+      await fake.waitFor(() => (client.channels.cache.get(thread.id) as ThreadChannel).archived === false, 3000);
+    } finally {
+      client.off(Events.Raw, record);
+    }
   });
 
   it('pings nobody with allowed_mentions parse: [], and @everyone without it', async () => {

@@ -83,6 +83,26 @@ describe('fake Discord: rules from issue 13', () => {
     expect(() => s.fake.editThreadAsUser({ threadId: post, userId: other, archived: false })).toThrow(expect.objectContaining({ status: 403, code: 50013 }));
   });
 
+  it('in a locked thread only Manage Threads may write or edit (403 160005); an author may still delete while it is active, not once it is archived (50083)', async () => {
+    const s = await scene();
+    const post = s.fake.createForumPostAsUser({ forumId: s.forum, userId: s.member, title: 'Locked', content: 'first' }).thread.id;
+    const mine = s.fake.postAsUser({ channelId: post, userId: s.member, content: 'my reply' }).id;
+    const kept = s.fake.postAsUser({ channelId: post, userId: s.member, content: 'kept' }).id;
+    const bots = (await rest(s.fake, 'POST', `/channels/${post}/messages`, { content: 'bot reply' })).body.id as string;
+    s.fake.editThreadAsUser({ threadId: post, userId: s.guild.ownerId, locked: true });
+    expect(() => s.fake.editAsUser({ messageId: mine, userId: s.member, content: 'edited' })).toThrow(expect.objectContaining({ status: 403, code: 160005 }));
+    expect(() => s.fake.postAsUser({ channelId: post, userId: s.member, content: 'more' })).toThrow(expect.objectContaining({ status: 403, code: 160005 }));
+    s.fake.deleteMessage(mine, s.member); // active (not archived): the author may delete
+    // The bot has Manage Threads by default: it may still edit its message; without it, it is refused like a member.
+    expect((await rest(s.fake, 'PATCH', `/channels/${post}/messages/${bots}`, { content: 'bot edited' })).status).toBe(200);
+    s.fake.setRolePermissions(s.guild.id, s.guild.botRoleId, DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.ManageThreads);
+    const refused = await rest(s.fake, 'PATCH', `/channels/${post}/messages/${bots}`, { content: 'again' });
+    expect([refused.status, refused.body.code]).toEqual([403, 160005]);
+    s.fake.editThreadAsUser({ threadId: post, userId: s.guild.ownerId, archived: true });
+    expect(() => s.fake.deleteMessage(kept, s.member)).toThrow(expect.objectContaining({ code: 50083 }));
+    expect(s.fake.messages(post).map((m) => m.content)).toEqual(['first', 'kept', 'bot edited']);
+  });
+
   it('the bot’s role has exactly the invite’s permissions by default: no Manage Messages, no Mention Everyone', async () => {
     const s = await scene();
     const roles = (await rest(s.fake, 'GET', `/guilds/${s.guild.id}/roles`)).body as unknown as { id: string; permissions: string }[];

@@ -142,14 +142,63 @@ describe('fake Ollama: context window (server/prompt.go chatPrompt, llm/llama_se
 });
 
 describe('fake Ollama: queue (OLLAMA_NUM_PARALLEL=1, OLLAMA_MAX_QUEUE; server/sched.go ErrMaxQueue)', () => {
-  it('answers one chat at a time by default, and 503s a chat past maxQueue waiting ones', async () => {
-    fake.firstTokenDelayMs = 150;
+  it('503s a chat that finds maxQueue others waiting for the model load (the one loading it does not count)', async () => {
+    fake.loadMs = 200;
     fake.maxQueue = 1;
+    const a = chat({ messages: hi }); // takes the load
+    await new Promise((r) => setTimeout(r, 50));
+    const [b, c] = await Promise.all([chat({ messages: hi }), chat({ messages: hi })]);
+    expect([(await a).status, ...[b.status, c.status].sort()]).toEqual([200, 200, 503]);
+    expect([b, c].find((r) => r.status === 503)!.lines[0]).toEqual({ error: SERVER_BUSY_ERROR });
+  });
+
+  it('queues any number of chats for a loaded model, answering one at a time by default: no 503', async () => {
+    fake.maxQueue = 1;
+    await chat({ messages: hi }); // loads the model
+    fake.firstTokenDelayMs = 100;
     const started = Date.now();
-    const [a, b, c] = await Promise.all([chat({ messages: hi }), chat({ messages: hi }), chat({ messages: hi })]);
-    expect([a.status, b.status, c.status].sort()).toEqual([200, 200, 503]);
-    expect([a, b, c].find((r) => r.status === 503)!.lines[0]).toEqual({ error: SERVER_BUSY_ERROR });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    const results = await Promise.all([1, 2, 3, 4].map(() => chat({ messages: hi })));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 95);
+  });
+});
+
+describe('fake Ollama: how long an answer may run (llm/llama_server.go boundedNumPredict, Completion done_reason)', () => {
+  type Done = Line & { eval_count?: number };
+  const last = (lines: Line[]) => lines.at(-1) as Done;
+
+  it('stops at options.num_predict tokens with done_reason "length", a normal end (status 200, no error line)', async () => {
+    fake.reply = 'word '.repeat(200); // 1000 characters: 250 fake tokens
+    const res = await chat({ messages: hi, options: { num_predict: 50 } });
+    expect(res.status).toBe(200);
+    expect(content(res.lines)).toBe('word '.repeat(200).slice(0, 50 * 4));
+    expect(last(res.lines)).toMatchObject({ done: true, done_reason: 'length', eval_count: 50 });
+    const whole = await chat({ messages: hi, options: { num_predict: 500 } });
+    expect(last(whole.lines)).toMatchObject({ done: true, done_reason: 'stop', eval_count: 250 });
+  });
+
+  it('counts the reasoning of a thinking model: a long trace can use up num_predict before any content', async () => {
+    fake.thinking = 'I should consider this carefully. '.repeat(20); // 680 characters: 170 tokens
+    fake.reply = 'The answer.';
+    const res = await chat({ model: 'qwen3', messages: hi, options: { num_predict: 100 } });
+    expect(thinking(res.lines)).toHaveLength(100 * 4);
+    expect(content(res.lines)).toBe('');
+    expect(last(res.lines)).toMatchObject({ done_reason: 'length' });
+  });
+
+  it('without num_predict (default -1) lets a model that never stops write ten context windows', async () => {
+    fake.reply = 'again and '.repeat(2000); // 20,000 characters: 5,000 tokens
+    const res = await chat({ messages: hi, options: { num_ctx: 256 } });
+    expect(content(res.lines)).toHaveLength(10 * 256 * 4);
+    expect(last(res.lines)).toMatchObject({ done_reason: 'length', eval_count: 2560 });
+    expect(fake.evaluations.at(-1)).toMatchObject({ numPredict: 2560, doneReason: 'length', generationShifted: true });
+  });
+
+  it('marks the context shift only when prompt and answer outgrow num_ctx', async () => {
+    fake.reply = 'x'.repeat(400); // 100 tokens
+    await chat({ messages: hi, options: { num_ctx: 1024 } });
+    expect(fake.evaluations.at(-1)).toMatchObject({ numPredict: 10_240, doneReason: 'stop' });
+    expect(fake.evaluations.at(-1)!.generationShifted).toBeUndefined();
   });
 });
 
@@ -171,6 +220,30 @@ describe('fake Ollama: thinking (server/routes.go ChatHandler)', () => {
     fake.thinkingForm = 'tags';
     const res = await chat({ model: 'qwen3', messages: hi, think: false });
     expect(content(res.lines)).toBe('<think>\nHmm.\n</think>\n\nAnswer.');
+  });
+
+  it('lets gpt-oss (harmony) reason into message.thinking whatever think says, at the level think names', async () => {
+    fake.models.push('gpt-oss:20b');
+    const efforts: unknown[] = [];
+    fake.thinking = (req) => (efforts.push(req.effort), `Reasoning at ${req.effort}.`);
+    fake.reply = 'Answer.';
+    fake.thinkingForm = 'tags'; // the harmony parser decides the form, not the server's age
+    const off = await chat({ model: 'gpt-oss:20b', messages: hi, think: false });
+    expect([thinking(off.lines), content(off.lines)]).toEqual(['Reasoning at medium.', 'Answer.']);
+    await chat({ model: 'gpt-oss:20b', messages: hi, think: 'low' });
+    await chat({ model: 'gpt-oss:20b', messages: hi, think: true });
+    await chat({ model: 'gpt-oss:20b', messages: hi, think: 'max' });
+    expect(efforts).toEqual(['medium', 'low', 'medium', 'high']);
+    const show = (await (await fetch(`${fake.url}/api/show`, { method: 'POST', body: JSON.stringify({ model: 'gpt-oss:20b' }) })).json()) as { capabilities: string[]; details: { family: string }; template: string };
+    expect(show.capabilities).toContain('thinking');
+    expect(show.details.family).toBe('gptoss');
+    expect(show.template).toMatch(/<\|start\|>.*<\|end\|>/);
+  });
+
+  it('takes a level as thinking on: think "low" to a model without the capability is the same 400 as think:true', async () => {
+    const res = await chat({ messages: hi, think: 'low' });
+    expect(res.status).toBe(400);
+    expect(res.lines[0]).toEqual({ error: '"llama3" does not support thinking' });
   });
 
   it('refuses think:true for a model without the thinking capability, which /api/show lists', async () => {

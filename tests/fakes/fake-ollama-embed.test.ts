@@ -92,3 +92,30 @@ describe('FakeOllama /api/embed and the embedding model context', () => {
     expect(inputTooLongError('0.6.5')).toBe('input exceeds maximum context length');
   });
 });
+
+describe('FakeOllama /api/embed: the embedding model is loaded and unloaded like any model (server/routes.go EmbedHandler → scheduleRunner)', () => {
+  it('loads it before the first request, keeps it for keep_alive (default 5 minutes), then the next request loads it again', async () => {
+    Object.assign(fake, { embedLoadMs: 200, timeScale: 1, defaultKeepAliveMs: 300 }); // a server started with OLLAMA_KEEP_ALIVE=300ms
+    const timed = async (body: Record<string, unknown>) => {
+      const started = Date.now();
+      expect((await embed({ model: 'all-minilm', input: 'reset my password', ...body })).status).toBe(200);
+      return Date.now() - started;
+    };
+    expect(await timed({})).toBeGreaterThanOrEqual(190);
+    expect(fake.loadedModels()).toEqual(['all-minilm:latest']);
+    expect(await timed({})).toBeLessThan(150);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(fake.loadedModels()).toEqual([]);
+    expect(await timed({ keep_alive: '30m' })).toBeGreaterThanOrEqual(190);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(fake.loadedModels()).toEqual(['all-minilm:latest']);
+  });
+
+  it('abandons the load when the client leaves during it (llm/llama_server.go "aborting load")', async () => {
+    fake.embedLoadMs = 300;
+    const body = JSON.stringify({ model: 'all-minilm', input: 'reset my password' });
+    await expect(fetch(`${fake.url}/api/embed`, { method: 'POST', body, signal: AbortSignal.timeout(100) })).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.loadedModels()).toEqual([]);
+  });
+});

@@ -67,6 +67,24 @@ describe('fake Discord: the bot removed from a server, an outage, a member leavi
     expect((await s.call('GET', `/guilds/${s.guild.id}`)).status).toBe(200);
   });
 
+  it('removed: the app’s commands in that server go with it (global ones stay); invited back, the server has none until the bot registers them again', async () => {
+    const s = await scene();
+    const app = s.fake.applicationId;
+    const command = (name: string) => ({ name, description: `the ${name} command` });
+    expect((await s.call('PUT', `/applications/${app}/guilds/${s.guild.id}/commands`, [command('setup')])).status).toBe(200);
+    expect((await s.call('PUT', `/applications/${app}/commands`, [command('help')])).status).toBe(200);
+
+    s.fake.removeBotFromGuild(s.guild.id);
+    expect(s.fake.commands(s.guild.id)).toEqual([]);
+    expect(s.fake.commands().map((c) => c.name)).toEqual(['help']);
+    s.fake.addBotToGuild(s.guild.id);
+    await s.fake.waitFor(() => s.client.guilds.cache.get(s.guild.id)?.available, 3000);
+    expect(s.fake.commands(s.guild.id)).toEqual([]);
+    await expect(s.fake.invokeSlashCommand({ guildId: s.guild.id, channelId: s.text, userId: s.guild.ownerId, name: 'setup' })).rejects.toThrow();
+    expect((await s.call('PUT', `/applications/${app}/guilds/${s.guild.id}/commands`, [command('setup')])).status).toBe(200);
+    expect(s.fake.commands(s.guild.id).map((c) => c.name)).toEqual(['setup']);
+  });
+
   it('a READY after removal no longer lists the server', async () => {
     const s = await scene();
     s.fake.removeBotFromGuild(s.guild.id);

@@ -1,19 +1,25 @@
 /**
  * POST /api/chat for the fake Ollama: queue, model load, prompt fitting, prompt evaluation and
- * generation at set rates, thinking; the rules and their sources are in ./ollama-runner.ts.
+ * generation at set rates, thinking, the num_predict limit (done_reason "length"); the rules and their
+ * sources are in ./ollama-runner.ts.
  * Wire format: NDJSON lines `{model, created_at, message:{role, content[, thinking]}, done:false}`,
  * then a `done:true` line with done_reason and nanosecond durations; `stream:false` gives one object.
  * Like Ollama (gin's c.Stream), no status line is sent before the first token is ready.
  */
 import type http from 'node:http';
 import {
+  boundedNumPredict,
   commonPrefixLength,
   DEFAULT_KEEP_ALIVE_MS,
   fakeTokens,
   fitPrompt,
   keepAliveMs,
   LoadedModel,
+  reasoningEffort,
   thinkingParts,
+  thinkOn,
+  usesHarmony,
+  withinNumPredict,
   type FittedPrompt,
 } from './ollama-runner.js';
 
@@ -29,6 +35,8 @@ export interface FakeChatRequest {
   /** The messages the model read: after Ollama's context-window cuts (only given to `reply`). */
   seen?: FakeChatMessage[];
   think?: unknown;
+  /** A gpt-oss (harmony) model's reasoning level for this request (see ./ollama-runner.ts); absent for other models. */
+  effort?: 'low' | 'medium' | 'high';
   options?: Record<string, unknown>;
   keep_alive?: unknown;
 }
@@ -45,6 +53,14 @@ export interface PromptEvaluation {
   loaded: boolean;
   droppedMessages: number;
   shifted: boolean;
+  /** The tokens this answer may generate (num_predict as Ollama bounds it). */
+  numPredict: number;
+  /** Prompt and answer outgrew num_ctx while generating: llama-server's context shift dropped the prompt's middle. */
+  generationShifted?: boolean;
+  /** Tokens generated (eval_count), reasoning included; set with the last line. */
+  generatedTokens?: number;
+  /** done_reason of the last line (absent while none was sent). */
+  doneReason?: 'stop' | 'length';
   /**
    * When the answer's first content chunk went on the wire (performance.now(), ms); unset while none
    * has (or never, for a failed request). Instrumentation for the bench, not a behaviour of Ollama:
@@ -77,6 +93,8 @@ export interface ChatKnobs {
 export interface ChatModelInfo {
   contextLength: number;
   capabilities: string[];
+  architecture: string;
+  template: string;
 }
 
 export const SERVER_BUSY_ERROR = 'server busy, please try again.  maximum pending requests exceeded';
@@ -96,6 +114,8 @@ export class ChatServer {
   readonly loaded = new Map<string, LoadedModel>();
   readonly evaluations: PromptEvaluation[] = [];
   private readonly queue: (() => void)[] = [];
+  /** Models being loaded now, and the chat requests waiting for that load (server/sched.go pendingReqCh). */
+  private readonly loading = new Map<string, Set<http.ServerResponse>>();
   private running = 0;
   private open = 0;
 
@@ -118,7 +138,7 @@ export class ChatServer {
     if (k.mode === 'busy503') return sendJson(res, 503, { error: SERVER_BUSY_ERROR });
     const info = this.modelInfo(name);
     const thinks = info.capabilities.includes('thinking');
-    if (body.think === true && !thinks) return sendJson(res, 400, { error: `"${body.model}" does not support thinking` });
+    if (thinkOn(body.think) && !thinks) return sendJson(res, 400, { error: `"${body.model}" does not support thinking` });
     const messages = Array.isArray(body.messages) ? body.messages : [];
     const numCtx = Math.min(positive(body.options?.num_ctx) ?? k.defaultNumCtx, info.contextLength);
     const keepAlive = keepAliveMs(body.keep_alive, k.defaultKeepAliveMs ?? DEFAULT_KEEP_ALIVE_MS) * k.timeScale;
@@ -129,9 +149,17 @@ export class ChatServer {
     const startedAt = process.hrtime.bigint();
 
     if (messages.length === 0) return this.loadOnly(name, body, numCtx, keepAlive, res);
-    // server/sched.go: past OLLAMA_MAX_QUEUE waiting requests the new one is refused (ErrMaxQueue).
-    if (this.running >= k.parallelism && this.queue.length >= k.maxQueue) return sendJson(res, 503, { error: SERVER_BUSY_ERROR });
+    // server/sched.go getRunner: a request for a loaded model goes straight to its runner and waits there, on the
+    // runner's semaphore of OLLAMA_NUM_PARALLEL (llm/llama_server.go Completion s.sem.Acquire), without limit. Only a
+    // request that needs a load waits in pendingReqCh, OLLAMA_MAX_QUEUE long: one that finds it full gets ErrMaxQueue
+    // (503). The request whose load is under way has left the channel (processPending took it).
+    const waitingForLoad = this.loaded.get(name)?.numCtx === numCtx ? undefined : this.loading.get(name);
+    if (waitingForLoad && waitingForLoad.size >= k.maxQueue) return sendJson(res, 503, { error: SERVER_BUSY_ERROR });
     if (isGone(res)) return;
+    if (waitingForLoad) {
+      waitingForLoad.add(res);
+      res.on('close', () => waitingForLoad.delete(res));
+    }
     this.open++;
     let open = true;
     res.on('close', () => {
@@ -149,9 +177,11 @@ export class ChatServer {
       const loadedAt = process.hrtime.bigint();
       const fitted = fitPrompt(messages, numCtx);
       const newTokens = fitted.tokens - Math.floor(commonPrefixLength(model.cachedText, fitted.prompt) / 4);
-      const evaluation: PromptEvaluation = { model: name, tokens: fitted.tokens, newTokens, numCtx, loaded: !wasLoaded, droppedMessages: fitted.droppedMessages, shifted: fitted.shifted };
+      const numPredict = boundedNumPredict(body.options?.num_predict, numCtx);
+      const evaluation: PromptEvaluation = { model: name, tokens: fitted.tokens, newTokens, numCtx, loaded: !wasLoaded, droppedMessages: fitted.droppedMessages, shifted: fitted.shifted, numPredict };
       this.evaluations.push(evaluation);
-      const request: FakeChatRequest = { model: body.model, messages, seen: fitted.messages, think: body.think, options: body.options, keep_alive: body.keep_alive };
+      const harmony = usesHarmony(info);
+      const request: FakeChatRequest = { model: body.model, messages, seen: fitted.messages, think: body.think, ...(harmony ? { effort: reasoningEffort(body.think) } : {}), options: body.options, keep_alive: body.keep_alive };
       if (k.mode === 'hang') {
         res.writeHead(200, { 'Content-Type': body.stream === false ? 'application/json; charset=utf-8' : 'application/x-ndjson' });
         res.flushHeaders();
@@ -160,7 +190,9 @@ export class ChatServer {
       const evalMs = (newTokens / k.promptTokensPerSecond) * 1000 * k.timeScale + k.firstTokenDelayMs;
       if (!(await pause(evalMs, res))) return void (model.cachedText = '');
       const evaluatedAt = process.hrtime.bigint();
-      const parts = thinkingParts(text(k.thinking, request), text(k.reply, request), k.thinkingForm, thinks && body.think !== false);
+      // A harmony model reasons into message.thinking whatever `think` says; other thinking models unless it is false.
+      const reasons = harmony || (thinks && body.think !== false);
+      const parts = thinkingParts(text(k.thinking, request), text(k.reply, request), harmony ? 'field' : k.thinkingForm, reasons);
       const generated = await this.generate(body, parts, fitted, { startedAt, loadedAt, evaluatedAt }, res, evaluation);
       model.cachedText = fitted.prompt + (generated ?? '');
     } finally {
@@ -183,13 +215,20 @@ export class ChatServer {
     sendJson(res, 200, { ...part(body.model, { content: '' }, true), done_reason: 'load' });
   }
 
-  /** The loaded model, after loading it if need be; undefined when the client left during the load (the load is lost). */
-  private async ensureLoaded(name: string, numCtx: number, res: http.ServerResponse): Promise<LoadedModel | undefined> {
+  /**
+   * The loaded model, after loading it if need be (`loadMs`, before timeScale; the chat models' loadMs
+   * by default); undefined when the client left during the load (the load is lost). /api/embed loads
+   * its model through here too, with its own load time.
+   */
+  async ensureLoaded(name: string, numCtx: number, res: http.ServerResponse, loadMs = this.knobs.loadMs): Promise<LoadedModel | undefined> {
     const current = this.loaded.get(name);
     if (current && current.numCtx === numCtx) return current;
     current?.dispose();
     this.loaded.delete(name);
-    if (!(await pause(this.knobs.loadMs * this.knobs.timeScale, res))) return undefined;
+    if (!this.loading.has(name)) this.loading.set(name, new Set());
+    const loaded = await pause(loadMs * this.knobs.timeScale, res);
+    this.loading.delete(name); // loaded or abandoned: the requests that waited for it are scheduled again
+    if (!loaded) return undefined;
     const model = new LoadedModel(numCtx, () => {
       if (this.loaded.get(name) === model) this.loaded.delete(name);
     });
@@ -207,20 +246,28 @@ export class ChatServer {
     evaluation: PromptEvaluation,
   ): Promise<string | undefined> {
     const k = this.knobs;
-    const chunks = [
-      ...splitChunks(parts.thinking, k.chunkSize).map((t) => ({ thinking: t, content: '' })),
-      ...splitChunks(parts.content, k.chunkSize).map((c) => ({ content: c })),
-    ];
-    const stats = () => doneStats(fitted.tokens, chunks.length, times);
+    const generated = withinNumPredict(
+      [
+        ...splitChunks(parts.thinking, k.chunkSize).map((t) => ({ thinking: t, content: '' })),
+        ...splitChunks(parts.content, k.chunkSize).map((c) => ({ content: c })),
+      ],
+      evaluation.numPredict,
+    );
+    const chunks = generated.chunks;
+    const doneReason = generated.cut ? 'length' : 'stop';
+    if (fitted.tokens + generated.tokens > evaluation.numCtx) evaluation.generationShifted = true;
+    const stats = () => (Object.assign(evaluation, { doneReason, generatedTokens: generated.tokens }), doneStats(fitted.tokens, generated.tokens, doneReason, times));
+    const contentOf = (list: { thinking?: string; content: string }[], key: 'thinking' | 'content') => list.map((c) => c[key] ?? '').join('');
     if (body.stream === false) {
       const all = chunks.reduce((ms, c) => ms + this.chunkMs(c), 0);
       if (!(await pause(all, res))) return undefined;
       if (k.mode === 'cut') return void res.destroy();
       if (k.mode === 'errorLine') return void sendJson(res, 500, { error: MID_STREAM_ERROR });
-      const message = parts.thinking ? { content: parts.content, thinking: parts.thinking } : { content: parts.content };
-      if (parts.content !== '') evaluation.firstContentAt = performance.now();
+      const [thought, said] = [contentOf(chunks, 'thinking'), contentOf(chunks, 'content')];
+      const message = thought ? { content: said, thinking: thought } : { content: said };
+      if (said !== '') evaluation.firstContentAt = performance.now();
       sendJson(res, 200, { ...part(body.model, message, true), ...stats() });
-      return parts.content;
+      return said;
     }
     res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
     const failAfter = k.mode === 'cut' || k.mode === 'errorLine' ? Math.max(1, Math.floor(chunks.length / 2)) : Number.POSITIVE_INFINITY;
@@ -239,7 +286,7 @@ export class ChatServer {
       }
     }
     res.end(`${JSON.stringify({ ...part(body.model, { content: '' }, true), ...stats() })}\n`);
-    return parts.content;
+    return contentOf(chunks, 'content');
   }
 
   private chunkMs(chunk: { thinking?: string; content: string }): number {
@@ -295,10 +342,10 @@ function part(model: string, message: { content: string; thinking?: string }, do
   return { model, created_at: new Date().toISOString(), message: { role: 'assistant', ...message }, done };
 }
 
-function doneStats(promptTokens: number, evalCount: number, t: { startedAt: bigint; loadedAt: bigint; evaluatedAt: bigint }) {
+function doneStats(promptTokens: number, evalCount: number, doneReason: 'stop' | 'length', t: { startedAt: bigint; loadedAt: bigint; evaluatedAt: bigint }) {
   const now = process.hrtime.bigint();
   return {
-    done_reason: 'stop',
+    done_reason: doneReason,
     total_duration: Number(now - t.startedAt),
     load_duration: Number(t.loadedAt - t.startedAt),
     prompt_eval_count: promptTokens,

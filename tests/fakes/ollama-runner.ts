@@ -36,7 +36,30 @@
  *   (server/routes.go ChatHandler: `if req.Think == nil { req.Think = &ThinkValue{true} }`) and the
  *   reasoning streams in `message.thinking`; `think: true` for a model without it is a 400
  *   `"<model>" does not support thinking`. Older servers and some models put `<think>…</think>`
- *   into `content` instead, whatever `think` says.
+ *   into `content` instead, whatever `think` says. `think` is a boolean or a level, "low", "medium",
+ *   "high" or "max"; any level means on (api/types.go ThinkValue.Bool), so a level sent to a model
+ *   without the capability is the same 400.
+ * - gpt-oss (family gptoss with a harmony template, server/routes.go shouldUseHarmony) cannot stop
+ *   reasoning: the harmony parser sends its analysis channel to `message.thinking` whatever `think`
+ *   says (harmony/harmonyparser.go: Init and AddContent never read the think value), and docs/capabilities/
+ *   thinking.mdx: "GPT-OSS requires `think` to be set to "low", "medium", or "high". Passing true/false
+ *   is ignored for that model" (also ollama/ollama#11751). The level sets how long it reasons; true
+ *   means "medium" (ThinkValue.String), "max" becomes "high" (routes.go ChatHandler), and false or no
+ *   `think` leaves the template's default, medium. The fake passes the level to `reply` and `thinking`
+ *   as `effort`; how long a model reasons at each level is the test's to script.
+ * - Generation length: `options.num_predict`, default -1 (api/types.go DefaultOptions), is bounded by
+ *   llm/llama_server.go boundedNumPredict: a negative or larger value becomes 10 × num_ctx
+ *   (openEndedGenerationContextMultiplier), so a model that never writes its stop token streams on for
+ *   up to ten context windows (81,920 tokens at num_ctx 8192: hours on a CPU). Every generated token
+ *   counts, reasoning included: llama-server generates the text and Ollama splits `thinking` from
+ *   `content` afterwards (server/routes.go ChatHandler, builtinParser / thinkingState). Reaching the
+ *   limit ends the stream normally with done_reason "length" (llm/llama_server.go Completion: stop_type
+ *   "limit" → DoneReasonLength; llm/server.go DoneReason.String), not an error.
+ * - Context shift while generating: Ollama starts llama-server with `--context-shift` (llm/llama_server.go
+ *   appendContextShiftArgs; on for every model family but deepseek2, server/sched.go supportsContextShift),
+ *   so when prompt + answer outgrow num_ctx, llama-server keeps the first num_keep tokens and discards
+ *   half of the rest (the rules and references) and the model writes on without them. The fake records
+ *   it (`generationShifted`); it cannot make its scripted reply forget.
  * - Chat needs a chat model: a model whose capabilities lack "completion" (an embedding model such
  *   as nomic-embed-text) gets 400 `"<model>" does not support chat`, also for a load with no messages
  *   (server/routes.go ChatHandler: scheduleRunner → errCapabilityCompletion).
@@ -49,6 +72,37 @@ export const NUM_KEEP = 4;
 export const DEFAULT_NUM_CTX = 4096;
 /** envconfig/config.go KeepAlive default. */
 export const DEFAULT_KEEP_ALIVE_MS = 5 * 60_000;
+/** llm/llama_server.go openEndedGenerationContextMultiplier. */
+export const OPEN_ENDED_GENERATION_CONTEXTS = 10;
+
+/** The tokens a request may generate (llm/llama_server.go boundedNumPredict). */
+export function boundedNumPredict(numPredict: unknown, numCtx: number): number {
+  const limit = OPEN_ENDED_GENERATION_CONTEXTS * numCtx;
+  const asked = typeof numPredict === 'number' && Number.isFinite(numPredict) ? Math.floor(numPredict) : -1;
+  return asked < 0 || asked > limit ? limit : asked;
+}
+
+/**
+ * The chunks a model generates before `limit` tokens: the chunk that reaches it is cut there, and
+ * `cut` says the limit ended the answer (done_reason "length"), not the model.
+ */
+export function withinNumPredict<C extends { thinking?: string; content: string }>(chunks: C[], limit: number): { chunks: C[]; tokens: number; cut: boolean } {
+  const kept: C[] = [];
+  let tokens = 0;
+  for (const chunk of chunks) {
+    const text = (chunk.thinking ?? '') + chunk.content;
+    const cost = fakeTokens(text);
+    if (tokens + cost <= limit) {
+      kept.push(chunk);
+      tokens += cost;
+      continue;
+    }
+    const chars = (limit - tokens) * CHARS_PER_TOKEN;
+    if (chars > 0) kept.push(chunk.thinking ? { ...chunk, thinking: chunk.thinking.slice(0, chars), content: '' } : { ...chunk, content: chunk.content.slice(0, chars) });
+    return { chunks: kept, tokens: limit, cut: true };
+  }
+  return { chunks: kept, tokens, cut: false };
+}
 
 export interface PromptMessage {
   role: string;
@@ -167,6 +221,24 @@ export class LoadedModel {
   dispose(): void {
     clearTimeout(this.timer);
   }
+}
+
+const THINK_LEVELS = ['low', 'medium', 'high', 'max'];
+
+/** api/types.go ThinkValue.Bool: true, or any level. */
+export function thinkOn(think: unknown): boolean {
+  return think === true || (typeof think === 'string' && THINK_LEVELS.includes(think));
+}
+
+/** server/routes.go shouldUseHarmony: the gpt-oss family with a template carrying the harmony tags. */
+export function usesHarmony(model: { architecture: string; template: string }): boolean {
+  return ['gptoss', 'gpt-oss'].includes(model.architecture) && model.template.includes('<|start|>') && model.template.includes('<|end|>');
+}
+
+/** The reasoning level a harmony model is asked for (see the header): a level as is ("max" → "high"), else medium. */
+export function reasoningEffort(think: unknown): 'low' | 'medium' | 'high' {
+  if (think === 'low' || think === 'high') return think;
+  return think === 'max' ? 'high' : 'medium';
 }
 
 /** How a thinking model's text goes out: reasoning first, then the answer (see the header). */

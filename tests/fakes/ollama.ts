@@ -6,10 +6,14 @@
  *   GET /api/ps → the models loaded now (until keep_alive unloads them).
  * - POST /api/chat (./ollama-chat.ts): NDJSON lines, then a `done:true` line with nanosecond durations; with
  *   a model load, one-at-a-time queue and 503, num_ctx cuts, prefix reuse, evaluation and generation rates,
- *   keep_alive and thinking as Ollama has them (./ollama-runner.ts names the source of each).
+ *   keep_alive, thinking and the num_predict limit (done_reason "length") as Ollama has them (./ollama-runner.ts names the source of each).
  * - POST /api/show {model} → capabilities, model_info (context length), parameters (./ollama-show.ts).
- * - POST /api/embed {model, input, truncate} → {model, embeddings}: deterministic unit vectors (see `fakeEmbedding`);
- *   an input longer than the model's context is cut, or fails the whole request with 400 (./ollama-embed.ts).
+ * - POST /api/embed {model, input, truncate, keep_alive} → {model, embeddings}: deterministic unit vectors (see
+ *   `fakeEmbedding`); an input longer than the model's context is cut, or fails the whole request with 400
+ *   (./ollama-embed.ts). The embedding model is a model like any other to the scheduler: loaded first
+ *   (`embedLoadMs`; a client that leaves during the load loses it), kept for the request's `keep_alive`, else
+ *   OLLAMA_KEEP_ALIVE (5 minutes), and listed by /api/ps (server/routes.go EmbedHandler: scheduleRunner with
+ *   req.KeepAlive, the same path as chat; api/types.go EmbedRequest.KeepAlive).
  * - Errors are `{"error": "..."}` with Ollama's status and wording: 404 for a model that is not pulled, 503 when busy,
  *   400 `"<model>" does not support chat` for a chat with a model whose capabilities lack "completion" (./ollama-chat.ts),
  *   and a failure after the first token is an extra `{"error"}` line while the status stays 200.
@@ -24,7 +28,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { checkEmbedInputs, DEFAULT_EMBED_CONTEXT, EMBED_CONTEXT_TOKENS } from './ollama-embed.js';
 import { fakeModelCard, showNotFoundError, showResponse } from './ollama-show.js';
 import { ChatServer, closed, MID_STREAM_ERROR, SERVER_BUSY_ERROR, sendJson, type ChatKnobs, type FakeChatMessage, type FakeChatRequest, type FakeOllamaMode, type PromptEvaluation } from './ollama-chat.js';
-import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_NUM_CTX } from './ollama-runner.js';
+import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_NUM_CTX, keepAliveMs } from './ollama-runner.js';
 
 export { MID_STREAM_ERROR, SERVER_BUSY_ERROR, type FakeChatMessage, type FakeChatRequest, type FakeOllamaMode, type PromptEvaluation } from './ollama-chat.js';
 
@@ -56,6 +60,8 @@ export class FakeOllama implements ChatKnobs {
   mode: FakeOllamaMode = 'ok';
   /** Time to load a model that is not loaded (ms, before timeScale). */
   loadMs = 0;
+  /** Time to load an embedding model that is not loaded (ms, before timeScale): small models load in a second or two on a CPU. */
+  embedLoadMs = 0;
   /** Prompt evaluation rate (tokens/s); Infinity: instant. */
   promptTokensPerSecond = Number.POSITIVE_INFINITY;
   /** Generation rate (tokens/s); Infinity: instant. */
@@ -66,7 +72,7 @@ export class FakeOllama implements ChatKnobs {
   defaultKeepAliveMs = DEFAULT_KEEP_ALIVE_MS;
   /** Multiplies load, evaluation, generation and keep_alive times: 0.01 runs a 20 s load in 200 ms. */
   timeScale = 1;
-  /** Waiting chats beyond this get 503 (OLLAMA_MAX_QUEUE, default 512). */
+  /** Chats waiting for a model load beyond this get 503 (OLLAMA_MAX_QUEUE, default 512); a loaded model's queue has no limit. */
   maxQueue = 512;
   /** Trained context per chat model (untagged name), where it differs from ./ollama-show.ts's 8192. */
   contextLengths: Record<string, number> = {};
@@ -261,6 +267,10 @@ export class FakeOllama implements ChatKnobs {
       version: this.version,
     });
     if (!checked.ok) return sendJson(res, checked.status, { error: checked.error });
+    const name = tagged(body.model);
+    const model = await this.chats.ensureLoaded(name, this.embedContextTokens[untagged(body.model)] ?? DEFAULT_EMBED_CONTEXT, res, this.embedLoadMs);
+    if (!model) return;
+    model.expireAfter(keepAliveMs(body.keep_alive, this.defaultKeepAliveMs) * this.timeScale);
     if (this.embedRunnerFailsOn && checked.texts.some(this.embedRunnerFailsOn)) return sendJson(res, 500, { error: MID_STREAM_ERROR });
     sendJson(res, 200, {
       model: body.model,
@@ -276,6 +286,7 @@ interface EmbedBody {
   model: string;
   input?: unknown;
   truncate?: boolean;
+  keep_alive?: unknown;
 }
 
 /**

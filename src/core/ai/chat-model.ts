@@ -14,10 +14,19 @@ import type { HostLease, HostPool } from './host-pool.js';
  *   abandons a load whose client disconnects (llm/llama_server.go "aborting load"), so an answer
  *   that gives up waiting leaves the load running and the next message finds the model loaded.
  *   The load sends the same num_ctx as the answers, or Ollama would load the model again for them
- *   (server/sched.go needsReload compares the runner options).
+ *   (server/sched.go needsReload compares the runner options);
+ * - how long an answer may be: OLLAMA_MAX_ANSWER_TOKENS, at most a quarter of the window (see answerRoom).
  */
 export interface ChatModelInfo {
   thinks: boolean;
+  /**
+   * Its reasoning cannot be switched off: gpt-oss, which Ollama runs through the harmony parser (the
+   * family "gptoss" or "gpt-oss" with a template holding `<|start|>` and `<|end|>`, server/routes.go
+   * shouldUseHarmony). `think: false` is ignored for it (docs/capabilities/thinking.mdx; ollama/ollama#11751)
+   * and it reasons at medium; the bot asks for "low", its shortest, so the member waits less and the
+   * reasoning leaves the answer most of num_predict.
+   */
+  reasonsAlways: boolean;
   /**
    * Whether Ollama will chat with it: its capabilities list "completion" (an embedding model's list only
    * "embedding", and Ollama refuses to chat with it, 400 "does not support chat": server/routes.go
@@ -28,6 +37,8 @@ export interface ChatModelInfo {
   embeds: boolean;
   /** The context the prompt must fit in (num_ctx as sent, capped by the trained context). */
   contextTokens: number;
+  /** The tokens an answer may generate (sent as num_predict); the prompt leaves them free in the window. */
+  answerTokens: number;
   /** /api/show answered (false: defaults assumed, asked again later). */
   known: boolean;
 }
@@ -36,6 +47,8 @@ export interface ChatModelOptions {
   pool: HostPool;
   model: string;
   numCtx: number;
+  /** OLLAMA_MAX_ANSWER_TOKENS. */
+  maxAnswerTokens: number;
   keepAlive: string;
   logger: Logger;
 }
@@ -83,15 +96,21 @@ export class ChatModel {
       const arch = info?.['general.architecture'];
       const trained = typeof arch === 'string' ? info?.[`${arch}.context_length`] : undefined;
       const capabilities = (show as { capabilities?: string[] }).capabilities ?? [];
+      const family = (show as { details?: { family?: string } }).details?.family ?? (typeof arch === 'string' ? arch : '');
+      const template = typeof show.template === 'string' ? show.template : '';
+      const contextTokens = typeof trained === 'number' && trained > 0 ? Math.min(trained, this.options.numCtx) : this.options.numCtx;
       this.info = {
         thinks: capabilities.includes('thinking'),
+        reasonsAlways: ['gptoss', 'gpt-oss'].includes(family) && template.includes('<|start|>') && template.includes('<|end|>'),
         chats: capabilities.length === 0 || capabilities.includes('completion'),
         embeds: capabilities.includes('embedding'),
-        contextTokens: typeof trained === 'number' && trained > 0 ? Math.min(trained, this.options.numCtx) : this.options.numCtx,
+        contextTokens,
+        answerTokens: answerRoom(contextTokens, this.options.maxAnswerTokens),
         known: true,
       };
     } catch {
-      this.info = { thinks: false, chats: true, embeds: false, contextTokens: this.options.numCtx, known: false };
+      const contextTokens = this.options.numCtx;
+      this.info = { thinks: false, reasonsAlways: false, chats: true, embeds: false, contextTokens, answerTokens: answerRoom(contextTokens, this.options.maxAnswerTokens), known: false };
     } finally {
       own?.release();
       this.infoAt = Date.now();
@@ -157,6 +176,19 @@ export class ChatModel {
     if (!warmth) this.warmth.set(host, (warmth = { loadedUntil: 0 }));
     return warmth;
   }
+}
+
+/**
+ * The tokens one answer may generate: OLLAMA_MAX_ANSWER_TOKENS, but never more than a quarter of the
+ * window, so the prompt keeps most of it. Sent as num_predict: without it Ollama lets a model that
+ * never writes its stop token (a small model in a loop) go on for 10 × num_ctx tokens
+ * (llm/llama_server.go boundedNumPredict), hours on a CPU with the one Ollama slot taken; and the
+ * prompt is budgeted to leave exactly this room, because an answer that outgrows the window makes
+ * llama-server shift out the middle of the context, the rules and references (--context-shift,
+ * llm/llama_server.go appendContextShiftArgs), and the model writes on without them.
+ */
+export function answerRoom(contextTokens: number, maxAnswerTokens: number): number {
+  return Math.max(1, Math.min(maxAnswerTokens, Math.floor(contextTokens / 4)));
 }
 
 /** OLLAMA_KEEP_ALIVE in ms ("30m", "2h", "90s", "-1" for ever). */

@@ -29,6 +29,13 @@ export interface OllamaEmbeddingsOptions {
   model: string;
   /** Deadline of one /api/embed or /api/show request. */
   timeoutMs: number;
+  /**
+   * Sent as keep_alive with every /api/embed (OLLAMA_KEEP_ALIVE, as for the chat model). Without it
+   * Ollama unloads the embedding model 5 minutes after its last use (its own OLLAMA_KEEP_ALIVE;
+   * server/routes.go EmbedHandler schedules it like any model), and on a quiet server every question
+   * then waits for a load longer than a question waits for its vector: it is matched by words alone.
+   */
+  keepAlive?: string;
   logger: Logger;
 }
 
@@ -166,7 +173,7 @@ export class OllamaEmbeddings {
   }
 
   private async embedBatch(batch: readonly string[]): Promise<number[][]> {
-    const { embeddings } = await this.request(this.options.timeoutMs, (client) => client.embed({ model: this.model, input: [...batch] }));
+    const { embeddings } = await this.request(this.options.timeoutMs, (client) => client.embed({ model: this.model, input: [...batch], ...(this.options.keepAlive ? { keep_alive: this.options.keepAlive } : {}) }));
     if (!Array.isArray(embeddings) || embeddings.length !== batch.length) {
       throw new AiUnavailableError('error', `Ollama returned ${embeddings?.length ?? 'no'} embeddings for ${batch.length} texts`);
     }

@@ -1,5 +1,8 @@
-/** Why Ollama could not give (all of) an answer; the responder picks its fallback from this. */
-export type AiFailureKind = 'down' | 'timeout' | 'busy' | 'model_missing' | 'stream_cut' | 'aborted' | 'error';
+/**
+ * Why Ollama could not give (all of) an answer; the responder picks its fallback from this.
+ * 'answer_limit': the answer's whole num_predict went on reasoning, and no answer was written.
+ */
+export type AiFailureKind = 'down' | 'timeout' | 'busy' | 'model_missing' | 'stream_cut' | 'aborted' | 'answer_limit' | 'error';
 
 /** Every failure of the Ollama service, as one type. The message is short, meant for logs, and holds no secrets. */
 export class AiUnavailableError extends Error {

@@ -37,6 +37,8 @@ export interface ChatOptions {
 }
 
 export interface AnswerStats {
+  /** "stop": the model finished; "length": it was stopped at num_predict (the answer is cut). */
+  doneReason: string;
   promptEvalCount: number;
   evalCount: number;
   /** The context window the request asked for. */
@@ -57,6 +59,8 @@ export interface OllamaServiceOptions {
   keepAlive?: string;
   /** Sent as options.num_ctx; default 8192. */
   numCtx?: number;
+  /** The most tokens one answer may generate (sent as options.num_predict, see answerRoom); default 1024. */
+  maxAnswerTokens?: number;
   /** Sent as options.temperature; absent: the model's own. */
   temperature?: number;
   /** Answers at once per host. */
@@ -102,16 +106,17 @@ export class OllamaService {
     this.pool = new HostPool({ urls, logger: options.logger, ...(options.hostRecheckMs ? { recheckMs: options.hostRecheckMs } : {}) });
     const embedTimeoutMs = options.embedTimeoutMs ?? options.firstTokenTimeoutMs;
     this.embeddings = options.embedModel
-      ? new OllamaEmbeddings({ pool: this.pool, model: options.embedModel, timeoutMs: embedTimeoutMs, logger: options.logger })
+      ? new OllamaEmbeddings({ pool: this.pool, model: options.embedModel, timeoutMs: embedTimeoutMs, keepAlive: options.keepAlive ?? '30m', logger: options.logger })
       : undefined;
-    this.chatModel = new ChatModel({ pool: this.pool, model: options.model, numCtx: options.numCtx ?? 8192, keepAlive: options.keepAlive ?? '30m', logger: options.logger });
+    this.chatModel = new ChatModel({ pool: this.pool, model: options.model, numCtx: options.numCtx ?? 8192, maxAnswerTokens: options.maxAnswerTokens ?? 1024, keepAlive: options.keepAlive ?? '30m', logger: options.logger });
     this.logger = options.logger;
     this.slots = new FifoSemaphore(options.maxConcurrent * this.pool.size);
   }
 
-  /** The context window a prompt must fit in (OLLAMA_NUM_CTX, capped by the model's own). */
-  async contextTokens(): Promise<number> {
-    return (await this.chatModel.describe()).contextTokens;
+  /** The tokens a prompt may take: the context window (OLLAMA_NUM_CTX, capped by the model's own) less the answer's room. */
+  async promptTokens(): Promise<number> {
+    const info = await this.chatModel.describe();
+    return info.contextTokens - info.answerTokens;
   }
 
   /**
@@ -254,15 +259,16 @@ export class OllamaService {
       messages,
       stream: true as const,
       keep_alive: this.options.keepAlive ?? '30m',
-      options: { ...this.chatModel.requestOptions(info), ...(temperature !== undefined ? { temperature } : {}) },
-      // A thinking model would spend the member's wait on reasoning they never see (routes.go ChatHandler defaults think to true).
-      ...(info.thinks ? { think: false } : {}),
+      options: { ...this.chatModel.requestOptions(info), num_predict: info.answerTokens, ...(temperature !== undefined ? { temperature } : {}) },
+      // A thinking model would spend the member's wait on reasoning they never see (routes.go ChatHandler defaults think to true);
+      // one that cannot stop reasoning (gpt-oss) is asked for its shortest.
+      ...(info.thinks ? { think: info.reasonsAlways ? ('low' as const) : false } : {}),
     };
   }
 
   private noteDone(part: { done_reason?: string; eval_count?: number; prompt_eval_count?: number; total_duration?: number }, info: ChatModelInfo, opts: ChatOptions): void {
-    const stats = { promptEvalCount: part.prompt_eval_count ?? 0, evalCount: part.eval_count ?? 0, contextTokens: info.contextTokens };
-    this.logger.debug({ doneReason: part.done_reason, ...stats, totalMs: Math.round((part.total_duration ?? 0) / 1e6) }, 'answer complete');
+    const stats = { doneReason: part.done_reason ?? 'stop', promptEvalCount: part.prompt_eval_count ?? 0, evalCount: part.eval_count ?? 0, contextTokens: info.contextTokens };
+    this.logger.debug({ ...stats, totalMs: Math.round((part.total_duration ?? 0) / 1e6) }, 'answer complete');
     opts.onDone?.(stats);
   }
 

@@ -1,7 +1,8 @@
-import { InteractionContextType } from 'discord.js';
+import { Events, InteractionContextType } from 'discord.js';
 import type { Client } from 'discord.js';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
+import { retryWhileOutcomeUnknown } from '../unknown-outcome.js';
 import { defaultMemberPermissions } from './command.js';
 import { allCommands, allMessageCommands } from './index.js';
 
@@ -87,4 +88,26 @@ async function overwriteCommands(client: Client<true>, guildId: string | undefin
     }
   }
   core.botState.set(REGISTERED_SCOPE, guildId ?? '');
+}
+
+/**
+ * With DISCORD_GUILD_ID the commands live in that one server, and Discord deletes them when the bot is removed from it:
+ * invited back, the server shows none of the bot's commands (discordjs/discord.js#10321, "Kicking the bot from its dev
+ * guild and inviting it again drops the slash commands", a maintainer: "This is expected behaviour"; JustHumanz/Go-Simp#286;
+ * not in discord-api-docs). So when the bot joins that server while running (discord.js emits guildCreate only for a
+ * server it was not in; a server back from an outage is guildAvailable and still has its commands), they are registered
+ * there again at once, not at the next restart. Global commands belong to the application and need nothing.
+ * A refusal is logged once with what to do; the bot keeps answering tickets there meanwhile.
+ */
+export function registerAgainOnRejoin(client: Client<true>, guildId: string | undefined, log: Logger): void {
+  if (!guildId) return;
+  client.on(Events.GuildCreate, (guild) => {
+    if (guild.id !== guildId) return;
+    const body = commandDefinitions();
+    // A bulk overwrite is safe to repeat: a retry after a lost answer sets the same list again.
+    void retryWhileOutcomeUnknown(() => client.application.commands.set(body, guildId), { kind: 'command registration', client }).then(
+      () => log.info({ guildId }, `Invited back to server "${guild.name}" (${guildId}): registered the slash commands again there.`),
+      (error: unknown) => log.warn({ err: error, guildId }, new CommandRegistrationError(`in server ${guildId} after the bot was invited back`, error).message),
+    );
+  });
 }

@@ -118,6 +118,7 @@ const FAILURE_WORDS: Record<AiFailureKind, string> & Record<string, string | und
   model_missing: 'the model is not pulled',
   stream_cut: 'the answer was cut off',
   aborted: 'the request was cancelled',
+  answer_limit: 'the model reasoned until OLLAMA_MAX_ANSWER_TOKENS and wrote no answer',
   error: 'Ollama failed',
 };
 

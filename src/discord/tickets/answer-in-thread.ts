@@ -9,6 +9,7 @@ import { NO_MENTIONS } from '../reply.js';
 import { pingStaff } from '../support/handoff.js';
 import { setStatusTag } from './forum-tags.js';
 import { PostClosedError, postRefusesBot, showBeforeClosing, showInPostAsLeft } from './archived-post.js';
+import type { StopReason } from './live-answers.js';
 import { StreamingReply, type MessageSink } from './streaming-reply.js';
 
 /** Discord shows "typing…" for 10 s per request; renew a little sooner. */
@@ -53,6 +54,60 @@ async function showStatus(thread: ThreadChannel, result: Extract<HandleResult, {
   await setStatusTag(thread, settings, outcome.status).catch((e: unknown) => log.warn({ err: e, status: outcome.status }, 'could not set the status tag'));
 }
 
+/** The answer's last step in its post: its final text and buttons, then the status; only stopped if the ticket closed. */
+async function finishAnswer(
+  thread: ThreadChannel,
+  reply: StreamingReply<AnswerExtras>,
+  result: Extract<HandleResult, { kind: 'answered' }>,
+  settings: GuildSettings,
+  ctx: BotContext,
+  log: Logger,
+): Promise<void> {
+  const isOpen = () => ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status === 'open';
+  // Asked again on a retry after the post was reopened: a lock may have landed while the answer was finishing.
+  if (reply.wasStopped || !isOpen()) return reply.stop();
+  const { turnId } = result.answer;
+  await reply.finish(result.outcome.text, turnId !== undefined ? { components: answerButtons(turnId) } : undefined);
+  // The turn keeps its last message's id, for "Train from this".
+  const lastId = reply.lastPosted?.id;
+  if (lastId !== undefined && turnId !== undefined) ctx.core.tickets.updateTurn(turnId, { messageId: lastId });
+  // No Answered tag on a ticket that closed meanwhile.
+  if (isOpen()) await showStatus(thread, result, settings, ctx, log);
+}
+
+/**
+ * The requests that finish or stop one answer in its post, one at a time: a moderator's lock may stop the answer while
+ * its own end is finishing it, and each may have to reopen an archived post (archived-post.ts); two at once would
+ * archive the post again under the other's edits. A step that finds the answer settled makes no request.
+ */
+function postShowings(thread: ThreadChannel, reply: StreamingReply<AnswerExtras>, log: Logger) {
+  let last: Promise<void> = Promise.resolve();
+  const inTurn = (show: (thread: ThreadChannel, show: () => Promise<void>, log: Logger) => Promise<void>, step: () => Promise<void>): Promise<void> => {
+    const next = last.then(() => (reply.settled ? undefined : show(thread, step, log)));
+    last = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    /** Reopens an archived post for `step` and archives it again as it was left. */
+    asLeft: (step: () => Promise<void>) => inTurn(showInPostAsLeft, step),
+    /** Reopens an archived post for `step` and leaves it to the bot's close. */
+    beforeClosing: (step: () => Promise<void>) => inTurn(showBeforeClosing, step),
+  };
+}
+
+/**
+ * Stops an answer for a close or a lock (live-answers.ts), at once: from here no further text is sent. Its writing
+ * mark then comes off where the post allows: before the bot's close (a post a moderator archived meanwhile is
+ * reopened for that edit: a member's close has their client reopen it first, the bot's own from the sweep does
+ * not), or in a post a moderator locked, left locked (and archived again if it was). A deleted post takes nothing.
+ */
+function stopAnswer(reply: StreamingReply<AnswerExtras>, why: StopReason, inPost: ReturnType<typeof postShowings>): Promise<void> {
+  if (reply.settled) return Promise.resolve();
+  reply.halt();
+  if (why === 'deleted') return Promise.resolve();
+  return why === 'closing' ? inPost.beforeClosing(() => reply.stop()) : inPost.asLeft(() => reply.stop());
+}
+
 export function queuedNotice(position: number): string {
   return position <= 1
     ? '⏳ Working on your question — you are next in line.'
@@ -69,9 +124,14 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
   const turn = ctx.answerOrder.takeTurnToShow(thread.id);
   await ctx.answerOrder.takeCpuTurn();
   const reply = new StreamingReply<AnswerExtras>(threadSink(thread, turn.before));
-  // A close stops the answer before it locks the post; a post a moderator archived meanwhile is reopened for that
-  // last edit (a member's close has their client reopen it first; the bot's own, from the sweep, does not).
-  const unregister = ctx.liveAnswers.add(thread.id, { stop: () => showBeforeClosing(thread, () => reply.stop(), log) });
+  const inPost = postShowings(thread, reply, log);
+  let stoppedForClose = false;
+  const unregister = ctx.liveAnswers.add(thread.id, {
+    stop: (why) => {
+      stoppedForClose = true;
+      return stopAnswer(reply, why, inPost);
+    },
+  });
   let typing: NodeJS.Timeout | undefined;
   let typingNeeded = true;
   const stopTyping = () => {
@@ -109,26 +169,15 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
     stopTyping();
     clearTimeout(writingNotice);
     if (result.kind !== 'answered') return result;
-    // The ticket closed while the answer was written: nothing more goes into the closed post. The bot's own close
-    // stopped the reply before locking the post; a moderator's lock left it for here to take the writing mark off.
+    // The ticket closed while the answer was written (the bot's close, a moderator's lock): whoever stopped the reply
+    // shows it stopped; nothing more goes into the closed post.
     if (reply.wasStopped) return result;
-    if (ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status !== 'open') {
-      await showInPostAsLeft(thread, () => reply.stop(), log);
-      return result;
-    }
-    const { turnId } = result.answer;
-    await showInPostAsLeft(
-      thread,
-      async () => {
-        await reply.finish(result.outcome.text, turnId !== undefined ? { components: answerButtons(turnId) } : undefined);
-        // The turn keeps its last message's id, for "Train from this".
-        const lastId = reply.lastPosted?.id;
-        if (lastId !== undefined && turnId !== undefined) ctx.core.tickets.updateTurn(turnId, { messageId: lastId });
-        // No Answered tag on a ticket that closed meanwhile.
-        if (ctx.core.tickets.getByThread(thread.guildId, thread.id)?.status === 'open') await showStatus(thread, result, settings, ctx, log);
-      },
-      log,
-    );
+    await inPost.asLeft(() => finishAnswer(thread, reply, result, settings, ctx, log)).catch((error: unknown) => {
+      // Refused because a lock (or a close) landed while the answer was finishing: that stop, queued behind this
+      // attempt, reopens the post if it can and takes the writing mark off; the failure is not this answer's to report.
+      if (!stoppedForClose) throw error;
+      log.info({ err: error }, 'the ticket closed while its answer was finishing: its stop takes the writing mark off');
+    });
     return result;
   } finally {
     clearImmediate(startTyping);

@@ -1,4 +1,4 @@
-import { DiscordAPIError, PermissionFlagsBits, RESTJSONErrorCodes, type ThreadChannel } from 'discord.js';
+import { DiscordAPIError, PermissionFlagsBits, RESTJSONErrorCodes, SnowflakeUtil, type ThreadChannel } from 'discord.js';
 import type { Logger } from '../../log.js';
 import { retryWhileOutcomeUnknown } from '../unknown-outcome.js';
 
@@ -31,7 +31,24 @@ export class PostClosedError extends Error {
 
 /** True when the bot's own messages in the post can be neither posted nor edited right now. */
 export function postRefusesBot(thread: ThreadChannel): boolean {
-  return thread.archived === true || (thread.locked === true && !botManagesThreads(thread));
+  return isArchived(thread) || (thread.locked === true && !botManagesThreads(thread));
+}
+
+/**
+ * Archived, as far as the bot can tell. Its copy of the post may still show an archive that a newer message undid:
+ * "Sending a message will automatically unarchive the thread, unless the thread has been locked" (topics/threads.mdx),
+ * and the THREAD_UPDATE saying so may reach the bot after that message's MESSAGE_CREATE, since Discord does not document
+ * their order (tests/fakes/discord/late-unarchive.ts). Read as a moderator's archive, a member's message in a post
+ * Discord archived after a week of quiet had the bot archive again the post the member had just reopened. So an
+ * archive older than the post's newest message (`archive_timestamp` "is changed when creating, archiving, or
+ * unarchiving a thread", threads.mdx; a message's time is in its snowflake id, both on Discord's clock) counts as undone
+ * by it; discord.js sets `lastMessageId` on every MESSAGE_CREATE. A locked post is archived all the same: no member's
+ * message reopens it.
+ */
+function isArchived(thread: ThreadChannel): boolean {
+  if (thread.archived !== true) return false;
+  if (thread.locked === true || thread.archiveTimestamp === null || !thread.lastMessageId) return true;
+  return thread.archiveTimestamp >= SnowflakeUtil.timestampFrom(thread.lastMessageId);
 }
 
 function botManagesThreads(thread: ThreadChannel): boolean {

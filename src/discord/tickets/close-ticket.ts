@@ -21,7 +21,7 @@ export async function closeTicketThread(
   announce: (text: string) => Promise<void>,
 ): Promise<string[]> {
   const ticket = ctx.core.closing.close(thread.guildId, thread.id, input);
-  await ctx.liveAnswers.stopAll(thread.id);
+  await ctx.liveAnswers.stopAll(thread.id, 'closing');
   // The ticket is closed in the database now: a closing message that cannot be sent must not leave the post open.
   const notAnnounced = await announce(`🔒 Ticket closed by <@${input.closedBy}>.${input.reason ? `\n**Reason:** ${input.reason}` : ''}${transcriptOffer(thread)}`).then(
     () => undefined,

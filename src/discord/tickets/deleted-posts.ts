@@ -15,7 +15,7 @@ import { fetchTicketThread } from '../support/ticket-thread.js';
 export function closeTicketOfDeletedPost(ctx: BotContext, guildId: string, threadId: string): void {
   if (!followPostDeleted(ctx.core.tickets, { guildId, threadId })) return;
   ctx.core.logger.child({ module: 'tickets' }).info({ threadId }, 'a ticket’s post was deleted in Discord: closed the ticket');
-  void ctx.liveAnswers.stopAll(threadId);
+  void ctx.liveAnswers.stopAll(threadId, 'deleted');
 }
 
 /**

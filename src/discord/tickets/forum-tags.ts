@@ -1,6 +1,7 @@
 import { ChannelType } from 'discord.js';
-import type { ForumChannel, GuildForumTagData, ThreadChannel } from 'discord.js';
+import type { Client, ForumChannel, GuildForumTagData, ThreadChannel } from 'discord.js';
 import { UserError } from '../../core/errors.js';
+import { KeyedSerialQueue } from '../../core/keyed-serial-queue.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { BotContext } from '../context.js';
 import type { ShownStatus } from './shown-status.js';
@@ -13,10 +14,30 @@ const FORUM_TAG_LIMIT = 20;
 const THREAD_TAG_LIMIT = 5;
 
 /**
- * Makes sure the forum has our four status tags, creating the missing ones and keeping every
- * other tag the server already uses. Returns the tag ids by status.
+ * The bot's rewrites of a forum's tag list, one at a time per forum. Modify Channel's `available_tags` replaces the
+ * whole list (discord-api-docs resources/channel.mdx, Modify Channel, forum: "the set of tags that can be used"), and a
+ * rewrite is built from discord.js's copy of the forum as it is when it starts. Two at once (two tickets opening right
+ * after staff deleted the Open tag) would each add an Open tag of their own, the second list dropping the first's tag,
+ * and Discord then refuses the post that names it. In line, the second starts from the first's result (discord.js
+ * updates its copy from the PATCH's answer) and has nothing left to add.
  */
-export async function ensureTicketTags(forum: ForumChannel): Promise<GuildSettings['tags']> {
+const tagListRewrites = new WeakMap<Client, KeyedSerialQueue>();
+
+function oneRewriteAtATime<T>(forum: ForumChannel, rewrite: () => Promise<T>): Promise<T> {
+  let queue = tagListRewrites.get(forum.client);
+  if (!queue) tagListRewrites.set(forum.client, (queue = new KeyedSerialQueue()));
+  return queue.run(forum.id, rewrite);
+}
+
+/**
+ * Makes sure the forum has our four status tags, creating the missing ones and keeping every
+ * other tag the server already uses. Returns the tag ids by status. One rewrite per forum at a time.
+ */
+export function ensureTicketTags(forum: ForumChannel): Promise<GuildSettings['tags']> {
+  return oneRewriteAtATime(forum, () => addMissingTicketTags(forum));
+}
+
+async function addMissingTicketTags(forum: ForumChannel): Promise<GuildSettings['tags']> {
   const existing = forum.availableTags;
   const byName = (name: string) => existing.find((t) => t.name.toLowerCase() === name.toLowerCase());
   const missing = Object.values(TICKET_TAG_NAMES).filter((name) => !byName(name));

@@ -1,6 +1,16 @@
-/** Something showing an answer in a thread that closing the ticket must stop (a StreamingReply). */
+/**
+ * Why an answer being written is stopped, which decides what becomes of its post:
+ * - `closing`: the bot closes the ticket next (a command, a button, the sweep): the post is reopened for the last edit if
+ *   need be, and the close locks and archives it.
+ * - `locked`: a moderator locked the post in Discord (the ticket closed with it): the last edit is made where the bot
+ *   may, and the post is left as the moderator left it (archived again if it was archived).
+ * - `deleted`: the post is gone: nothing to edit, the answer only stops.
+ */
+export type StopReason = 'closing' | 'locked' | 'deleted';
+
+/** Something showing an answer in a ticket thread that closing the ticket must stop (a StreamingReply). */
 export interface StoppableAnswer {
-  stop(): Promise<void>;
+  stop(why: StopReason): Promise<void>;
 }
 
 /**
@@ -23,8 +33,8 @@ export class LiveAnswers {
   }
 
   /** Stops every answer in the thread; resolves once each has shown its last text. */
-  async stopAll(threadId: string): Promise<void> {
+  async stopAll(threadId: string, why: StopReason): Promise<void> {
     const answers = [...(this.byThread.get(threadId) ?? [])];
-    await Promise.all(answers.map((a) => a.stop().catch(() => undefined)));
+    await Promise.all(answers.map((a) => a.stop(why).catch(() => undefined)));
   }
 }

@@ -47,6 +47,8 @@ export class StreamingReply<Extras = never> {
   private stopped = false;
   /** The stopped text is shown: stop()'s last edits all went through. */
   private stopShown = false;
+  /** finish() went through: the whole answer is shown, there is no writing mark left to take off. */
+  private finished = false;
   /** The latest text is a placeholder (a queue notice), not the answer. */
   private showingPlaceholder = false;
   private finalExtras: Extras | undefined;
@@ -95,11 +97,29 @@ export class StreamingReply<Extras = never> {
     this.finalExtras = lastMessageExtras;
     clearTimeout(this.timer);
     await this.flushNow();
+    // A stop() that came meanwhile ended the flush early: that stop() shows the text, not this.
+    if (!this.stopped) this.finished = true;
   }
 
-  /** True once stop() was called: the answer must not be finished, tagged or posted. */
+  /** True once stop() (or halt()) was called: the answer must not be finished, tagged or posted. */
   get wasStopped(): boolean {
     return this.stopped;
+  }
+
+  /** Nothing left to show: finish() went through, or stop()'s text is shown. A later stop() makes no request. */
+  get settled(): boolean {
+    return this.finished || this.stopShown;
+  }
+
+  /**
+   * Stops the answer where it is, without a request: later updates, flushes and finish() do nothing, and a flush in
+   * flight sends no further part. For a post the bot may not write in right now (a moderator locked it): stop(),
+   * once the post takes the bot's edit, takes the writing mark off.
+   */
+  halt(): void {
+    this.stopped = true;
+    this.final = true;
+    clearTimeout(this.timer);
   }
 
   /**
@@ -109,10 +129,8 @@ export class StreamingReply<Extras = never> {
    * it (a post archived meanwhile), calling stop() again, once the post is reopened, redoes it.
    */
   async stop(): Promise<void> {
-    if (this.stopShown) return;
-    this.stopped = true;
-    this.final = true;
-    clearTimeout(this.timer);
+    if (this.settled) return;
+    this.halt();
     // After a finish() in flight, the stopped text is what it showed: nothing left to edit once it went through.
     await this.flushNow();
     this.stopShown = true;
@@ -144,6 +162,8 @@ export class StreamingReply<Extras = never> {
     const text = this.final ? this.latest : this.latest + WRITING_MARK;
     const chunks = splitMessage(text);
     for (const [i, content] of chunks.entries()) {
+      // Stopped meanwhile (the ticket closed, the post locked): no further part goes out; stop() shows what is there.
+      if (this.stopped) return;
       const extras = this.final && i === chunks.length - 1 ? this.finalExtras : undefined;
       const existing = this.posted[i];
       if (!existing) {
@@ -158,9 +178,23 @@ export class StreamingReply<Extras = never> {
         existing.withExtras = extras !== undefined;
       }
     }
+    if (this.stopped) return;
     // The writing mark can push the text over a split; the final text may need one message fewer.
-    this.nonces.splice(chunks.length);
-    for (const extra of this.posted.splice(chunks.length)) await extra.message.delete();
+    await this.deletePartsFrom(chunks.length);
+  }
+
+  /**
+   * Deletes the parts from `index` on, last first, each forgotten only once Discord deleted it: a delete refused (the
+   * post archived at that moment) leaves the part listed, so the next render (finish() or stop() redone once the post
+   * is reopened) deletes it, instead of leaving the member a stray copy of the answer's end with its writing mark.
+   */
+  private async deletePartsFrom(index: number): Promise<void> {
+    while (this.posted.length > index) {
+      await this.posted.at(-1)!.message.delete();
+      this.posted.pop();
+      // A part posted again later gets a nonce of its own: this one's message is gone (Create Message dedupes by nonce).
+      this.nonces.splice(this.posted.length);
+    }
   }
 
   /** After stop(): the messages already posted show the text so far without the mark; nothing new is posted. */
@@ -174,13 +208,12 @@ export class StreamingReply<Extras = never> {
       return;
     }
     const chunks = splitMessage(this.latest);
-    for (const [i, shown] of this.posted.entries()) {
-      const content = chunks[i];
-      if (content === undefined) await shown.message.delete();
-      else if (shown.content !== content) {
-        await shown.message.edit(content);
-        shown.content = content;
+    for (const [i, shown] of this.posted.slice(0, chunks.length).entries()) {
+      if (shown.content !== chunks[i]) {
+        await shown.message.edit(chunks[i]!);
+        shown.content = chunks[i]!;
       }
     }
+    await this.deletePartsFrom(chunks.length);
   }
 }

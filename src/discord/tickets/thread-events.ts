@@ -78,11 +78,17 @@ export async function onMessageCreate(message: OmitPartialGroupDMChannel<Message
   }
 }
 
-/** A ticket's post changed in Discord: the ticket follows it (core/tickets/post-state.ts says how). */
+/**
+ * A ticket's post changed in Discord: the ticket follows it (core/tickets/post-state.ts says how). A post a moderator
+ * locked takes nothing more from the bot: an answer still being written there stops where it is and loses its writing
+ * mark. Discord would let the bot write on when it has Manage Threads (topics/threads.mdx, Locked Threads), so the bot
+ * stops itself.
+ */
 export function onThreadUpdate(thread: AnyThreadChannel, ctx: BotContext): void {
   if (followPostState(ctx.core.tickets, { guildId: thread.guildId, threadId: thread.id, locked: thread.locked ?? false })) {
     ctx.core.logger.info({ threadId: thread.id }, 'a ticket was locked in Discord: closed it');
   }
+  if (thread.locked) void ctx.liveAnswers.stopAll(thread.id, 'locked');
 }
 
 export function onMessageUpdate(message: OmitPartialGroupDMChannel<Message | PartialMessage>, ctx: BotContext): void {

@@ -70,9 +70,9 @@ describe('timeouts that fit a slow machine (point 2)', () => {
     expect(fake.chatRequests()[0]).toMatchObject({ keep_alive: '45m', options: { num_ctx: 4096 } });
   });
 
-  it('sends options.num_ctx (OLLAMA_NUM_CTX) and temperature with every answer', async () => {
-    await collect(service({ numCtx: 8192, temperature: 0.2 }).chat(question));
-    expect(fake.chatRequests()[0]!.options).toEqual({ num_ctx: 8192, temperature: 0.2 });
+  it('sends options.num_ctx (OLLAMA_NUM_CTX), num_predict (OLLAMA_MAX_ANSWER_TOKENS) and temperature with every answer', async () => {
+    await collect(service({ numCtx: 8192, maxAnswerTokens: 700, temperature: 0.2 }).chat(question));
+    expect(fake.chatRequests()[0]!.options).toEqual({ num_ctx: 8192, num_predict: 700, temperature: 0.2 });
   });
 });
 
@@ -92,5 +92,13 @@ describe('thinking models (point 5)', () => {
     expect(await collect(service({ model: 'qwen3' }).chat(question))).toBe('Use /reset.');
     await collect(service().chat(question));
     expect(fake.chatRequests().map((r) => r.think)).toEqual([false, undefined]);
+  });
+
+  it('sends think "low" to gpt-oss, which ignores false (harmony): its reasoning never reaches the answer text', async () => {
+    fake.models.push('gpt-oss:20b');
+    fake.thinking = (req) => `Reasoning at ${req.effort}.`;
+    fake.reply = 'Use /reset.';
+    expect(await collect(service({ model: 'gpt-oss:20b' }).chat(question))).toBe('Use /reset.');
+    expect(fake.chatRequests().map((r) => r.think)).toEqual(['low']);
   });
 });

@@ -215,3 +215,23 @@ describe('SemanticIndex: matching', () => {
     expect(first!.similarity).toBeGreaterThan(0.9);
   });
 });
+
+describe('SemanticIndex: an embedding model Ollama unloads while the server is quiet', () => {
+  beforeEach(() => trainSupportGuild(store, GUILD_A));
+
+  it('keeps it loaded for OLLAMA_KEEP_ALIVE, so a question after a quiet spell is still matched by meaning, not by words alone', async () => {
+    // Ollama unloads a model OLLAMA_KEEP_ALIVE after its last request unless the request says otherwise
+    // (its default is 5 minutes; this server's 300 ms), and loading it again takes longer than a
+    // member's question waits for its vector (queryTimeoutMs).
+    Object.assign(fake, { defaultKeepAliveMs: 300, embedLoadMs: 500 });
+    const semantic = semanticIndex(ollama(), { queryTimeoutMs: 200 });
+    await semantic.embedPending();
+    await new Promise((r) => setTimeout(r, 400));
+    const text = 'my order has not arrived yet';
+    const wordsAlone = new Matcher(db).match(GUILD_A, text);
+    const matched = await semantic.matchHybrid(GUILD_A, text);
+    expect(matched[0]).toMatchObject({ answer: SHIPPING_ANSWER });
+    expect(matched).not.toEqual(wordsAlone); // the question's vector re-ranked the candidates
+    expect(fake.requests.filter((r) => r.path === '/api/embed').map((r) => (r.body as { keep_alive?: string }).keep_alive)).toEqual(['30m', '30m']);
+  });
+});

@@ -107,6 +107,17 @@ export class CommandStore {
     return this.scopes.get(guildId ?? 'global') ?? [];
   }
 
+  /**
+   * The app removed from a server: its commands there go with it, and a re-invite brings none back (the app's
+   * integration is deleted: audit log INTEGRATION_DELETE, "App was removed from server", resources/audit-log.mdx).
+   * *Undocumented* as such: discordjs/discord.js#10321 ("Kicking the bot from its dev guild and inviting it again drops
+   * the slash commands"; a maintainer: "This is expected behaviour"), JustHumanz/Go-Simp#286. Global commands belong to
+   * the application and stay.
+   */
+  dropGuild(guildId: string): void {
+    this.scopes.delete(guildId);
+  }
+
   /** The command a member would see in `guildId`: a guild command first, else a global one. */
   find(name: string, guildId: string, type: ApplicationCommandType = ApplicationCommandType.ChatInput): APIApplicationCommand | undefined {
     const match = (c: APIApplicationCommand) => c.name === name && c.type === type;

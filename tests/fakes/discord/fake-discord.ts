@@ -99,7 +99,7 @@ export class FakeDiscord {
     this.handles = parts.handles;
     this.privileged = parts.privileged;
     this.archiver = parts.archiver;
-    this.faults = new DiscordFaults(parts.limits, parts.held, parts.gateway);
+    this.faults = new DiscordFaults(parts.limits, parts.held, parts.gateway, parts.world);
   }
 
   static async start(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
@@ -163,9 +163,13 @@ export class FakeDiscord {
     return createChannel(this.world, guildId, input);
   }
 
-  /** The bot kicked (or the server deleted): GUILD_DELETE without `unavailable`, then 404 10004 / 403 50001 there. */
+  /**
+   * The bot kicked (or the server deleted): GUILD_DELETE without `unavailable`, then 404 10004 / 403 50001 there;
+   * the app's commands in that server are gone (`CommandStore.dropGuild`), a re-invite brings none back.
+   */
   removeBotFromGuild(guildId: string): void {
     removeBotFromGuild(this.world, guildId);
+    this.commandStore.dropGuild(guildId);
   }
 
   /** The bot is invited back to a server it was removed from: GUILD_CREATE, and its requests there work again. */
@@ -273,9 +277,12 @@ export class FakeDiscord {
     return this.interact(() => this.factory.modalSubmit(input));
   }
 
-  /** Archives now every thread idle for its auto_archive_duration (on the `threadArchiveMinuteMs` clock); returns their ids. */
-  archiveIdleThreads(): string[] {
-    return this.archiver.archiveIdle();
+  /**
+   * Archives now every thread idle for its auto_archive_duration (on the `threadArchiveMinuteMs` clock); returns their ids.
+   * `asIfAt` judges idleness at a later moment (a test's "an hour later" without the wait); the archive itself is now.
+   */
+  archiveIdleThreads(asIfAt?: number): string[] {
+    return this.archiver.archiveIdle(asIfAt);
   }
 
   // ---- looking at the state

@@ -1,6 +1,8 @@
 import type { Gateway } from './gateway.js';
 import type { HeldRequest, HeldRequests } from './held-requests.js';
+import type { LateUnarchive } from './late-unarchive.js';
 import type { FailRule, RateLimitRule, RateLimits, RouteSelector } from './rate-limits.js';
+import type { World } from './world.js';
 
 /**
  * Discord misbehaving, on a test's command (`fake.faults`): REST requests rate-limited, failed, dropped or kept
@@ -12,6 +14,7 @@ export class DiscordFaults {
     private readonly limits: RateLimits,
     private readonly held: HeldRequests,
     private readonly gateway: Gateway,
+    private readonly world: World,
   ) {}
 
   /** The next `count` matching requests get 429 (with Retry-After); discord.js waits and retries by itself. */
@@ -45,6 +48,15 @@ export class DiscordFaults {
    */
   holdNext(rule: { method?: string; route: RegExp; count?: number }): HeldRequest {
     return this.held.holdNext(rule);
+  }
+
+  /**
+   * The next message that unarchives a thread (a member posting in an archived post) has its THREAD_UPDATE sent after
+   * its MESSAGE_CREATE, when the test calls `release()` on the result: Discord does not document their order
+   * (late-unarchive.ts). The thread is unarchived at once; only the bot's view of it lags.
+   */
+  unarchiveAfterMessage(): LateUnarchive {
+    return this.world.lateUnarchives.next();
   }
 
   /** Kills every gateway connection (client sees 1006 and resumes), or closes them with `code`. */

@@ -2,6 +2,7 @@ export { FakeDiscord, type FakeDiscordOptions } from './fake-discord.js';
 export type { GuildView, CreateChannelInput } from './scene.js';
 export { InteractionHandle, type InteractionReply, type CallbackRecord, type RejectedRequest } from './interaction-handle.js';
 export { type HeldRequest } from './held-requests.js';
+export { type LateUnarchive } from './late-unarchive.js';
 export type { SlashCommandInput, AutocompleteInput, MessageCommandInput } from './interaction-payloads.js';
 export type { AttachmentUpload, OptionValue } from './command-options.js';
 export type { MessageView, ChannelView } from './views.js';

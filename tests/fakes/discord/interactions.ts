@@ -150,7 +150,7 @@ export class Interactions {
       case InteractionResponseType.UpdateMessage: {
         checkInteractionResponse(this.world, channel, rec.userId);
         const source = this.world.messages.get(rec.sourceMessageId!)!;
-        message = editMessage(this.world, source.authorId, source, parseMessageBody(data, files, ['data']));
+        message = editMessage(this.world, source.authorId, source, parseMessageBody(data, files, ['data']), { viaInteraction: true });
         rec.handle.originalMessageId = source.id;
         break;
       }
@@ -213,7 +213,7 @@ export class Interactions {
   editMessage(applicationId: string, token: string, messageId: string, raw: unknown, files: UploadedFile[]): MessageRecord {
     const rec = this.byToken(applicationId, token);
     const m = this.webhookMessage(rec, messageId);
-    const edited = editMessage(this.world, m.authorId, m, parseMessageBody(raw, files));
+    const edited = editMessage(this.world, m.authorId, m, parseMessageBody(raw, files), { viaInteraction: true });
     rec.handle.notify();
     return edited;
   }
@@ -231,7 +231,7 @@ export class Interactions {
     const original = rec.handle.originalMessageId ? this.world.messages.get(rec.handle.originalMessageId) : undefined;
     let message: MessageRecord;
     if (original && !original.deleted && (original.flags & MessageFlags.Loading) !== 0) {
-      message = editMessage(this.world, original.authorId, original, input);
+      message = editMessage(this.world, original.authorId, original, input, { viaInteraction: true });
     } else {
       const ephemeral = ((input.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
       message = sendMessage(this.world, this.world.botUserId, this.world.channel(rec.channelId), input, {

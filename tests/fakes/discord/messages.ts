@@ -51,7 +51,9 @@ export function openThreadForWriting(world: World, actorId: string, channel: Cha
   if (t.archived) {
     t.archived = false;
     t.archiveTimestamp = Date.now();
-    world.dispatch('THREAD_UPDATE', toAPIChannel(channel), { intent: GatewayIntentBits.Guilds });
+    // Before the message's MESSAGE_CREATE, unless a test holds it for later (the order is undocumented: late-unarchive.ts).
+    const update = toAPIChannel(channel);
+    world.lateUnarchives.dispatch(channel.id, () => world.dispatch('THREAD_UPDATE', update, { intent: GatewayIntentBits.Guilds }));
   }
   touchThread(channel);
 }
@@ -187,13 +189,23 @@ export function createMessage(world: World, actorId: string, channel: ChannelRec
   return world.nonces.createOnce(actorId, input, (id) => world.messages.get(id), () => sendMessage(world, actorId, channel, input));
 }
 
-/** Edits `m` as `actorId`: only its author may, never in an archived thread; dispatches MESSAGE_UPDATE. */
-export function editMessage(world: World, actorId: string, m: MessageRecord, input: MessageInput): MessageRecord {
+/**
+ * Edits `m` as `actorId`: only its author may, never in an archived thread, and in a locked one only with Manage
+ * Threads ("Users won't be able to create or update messages in locked threads … If a user or bot user has the
+ * MANAGE_THREADS permission, they will still be able to make changes to the thread and messages": discord-api-docs
+ * developers/topics/threads.mdx, Locked Threads; 160005 "This thread is locked": topics/opcodes-and-status-codes.mdx).
+ * An interaction's webhook edits (`viaInteraction`) are judged where the interaction is answered (thread-activity.ts).
+ * Dispatches MESSAGE_UPDATE.
+ */
+export function editMessage(world: World, actorId: string, m: MessageRecord, input: MessageInput, opts: { viaInteraction?: boolean } = {}): MessageRecord {
   if (m.authorId !== actorId) {
     throw new DiscordHttpError(403, ErrorCode.CannotEditOthersMessage, 'Cannot edit a message authored by another user');
   }
   const channel = world.channel(m.channelId);
   if (!m.ephemeralTo && channel.thread?.archived) throw archivedThread();
+  if (!m.ephemeralTo && !opts.viaInteraction && channel.thread?.locked && !world.can(channel, actorId, PermissionFlagsBits.ManageThreads)) {
+    throw new DiscordHttpError(403, ErrorCode.ThreadLocked, 'Thread is locked');
+  }
 
   const kept = input.keepAttachmentIds === undefined ? m.attachments : m.attachments.filter((a) => input.keepAttachmentIds!.includes(a.id));
   const next = {
@@ -226,7 +238,13 @@ export function editMessage(world: World, actorId: string, m: MessageRecord, inp
   return m;
 }
 
-/** Deletes `m` as `actorId` (its author, or anyone with Manage Messages); dispatches MESSAGE_DELETE. */
+/**
+ * Deletes `m` as `actorId` (its author, or anyone with Manage Messages); dispatches MESSAGE_DELETE. Never in an archived
+ * thread (400 50083): threads.mdx says "the only operation that should happen within an archived thread is messages
+ * being deleted", but Discord answers such deletes "Thread is archived" (victornpb/undiscord#399, abbydiode/UndiscordPlus#9;
+ * Discord's own client unarchives the thread first, victornpb/undiscord#520), and Locked Threads allows deleting in a
+ * locked thread only "if that thread is also active (or un-archived)".
+ */
 export function deleteMessage(world: World, actorId: string, m: MessageRecord): void {
   const channel = world.channel(m.channelId);
   if (m.authorId !== actorId && !world.can(channel, actorId, PermissionFlagsBits.ManageMessages)) throw missingPermissions();

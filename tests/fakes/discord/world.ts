@@ -18,6 +18,7 @@ import { channelPermissions, toPermissionBits } from './permissions.js';
 import { SnowflakeGenerator } from './snowflake.js';
 import { apiGuildCreate } from './api-objects.js';
 import { DEFAULT_NONCE_WINDOW_MS, MessageNonces } from './message-nonces.js';
+import { LateUnarchives } from './late-unarchive.js';
 
 /** Where a dispatch may go: the gateway filters by intent and strips gated message content per session. */
 export interface DispatchScope {
@@ -80,6 +81,8 @@ export class World extends EventEmitter {
   readonly typing: TypingEvent[] = [];
   /** Create Message's `enforce_nonce` memory (message-nonces.ts); `FakeDiscordOptions.nonceWindowMs` replaces it. */
   nonces = new MessageNonces(DEFAULT_NONCE_WINDOW_MS);
+  /** When a message's unarchive reaches the gateway: at once, or after the message (late-unarchive.ts). */
+  readonly lateUnarchives = new LateUnarchives();
 
   constructor(
     readonly applicationId: string,
