@@ -7,6 +7,15 @@ import { migrations } from './migrations/index.js';
 
 export type Db = Database;
 
+/**
+ * SQLite's page cache per connection, in KiB (a negative cache_size). better-sqlite3 builds SQLite with 16 MB
+ * (SQLITE_DEFAULT_CACHE_SIZE=-16000 in its deps/defines.gypi; SQLite's own default is 2 MB), and the bot's one
+ * connection filled all of it: the dashboard's searches read every entry of a 100,000-entry guild. The file stays
+ * in the operating system's cache either way; 4 MiB keeps the matcher's index pages (no change in its time per
+ * question on the bench's 100,000-entry guild) for 12 MiB less resident memory (bench/README.md, "Memory").
+ */
+export const PAGE_CACHE_KIB = 4096;
+
 export interface OpenOptions {
   /** How long a writer waits for a lock held by another connection before SQLITE_BUSY. */
   busyTimeoutMs?: number;
@@ -28,6 +37,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
       db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     if (!options.readonly) migrate(db, migrations, path);
     return db;
   } catch (error) {
