@@ -18,7 +18,7 @@ import { evalMatcher, GUILD_ID, intentByAnswer, withTrainedDatabase, type Datase
  * The similarities fitted. The closest phrasing's cosine is left out: it is not computed with word
  * vectors, and fitted beside the alignment its weight came out negative (-0.33 to -0.48).
  */
-const FITTED: readonly RankingSimilarity[] = ['trigram', 'meaning', 'alignment', 'coverage'];
+const FITTED: readonly RankingSimilarity[] = ['trigram', 'meaning', 'alignment', 'coverage', 'matched'];
 const RIDGE = 1e-2;
 const ITERATIONS = 30;
 
@@ -73,7 +73,7 @@ export function fitRanking(sets: readonly CandidateSet[]): RankingWeights {
     const step = solve(hessian, gradient);
     w = w.map((value, i) => value - step[i]!);
   }
-  const weights: RankingWeights = { nearest: 0, trigram: 0, meaning: 0, alignment: 0, coverage: 0, semantic: DEFAULT_RANKING.semantic };
+  const weights: RankingWeights = { nearest: 0, trigram: 0, meaning: 0, alignment: 0, coverage: 0, matched: 0, semantic: DEFAULT_RANKING.semantic };
   FITTED.forEach((name, i) => (weights[name] = w[i + 1]! / w[0]!));
   return weights;
 }

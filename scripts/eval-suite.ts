@@ -5,14 +5,18 @@
  * fitted on the others only (the unseen-domain check of ARCHITECTURE.md, "Matching"); with
  * --fit-ranking, the ranking's weights fitted per domain (scripts/eval-ranking.ts). With
  * --safety-margin, every calibration fitted (--fit, --cross-check) gets the safety margin of
- * scripts/eval-margin.ts (measured, not shipped: ARCHITECTURE.md, "Matching").
+ * scripts/eval-margin.ts (measured, not shipped: ARCHITECTURE.md, "Matching"). With --embed, every
+ * database (each file, and each copy a fit trains) gets its semantic evidence (scripts/eval-embed.ts),
+ * the tables and the fits alike.
  */
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DEFAULT_CALIBRATION, FEATURES, fitCalibration, type CalibrationParams, type LabelledFeatures } from '../src/core/matching/calibration.js';
 import { safetyMargin, type FileSamples } from './eval-margin.js';
 import { fitRanking, formatRanking, rankingSamples } from './eval-ranking.js';
-import { evalMatcher, intentByAnswer, labelledFeatures, loadDataset, metrics, runQueries, UsageError, withTrainedDatabase, type Dataset, type Metrics } from './eval-lib.js';
+import { embedAll, embeddingSource } from './eval-embed.js';
+import { evalMatcher, intentByAnswer, labelledFeatures, loadDataset, metrics, runQueries, UsageError, withTrainedDatabase, type Dataset, type Evidence, type Metrics } from './eval-lib.js';
+import type { Db } from '../src/db/database.js';
 
 export const DEFAULT_FOLDER = '../shared/eval/';
 /** One answer in this many is left untrained when fitting, its questions becoming out-of-scope ones of the same domain. */
@@ -32,6 +36,8 @@ export interface SuiteOptions {
   fitRanking: boolean;
   /** Lower each fitted calibration's bias by the safety margin of eval-margin.ts. */
   safetyMargin: boolean;
+  /** Semantic evidence for every query (eval-embed.ts), in the tables and the fits. */
+  embed: boolean;
 }
 
 export function loadSuite(folder: string): SuiteFile[] {
@@ -46,6 +52,7 @@ export function loadSuite(folder: string): SuiteFile[] {
 }
 
 export async function runSuite(files: readonly SuiteFile[], options: SuiteOptions): Promise<void> {
+  if (options.embed) console.log(`embeddings (--embed): ${embeddingSource().description}`);
   if (options.fitRanking) {
     for (const domain of domains(files)) {
       const sets = await rankingSamples(files.filter((f) => f.domain === domain).map((f) => f.dataset));
@@ -53,20 +60,20 @@ export async function runSuite(files: readonly SuiteFile[], options: SuiteOption
     }
   }
   if (options.fit) {
-    for (const domain of domains(files)) console.log(`calibration fitted on ${domain}: ${formatParams(await fitOn(files.filter((f) => f.domain === domain), marginAt(options)))}`);
-    console.log(`calibration fitted on all files: ${formatParams(await fitOn(files, marginAt(options)))}`);
+    for (const domain of domains(files)) console.log(`calibration fitted on ${domain}: ${formatParams(await fitOn(files.filter((f) => f.domain === domain), options))}`);
+    console.log(`calibration fitted on all files: ${formatParams(await fitOn(files, options))}`);
   }
   if (options.crossCheck) {
     for (const domain of domains(files)) {
       const others = files.filter((f) => f.domain !== domain);
       if (others.length === 0) continue;
-      const params = await fitOn(others, marginAt(options));
+      const params = await fitOn(others, options);
       console.log(`cross-domain: fitted on ${[...new Set(others.map((f) => f.domain))].join(', ')} ${formatParams(params)}; ${domain} unseen:`);
-      printTable(await measureAll(files.filter((f) => f.domain === domain), options.threshold, params));
+      printTable(await measureAll(files.filter((f) => f.domain === domain), options, params));
     }
     console.log('shipped calibration (DEFAULT_CALIBRATION):');
   }
-  const rows = await measureAll(files, options.threshold, DEFAULT_CALIBRATION);
+  const rows = await measureAll(files, options, DEFAULT_CALIBRATION);
   printTable(rows);
   console.log(JSON.stringify({ threshold: options.threshold, files: Object.fromEntries(rows.map(({ file, result }) => [file, result])) }));
 }
@@ -75,34 +82,43 @@ function domains(files: readonly SuiteFile[]): string[] {
   return [...new Set(files.map((f) => f.domain))];
 }
 
-async function measureAll(files: readonly SuiteFile[], threshold: number, calibration: CalibrationParams): Promise<{ file: string; result: Metrics }[]> {
+async function measureAll(files: readonly SuiteFile[], options: SuiteOptions, calibration: CalibrationParams): Promise<{ file: string; result: Metrics }[]> {
   const rows: { file: string; result: Metrics }[] = [];
   for (const { file, dataset } of files) {
-    const result = await withTrainedDatabase(dataset, async (db) => metrics(runQueries(evalMatcher(db, { calibration }), dataset, intentByAnswer(dataset)), threshold));
+    const result = await withTrainedDatabase(dataset, async (db) => {
+      const evidence = await evidenceFor(db, dataset, options);
+      return metrics(runQueries(evalMatcher(db, { calibration }), dataset, intentByAnswer(dataset), evidence), options.threshold);
+    });
     rows.push({ file, result });
   }
   return rows;
+}
+
+/** The queries' semantic evidence over this database with --embed (quietly: one line per file would drown the tables); none without. */
+function evidenceFor(db: Db, dataset: Dataset, options: SuiteOptions): Promise<Evidence | undefined> {
+  return options.embed ? embedAll(db, dataset, false) : Promise.resolve(undefined);
 }
 
 /**
  * Calibration fitted on the best answer of every question of these files, each file trained twice:
  * as it is, and with one answer in HELD_OUT_EVERY untrained so that its questions are out of scope
  * but about the same domain (what a support server's unanswered questions are like). The
- * maximum-likelihood fit is right on average for its own files; with `marginAt` (a threshold), its
- * bias is then lowered by the safety margin of scripts/eval-margin.ts at that threshold, for a
- * domain it has not seen.
+ * maximum-likelihood fit is right on average for its own files; with --safety-margin, its bias is
+ * then lowered by the safety margin of scripts/eval-margin.ts at the tables' threshold, for a domain
+ * it has not seen. With --embed, the features are the ones the semantic evidence gives.
  */
-async function fitOn(files: readonly SuiteFile[], marginAt: number | undefined): Promise<CalibrationParams> {
+async function fitOn(files: readonly SuiteFile[], options: SuiteOptions): Promise<CalibrationParams> {
   const samples: LabelledFeatures[] = [];
   const heldOutCopies: FileSamples[] = [];
   for (const { file, dataset } of files) {
     for (const variant of [dataset, withHeldOutAnswers(dataset)]) {
-      const labelled = await withTrainedDatabase(variant, async (db) => labelledFeatures(evalMatcher(db), variant, intentByAnswer(variant)));
+      const labelled = await withTrainedDatabase(variant, async (db) => labelledFeatures(evalMatcher(db), variant, intentByAnswer(variant), await evidenceFor(db, variant, options)));
       samples.push(...labelled);
       if (variant !== dataset) heldOutCopies.push({ file, samples: labelled });
     }
   }
   const fitted = fitCalibration(samples);
+  const marginAt = marginThreshold(options);
   if (marginAt === undefined) return fitted;
   const { params, report } = safetyMargin(fitted, heldOutCopies, marginAt);
   console.log(report);
@@ -110,12 +126,12 @@ async function fitOn(files: readonly SuiteFile[], marginAt: number | undefined):
 }
 
 /** The threshold the safety margin holds at: the one the tables are measured at (`--threshold`), when asked for. */
-function marginAt(options: SuiteOptions): number | undefined {
+function marginThreshold(options: SuiteOptions): number | undefined {
   return options.safetyMargin ? options.threshold : undefined;
 }
 
 /** The dataset with every HELD_OUT_EVERY-th answer untrained and its questions out of scope (the original out-of-scope ones left out). */
-function withHeldOutAnswers(dataset: Dataset): Dataset {
+export function withHeldOutAnswers(dataset: Dataset): Dataset {
   const intentOf = (entry: Dataset['train'][number]) => entry.intent ?? entry.answer;
   const order = [...new Set(dataset.train.map(intentOf))];
   const heldOut = new Set(order.filter((_, i) => i % HELD_OUT_EVERY === 2));

@@ -2,33 +2,29 @@
  * Measures the trained-answer matcher on a labelled dataset (format: shared/eval/README.md).
  *
  *   npm run eval -- <dataset.json> [--threshold T] [--fit] [--cross-check] [--embed]
- *   npm run eval -- --all [folder] [--threshold T] [--fit] [--cross-check] [--fit-ranking] [--safety-margin]   (scripts/eval-suite.ts)
+ *   npm run eval -- --all [folder] [--threshold T] [--fit] [--cross-check] [--embed] [--fit-ranking] [--safety-margin]   (scripts/eval-suite.ts)
  *
  * The dataset's `train` entries go through the real TrainingStore into a fresh temporary database
  * (one guild); every query goes through the real Matcher. The last line printed is one JSON object
  * with the metrics. --fit prints calibration parameters fitted on this dataset; --cross-check fits
  * on half of the answers' queries and reports the other half, both ways (an overfitting check).
  *
- * --embed fuses semantic similarity in (SemanticIndex): the trained questions and the queries are
- * embedded through OLLAMA_URL with OLLAMA_EMBED_MODEL (default nomic-embed-text) when OLLAMA_URL is
- * set, else through a FakeOllama started in this process (tests/fakes/ollama.ts: deterministic
- * hashed bag-of-words vectors, a stand-in, not a semantic model). ms_per_query then counts the
- * matching only; the embedding round trips are reported on their own line.
+ * --embed fuses semantic similarity in (SemanticIndex; scripts/eval-embed.ts): the trained questions
+ * and the queries are embedded through OLLAMA_URL with OLLAMA_EMBED_MODEL (default nomic-embed-text)
+ * when OLLAMA_URL is set (a real sentence encoder without Ollama: scripts/sentence-encoder-server.ts),
+ * else through a FakeOllama started in this process (tests/fakes/ollama.ts: deterministic hashed
+ * bag-of-words vectors, a stand-in, not a semantic model). ms_per_query then counts the matching
+ * only; the embedding round trips are reported on their own line. With --all, every file (and every
+ * copy a fit trains) is embedded, and --fit / --cross-check fit on the features with embeddings.
  *
  * EVAL_WORD_VECTORS=FILE measures with another word-vector file instead of the matcher's default
  * (eval-lib's evalMatcher), e.g. one built by scripts/build-distilled-vectors.ts.
  */
 import type { Db } from '../src/db/database.js';
 import { fitCalibration } from '../src/core/matching/calibration.js';
-import { SemanticIndex } from '../src/core/matching/semantic-index.js';
-import { OllamaService } from '../src/core/ai/ollama.js';
-import { silentLogger } from '../src/log.js';
-import { FakeOllama } from '../tests/fakes/ollama.js';
-import { performance } from 'node:perf_hooks';
 import {
   DEFAULT_THRESHOLD,
   evalMatcher,
-  GUILD_ID,
   intentByAnswer,
   labelledFeatures,
   loadDataset,
@@ -40,6 +36,7 @@ import {
   type Evidence,
   type Metrics,
 } from './eval-lib.js';
+import { embedAll } from './eval-embed.js';
 import { DEFAULT_FOLDER, formatParams, loadSuite, runSuite } from './eval-suite.js';
 
 interface Args {
@@ -78,7 +75,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (path === undefined) path = arg;
     else throw new UsageError(`Unexpected argument ${arg}.`);
   }
-  if (all && embed) throw new UsageError('--embed measures one dataset; leave out --all.');
+  if (fitRanking && embed) throw new UsageError('--fit-ranking fits the words\' ranking; leave out --embed.');
   if (fitRanking && !all) throw new UsageError('--fit-ranking fits per domain; add --all.');
   if (safetyMargin && !all) throw new UsageError('--safety-margin applies to the fits of --all; add --all.');
   if (all) return { path: path ?? DEFAULT_FOLDER, all, threshold, fit, crossCheck, embed, fitRanking, safetyMargin };
@@ -113,36 +110,6 @@ function printSummary(dataset: Dataset, result: Metrics): void {
   console.log(`  at threshold ${result.threshold}: answered wrong       ${pct(result.wrong_answer_rate_at_threshold)}`);
   console.log(`  at threshold ${result.threshold}: out-of-scope answered ${pct(result.oos_false_answer_rate_at_threshold)}`);
   console.log(`  time per query                       ${result.ms_per_query.toFixed(3)} ms`);
-}
-
-/**
- * Embeds the trained questions and the queries (see --embed above) and returns each query's
- * semantic evidence; undefined when embedding is not asked for.
- */
-async function embedAll(db: Db, dataset: Dataset): Promise<Evidence | undefined> {
-  const external = process.env.OLLAMA_URL;
-  const model = external ? (process.env.OLLAMA_EMBED_MODEL ?? 'nomic-embed-text') : 'fake-embed';
-  const fake = external ? undefined : await FakeOllama.start({ models: [model] });
-  try {
-    const hosts = external ? external.split(',').map((url) => url.trim()).filter((url) => url !== '') : [fake!.url];
-    const ollama = new OllamaService({ host: hosts, model, embedModel: model, firstTokenTimeoutMs: 120_000, maxConcurrent: 1, logger: silentLogger() });
-    const semantic = new SemanticIndex(db, { embedder: ollama, matcher: evalMatcher(db), logger: silentLogger() }, { queryTimeoutMs: 600_000 });
-    const started = performance.now();
-    const stored = await semantic.embedPending();
-    const trainedMs = performance.now() - started;
-    const texts = [...new Set(dataset.queries.map((q) => q.text))];
-    const queryStarted = performance.now();
-    const evidence = await semantic.semanticEvidence(GUILD_ID, texts);
-    const queryMs = performance.now() - queryStarted;
-    if (evidence.some((e) => e === undefined)) throw new UsageError(`--embed: the queries could not be embedded through ${external ?? 'the fake Ollama'}.`);
-    console.log(
-      `embeddings: ${model} via ${external ? external : 'FakeOllama (in process)'}; ${stored} trained questions in ${Math.round(trainedMs)} ms, ` +
-        `${texts.length} queries in ${Math.round(queryMs)} ms (${(queryMs / texts.length).toFixed(3)} ms per query, batched)`,
-    );
-    return new Map(texts.map((text, i) => [text, evidence[i]]));
-  } finally {
-    await fake?.stop();
-  }
 }
 
 async function main(): Promise<void> {

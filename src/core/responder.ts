@@ -4,12 +4,12 @@ import { buildChatMessages, knowledgeReference, trainedReference, type PromptTur
 import { AiUnavailableError, type AiFailureKind, type AnswerStats, type ChatMessage } from './ai/ollama.js';
 import { stripThinking } from './ai/thinking.js';
 import { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT, isHandoff, modelWords, shownSoFar } from './answer-texts.js';
-import { KeyedSerialQueue } from './keyed-serial-queue.js';
 import { passageText, type Passage } from './knowledge/passages.js';
 import type { KnowledgeStore } from './knowledge/store.js';
 import type { MatchCandidate, Matcher } from './matching/matcher.js';
 import type { SemanticIndex } from './matching/semantic-index.js';
 import { Retrieval, type KnowledgeHit } from './retrieval.js';
+import { TicketLanes } from './ticket-lanes.js';
 import type { StatCounters } from './stats/counters.js';
 import type { AnswerSource, Ticket, TicketStore } from './tickets/store.js';
 import type { HandoffReason } from './support/handoff.js';
@@ -22,6 +22,11 @@ export interface AiChat {
   /** The tokens the prompt may take: the context window less the room the answer may generate; 7168 when absent. */
   promptTokens?(): Promise<number>;
 }
+
+/** What an answer was decided from: the best trained score and the entries found. */
+type AnswerContext = { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] };
+/** The references an AI answer was given, as its source records them. */
+type UsedReferences = { trainingEntryIds: number[]; kbEntryIds: number[]; kbPassages?: (Passage | null)[] };
 
 /** The prompt budget without a promptTokens(): an 8192-token window less a 1024-token answer. */
 const DEFAULT_PROMPT_TOKENS = 8192 - 1024;
@@ -112,6 +117,8 @@ export type HandleResult =
   | { kind: 'answered'; ticket: Ticket; answer: Answer; outcome: TicketOutcome }
   | { kind: 'stored'; ticket: Ticket; reason: 'staff'; /** A staff hand-off was waiting and is now answered. */ handoffAnswered: boolean }
   | { kind: 'stored'; ticket: Ticket; reason: 'auto-response-off' | 'empty' | 'paused' }
+  /** The ticket closed before this message's answer was out: the message is stored, its answer dropped (or stopped). */
+  | { kind: 'stored'; ticket: Ticket; reason: 'ticket-closed' }
   | { kind: 'ignored'; reason: 'not-a-ticket' | 'ticket-closed' };
 
 export { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT } from './answer-texts.js';
@@ -122,12 +129,14 @@ export { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT } from '
  * answer with its source. One answer at a time per ticket; never throws for an AI outage.
  */
 export class Responder {
-  private readonly lanes = new KeyedSerialQueue();
+  private readonly lanes: TicketLanes;
   private readonly retrieval: Retrieval;
   private lastAiFailure: AiFailureKind | undefined;
 
   constructor(private readonly deps: ResponderDeps) {
     this.retrieval = new Retrieval({ ...deps, knowledgeSimilarityThreshold: deps.settings.thresholds.knowledgeSimilarity });
+    // Whatever closes a ticket: its waiting messages are not answered, and an answer in flight is aborted (Ollama stops).
+    this.lanes = new TicketLanes(deps.tickets, deps.logger);
   }
 
   /** Stores a ticket message and, when it is the bot's to answer, answers it. */
@@ -154,9 +163,10 @@ export class Responder {
     if (!settings.autoRespond) return { kind: 'stored', ticket, reason: 'auto-response-off' };
     if (message.textless || message.content.trim() === '') return { kind: 'stored', ticket, reason: 'empty' };
 
-    const ahead = this.lanes.size(ticket.threadId);
+    const ahead = this.lanes.size(ticket);
     if (ahead > 0) progress.onQueued?.(ahead, 'earlier-messages');
-    const answer = await this.lanes.run(ticket.threadId, () => this.answerTurn(ticket, turn.id, message, progress));
+    const answer = await this.lanes.run(ticket, (signal) => this.answerTurn(ticket, turn.id, message, progress, signal));
+    if (!answer) return { kind: 'stored', ticket, reason: 'ticket-closed' };
     return { kind: 'answered', ticket, answer, outcome: this.outcome(ticket, answer) };
   }
 
@@ -183,10 +193,17 @@ export class Responder {
     return this.lanes.totalSize();
   }
 
-  private async answerTurn(ticket: Ticket, turnId: number, message: TicketMessage, progress: AnswerProgress): Promise<Answer> {
+  /** The answer to one stored message; undefined when its ticket closed meanwhile (`signal`): nothing more to show. */
+  private async answerTurn(ticket: Ticket, turnId: number, message: TicketMessage, progress: AnswerProgress, signal: AbortSignal): Promise<Answer | undefined> {
     const { tickets, training, counters } = this.deps;
     const conversation = this.promptConversation(ticket, turnId, message.content, await this.budgetTokens());
-    const answer = await this.decide(ticket.guildId, message.content, conversation, progress, message.guildName);
+    if (signal.aborted) return undefined; // closed meanwhile: not even matched
+    const answer = await this.decide(ticket.guildId, message.content, conversation, progress, message.guildName, signal);
+    if (signal.aborted) {
+      // What the member saw of an AI answer stopped by the close stays in the ticket's record; nothing else is kept.
+      if (answer.source.kind === 'ai' && answer.text !== '') tickets.addTurn(ticket.id, { role: 'bot', content: answer.text, source: answer.source });
+      return undefined;
+    }
     this.deps.support?.recordMatch(turnId, answer);
 
     if (answer.source.kind === 'trained') training.recordUse(ticket.guildId, answer.source.trainingEntryId);
@@ -241,7 +258,7 @@ export class Responder {
     return [...trained, ...kb];
   }
 
-  private async decide(guildId: string, text: string, conversation: PromptTurn[], progress: AnswerProgress, guildName: string | undefined): Promise<Answer> {
+  private async decide(guildId: string, text: string, conversation: PromptTurn[], progress: AnswerProgress, guildName: string | undefined, signal?: AbortSignal): Promise<Answer> {
     const { settings } = this.deps;
     const matches = await this.retrieval.trainedMatches(guildId, text);
     const best = matches[0];
@@ -257,15 +274,16 @@ export class Responder {
     }
     const trainingEntries = matches.filter((m) => m.score >= settings.thresholds.trainingContext);
     const kbEntries = await this.retrieval.knowledge(guildId, text);
-    return this.askAi(guildId, conversation, { score, trainingEntries, kbEntries }, progress, guildName);
+    return this.askAi(guildId, conversation, { score, trainingEntries, kbEntries }, progress, guildName, signal);
   }
 
   private async askAi(
     guildId: string,
     conversation: PromptTurn[],
-    context: { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] },
+    context: AnswerContext,
     progress: AnswerProgress,
     guildName: string | undefined,
+    signal: AbortSignal | undefined,
   ): Promise<Answer> {
     const { ai } = this.deps;
     const budgetTokens = await this.budgetTokens();
@@ -291,7 +309,7 @@ export class Responder {
         done = stats;
         this.checkPromptFit(stats, prompt.estimatedTokens);
       };
-      for await (const chunk of ai.chat(prompt.messages, { onQueued, onDone })) {
+      for await (const chunk of ai.chat(prompt.messages, { signal, onQueued, onDone })) {
         raw += chunk;
         const visible = shownSoFar(raw);
         if (visible !== '') progress.onText?.(visible);
@@ -303,35 +321,45 @@ export class Responder {
       if (text === '') throw new AiUnavailableError('error', 'the model returned an empty answer');
       return { ...context, text, source: { kind: 'ai', model: ai.model, ...used, complete: true } };
     } catch (error) {
+      // Stopped by its ticket's close (no AI failure): what was written so far, unmarked; the caller keeps it or not.
+      if (signal?.aborted) return { ...context, text: shownSoFar(raw).trim(), source: { kind: 'ai', model: ai.model, ...used, complete: false } };
+      if (error instanceof AiUnavailableError && error.kind === 'ended_early') return this.endedByOllama(raw, error, context, used);
       const kind = this.noteAiFailure(guildId, error);
       const text = shownSoFar(raw);
-      if (text.trim() !== '') {
-        // Keep what the member already saw, but never let a cut answer look complete.
-        return { ...context, text: `${text}\n\n${CUT_OFF_NOTE}`, source: { kind: 'ai', model: ai.model, ...used, complete: false } };
-      }
-      return this.fallback(kind, context);
+      // Keep what the member already saw, but never let a cut answer look complete.
+      return text.trim() !== '' ? this.cutOff(text, context, used) : this.fallback(kind, context);
     }
   }
 
-  /**
-   * Ollama stopped the answer at num_predict (done_reason "length", a normal end of the stream): what
-   * was written, marked as cut off so it never looks complete (nor is offered as a training
-   * suggestion); or, when the limit went on reasoning the member never sees, the fallback.
-   */
-  private stoppedAtLimit(
-    text: string,
-    stats: AnswerStats,
-    context: { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] },
-    used: { trainingEntryIds: number[]; kbEntryIds: number[]; kbPassages?: (Passage | null)[] },
-  ): Answer {
+  /** Stopped at num_predict (done_reason "length", a normal end): what was written, cut off; the fallback when it all went on reasoning. */
+  private stoppedAtLimit(text: string, stats: AnswerStats, context: AnswerContext, used: UsedReferences): Answer {
     this.deps.logger.warn(
       { generatedTokens: stats.evalCount, answered: text !== '' },
       text === ''
         ? 'The model spent the whole answer length on reasoning and wrote no answer. Raise OLLAMA_MAX_ANSWER_TOKENS (and OLLAMA_NUM_CTX), or use a model that does not reason.'
         : 'An answer reached OLLAMA_MAX_ANSWER_TOKENS and was cut off (a model that does not stop, or the limit is too low).',
     );
-    if (text === '') return this.fallback('answer_limit', context);
+    return text === '' ? this.fallback('answer_limit', context) : this.cutOff(text, context, used);
+  }
+
+  /** What the model wrote, marked as cut off: it never looks complete (nor is offered as a training suggestion). */
+  private cutOff(text: string, context: AnswerContext, used: UsedReferences): Answer {
     return { ...context, text: `${text}\n\n${CUT_OFF_NOTE}`, source: { kind: 'ai', model: this.deps.ai.model, ...used, complete: false } };
+  }
+
+  /** Ollama ended the answer itself (its token-repeat limit), no outage: what came before the repetition, cut off; else the fallback. */
+  private endedByOllama(raw: string, error: AiUnavailableError, context: AnswerContext, used: UsedReferences): Answer {
+    const repeated = error.repeatedText;
+    const text = shownSoFar(repeated && raw.endsWith(repeated) ? raw.slice(0, raw.length - repeated.length) : raw).trim();
+    this.noteAiRecovered();
+    this.deps.logger.warn(
+      { reason: error.message, answered: text !== '' },
+      repeated === undefined
+        ? 'Ollama ended an answer without its final line (the HTTP response was complete, so Ollama itself ended it). The member got what was written, marked as cut off.'
+        : 'Ollama stopped an answer because the model repeated one token over and over (its limit is 30 repeats). The member got what came before, marked as cut off. If this happens often, raise OLLAMA_TEMPERATURE or use a larger model.',
+    );
+    if (text === '') return this.fallback('ended_early', context);
+    return isHandoff(text) ? { ...context, text: HANDOFF_TEXT, source: { kind: 'fallback', reason: 'no-answer' } } : this.cutOff(text, context, used);
   }
 
   /** prompt_eval_count above the bot's estimate (which errs high) means the estimate is off for this model, and Ollama may cut the prompt. */
@@ -344,7 +372,7 @@ export class Responder {
   }
 
   /** AI unavailable: the closest entry at or above TRAINING_CONTEXT_THRESHOLD with a note, else a polite hand-off. */
-  private fallback(kind: AiFailureKind, context: { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] }): Answer {
+  private fallback(kind: AiFailureKind, context: AnswerContext): Answer {
     const training = context.trainingEntries[0];
     const kb = context.kbEntries[0];
     if (training) {

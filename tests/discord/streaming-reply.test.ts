@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { StreamingReply, type MessageSink, type PostedMessage } from '../../src/discord/tickets/streaming-reply.js';
 import { DEFAULT_NONCE_WINDOW_MS, MessageNonces } from '../fakes/discord/message-nonces.js';
 
@@ -174,8 +174,7 @@ describe('StreamingReply', () => {
     };
     const reply = new StreamingReply(refusingSink, 10);
     reply.update('The first half');
-    await new Promise((r) => setTimeout(r, 40));
-    expect(messages).toEqual(['The first half ▌']);
+    await vi.waitFor(() => expect(messages).toEqual(['The first half ▌']));
     refusing = true;
     await expect(reply.stop()).rejects.toThrow('Thread is archived');
     refusing = false;
@@ -200,8 +199,8 @@ describe('StreamingReply', () => {
       // 1999 characters: with the writing mark, two messages; without it, one.
       const text = `${'A sentence of the answer that goes on. '.repeat(40)}\n\n${'Another one. '.repeat(200)}`.slice(0, 1998) + '.';
       reply.update(text);
-      await new Promise((r) => setTimeout(r, 40));
-      expect(messages).toHaveLength(2);
+      // Waited for, not slept: on a loaded machine the throttled first send can take longer than any fixed pause.
+      await vi.waitFor(() => expect(messages).toHaveLength(2));
       refusing = true;
       const redo = () => (end === 'finish' ? reply.finish(text) : reply.stop());
       await expect(redo()).rejects.toThrow('Thread is archived');

@@ -42,6 +42,28 @@ async function aiDone(bw: BotWorld): Promise<void> {
 const refusedSince = (bw: BotWorld, threadId: string, since: number) =>
   bw.fake.requests.filter((r) => r.at >= since && r.path.includes(threadId) && r.status >= 400).map((r) => `${r.method} ${r.path} ${r.status} ${r.code}`);
 
+/**
+ * A post archived mid-answer: the answer's end reopens it for the last edit, which Discord holds while a moderator
+ * makes `change`. Resolves with the post's id and that edit, still held.
+ */
+async function changedDuringLastEdit(bw: BotWorld, change: { archived: true; locked?: true }) {
+  const threadId = await postWhileAnswerStreams(bw);
+  bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, archived: true });
+  await quietFor(300); // an edit already on its way is refused; from here the bot waits for the answer's end
+  const lastEdit = bw.fake.faults.holdNext({ method: 'PATCH', route: new RegExp(`^/channels/${threadId}/messages/\\d+$`) });
+  await lastEdit.arrived;
+  expect(bw.fake.channel(threadId).archived).toBe(false);
+  bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, ...change });
+  return { threadId, lastEdit };
+}
+
+/** The AI done, and no writing mark left in the post. */
+async function markGone(bw: BotWorld, threadId: string): Promise<void> {
+  await aiDone(bw);
+  await bw.fake.waitFor(() => !bw.fake.messages(threadId).some((m) => m.content.includes('▌')), 3000, 'the writing mark taken off');
+  await quietFor(300);
+}
+
 describe('a post archived by a moderator while the AI writes its answer', () => {
   it('shows the whole answer, with its buttons and no ▌, and leaves the post archived as the moderator left it', async () => {
     const bw = await world();
@@ -139,7 +161,9 @@ describe('a post locked by a moderator while the AI writes its answer', () => {
     bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, locked: true });
     // Well before the AI is done (LONG_REPLY takes ~4 s at this pace), the answer stops where the lock found it.
     await bw.fake.waitFor(() => !botMessages(bw, threadId).some((m) => m.content.includes('▌')), 2000, 'the writing mark taken off');
-    const stoppedAt = Date.now();
+    // Counted by place in the request log, not by clock: the log takes a request as it arrives, before Discord
+    // applies it, so the mark's own removal is already in it here, even when both fall within one millisecond.
+    const requestsAtStop = bw.fake.requests.length;
     const atStop = botMessages(bw, threadId).map((m) => m.content);
     await aiDone(bw);
 
@@ -153,7 +177,7 @@ describe('a post locked by a moderator while the AI writes its answer', () => {
     expect(bw.core.tickets.getByThread(bw.guildId, threadId)?.status).toBe('closed');
     // The post stays as the moderator left it: locked, not archived.
     expect(bw.fake.channel(threadId)).toMatchObject({ archived: false, locked: true });
-    const writes = bw.fake.requests.filter((r) => r.at >= stoppedAt && r.path.includes(threadId) && r.method !== 'GET');
+    const writes = bw.fake.requests.slice(requestsAtStop).filter((r) => r.path.includes(threadId) && r.method !== 'GET');
     expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
 
@@ -178,22 +202,34 @@ describe('a post locked by a moderator while the AI writes its answer', () => {
   });
 });
 
+describe('a post archived again by a moderator while the bot has it reopened for the answer’s last edit', () => {
+  it('the ▌ still comes off, the answer is whole with its buttons, and the post ends archived (not locked) as the moderator left it', async () => {
+    let log: ReturnType<typeof capturingLogger> | undefined;
+    const bw = await world({ logger: (token) => (log = capturingLogger([token])).logger });
+    // The answer ends: the bot reopens the post for its last edit, and a moderator archives it again meanwhile.
+    const { threadId, lastEdit } = await changedDuringLastEdit(bw, { archived: true });
+    await bw.fake.waitFor(() => (bw.bot.client.channels.cache.get(threadId) as ThreadChannel | undefined)?.archived === true, 3000, 'the bot hears of it');
+    lastEdit.release();
+    await markGone(bw, threadId);
+
+    const shown = botMessages(bw, threadId);
+    expect(shown.map((m) => m.content)).toEqual([LONG_REPLY]);
+    expect(buttonIds(shown[0]!).some((id) => id.startsWith('ans:'))).toBe(true);
+    expect(tagNames(bw, threadId)).toContain('Answered');
+    expect(bw.core.tickets.getByThread(bw.guildId, threadId)?.status).toBe('open');
+    expect(bw.fake.channel(threadId)).toMatchObject({ archived: true, locked: false });
+    expect(log!.text()).not.toContain('event handler failed');
+  });
+});
+
 describe('a post locked by a moderator while the bot is taking the writing mark off', () => {
   it('archived mid-answer, then locked while the bot reopened it for the last edit (refused): the ▌ still comes off, no buttons, the post ends locked and archived', async () => {
     let log: ReturnType<typeof capturingLogger> | undefined;
     const bw = await world({ logger: (token) => (log = capturingLogger([token])).logger });
-    const threadId = await postWhileAnswerStreams(bw);
-    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, archived: true });
-    await quietFor(300); // an edit already on its way is refused; from here the bot waits for the answer's end
-    // The answer ends: the bot reopens the post and sends the last edit, which Discord holds while a moderator locks it.
-    const lastEdit = bw.fake.faults.holdNext({ method: 'PATCH', route: new RegExp(`^/channels/${threadId}/messages/\\d+$`) });
-    await lastEdit.arrived;
-    expect(bw.fake.channel(threadId).archived).toBe(false);
-    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, locked: true, archived: true });
+    // The answer ends: the bot reopens the post for its last edit, and a moderator locks it meanwhile.
+    const { threadId, lastEdit } = await changedDuringLastEdit(bw, { locked: true, archived: true });
     lastEdit.release();
-    await aiDone(bw);
-    await bw.fake.waitFor(() => !bw.fake.messages(threadId).some((m) => m.content.includes('▌')), 3000, 'the writing mark taken off');
-    await quietFor(300);
+    await markGone(bw, threadId);
 
     const shown = botMessages(bw, threadId);
     expect(shown.filter((m) => m.content.includes('▌'))).toEqual([]);

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ForumChannel, type TextChannel } from 'discord.js';
+import { type ForumChannel, type TextChannel, type ThreadChannel } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { FakeDiscord } from './discord/index.js';
-import { type Scene, withFake, withScene } from './discord-scene.js';
+import { nextEvent, type Scene, withFake, withScene } from './discord-scene.js';
 
 // The fake Discord's rate limits and faults, pinned with the real discord.js client and raw HTTP: held requests
 // (registration in flight), a refused registration (403 50001), a dropped connection (not retried; before or after Discord acted), 429 and 5xx retried by discord.js, a realistic
@@ -87,6 +87,33 @@ describe('fake Discord: a thread started before the connection dropped', () => {
     expect(listed.map((t) => t.name)).toEqual(['made, answer lost']);
     expect(listed[0]).toMatchObject({ ownerId: fake.botUser.id, parentId: forum });
     expect((await listed[0]!.fetchStarterMessage())?.id).toBe(listed[0]!.id);
+  });
+});
+
+describe('fake Discord: an answer held after the work is done', () => {
+  let { fake, client, forum, guild } = {} as Scene;
+  withScene((scene) => ({ fake, client, forum, guild } = scene));
+
+  it('hold: "response" carries the request out at once and answers it later; discord.js then puts the older state back into its cached thread', async () => {
+    const tickets = (await client.channels.fetch(forum)) as ForumChannel;
+    const post = await tickets.threads.create({ name: 'held answer', message: { content: 'about it' } });
+    const answered = tickets.availableTags.find((t) => t.name === 'Answered')!.id;
+    const held = fake.faults.holdNext({ method: 'PATCH', route: new RegExp(`^/channels/${post.id}$`), hold: 'response' });
+    const tagged = nextEvent(client, 'threadUpdate', (_old: unknown, t: ThreadChannel) => t.id === post.id && t.appliedTags.includes(answered));
+    const tagging = post.setAppliedTags([answered]);
+    await held.arrived;
+    // Done before the answer: the tag is on, and its THREAD_UPDATE reached the bot.
+    expect(fake.channel(post.id).appliedTags).toEqual([answered]);
+    await tagged;
+    // A moderator archives it; the bot hears of it; then the tag's answer arrives, describing the post before the archive.
+    const archived = nextEvent(client, 'threadUpdate', (_old: unknown, t: ThreadChannel) => t.id === post.id && t.archived === true);
+    fake.editThreadAsUser({ threadId: post.id, userId: guild.ownerId, archived: true });
+    await archived;
+    held.release();
+    await tagging;
+    expect(fake.channel(post.id).archived).toBe(true);
+    // discord.js applied the older answer over the newer THREAD_UPDATE (ThreadChannel#edit → ChannelUpdate action → _patch).
+    expect((client.channels.cache.get(post.id) as ThreadChannel).archived).toBe(false);
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Ollama } from 'ollama';
 import { FakeOllama, SERVER_BUSY_ERROR } from './ollama.js';
 import { DEFAULT_NUM_CTX, fakeTokens, NUM_KEEP } from './ollama-runner.js';
 
@@ -88,7 +89,7 @@ describe('fake Ollama: speed (prompt evaluation, then generation)', () => {
 
 describe('fake Ollama: context window (server/prompt.go chatPrompt, llm/llama_server.go)', () => {
   it(`applies the server default of ${DEFAULT_NUM_CTX} tokens without options.num_ctx and reports prompt_eval_count`, async () => {
-    const long = Array.from({ length: 10 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `${i} ${'w'.repeat(2400)}` }));
+    const long = Array.from({ length: 10 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `${i} ${'word '.repeat(480)}` }));
     const res = await chat({ messages: [{ role: 'system', content: 'RULES' }, ...long] });
     const last = res.lines.at(-1)!;
     expect(last.prompt_eval_count).toBeLessThanOrEqual(DEFAULT_NUM_CTX);
@@ -195,7 +196,7 @@ describe('fake Ollama: how long an answer may run (llm/llama_server.go boundedNu
   });
 
   it('marks the context shift only when prompt and answer outgrow num_ctx', async () => {
-    fake.reply = 'x'.repeat(400); // 100 tokens
+    fake.reply = 'word '.repeat(80); // 100 tokens, none the same as the one before (see the token-repeat abort)
     await chat({ messages: hi, options: { num_ctx: 1024 } });
     expect(fake.evaluations.at(-1)).toMatchObject({ numPredict: 10_240, doneReason: 'stop' });
     expect(fake.evaluations.at(-1)!.generationShifted).toBeUndefined();
@@ -281,5 +282,93 @@ describe('fake Ollama: when the answer began (instrumentation the bench times th
     const res = await chat({ messages: hi, stream: false }).catch(() => undefined);
     expect(res?.status ?? 0).not.toBe(200);
     expect(fake.evaluations.at(-1)?.firstContentAt).toBeUndefined();
+  });
+});
+
+describe('fake Ollama: the token-repeat abort (llm/llama_server.go Completion, "token repeat limit reached")', () => {
+  it('ends a 200 stream with no done line and no error after 31 identical tokens; the 32nd is not sent', async () => {
+    fake.reply = `Fix it: ${'===='.repeat(60)} and done.`; // 60 identical fake tokens after two others
+    const res = await chat({ messages: hi });
+    expect(res.status).toBe(200);
+    expect(content(res.lines)).toBe(`Fix it: ${'===='.repeat(31)}`);
+    expect(res.lines.some((l) => l.done || l.error)).toBe(false);
+    expect(fake.evaluations.at(-1)).toMatchObject({ repeatAborted: true });
+    expect(fake.evaluations.at(-1)!.doneReason).toBeUndefined();
+  });
+
+  it('compares tokens without their whitespace and lets 31 identical ones through', async () => {
+    fake.reply = `${'no  '.repeat(10)}${' no '.repeat(21)}end.`; // 31 tokens that trim to "no", then another
+    const res = await chat({ messages: hi });
+    expect(res.lines.at(-1)).toMatchObject({ done: true, done_reason: 'stop' });
+    fake.reply = `${'no  '.repeat(10)}${' no '.repeat(22)}end.`;
+    expect(content((await chat({ messages: hi })).lines)).toBe(`${'no  '.repeat(10)}${' no '.repeat(21)}`);
+  });
+
+  it('counts reasoning tokens too, and answers stream:false with the text so far and done:false', async () => {
+    fake.thinking = 'hmm '.repeat(40);
+    fake.reply = 'Never reached.';
+    const streamed = await chat({ model: 'qwen3', messages: hi });
+    expect([thinking(streamed.lines), content(streamed.lines)]).toEqual(['hmm '.repeat(31), '']);
+    fake.thinking = '';
+    fake.reply = `ok: ${'aaaa'.repeat(40)}`;
+    const whole = await chat({ messages: hi, stream: false });
+    expect(whole.status).toBe(200);
+    expect(whole.lines[0]).toMatchObject({ done: false, message: { content: `ok: ${'aaaa'.repeat(31)}` } });
+    expect(whole.lines[0]!.done_reason).toBeUndefined();
+  });
+
+  it('is read by the ollama npm client as "Did not receive done or success response in stream." after the text, unlike a broken connection', async () => {
+    const client = new Ollama({ host: fake.url });
+    const read = async () => {
+      let text = '';
+      try {
+        for await (const part of await client.chat({ model: 'llama3', messages: hi, stream: true })) text += part.message.content;
+      } catch (error) {
+        return { text, error: error as Error };
+      }
+      return { text, error: undefined };
+    };
+    fake.reply = `Step 1: ${'----'.repeat(40)}`;
+    const repeated = await read();
+    expect(repeated.text).toBe(`Step 1: ${'----'.repeat(31)}`);
+    expect(repeated.error).toMatchObject({ name: 'Error', message: 'Did not receive done or success response in stream.' });
+    fake.mode = 'cut';
+    fake.reply = 'A normal answer that the connection loses halfway.';
+    const cut = await read();
+    expect(cut.error).toBeInstanceOf(TypeError); // undici: "terminated", the socket error as its cause
+  });
+});
+
+describe('fake Ollama: a client that leaves (server/routes.go ChatHandler, llm/llama_server.go Completion, server/sched.go)', () => {
+  it('stops generating when the client leaves mid-answer (clientLeft), and the request waiting behind it is served at once', async () => {
+    fake.reply = 'word '.repeat(200);
+    fake.tokenDelayMs = 50; // 250 chunks: over 12 s to the end
+    const leaving = new AbortController();
+    const first = fetch(`${fake.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama3', messages: hi }), signal: leaving.signal });
+    const res = await first;
+    const reader = res.body!.getReader();
+    await reader.read(); // the answer has begun
+    const waiting = chat({ messages: [{ role: 'user', content: 'Next one' }] });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fake.evaluations).toHaveLength(1); // one at a time: the second waits
+    fake.reply = 'Short.';
+    leaving.abort();
+    const next = await waiting;
+    expect(content(next.lines)).toBe('Short.');
+    expect(next.ms).toBeLessThan(5000);
+    expect(fake.evaluations.map((e) => e.clientLeft)).toEqual([true, undefined]);
+    expect(fake.openChats()).toBe(0);
+  });
+
+  it('never evaluates a request whose client left while it waited for its turn', async () => {
+    fake.reply = 'word '.repeat(20);
+    fake.tokenDelayMs = 30;
+    const running = chat({ messages: hi });
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(chat({ messages: [{ role: 'user', content: 'Gone' }] }, AbortSignal.timeout(100))).rejects.toThrow();
+    await running;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.evaluations).toHaveLength(1);
+    expect(fake.evaluations[0]!.clientLeft).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@
  */
 import type http from 'node:http';
 import {
+  beforeRepeatLimit,
   boundedNumPredict,
   commonPrefixLength,
   DEFAULT_KEEP_ALIVE_MS,
@@ -59,8 +60,16 @@ export interface PromptEvaluation {
   generationShifted?: boolean;
   /** Tokens generated (eval_count), reasoning included; set with the last line. */
   generatedTokens?: number;
-  /** done_reason of the last line (absent while none was sent). */
+  /** done_reason of the last line (absent while none was sent, or never: see repeatAborted). */
   doneReason?: 'stop' | 'length';
+  /** Ollama ended the answer at its token-repeat limit: the stream stopped with no done line (./ollama-runner.ts). */
+  repeatAborted?: boolean;
+  /**
+   * The client closed the connection before the answer's last line, and the model stopped there: ChatHandler runs
+   * the completion under the request's context (server/routes.go: `context.WithCancel(c.Request.Context())`), and
+   * llm/llama_server.go Completion makes its llama-server request with that context and returns on `ctx.Done()`.
+   */
+  clientLeft?: true;
   /**
    * When the answer's first content chunk went on the wire (performance.now(), ms); unset while none
    * has (or never, for a failed request). Instrumentation for the bench, not a behaviour of Ollama:
@@ -185,16 +194,24 @@ export class ChatServer {
       if (k.mode === 'hang') {
         res.writeHead(200, { 'Content-Type': body.stream === false ? 'application/json; charset=utf-8' : 'application/x-ndjson' });
         res.flushHeaders();
-        return await closed(res);
+        await closed(res);
+        evaluation.clientLeft = true;
+        return;
       }
       const evalMs = (newTokens / k.promptTokensPerSecond) * 1000 * k.timeScale + k.firstTokenDelayMs;
-      if (!(await pause(evalMs, res))) return void (model.cachedText = '');
+      if (!(await pause(evalMs, res))) {
+        model.cachedText = '';
+        evaluation.clientLeft = true;
+        return;
+      }
       const evaluatedAt = process.hrtime.bigint();
       // A harmony model reasons into message.thinking whatever `think` says; other thinking models unless it is false.
       const reasons = harmony || (thinks && body.think !== false);
       const parts = thinkingParts(text(k.thinking, request), text(k.reply, request), harmony ? 'field' : k.thinkingForm, reasons);
       const generated = await this.generate(body, parts, fitted, { startedAt, loadedAt, evaluatedAt }, res, evaluation);
       model.cachedText = fitted.prompt + (generated ?? '');
+      // Nothing generated to the end: the client left, unless `mode` broke the answer off on purpose.
+      if (generated === undefined && k.mode !== 'cut' && k.mode !== 'errorLine') evaluation.clientLeft = true;
     } finally {
       model?.expireAfter(keepAlive);
       release();
@@ -253,7 +270,9 @@ export class ChatServer {
       ],
       evaluation.numPredict,
     );
-    const chunks = generated.chunks;
+    // Ollama's token-repeat abort (./ollama-runner.ts): the stream ends after these chunks, with no done line.
+    const { chunks, aborted } = beforeRepeatLimit(generated.chunks);
+    if (aborted) evaluation.repeatAborted = true;
     const doneReason = generated.cut ? 'length' : 'stop';
     if (fitted.tokens + generated.tokens > evaluation.numCtx) evaluation.generationShifted = true;
     const stats = () => (Object.assign(evaluation, { doneReason, generatedTokens: generated.tokens }), doneStats(fitted.tokens, generated.tokens, doneReason, times));
@@ -266,7 +285,7 @@ export class ChatServer {
       const [thought, said] = [contentOf(chunks, 'thinking'), contentOf(chunks, 'content')];
       const message = thought ? { content: said, thinking: thought } : { content: said };
       if (said !== '') evaluation.firstContentAt = performance.now();
-      sendJson(res, 200, { ...part(body.model, message, true), ...stats() });
+      sendJson(res, 200, aborted ? part(body.model, message, false) : { ...part(body.model, message, true), ...stats() });
       return said;
     }
     res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
@@ -285,7 +304,8 @@ export class ChatServer {
         return undefined;
       }
     }
-    res.end(`${JSON.stringify({ ...part(body.model, { content: '' }, true), ...stats() })}\n`);
+    if (aborted) res.end();
+    else res.end(`${JSON.stringify({ ...part(body.model, { content: '' }, true), ...stats() })}\n`);
     return contentOf(chunks, 'content');
   }
 

@@ -60,6 +60,15 @@
  *   so when prompt + answer outgrow num_ctx, llama-server keeps the first num_keep tokens and discards
  *   half of the rest (the rules and references) and the model writes on without them. The fake records
  *   it (`generationShifted`); it cannot make its scripted reply forget.
+ * - Token repeat: llm/llama_server.go Completion (the SSE loop reading llama-server, lines 1692-1702 at fb30760)
+ *   counts tokens whose whitespace-trimmed text equals the previous one's (starting from ""); past
+ *   30 repeats (the 32nd identical token in a row, which is not sent) it logs "prediction aborted,
+ *   token repeat limit reached" at debug level and returns ctx.Err(): nil, as the request was not
+ *   cancelled. No final response is sent, so server/routes.go ChatHandler closes its channel without
+ *   a done line or an error, and the 200 NDJSON stream simply ends (streamResponse); with
+ *   `stream:false` writeChatResponse answers 200 with the text so far and `done:false`. The fake
+ *   applies this to its own tokens (4-character pieces of each chunk, thinking and content alike:
+ *   the check reads llama-server's text before Ollama splits the reasoning off).
  * - Chat needs a chat model: a model whose capabilities lack "completion" (an embedding model such
  *   as nomic-embed-text) gets 400 `"<model>" does not support chat`, also for a load with no messages
  *   (server/routes.go ChatHandler: scheduleRunner → errCapabilityCompletion).
@@ -102,6 +111,32 @@ export function withinNumPredict<C extends { thinking?: string; content: string 
     return { chunks: kept, tokens: limit, cut: true };
   }
   return { chunks: kept, tokens, cut: false };
+}
+
+/** llm/llama_server.go Completion: `if tokenRepeat > 30` ends the generation. */
+export const TOKEN_REPEAT_LIMIT = 30;
+
+/**
+ * The chunks streamed before Ollama's token-repeat abort (see the header), and whether it happened:
+ * the chunk holding the 32nd identical token in a row keeps only the tokens before it.
+ */
+export function beforeRepeatLimit<C extends { thinking?: string; content: string }>(chunks: C[]): { chunks: C[]; aborted: boolean } {
+  let last = '';
+  let repeats = 0;
+  for (const [index, chunk] of chunks.entries()) {
+    const key = chunk.thinking ? 'thinking' : 'content';
+    const text = chunk[key] ?? '';
+    for (let at = 0; at < text.length; at += CHARS_PER_TOKEN) {
+      const token = text.slice(at, at + CHARS_PER_TOKEN).trim();
+      repeats = token === last ? repeats + 1 : 0;
+      last = token;
+      if (repeats <= TOKEN_REPEAT_LIMIT) continue;
+      const kept = chunks.slice(0, index);
+      if (at > 0) kept.push({ ...chunk, [key]: text.slice(0, at) });
+      return { chunks: kept, aborted: true };
+    }
+  }
+  return { chunks, aborted: false };
 }
 
 export interface PromptMessage {

@@ -1,18 +1,24 @@
 /**
  * Why Ollama could not give (all of) an answer; the responder picks its fallback from this.
  * 'answer_limit': the answer's whole num_predict went on reasoning, and no answer was written.
+ * 'ended_early': Ollama ended the answer itself, with its HTTP response complete but no done line
+ * (its token-repeat limit, see token-repeat.ts): the model misbehaved, Ollama is fine.
  */
-export type AiFailureKind = 'down' | 'timeout' | 'busy' | 'model_missing' | 'stream_cut' | 'aborted' | 'answer_limit' | 'error';
+export type AiFailureKind = 'down' | 'timeout' | 'busy' | 'model_missing' | 'stream_cut' | 'aborted' | 'answer_limit' | 'ended_early' | 'error';
 
 /** Every failure of the Ollama service, as one type. The message is short, meant for logs, and holds no secrets. */
 export class AiUnavailableError extends Error {
+  /** For 'ended_early' at Ollama's token-repeat limit: the answer text of the repeated tokens it ended with. */
+  readonly repeatedText: string | undefined;
+
   constructor(
     readonly kind: AiFailureKind,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; repeatedText?: string },
   ) {
     super(message, options);
     this.name = 'AiUnavailableError';
+    this.repeatedText = options?.repeatedText;
   }
 }
 
@@ -34,7 +40,11 @@ function networkCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : 'network';
 }
 
-/** The `ollama` client's message when a stream ends without its `done` line. */
+/**
+ * The `ollama` client's message when a stream's HTTP body ends without its `done` line (its
+ * AbortableAsyncIterator): Ollama ended the answer itself. A connection that breaks mid-body is
+ * fetch's TypeError instead (networkCode).
+ */
 const MISSING_DONE = 'Did not receive done or success response in stream.';
 
 /** Sorts an error thrown by the `ollama` client (not an abort of ours) into a failure kind. */
@@ -53,7 +63,7 @@ export function classifyOllamaError(error: unknown, phase: RequestPhase, host: s
     return new AiUnavailableError('down', `Ollama is not reachable at ${host} (${code})`, { cause: error });
   }
   if (phase === 'stream' && detail === MISSING_DONE) {
-    return new AiUnavailableError('stream_cut', 'the answer stream from Ollama ended before it was complete', { cause: error });
+    return new AiUnavailableError('ended_early', 'Ollama ended the answer without its final line', { cause: error });
   }
   // Any other plain Error mid-stream is Ollama's own `{"error": ...}` line (e.g. the model runner crashed).
   const where = phase === 'stream' ? 'mid-answer' : 'before answering';

@@ -6,6 +6,7 @@ import { ChatModel, type ChatModelInfo } from './chat-model.js';
 import { AiUnavailableError, classifyOllamaError, type AiFailureKind, type RequestPhase } from './failures.js';
 import { FifoSemaphore, type Release } from './fifo-semaphore.js';
 import { canonicalModelName, HostPool, type HostLease, type HostStatus } from './host-pool.js';
+import { OLLAMA_TOKEN_REPEAT_LIMIT, TokenRepeatWatch } from './token-repeat.js';
 
 export { AiUnavailableError, type AiFailureKind };
 
@@ -202,6 +203,7 @@ export class OllamaService {
     let phase: RequestPhase = 'request';
     let lease: HostLease | undefined;
     let tried: HostLease | undefined;
+    const repeats = new TokenRepeatWatch();
     try {
       let opened: { info: ChatModelInfo; stream: AsyncIterable<ChatResponse> } | undefined;
       for (let attempt = 0; !opened; attempt++) {
@@ -231,6 +233,7 @@ export class OllamaService {
       phase = 'stream';
       for await (const part of opened.stream) {
         watch.tokenArrived();
+        repeats.see(`${part.message?.thinking ?? ''}${part.message?.content ?? ''}`, part.message?.content ?? '');
         if (part.message?.content) yield part.message.content;
         if (part.done) this.noteDone(part, opened.info, opts);
       }
@@ -239,6 +242,7 @@ export class OllamaService {
       this.noteAnswered();
     } catch (error) {
       const failure = this.failureOf(error, phase, watch, lease?.host);
+      if (failure.kind === 'ended_early' && lease) throw this.endedByOllama(failure, repeats, lease);
       // The model may not be loaded there any more (a restarted Ollama): load it explicitly next time.
       if (tried && failure.kind !== 'aborted' && failure.kind !== 'busy') this.chatModel.noteCold(tried.host);
       lease?.release(failure);
@@ -250,6 +254,22 @@ export class OllamaService {
       lease?.release();
       release();
     }
+  }
+
+  /**
+   * Ollama ended the answer itself (a complete HTTP body without the done line): the host answered
+   * and the model stays loaded, so this is no outage; the error says whether its token-repeat limit
+   * ended it, and which repeated text to leave out.
+   */
+  private endedByOllama(failure: AiUnavailableError, repeats: TokenRepeatWatch, lease: HostLease): AiUnavailableError {
+    this.chatModel.noteUsed(lease.host);
+    lease.release();
+    this.noteAnswered();
+    const repeatedText = repeats.endedAtLimit();
+    if (repeatedText === undefined) return failure;
+    const message = `Ollama stopped the answer: the model repeated one token more than ${OLLAMA_TOKEN_REPEAT_LIMIT} times in a row`;
+    this.logger.debug({ host: lease.host }, message);
+    return new AiUnavailableError('ended_early', message, { cause: failure, repeatedText });
   }
 
   private chatRequest(messages: ChatMessage[], info: ChatModelInfo) {

@@ -1,5 +1,6 @@
 import type { ChatMessage } from './ollama.js';
 import { passageText, type Passage } from '../knowledge/passages.js';
+import { capKeepingEnds } from './long-message.js';
 import { capToTokens, estimateTokens } from './token-estimate.js';
 
 /**
@@ -82,7 +83,8 @@ export function buildChatMessages(input: PromptInput): BuiltPrompt {
   let room = input.budgetTokens - size(fixed);
 
   const [first, ...middle] = history;
-  const latestMessage = toChatMessage({ ...latest, content: capToTokens(latest.content, Math.max(200, Math.floor(room / 2))).text });
+  // A pasted log or stack trace keeps its end too, where the error usually is (long-message.ts).
+  const latestMessage = toChatMessage({ ...latest, content: capKeepingEnds(latest.content, Math.max(200, Math.floor(room / 2))).text });
   room -= size([latestMessage]);
   const firstMessages = first ? turnMessages(first, Math.max(100, Math.floor(room / 3))) : [];
   room -= size(firstMessages);
@@ -114,10 +116,10 @@ function rules(guildName: string | undefined): string {
   ].join('\n');
 }
 
-/** A turn, preceded by the reference block its answer was given (if any). */
+/** A turn, preceded by the reference block its answer was given (if any); a long one keeps its start and its end. */
 function turnMessages(turn: PromptTurn, maxTokens: number): ChatMessage[] {
   const refs = turn.references?.length ? referenceMessage(turn.references, REFERENCE_TOKENS, false) : undefined;
-  const message = toChatMessage({ ...turn, content: capToTokens(turn.content, maxTokens).text });
+  const message = toChatMessage({ ...turn, content: capKeepingEnds(turn.content, maxTokens).text });
   return refs ? [refs, message] : [message];
 }
 

@@ -18,7 +18,8 @@ import { STOP_STEMS, type ContentTerm } from './words.js';
  * Both are shares, so they mean the same for short and long questions; stop words take no part.
  * The ranking's word alignment (word-alignment.ts) measures another thing for another use: an F1 with
  * candidate-local word weights, for the few leading candidates, to order them; these two are the
- * confidence's, with the guild's weights only, for the answers whose confidence is read.
+ * confidence's, with the guild's weights only, for the answers whose confidence is read and for the
+ * ranking's leading candidates (1 − unmatched is the ranking's matched share, ranking.ts).
  * Measured choices and their alternatives: ARCHITECTURE.md, "Matching".
  */
 

@@ -70,9 +70,15 @@ export interface AnswerEvidence {
   /** How well the question's words pair up with the closest phrasing's, in [0, 1] (word-alignment.ts): a ranking similarity, 0 when the ranking does not weigh it. */
   alignment: number;
   /**
+   * The IDF-weighted share of the question's content words some phrasing says (1 − `words().unmatched`),
+   * in [0, 1]: a ranking similarity, computed with the alignment for the leading candidates; 0 otherwise.
+   */
+  matched: number;
+  /**
    * How much of the answer the question says and what it asks that the answer does not, word by
    * word (answer-alignment.ts): calibration features, zeros without word vectors. Computed when
-   * first called, for the answers whose confidence is read (their words compared with the question's).
+   * first called, for the ranking's leading candidates (`matched`) and the answers whose confidence
+   * is read (their words compared with the question's), once each.
    */
   words(): AlignmentFeatures;
 }
@@ -213,7 +219,7 @@ export class AnswerScorer {
       const coverage = totalIdf > 0 ? covered / totalIdf : 0;
       return {
         doc,
-        score: rankingScore(score, totalIdf, { nearest, trigram, meaning, alignment: 0, coverage }, this.weights),
+        score: rankingScore(score, totalIdf, { nearest, trigram, meaning, alignment: 0, coverage, matched: 0 }, this.weights),
         bm25: score,
         stopScore,
         coverage,
@@ -222,12 +228,19 @@ export class AnswerScorer {
         recall,
         meaning,
         alignment: 0,
+        matched: 0,
         words: answerAlignment === undefined ? noAlignment : () => answerAlignment.of(i),
       };
     });
-    if (this.weights.alignment !== 0) {
+    if (answerAlignment !== undefined) {
+      // With word vectors (the words-only ranking weighs neither): the word-by-word similarities of the leaders.
       const alignment = new QuestionAlignment(contentTerms, parsedDocs.map((p) => p.termFrequency), phrasingIdf, this.wordVectors);
-      alignLeaders(evidence, (i) => contentPhrasingsOf(parsedDocs[i]!), alignment, totalIdf * this.weights.alignment, this.alignedCandidates);
+      const wordByWord = (i: number) => ({
+        alignment: alignment.bestPhrasing(contentPhrasingsOf(parsedDocs[i]!)),
+        // The confidence's own word-by-word features, computed once: the best answer's are read again for its confidence.
+        matched: 1 - answerAlignment.of(i).unmatched,
+      });
+      alignLeaders(evidence, wordByWord, { alignment: totalIdf * this.weights.alignment, matched: totalIdf * this.weights.matched }, this.alignedCandidates);
     }
     return evidence;
   }

@@ -147,22 +147,25 @@ export class QuestionAlignment {
 }
 
 /**
- * Adds the alignment to the ranking of the ALIGNED_CANDIDATES leading candidates by the other
- * evidence, alignment × `weight` each. The costliest similarity (word by word), it is computed for
- * these only: measured, top-1 is within 0.002 of aligning all (up to 15) candidates on every eval
- * file, at a fifth of the cost (ARCHITECTURE.md, "Matching").
+ * Adds the word-by-word similarities to the ranking of the ALIGNED_CANDIDATES leading candidates
+ * by the other evidence: each leader's alignment and matched share (`wordByWord`), weighed by
+ * `weights` (already in the ranking score's units). The costliest similarities (word by word), they
+ * are computed for these only: measured, top-1 is within 0.002 of aligning all (up to 15)
+ * candidates on every eval file, at a fifth of the cost (ARCHITECTURE.md, "Matching"). A candidate
+ * left out keeps 0 for both, so it can only lose ground to the leaders, never gain it.
  */
 export function alignLeaders(
-  candidates: readonly { score: number; alignment: number }[],
-  phrasingsOf: (candidate: number) => readonly PhrasingWords[],
-  alignment: QuestionAlignment,
-  weight: number,
+  candidates: readonly { score: number; alignment: number; matched: number }[],
+  wordByWord: (candidate: number) => { alignment: number; matched: number },
+  weights: { alignment: number; matched: number },
   limit = ALIGNED_CANDIDATES,
 ): void {
   const leaders = candidates.map((_, i) => i).sort((x, y) => candidates[y]!.score - candidates[x]!.score);
   for (const i of leaders.slice(0, limit)) {
     const candidate = candidates[i]!;
-    candidate.alignment = alignment.bestPhrasing(phrasingsOf(i));
-    candidate.score += weight * candidate.alignment;
+    const { alignment, matched } = wordByWord(i);
+    candidate.alignment = alignment;
+    candidate.matched = matched;
+    candidate.score += weights.alignment * alignment + weights.matched * matched;
   }
 }

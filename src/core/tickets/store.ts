@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.js';
 import { UserError } from '../errors.js';
 import { pageWindow } from '../paging.js';
 import { cleanText, ellipsis } from '../transfer/fields.js';
+import { ClosedListeners } from './closed-listeners.js';
 import { columnsToSource, sourceToColumns, type AnswerSource, type SourceColumns } from './answer-source.js';
 
 export type { AnswerSource } from './answer-source.js';
@@ -130,6 +131,8 @@ function keepEnd(text: string, max: number): string {
 
 /** Support tickets (one per forum thread) and the conversation in each. */
 export class TicketStore {
+  /** Told of every close, after it (see ClosedListeners). */
+  readonly closedListeners: ClosedListeners<Ticket>;
   private readonly insertTicket: Statement<[string, string, string, string, number, number | null, number]>;
   private readonly selectByThread: Statement<[string], TicketRow>;
   private readonly markClosed: Statement<[number, string | null, string | null, number]>;
@@ -152,6 +155,7 @@ export class TicketStore {
   private readonly countWhere: Statement<[{ guildId: string; status: string | null }], { n: number }>;
 
   constructor(private readonly db: Db) {
+    this.closedListeners = new ClosedListeners(db, (t) => this.getByThread(t.guildId, t.threadId)?.status === 'closed');
     this.insertTicket = db.prepare(
       `INSERT INTO tickets (guild_id, thread_id, owner_id, subject, status, opened_at, type_id, private) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)
        ON CONFLICT (thread_id) DO NOTHING`,
@@ -238,7 +242,9 @@ export class TicketStore {
     if (ticket.status === 'closed') throw new UserError('This ticket is already closed.');
     const reason = input.reason == null ? '' : ellipsis(cleanText(input.reason), MAX_CLOSE_REASON);
     this.markClosed.run(now, input.closedBy, reason || null, ticket.id);
-    return this.requireTicket(guildId, threadId);
+    const closed = this.requireTicket(guildId, threadId);
+    this.closedListeners.announce(closed);
+    return closed;
   }
 
   reopen(guildId: string, threadId: string): Ticket {

@@ -119,6 +119,7 @@ const FAILURE_WORDS: Record<AiFailureKind, string> & Record<string, string | und
   stream_cut: 'the answer was cut off',
   aborted: 'the request was cancelled',
   answer_limit: 'the model reasoned until OLLAMA_MAX_ANSWER_TOKENS and wrote no answer',
+  ended_early: 'Ollama ended the answer early (the model kept repeating itself)',
   error: 'Ollama failed',
 };
 

@@ -1,5 +1,6 @@
 import { DiscordAPIError, PermissionFlagsBits, RESTJSONErrorCodes, SnowflakeUtil, type ThreadChannel } from 'discord.js';
 import type { Logger } from '../../log.js';
+import { editThread } from '../thread-edit.js';
 import { retryWhileOutcomeUnknown } from '../unknown-outcome.js';
 
 /**
@@ -63,7 +64,7 @@ function isClosedPostRefusal(error: unknown): boolean {
 }
 
 const setArchived = (thread: ThreadChannel, archived: boolean, reason: string) =>
-  retryWhileOutcomeUnknown(() => thread.setArchived(archived, reason), { kind: 'thread edit', client: thread.client });
+  retryWhileOutcomeUnknown(() => editThread(thread, { archived, reason }), { kind: 'thread edit', client: thread.client });
 
 /**
  * Runs `show` (the requests that finish an answer in the post). When the post was archived meanwhile, it is
@@ -83,6 +84,9 @@ export function showBeforeClosing(thread: ThreadChannel, show: () => Promise<voi
   return showInPost(thread, show, log, 'leave to the close');
 }
 
+/** How often a moderator archiving the post again under the bot's last edit has that edit redone (then it is logged and left). */
+const MAX_REOPENINGS = 3;
+
 async function showInPost(thread: ThreadChannel, show: () => Promise<void>, log: Logger, after: 'archive again' | 'leave to the close'): Promise<void> {
   if (!postRefusesBot(thread)) {
     try {
@@ -93,26 +97,52 @@ async function showInPost(thread: ThreadChannel, show: () => Promise<void>, log:
     }
   }
   const what = thread.locked ? 'locked' : 'archived';
-  if (thread.locked && !botManagesThreads(thread)) {
-    log.warn({ threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer, and the bot lacks Manage Threads to reopen it: the answer is stored but not shown in full.`);
-    return;
-  }
-  try {
-    await setArchived(thread, false, 'finishing the answer the bot was writing');
-  } catch (error) {
-    log.warn({ err: error, threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer, and Discord refused to reopen it: the answer is stored but not shown in full.`);
-    return;
-  }
+  if (!(await reopen(thread, what, log))) return;
   if (after === 'leave to the close') {
     log.info({ threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer: reopened it to take the writing mark off before closing it.`);
     return show();
   }
   log.info({ threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer: reopened it for the answer's last edits, and archived it again.`);
+  let leftArchived = false;
   try {
-    await show();
+    for (let reopenings = 1; ; reopenings++) {
+      try {
+        return await show();
+      } catch (error) {
+        // A moderator archived the post again while the bot's edit was on its way, and Discord refused the edit (50083):
+        // the post is reopened once more for it, and archived again below, as they left it. A lock is not redone here:
+        // the lock's stop, queued behind this (answer-in-thread.ts), takes the writing mark off.
+        if (!isClosedPostRefusal(error) || thread.locked) throw error;
+        if (reopenings >= MAX_REOPENINGS) {
+          leftArchived = true;
+          log.warn({ threadId: thread.id }, `The ticket's post was archived again ${reopenings} times while the bot made its last edit: left it archived; the answer is stored but not shown in full.`);
+          return;
+        }
+        log.info({ threadId: thread.id }, 'The ticket’s post was archived again while the bot made its last edit: reopened it once more for that edit.');
+        leftArchived = !(await reopen(thread, 'archived', log));
+        if (leftArchived) return;
+      }
+    }
   } finally {
-    await setArchived(thread, true, 'archived again as the moderator left it').catch((error: unknown) =>
-      log.warn({ err: error, threadId: thread.id }, 'could not archive the ticket’s post again after finishing the answer'),
-    );
+    if (!leftArchived) {
+      await setArchived(thread, true, 'archived again as the moderator left it').catch((error: unknown) =>
+        log.warn({ err: error, threadId: thread.id }, 'could not archive the ticket’s post again after finishing the answer'),
+      );
+    }
+  }
+}
+
+/** Unarchives the post for the bot's edits; false (with one warning) when the bot may not or Discord refuses. */
+async function reopen(thread: ThreadChannel, what: 'locked' | 'archived', log: Logger): Promise<boolean> {
+  if (thread.locked && !botManagesThreads(thread)) {
+    log.warn({ threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer, and the bot lacks Manage Threads to reopen it: the answer is stored but not shown in full.`);
+    return false;
+  }
+  try {
+    await setArchived(thread, false, 'finishing the answer the bot was writing');
+    return true;
+  } catch (error) {
+    log.warn({ err: error, threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer, and Discord refused to reopen it: the answer is stored but not shown in full.`);
+    return false;
   }
 }

@@ -2,6 +2,7 @@ import { ChannelType, DiscordAPIError, PermissionFlagsBits, RESTJSONErrorCodes }
 import type { ForumChannel, ThreadChannel } from 'discord.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { BotContext } from '../context.js';
+import { editThread } from '../thread-edit.js';
 import { ANSWER_BUTTON } from '../components/answer-buttons.js';
 import { editOnce } from '../channel-send.js';
 import { fetchTicketThread } from '../support/ticket-thread.js';
@@ -79,12 +80,12 @@ async function closedTags(thread: ThreadChannel, settings: GuildSettings, ctx: B
 export async function finishClosingInDiscord(thread: ThreadChannel, ticketId: number, settings: GuildSettings, ctx: BotContext): Promise<string[]> {
   const problems: string[] = [];
   try {
-    if (thread.archived) await thread.setArchived(false);
+    if (thread.archived) await editThread(thread, { archived: false });
     await removeAnswerButtons(thread, ctx).catch((error: unknown) => problems.push(describeRefusal(error, thread, 'take the buttons off the answers')));
     // A private ticket has no tags: its pinned status line says Closed (before archiving, which freezes its messages).
     if (thread.type === ChannelType.PrivateThread) await setStatusLine(thread, 'closed').catch((error: unknown) => problems.push(describeRefusal(error, thread, 'update the status line')));
     const appliedTags = await closedTags(thread, settings, ctx, problems);
-    await thread.edit({ ...(appliedTags ? { appliedTags } : {}), locked: true, archived: true });
+    await editThread(thread, { ...(appliedTags ? { appliedTags } : {}), locked: true, archived: true });
   } catch (error) {
     problems.push(describeRefusal(error, thread, 'lock and archive the ticket’s post'));
   }

@@ -4,6 +4,7 @@ import { UserError } from '../../core/errors.js';
 import { KeyedSerialQueue } from '../../core/keyed-serial-queue.js';
 import type { GuildSettings } from '../../core/guilds/settings.js';
 import type { BotContext } from '../context.js';
+import { editThread } from '../thread-edit.js';
 import type { ShownStatus } from './shown-status.js';
 import { setStatusLine } from './status-line.js';
 
@@ -131,7 +132,7 @@ function tagsStillInForum(thread: ThreadChannel): readonly string[] {
 export async function adoptMemberPost(thread: ThreadChannel, settings: GuildSettings, ctx: BotContext): Promise<void> {
   const forum = thread.parent;
   const current = forum?.type === ChannelType.GuildForum ? await ticketTagsForOpening(forum, settings, ctx) : settings;
-  await thread.edit({ appliedTags: tagsWithStatus(tagsStillInForum(thread), current, 'open'), autoArchiveDuration: ctx.core.config.TICKET_AUTO_ARCHIVE_MINUTES });
+  await editThread(thread, { appliedTags: tagsWithStatus(tagsStillInForum(thread), current, 'open'), autoArchiveDuration: ctx.core.config.TICKET_AUTO_ARCHIVE_MINUTES });
 }
 
 /** Sets the ticket's status tag (a private ticket's status line); a no-op when it already has it. */
@@ -139,5 +140,5 @@ export async function setStatusTag(thread: ThreadChannel, settings: GuildSetting
   if (thread.type === ChannelType.PrivateThread) return setStatusLine(thread, status);
   const next = tagsWithStatus(tagsStillInForum(thread), withLiveTags(thread, settings), status);
   const same = next.length === thread.appliedTags.length && next.every((id) => thread.appliedTags.includes(id));
-  if (!same) await thread.setAppliedTags(next);
+  if (!same) await editThread(thread, { appliedTags: next });
 }

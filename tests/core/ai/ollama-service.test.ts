@@ -136,6 +136,15 @@ describe('OllamaService.chat', () => {
     expect(partial.length).toBeLessThan(fake.reply.length);
   });
 
+  it("reports Ollama's token-repeat abort (the stream ends with no done line) as ended_early with the repeated text, not as a cut connection", async () => {
+    fake.reply = `Run: ${'ls -l'.repeat(2)} ${'====='.repeat(50)}`; // "Run: ls -lls -l " is 16 characters: 4 fake tokens
+    const { error, chunks } = await failedChat(service().chat(question));
+    expect(error.kind).toBe('ended_early');
+    expect(error.repeatedText).toBe('===='.repeat(31));
+    expect(chunks.join('')).toBe(`Run: ls -lls -l ${'===='.repeat(31)}`);
+    expect(error.message).toContain('repeated one token more than 30 times');
+  });
+
   it("reports Ollama's error line mid-stream as an error, after yielding the first part", async () => {
     fake.reply = 'Part of an answer before the model runner crashed.';
     fake.mode = 'errorLine';
@@ -218,7 +227,7 @@ describe('OllamaService.chat concurrency', () => {
   });
 
   it('gives the slot back when the consumer stops reading early', async () => {
-    fake.reply = 'y'.repeat(200);
+    fake.reply = 'yz'.repeat(100); // not one token 200 times: Ollama would end that at its repeat limit
     fake.chunkSize = 1;
     fake.tokenDelayMs = 20; // the whole answer would take 4 s: longer than expectNoOpenChats waits
     const ai = service({ maxConcurrent: 1 });

@@ -10,13 +10,14 @@ import { GUILD_A, openTempDb } from './support-guild.js';
 const UNBLOCK_PIN = 'Your PIN unlocks again after 24 hours, or at once from Card > PIN > Unblock.';
 const CHANGE_PIN = 'Card > PIN > Change PIN lets you choose a new one.';
 const OPENING_HOURS = 'Support is open 9am-6pm, Monday to Saturday.';
+const LOST_CARD = 'Freeze your card at once under Card > Lost or stolen.';
 
 /** A card-support server: close topics, a few phrasings each, as staff write them. */
 const TRAINING: ReadonlyArray<readonly [answer: string, questions: readonly string[]]> = [
   [UNBLOCK_PIN, ['My PIN is blocked', 'I typed the wrong PIN too many times and now it is locked', 'How can I unblock my PIN?']],
   [CHANGE_PIN, ['How do I change my PIN?', 'Where can I set a new PIN for my card?', 'I want to update my PIN number']],
   ['Cards arrive within 5 working days of your order.', ['When will my card arrive?', 'My new card has not come yet', 'How long does card delivery take?']],
-  ['Freeze your card at once under Card > Lost or stolen.', ['I lost my card', 'My card was stolen', 'What do I do if I cannot find my card?']],
+  [LOST_CARD, ['I lost my card', 'My card was stolen', 'What do I do if I cannot find my card?']],
   ['Refunds reach your account within 14 days.', ['How do I get a refund?', 'I want my money back for a purchase', 'Can I return an item and be refunded?']],
   ['A declined transfer is returned to your balance within a day.', ['My transfer failed', 'Why did my bank transfer not go through?', 'The payment I sent was declined']],
   ['Top up under Account > Add money.', ['How do I top up my account?', 'Can I add money with my debit card?', 'What are the ways to load funds?']],
@@ -43,6 +44,16 @@ describe('ranking with word alignment', () => {
     // cosine, trigrams, averaged meaning, hand-picked weights) put the blocked-PIN answer first.
     const [best] = matcher.match(GUILD_A, 'What time do you close?');
     expect(best?.answer).toBe(OPENING_HOURS);
+  });
+
+  it('offers a new PIN for "I lost my PIN", not the lost-card answer, none of whose phrasings says PIN', () => {
+    // Both answers leave one of the two words unsaid in the same letters ("lost" / "PIN"), but every
+    // word of the question has a counterpart in some phrasing of the PIN answer, while nothing trained
+    // for the lost-card answer says PIN or a word close to it: the matched share (ranking.ts) puts the
+    // PIN answer first, as the ranking before it did for "I have lost my PIN number" but not here.
+    const [best] = matcher.match(GUILD_A, 'I lost my PIN');
+    expect(best?.answer).toBe(CHANGE_PIN);
+    expect(matcher.match(GUILD_A, 'I have lost my PIN number')[0]?.answer).toBe(CHANGE_PIN);
   });
 
   it('still ranks each trained question\'s own answer first', () => {

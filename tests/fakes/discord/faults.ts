@@ -45,8 +45,10 @@ export class DiscordFaults {
    * Keeps the next `count` matching requests waiting until the test calls `release()` on the result, as a slow
    * Discord would (e.g. `{ method: 'PUT', route: /\/guilds\/\d+\/commands$/ }`: command registration in flight).
    * `await held.arrived` tells when the bot's request got there. See held-requests.ts for what Discord does meanwhile.
+   * `hold: 'response'`: Discord carries the request out at once (state changed, gateway events sent) and only its
+   * answer waits, so it can reach the bot after gateway events of later changes. `body`: only requests whose JSON body it accepts.
    */
-  holdNext(rule: { method?: string; route: RegExp; count?: number }): HeldRequest {
+  holdNext(rule: { method?: string; route: RegExp; count?: number; hold?: 'request' | 'response'; body?: (body: unknown) => boolean }): HeldRequest {
     return this.held.holdNext(rule);
   }
 

@@ -141,7 +141,7 @@ export function assembleParts(
         onRejected: (params, r, err) => interactions.noteRejection(params.interactionId, params.token, r, err),
         onUnexpected: (err) => console.error('[fake discord] route crashed:', err),
         access: (params, method, path) => checkBotInGuild(world, params, method, path),
-        held: (method, path) => held.wait(method, path),
+        held: (method, path, phase, body) => held.wait(method, path, phase, body),
       },
       req,
       res,

@@ -140,8 +140,8 @@ export interface RestServerDeps {
   onUnexpected: (err: unknown) => void;
   /** Throws Discord's refusal when the request names a server the bot is not in (guild-membership.ts). */
   access: (params: Record<string, string>, method: string, path: string) => void;
-  /** Resolves when Discord may answer this request (`FakeDiscord.faults.holdNext` keeps some waiting). */
-  held: (method: string, path: string) => Promise<void>;
+  /** Resolves when Discord may handle this request, or send its answer (`FakeDiscord.faults.holdNext` keeps some waiting). */
+  held: (method: string, path: string, phase: 'request' | 'response', body: unknown) => Promise<void>;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -203,12 +203,13 @@ export async function handleRequest(deps: RestServerDeps, req: IncomingMessage, 
       return sendJson(res, limited.status, limited.body, limited.headers);
     }
     const { body, files } = await parseBody(await readBody(req), req.headers['content-type'] ?? '');
-    await deps.held(method, path);
+    await deps.held(method, path, 'request', body);
     if (body !== undefined) entry.body = body;
     if (files.length) entry.files = files.map((f) => f.filename);
     const reply = await matched.route.handler({ method, path, params, query: url.searchParams, body, files, headers: req.headers });
     entry.status = reply.status;
     if (reply.status === 429) deps.limits.answered.push({ status: 429, path, method, at: Date.now() });
+    await deps.held(method, path, 'response', body);
     answer(reply.status, reply.body, { ...(reply.status < 400 ? deps.limits.successHeaders(info) : {}), ...reply.headers });
   } catch (err) {
     if (err instanceof DiscordHttpError) {
