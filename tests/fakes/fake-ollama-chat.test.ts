@@ -63,6 +63,21 @@ describe('fake Ollama: model load and keep_alive (llm/llama_server.go, server/sc
     expect(fake.loadedModels()).toEqual([]);
   });
 
+  it('refuses a keep_alive string without a unit with 400, as Go\'s time.ParseDuration does; the number -1 and "-1s" keep the model for ever (api/types.go Duration)', async () => {
+    const refused = await fetch(`${fake.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama3', messages: hi, keep_alive: '-1' }) });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ error: 'time: missing unit in duration "-1"' });
+    const embed = await fetch(`${fake.url}/api/embed`, { method: 'POST', body: JSON.stringify({ model: 'llama3', input: 'hi', keep_alive: '300' }) });
+    expect(embed.status).toBe(400);
+    expect(fake.loadedModels()).toEqual([]);
+    fake.timeScale = 0.001; // 5 min → 300 ms
+    await chat({ messages: hi, keep_alive: -1 });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(fake.loadedModels()).toEqual(['llama3:latest']);
+    await chat({ messages: hi, keep_alive: '-1s' });
+    expect(fake.loadedModels()).toEqual(['llama3:latest']);
+  });
+
   it('loads without answering for an empty messages list (done_reason "load"), and reloads for another num_ctx', async () => {
     fake.loadMs = 200;
     const load = await chat({ messages: [], options: { num_ctx: 8192 } });

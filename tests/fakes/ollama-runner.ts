@@ -28,7 +28,8 @@
  * - A loaded runner is reloaded when a request asks for different runner options, e.g. another
  *   `num_ctx` (server/sched.go needsReload compares the runner options).
  * - keep_alive: a model stays loaded that long after its last request; the request's `keep_alive`
- *   (seconds, or a duration such as "30m"), else OLLAMA_KEEP_ALIVE, default 5 minutes
+ *   (seconds as a number, or a duration string such as "30m"; a string without a unit, "-1", is a 400:
+ *   see keepAliveBindError), else OLLAMA_KEEP_ALIVE, default 5 minutes
  *   (envconfig/config.go KeepAlive); 0 unloads at once, a negative value keeps it forever.
  * - An empty `messages` list only loads (done_reason "load"), or with keep_alive 0 unloads
  *   (done_reason "unload") the model (server/routes.go ChatHandler, docs/faq.md "preload a model").
@@ -213,12 +214,30 @@ export function commonPrefixLength(a: string, b: string): number {
   return n;
 }
 
+/**
+ * Why Ollama refuses a request's `keep_alive` while binding the body, or undefined if it takes it.
+ * api/types.go Duration.UnmarshalJSON: a JSON number is seconds (negative: for ever); a string goes to
+ * Go's time.ParseDuration, which needs a unit on every number ("5m", "-1s", "1h30m"; only "0" may go
+ * without) and otherwise fails with `time: missing unit in duration "-1"`; any other type fails with
+ * `Unsupported type`. server/routes.go ChatHandler and EmbedHandler answer a ShouldBindJSON error with
+ * 400 {"error": err.Error()} before looking at the model.
+ */
+export function keepAliveBindError(value: unknown): string | undefined {
+  if (value === undefined || value === null || typeof value === 'number') return undefined;
+  if (typeof value !== 'string') return `Unsupported type: '${Array.isArray(value) ? '[]interface {}' : typeof value === 'boolean' ? 'bool' : 'map[string]interface {}'}'`;
+  const quoted = JSON.stringify(value);
+  if (/^[-+]?0$/.test(value)) return undefined;
+  if (/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) return `time: missing unit in duration ${quoted}`;
+  if (/^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/.test(value)) return undefined;
+  return `time: invalid duration ${quoted}`;
+}
+
 /** `keep_alive` as Ollama reads it (api/types.go Duration): seconds as a number, or a Go duration string. */
 export function keepAliveMs(value: unknown, fallbackMs: number): number {
   if (value === undefined || value === null || value === '') return fallbackMs;
   if (typeof value === 'number') return value < 0 ? Number.POSITIVE_INFINITY : value * 1000;
+  // A string is a Go duration (keepAliveBindError turned away any other); "0" is zero and matches no unit below.
   const text = String(value).trim();
-  if (/^-?\d+(\.\d+)?$/.test(text)) return keepAliveMs(Number(text), fallbackMs);
   const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   let total = 0;
   let negative = false;

@@ -29,7 +29,7 @@ import { checkEmbedInputs, DEFAULT_EMBED_CONTEXT, EMBED_CONTEXT_TOKENS } from '.
 import { fakeModelCard, showNotFoundError, showResponse } from './ollama-show.js';
 import { ChatServer, MID_STREAM_ERROR, SERVER_BUSY_ERROR, type ChatKnobs, type FakeChatMessage, type FakeChatRequest, type FakeOllamaMode, type PromptEvaluation } from './ollama-chat.js';
 import { closed, sendJson } from './ollama-http.js';
-import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_NUM_CTX, keepAliveMs } from './ollama-runner.js';
+import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_NUM_CTX, keepAliveBindError, keepAliveMs } from './ollama-runner.js';
 
 export { MID_STREAM_ERROR, SERVER_BUSY_ERROR, type FakeChatMessage, type FakeChatRequest, type FakeOllamaMode, type PromptEvaluation } from './ollama-chat.js';
 
@@ -218,6 +218,8 @@ export class FakeOllama implements ChatKnobs {
     this.requests.push({ path, body });
 
     const route = `${req.method} ${path}`;
+    const keepAliveError = route === 'POST /api/chat' || route === 'POST /api/embed' ? keepAliveBindError((body as { keep_alive?: unknown } | undefined)?.keep_alive) : undefined;
+    if (keepAliveError) return sendJson(res, 400, { error: keepAliveError }); // ./ollama-runner.ts keepAliveBindError
     if (route === 'GET /api/version') return sendJson(res, 200, { version: this.version });
     if (route === 'GET /api/tags') return sendJson(res, 200, { models: this.models.map((m) => modelEntry(m)) });
     if (route === 'GET /api/ps') return sendJson(res, 200, { models: [...this.chats.loaded.keys()].map((m) => runningEntry(m)) });

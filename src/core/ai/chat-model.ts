@@ -2,6 +2,7 @@ import type { Ollama } from 'ollama';
 import type { Logger } from '../../log.js';
 import { AiUnavailableError } from './failures.js';
 import type { HostLease, HostPool } from './host-pool.js';
+import { keepAliveMs, keepAliveParam } from './keep-alive.js';
 
 /**
  * What the bot knows about OLLAMA_MODEL and whether each host has it loaded:
@@ -166,7 +167,7 @@ export class ChatModel {
     const started = Date.now();
     const { model, keepAlive, logger } = this.options;
     const client = lease.client(this.shutdown.signal);
-    await client.chat({ model, messages: [], keep_alive: keepAlive, options: this.requestOptions(info), stream: false });
+    await client.chat({ model, messages: [], keep_alive: keepAliveParam(keepAlive), options: this.requestOptions(info), stream: false });
     this.noteUsed(lease.host);
     logger.info({ host: lease.host, model, seconds: Math.round((Date.now() - started) / 100) / 10, keepAlive }, 'Ollama model loaded');
   }
@@ -189,13 +190,4 @@ export class ChatModel {
  */
 export function answerRoom(contextTokens: number, maxAnswerTokens: number): number {
   return Math.max(1, Math.min(maxAnswerTokens, Math.floor(contextTokens / 4)));
-}
-
-/** OLLAMA_KEEP_ALIVE in ms ("30m", "2h", "90s", "-1" for ever). */
-export function keepAliveMs(value: string): number {
-  if (value.trim() === '-1') return Number.POSITIVE_INFINITY;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim());
-  if (!match) return 5 * 60_000;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
-  return Number(match[1]) * unit;
 }

@@ -2,6 +2,7 @@ import type { Ollama } from 'ollama';
 import type { Logger } from '../../log.js';
 import { AiUnavailableError, classifyOllamaError, responseStatus } from './failures.js';
 import type { HostPool } from './host-pool.js';
+import { keepAliveParam } from './keep-alive.js';
 import { capToTokens } from './token-estimate.js';
 
 /** What /api/show says about OLLAMA_EMBED_MODEL, for the start-up log and /status. */
@@ -173,7 +174,7 @@ export class OllamaEmbeddings {
   }
 
   private async embedBatch(batch: readonly string[]): Promise<number[][]> {
-    const { embeddings } = await this.request(this.options.timeoutMs, (client) => client.embed({ model: this.model, input: [...batch], ...(this.options.keepAlive ? { keep_alive: this.options.keepAlive } : {}) }));
+    const { embeddings } = await this.request(this.options.timeoutMs, (client) => client.embed({ model: this.model, input: [...batch], ...(this.options.keepAlive ? { keep_alive: keepAliveParam(this.options.keepAlive) } : {}) }));
     if (!Array.isArray(embeddings) || embeddings.length !== batch.length) {
       throw new AiUnavailableError('error', `Ollama returned ${embeddings?.length ?? 'no'} embeddings for ${batch.length} texts`);
     }

@@ -3,6 +3,7 @@ import type { Logger } from '../../log.js';
 import { OllamaEmbeddings } from './embeddings.js';
 import { AnswerWatch } from './answer-watch.js';
 import { ChatModel, type ChatModelInfo } from './chat-model.js';
+import { keepAliveParam } from './keep-alive.js';
 import { AiUnavailableError, classifyOllamaError, type AiFailureKind, type RequestPhase } from './failures.js';
 import { FifoSemaphore, type Release } from './fifo-semaphore.js';
 import { canonicalModelName, HostPool, type HostLease, type HostStatus } from './host-pool.js';
@@ -278,7 +279,7 @@ export class OllamaService {
       model: this.model,
       messages,
       stream: true as const,
-      keep_alive: this.options.keepAlive ?? '30m',
+      keep_alive: keepAliveParam(this.options.keepAlive ?? '30m'),
       options: { ...this.chatModel.requestOptions(info), num_predict: info.answerTokens, ...(temperature !== undefined ? { temperature } : {}) },
       // A thinking model would spend the member's wait on reasoning they never see (routes.go ChatHandler defaults think to true);
       // one that cannot stop reasoning (gpt-oss) is asked for its shortest.

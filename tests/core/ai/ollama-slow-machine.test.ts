@@ -12,7 +12,7 @@ let fake: FakeOllama;
 const question: ChatMessage[] = [{ role: 'user', content: 'How do I reset my password?' }];
 
 beforeEach(async () => {
-  fake = await FakeOllama.start({ models: ['llama3', 'qwen3'] });
+  fake = await FakeOllama.start({ models: ['llama3', 'qwen3', 'nomic-embed-text'] });
 });
 afterEach(async () => {
   await fake.stop();
@@ -68,6 +68,18 @@ describe('timeouts that fit a slow machine (point 2)', () => {
     await collect(ai.chat(question));
     expect(Date.now() - started).toBeLessThan(300);
     expect(fake.chatRequests()[0]).toMatchObject({ keep_alive: '45m', options: { num_ctx: 4096 } });
+  });
+
+  it('with OLLAMA_KEEP_ALIVE=-1 (keep loaded for ever) the load, an answer and an embed are accepted: -1 goes as the number Ollama reads', async () => {
+    // Ollama passes a keep_alive string to Go's time.ParseDuration, which refuses "-1" (no unit) with 400;
+    // only the number -1 means for ever (api/types.go Duration.UnmarshalJSON; the fake's keepAliveBindError).
+    const ai = service({ keepAlive: '-1', embedModel: 'nomic-embed-text' });
+    expect(await ai.warmUp()).toBe(true);
+    expect(await collect(ai.chat(question))).toBe('You asked: How do I reset my password?');
+    const [vector] = await ai.embed(['How do I reset my password?']);
+    expect(vector?.length).toBeGreaterThan(0);
+    const sent = fake.requests.filter((r) => r.path === '/api/chat' || r.path === '/api/embed').map((r) => (r.body as { keep_alive?: unknown }).keep_alive);
+    expect(sent).toEqual([-1, -1, -1]);
   });
 
   it('sends options.num_ctx (OLLAMA_NUM_CTX), num_predict (OLLAMA_MAX_ANSWER_TOKENS) and temperature with every answer', async () => {
