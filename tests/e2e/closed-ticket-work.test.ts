@@ -76,4 +76,16 @@ describe('a ticket closed while its member’s next message waits behind the AI�
     await expectAClosedAndBAnswered(bw, scene);
     expect(botMessages(bw, scene.a)).toHaveLength(before);
   });
+
+  it('closed by a path that does not stop the live answer itself (the core alone): the answer still loses its writing mark', async () => {
+    // Every close path in discord/ stops the live answer first (liveAnswers.stopAll); this one only closes the ticket,
+    // as a future path (a dashboard, a sweep) might: the responder's cancelled lane alone must stop the reply.
+    const bw = await startWorld();
+    await bw.setup();
+    const scene = await aClosingScene(bw);
+    bw.core.tickets.close(bw.guildId, scene.a, { closedBy: null, reason: 'closed elsewhere' });
+    await bw.fake.waitFor(() => bw.ollama.openChats() === 0 && botMessages(bw, scene.b).some((m) => m.content.startsWith('Answer to Login')), 5000, "A's generation aborted, B answered");
+    await bw.fake.waitFor(() => !botMessages(bw, scene.a).some((m) => m.content.includes('▌')), 5000, "A's writing mark taken off");
+    expect(ENDLESS.startsWith(botMessages(bw, scene.a)[0]!.content)).toBe(true);
+  });
 });

@@ -168,6 +168,12 @@ export async function answerInThread(thread: ThreadChannel, message: TicketMessa
     });
     stopTyping();
     clearTimeout(writingNotice);
+    if (result.kind === 'stored' && result.reason === 'ticket-closed') {
+      // Its lane was cancelled by a close. Every close path today stops the reply first (liveAnswers.stopAll); one
+      // that did not would leave the writing mark or the "Writing an answer…" notice in the closed post.
+      await stopAnswer(reply, 'locked', inPost).catch((error: unknown) => log.warn({ err: error }, 'stopping the answer of a closed ticket failed'));
+      return result;
+    }
     if (result.kind !== 'answered') return result;
     // The ticket closed while the answer was written (the bot's close, a moderator's lock): whoever stopped the reply
     // shows it stopped; nothing more goes into the closed post.
