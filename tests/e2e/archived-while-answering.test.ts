@@ -202,6 +202,25 @@ describe('a post locked by a moderator while the AI writes its answer', () => {
   });
 });
 
+describe('a post locked while the answer’s last edit is on its way, the bot lacking Manage Threads', () => {
+  it('the edit is refused and the answer’s end and the lock’s stop both find the post closed to the bot: one warning, not two', async () => {
+    let log: ReturnType<typeof capturingLogger> | undefined;
+    const bw = await world({ logger: (token) => (log = capturingLogger([token])).logger });
+    bw.fake.setRolePermissions(bw.guildId, bw.botRoleId, DEFAULT_BOT_PERMISSIONS & ~PermissionFlagsBits.ManageThreads);
+    const threadId = await postWhileAnswerStreams(bw);
+    // The answer's end: its last edit carries the answer buttons.
+    const lastEdit = bw.fake.faults.holdNext({ method: 'PATCH', route: new RegExp(`^/channels/${threadId}/messages/\\d+$`), body: (b) => Array.isArray((b as { components?: unknown[] }).components) && (b as { components: unknown[] }).components.length > 0 });
+    await lastEdit.arrived;
+    bw.fake.editThreadAsUser({ threadId, userId: bw.adminId, locked: true });
+    await bw.fake.waitFor(() => bw.core.tickets.getByThread(bw.guildId, threadId)?.status === 'closed', 3000, 'the bot hears of the lock');
+    lastEdit.release();
+    await bw.fake.waitFor(() => /lacks Manage Threads/.test(log!.text()), 3000, 'the warning');
+    await aiDone(bw);
+    expect(log!.text().match(/lacks Manage Threads/g)).toHaveLength(1);
+    expect(log!.text()).not.toContain('event handler failed');
+  });
+});
+
 describe('a post archived again by a moderator while the bot has it reopened for the answer’s last edit', () => {
   it('the ▌ still comes off, the answer is whole with its buttons, and the post ends archived (not locked) as the moderator left it', async () => {
     let log: ReturnType<typeof capturingLogger> | undefined;

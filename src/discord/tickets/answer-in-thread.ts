@@ -82,8 +82,14 @@ async function finishAnswer(
  */
 function postShowings(thread: ThreadChannel, reply: StreamingReply<AnswerExtras>, log: Logger) {
   let last: Promise<void> = Promise.resolve();
-  const inTurn = (show: (thread: ThreadChannel, show: () => Promise<void>, log: Logger) => Promise<void>, step: () => Promise<void>): Promise<void> => {
-    const next = last.then(() => (reply.settled ? undefined : show(thread, step, log)));
+  // A step left unshown because the post refused the bot (locked, no Manage Threads) logged why; a later step that
+  // finds the post still refusing (the lock's stop behind the answer's end) would only log the same warning again.
+  let leftUnshown = false;
+  const inTurn = (show: (thread: ThreadChannel, show: () => Promise<void>, log: Logger) => Promise<boolean>, step: () => Promise<void>): Promise<void> => {
+    const next = last.then(async () => {
+      if (reply.settled || (leftUnshown && postRefusesBot(thread))) return;
+      leftUnshown = !(await show(thread, step, log));
+    });
     last = next.catch(() => undefined);
     return next;
   };

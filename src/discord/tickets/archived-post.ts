@@ -69,9 +69,9 @@ const setArchived = (thread: ThreadChannel, archived: boolean, reason: string) =
 /**
  * Runs `show` (the requests that finish an answer in the post). When the post was archived meanwhile, it is
  * unarchived for `show` and archived again after it; when the bot may not do that, nothing is shown and one
- * warning is logged (the answer is in the database). Other errors are thrown as they are.
+ * warning is logged (the answer is in the database) and false is returned. Other errors are thrown as they are.
  */
-export function showInPostAsLeft(thread: ThreadChannel, show: () => Promise<void>, log: Logger): Promise<void> {
+export function showInPostAsLeft(thread: ThreadChannel, show: () => Promise<void>, log: Logger): Promise<boolean> {
   return showInPost(thread, show, log, 'archive again');
 }
 
@@ -80,34 +80,37 @@ export function showInPostAsLeft(thread: ThreadChannel, show: () => Promise<void
  * first (the stale sweep): a post archived meanwhile is unarchived for `show` and left so, as the close locks and
  * archives it next. The post then ends as the close leaves it, with the answer's writing mark taken off.
  */
-export function showBeforeClosing(thread: ThreadChannel, show: () => Promise<void>, log: Logger): Promise<void> {
+export function showBeforeClosing(thread: ThreadChannel, show: () => Promise<void>, log: Logger): Promise<boolean> {
   return showInPost(thread, show, log, 'leave to the close');
 }
 
 /** How often a moderator archiving the post again under the bot's last edit has that edit redone (then it is logged and left). */
 const MAX_REOPENINGS = 3;
 
-async function showInPost(thread: ThreadChannel, show: () => Promise<void>, log: Logger, after: 'archive again' | 'leave to the close'): Promise<void> {
+async function showInPost(thread: ThreadChannel, show: () => Promise<void>, log: Logger, after: 'archive again' | 'leave to the close'): Promise<boolean> {
   if (!postRefusesBot(thread)) {
     try {
-      return await show();
+      await show();
+      return true;
     } catch (error) {
       // Closed before the bot heard of it (the THREAD_UPDATE was still on its way).
       if (!isClosedPostRefusal(error)) throw error;
     }
   }
   const what = thread.locked ? 'locked' : 'archived';
-  if (!(await reopen(thread, what, log))) return;
+  if (!(await reopen(thread, what, log))) return false;
   if (after === 'leave to the close') {
     log.info({ threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer: reopened it to take the writing mark off before closing it.`);
-    return show();
+    await show();
+    return true;
   }
   log.info({ threadId: thread.id }, `The ticket's post was ${what} in Discord while the bot wrote its answer: reopened it for the answer's last edits, and archived it again.`);
   let leftArchived = false;
   try {
     for (let reopenings = 1; ; reopenings++) {
       try {
-        return await show();
+        await show();
+        return true;
       } catch (error) {
         // A moderator archived the post again while the bot's edit was on its way, and Discord refused the edit (50083):
         // the post is reopened once more for it, and archived again below, as they left it. A lock is not redone here:
@@ -116,11 +119,11 @@ async function showInPost(thread: ThreadChannel, show: () => Promise<void>, log:
         if (reopenings >= MAX_REOPENINGS) {
           leftArchived = true;
           log.warn({ threadId: thread.id }, `The ticket's post was archived again ${reopenings} times while the bot made its last edit: left it archived; the answer is stored but not shown in full.`);
-          return;
+          return false;
         }
         log.info({ threadId: thread.id }, 'The ticket’s post was archived again while the bot made its last edit: reopened it once more for that edit.');
         leftArchived = !(await reopen(thread, 'archived', log));
-        if (leftArchived) return;
+        if (leftArchived) return false;
       }
     }
   } finally {
