@@ -21,8 +21,10 @@ export const BULK_PAGE_CACHE_KIB = 16_000;
 
 /**
  * Runs `work` with a bigger page cache, then gives the pages back (SQLite frees the pages beyond a lowered limit).
- * A 10,000-entry import touches more index pages than PAGE_CACHE_KIB holds; with 4 MiB its CPU time rose by about
- * a tenth (interleaved with 16 MB on the bench's file: 3,040 / 3,010 / 2,389 ms against 2,596 / 2,738 / 2,945).
+ * A 10,000-entry import touches more index pages than PAGE_CACHE_KIB holds. Measured, the difference is within
+ * noise (import CPU time interleaved on the bench's file, 4 MiB: 3,040 / 3,010 / 2,389 ms, mean 2,813; 16 MB:
+ * 2,596 / 2,738 / 2,945 ms, mean 2,760; the ranges overlap): the bigger cache is kept as a precaution for larger
+ * imports than that one, whose index pages would otherwise be read again from the operating system's cache.
  */
 export function withPageCache<T>(db: Db, kib: number, work: () => T): T {
   const before = db.pragma('cache_size', { simple: true }) as number;
