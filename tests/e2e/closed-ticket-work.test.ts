@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { queuedNotice } from '../../src/discord/tickets/answer-in-thread.js';
 import type { FakeChatRequest } from '../fakes/ollama.js';
 import { useBotWorldStarter, type BotWorld } from './harness.js';
-import { botMessages, buttonIds, postTicket, quietFor } from './support-helpers.js';
+import { botMessages, buttonIds, postTicket } from './support-helpers.js';
 
 /**
  * On the machine an admin really has, Ollama runs on a CPU, one answer at a time (OLLAMA_MAX_CONCURRENT=1, Ollama's
@@ -38,8 +38,9 @@ async function expectAClosedAndBAnswered(bw: BotWorld, scene: Awaited<ReturnType
   await bw.fake.waitFor(() => botMessages(bw, b).find((m) => m.content.startsWith('Answer to Login')), 5000, "B's answer begun once A closed");
   const answerB = await bw.fake.waitFor(() => botMessages(bw, b).find((m) => m.content === 'Answer to Login\n\nB first: how do I log in'), 5000, "B's whole answer");
   await bw.fake.waitFor(() => buttonIds(botMessages(bw, b).at(-1)!).some((id) => id.startsWith('ans:')), 3000, "B's answer buttons");
-  await bw.fake.waitFor(() => bw.ollama.openChats() === 0, 5000, 'nothing left running on Ollama');
-  await quietFor(500);
+  // B's answer is shown, nothing runs on Ollama and no ticket's lane holds a message (queued or answering): a request
+  // for A's queued message cannot come any more, so its absence below is final.
+  await bw.fake.waitFor(() => bw.ollama.openChats() === 0 && bw.core.responder.inFlight() === 0, 5000, 'nothing left running or queued');
 
   // The Ollama machine: two generations, A's first aborted (its client left), B's to the end; A's second never asked.
   expect(bw.ollama.chatRequests().map(lastUser).filter((q) => q.includes('A second'))).toEqual([]);
