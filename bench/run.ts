@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     const memory = bot.memoryMiB();
     if (burst.answered < BURST.tickets) progress(`unanswered tickets: ${burst.unanswered.join('\n  ')}\nbot output:\n${bot.recentOutput()}`);
     if (ONLY_MEMORY || !matching) {
-      printMemoryOnly(memory, burst);
+      printMemoryOnly(memory, burst, { trainedP50: replies.p50, trainedP99: replies.p99, floorP50: floor.p50, firstText: firstText.median });
       return;
     }
 
@@ -246,8 +246,14 @@ function measureMatching(
 }
 
 /** `BENCH_ONLY=memory`: the bot's resident memory after the burst, as `rss_mb_100k`. */
-function printMemoryOnly(memory: { rss: number; peak: number }, burst: { answered: number; ratio: number }): void {
+function printMemoryOnly(
+  memory: { rss: number; peak: number },
+  burst: { answered: number; ratio: number },
+  latency: { trainedP50: number; trainedP99: number; floorP50: number; firstText: number },
+): void {
   console.log(`\nthe bot's resident memory after the burst: ${memory.rss.toFixed(1)} MiB (peak ${memory.peak.toFixed(1)} MiB); burst: ${burst.answered} tickets answered, ratio ${burst.ratio.toFixed(2)}; ${((performance.now() - benchStart) / 1000).toFixed(0)} s`);
+  // What a memory change may cost the bot in time (more collections): the same phases' latencies, not goal keys here.
+  console.log(`meanwhile: trained reply p50 ${latency.trainedP50.toFixed(1)} ms, p99 ${latency.trainedP99.toFixed(1)} ms (REST floor ${latency.floorP50.toFixed(2)} ms); first text ${latency.firstText.toFixed(1)} ms after the first token`);
   console.log(JSON.stringify({ rss_mb_100k: round(memory.rss) }));
 }
 

@@ -48,6 +48,11 @@ export interface Core {
   /** Web dashboard log-in links and sessions. */
   dashboardAccess: DashboardAccess;
   startedAt: number;
+  /**
+   * Drops what this process keeps in memory of a guild (the matcher's statistics and documents, cached vectors): the
+   * bot was removed from it. Its data stays in the database; invited back, it is read afresh.
+   */
+  forgetGuildCaches(guildId: string): void;
 }
 
 export function createCore(db: Db, config: Config, logger: Logger): Core {
@@ -110,5 +115,9 @@ export function createCore(db: Db, config: Config, logger: Logger): Core {
     support,
     dashboardAccess: new DashboardAccess(db),
     startedAt: Date.now(),
+    forgetGuildCaches: (guildId) => {
+      matcher.forgetGuild(guildId);
+      semantic.forgetGuild(guildId);
+    },
   };
 }

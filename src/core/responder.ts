@@ -3,8 +3,8 @@ import type { Logger } from '../log.js';
 import { buildChatMessages, knowledgeReference, trainedReference, type PromptTurn, type ReferenceEntry } from './ai/prompt.js';
 import { AiUnavailableError, type AiFailureKind, type AnswerStats, type ChatMessage } from './ai/ollama.js';
 import { stripThinking } from './ai/thinking.js';
-import { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT, isHandoff, modelWords, shownSoFar } from './answer-texts.js';
-import { passageText, type Passage } from './knowledge/passages.js';
+import { AnswerEndings, type AnswerContext, type UsedReferences } from './answer-endings.js';
+import { isHandoff, modelWords, shownSoFar } from './answer-texts.js';
 import type { KnowledgeStore } from './knowledge/store.js';
 import type { MatchCandidate, Matcher } from './matching/matcher.js';
 import type { SemanticIndex } from './matching/semantic-index.js';
@@ -22,11 +22,6 @@ export interface AiChat {
   /** The tokens the prompt may take: the context window less the room the answer may generate; 7168 when absent. */
   promptTokens?(): Promise<number>;
 }
-
-/** What an answer was decided from: the best trained score and the entries found. */
-type AnswerContext = { score: number; trainingEntries: MatchCandidate[]; kbEntries: KnowledgeHit[] };
-/** The references an AI answer was given, as its source records them. */
-type UsedReferences = { trainingEntryIds: number[]; kbEntryIds: number[]; kbPassages?: (Passage | null)[] };
 
 /** The prompt budget without a promptTokens(): an 8192-token window less a 1024-token answer. */
 const DEFAULT_PROMPT_TOKENS = 8192 - 1024;
@@ -131,12 +126,14 @@ export { AI_UNAVAILABLE_NOTE, CUT_OFF_NOTE, FALLBACK_TEXT, HANDOFF_TEXT } from '
 export class Responder {
   private readonly lanes: TicketLanes;
   private readonly retrieval: Retrieval;
+  private readonly endings: AnswerEndings;
   private lastAiFailure: AiFailureKind | undefined;
 
   constructor(private readonly deps: ResponderDeps) {
     this.retrieval = new Retrieval({ ...deps, knowledgeSimilarityThreshold: deps.settings.thresholds.knowledgeSimilarity });
     // Whatever closes a ticket: its waiting messages are not answered, and an answer in flight is aborted (Ollama stops).
     this.lanes = new TicketLanes(deps.tickets, deps.logger);
+    this.endings = new AnswerEndings(deps.ai, deps.logger);
   }
 
   /** Stores a ticket message and, when it is the bot's to answer, answers it. */
@@ -245,7 +242,7 @@ export class Responder {
   }
 
   /** An earlier answer's references as it was given them: a long entry's passage too (while the entry still holds it). */
-  private referencesOf(guildId: string, source: { trainingEntryIds: number[]; kbEntryIds: number[]; kbPassages?: (Passage | null)[] }): ReferenceEntry[] {
+  private referencesOf(guildId: string, source: UsedReferences): ReferenceEntry[] {
     const { training, knowledge } = this.deps;
     const trained = training.getMany(guildId, source.trainingEntryIds).map((e) => trainedReference(e));
     const passageOf = (entryId: number, content: string) => {
@@ -296,11 +293,7 @@ export class Responder {
       ],
       budgetTokens,
     });
-    const used = {
-      trainingEntryIds: context.trainingEntries.map((e) => e.entryId),
-      kbEntryIds: context.kbEntries.map((e) => e.entryId),
-      ...(context.kbEntries.some((e) => e.passage) ? { kbPassages: context.kbEntries.map((e) => e.passage ?? null) } : {}),
-    };
+    const used = usedReferences(context);
     let raw = '';
     let done: AnswerStats | undefined;
     try {
@@ -316,50 +309,20 @@ export class Responder {
       }
       this.noteAiRecovered();
       const text = stripThinking(raw, true).trim();
-      if (isHandoff(text)) return { ...context, text: HANDOFF_TEXT, source: { kind: 'fallback', reason: 'no-answer' } };
-      if (done?.doneReason === 'length') return this.stoppedAtLimit(text, done, context, used);
+      if (isHandoff(text)) return { ...context, ...this.endings.handedOff() };
+      if (done?.doneReason === 'length') return { ...context, ...this.endings.stoppedAtLimit(text, done, context, used) };
       if (text === '') throw new AiUnavailableError('error', 'the model returned an empty answer');
       return { ...context, text, source: { kind: 'ai', model: ai.model, ...used, complete: true } };
     } catch (error) {
-      // Stopped by its ticket's close (no AI failure): what was written so far, unmarked; the caller keeps it or not.
-      if (signal?.aborted) return { ...context, text: shownSoFar(raw).trim(), source: { kind: 'ai', model: ai.model, ...used, complete: false } };
-      if (error instanceof AiUnavailableError && error.kind === 'ended_early') return this.endedByOllama(raw, error, context, used);
+      // A close is no AI failure, so it comes first; Ollama's own end is no outage (not counted, the host not marked down).
+      if (signal?.aborted) return { ...context, ...this.endings.stoppedByClose(raw, used) };
+      if (error instanceof AiUnavailableError && error.kind === 'ended_early') {
+        this.noteAiRecovered();
+        return { ...context, ...this.endings.endedByOllama(raw, error, context, used) };
+      }
       const kind = this.noteAiFailure(guildId, error);
-      const text = shownSoFar(raw);
-      // Keep what the member already saw, but never let a cut answer look complete.
-      return text.trim() !== '' ? this.cutOff(text, context, used) : this.fallback(kind, context);
+      return { ...context, ...this.endings.failed(raw, kind, context, used) };
     }
-  }
-
-  /** Stopped at num_predict (done_reason "length", a normal end): what was written, cut off; the fallback when it all went on reasoning. */
-  private stoppedAtLimit(text: string, stats: AnswerStats, context: AnswerContext, used: UsedReferences): Answer {
-    this.deps.logger.warn(
-      { generatedTokens: stats.evalCount, answered: text !== '' },
-      text === ''
-        ? 'The model spent the whole answer length on reasoning and wrote no answer. Raise OLLAMA_MAX_ANSWER_TOKENS (and OLLAMA_NUM_CTX), or use a model that does not reason.'
-        : 'An answer reached OLLAMA_MAX_ANSWER_TOKENS and was cut off (a model that does not stop, or the limit is too low).',
-    );
-    return text === '' ? this.fallback('answer_limit', context) : this.cutOff(text, context, used);
-  }
-
-  /** What the model wrote, marked as cut off: it never looks complete (nor is offered as a training suggestion). */
-  private cutOff(text: string, context: AnswerContext, used: UsedReferences): Answer {
-    return { ...context, text: `${text}\n\n${CUT_OFF_NOTE}`, source: { kind: 'ai', model: this.deps.ai.model, ...used, complete: false } };
-  }
-
-  /** Ollama ended the answer itself (its token-repeat limit), no outage: what came before the repetition, cut off; else the fallback. */
-  private endedByOllama(raw: string, error: AiUnavailableError, context: AnswerContext, used: UsedReferences): Answer {
-    const repeated = error.repeatedText;
-    const text = shownSoFar(repeated && raw.endsWith(repeated) ? raw.slice(0, raw.length - repeated.length) : raw).trim();
-    this.noteAiRecovered();
-    this.deps.logger.warn(
-      { reason: error.message, answered: text !== '' },
-      repeated === undefined
-        ? 'Ollama ended an answer without its final line (the HTTP response was complete, so Ollama itself ended it). The member got what was written, marked as cut off.'
-        : 'Ollama stopped an answer because the model repeated one token over and over (its limit is 30 repeats). The member got what came before, marked as cut off. If this happens often, raise OLLAMA_TEMPERATURE or use a larger model.',
-    );
-    if (text === '') return this.fallback('ended_early', context);
-    return isHandoff(text) ? { ...context, text: HANDOFF_TEXT, source: { kind: 'fallback', reason: 'no-answer' } } : this.cutOff(text, context, used);
   }
 
   /** prompt_eval_count above the bot's estimate (which errs high) means the estimate is off for this model, and Ollama may cut the prompt. */
@@ -369,28 +332,6 @@ export class Responder {
       { promptEvalCount: stats.promptEvalCount, estimatedTokens, numCtx: stats.contextTokens },
       'Ollama read more prompt tokens than the bot planned: it may have cut the prompt (rules or references lost). Raise OLLAMA_NUM_CTX.',
     );
-  }
-
-  /** AI unavailable: the closest entry at or above TRAINING_CONTEXT_THRESHOLD with a note, else a polite hand-off. */
-  private fallback(kind: AiFailureKind, context: AnswerContext): Answer {
-    const training = context.trainingEntries[0];
-    const kb = context.kbEntries[0];
-    if (training) {
-      return {
-        ...context,
-        text: `${AI_UNAVAILABLE_NOTE}\n\n${training.answer}`,
-        source: { kind: 'knowledge', trainingEntryId: training.entryId, kbEntryIds: [], score: training.score },
-      };
-    }
-    if (kb) {
-      return {
-        ...context,
-        // A long entry's passage that fits the question, as the AI would have been shown.
-        text: `${AI_UNAVAILABLE_NOTE}\n\n**${kb.title}**\n${kb.passage ? passageText(kb.content, kb.passage) : kb.content}`,
-        source: { kind: 'knowledge', kbEntryIds: [kb.entryId], score: kb.score },
-      };
-    }
-    return { ...context, text: FALLBACK_TEXT, source: { kind: 'fallback', reason: kind } };
   }
 
   /** Logs an outage once when it starts (or changes), not for every message while it lasts. */
@@ -410,4 +351,13 @@ export class Responder {
       this.lastAiFailure = undefined;
     }
   }
+}
+
+/** The references an AI answer is given, as its source records them (a long entry's passage too, so a follow-up is shown the same one). */
+function usedReferences(context: AnswerContext): UsedReferences {
+  return {
+    trainingEntryIds: context.trainingEntries.map((e) => e.entryId),
+    kbEntryIds: context.kbEntries.map((e) => e.entryId),
+    ...(context.kbEntries.some((e) => e.passage) ? { kbPassages: context.kbEntries.map((e) => e.passage ?? null) } : {}),
+  };
 }

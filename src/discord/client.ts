@@ -91,6 +91,8 @@ export async function startDiscordBot(core: Core, token: string): Promise<Runnin
   client.on(Events.ChannelDelete, (channel) => guard('channelDelete', () => onChannelDelete(channel, ctx)));
   // Removed from a server (or invited back): one line for the admin; scheduled work follows servesGuild (served-guilds.ts).
   logGuildMembership(client, log);
+  // Removed from a server (not an outage: discord.js emits guildUnavailable for that): the memory the core keeps of it goes.
+  client.on(Events.GuildDelete, (guild) => guard('guildDelete', () => core.forgetGuildCaches(guild.id)));
   // Removed from DISCORD_GUILD_ID's server, the commands there went with the bot: invited back, they are registered again.
   registerAgainOnRejoin(readyClient, core.config.DISCORD_GUILD_ID, log);
   client.on(Events.Error, (error) => log.error({ err: error }, 'Discord client error'));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, SCHEMA_VERSION } from '../../src/db/database.js';
+import { BULK_PAGE_CACHE_KIB, openDatabase, PAGE_CACHE_KIB, SCHEMA_VERSION, withPageCache } from '../../src/db/database.js';
 import { DatabaseTooNewError, migrate } from '../../src/db/migrate.js';
 import { migrations } from '../../src/db/migrations/index.js';
 
@@ -16,6 +16,28 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
     expect(versions.at(-1)).toBe(SCHEMA_VERSION);
+    db.close();
+  });
+
+  it("keeps SQLite's page cache at 4 MiB on every connection, read-only ones too, not better-sqlite3's 16 MB", () => {
+    const path = tempPath();
+    const db = openDatabase(path);
+    const reader = openDatabase(path, { readonly: true });
+    for (const connection of [db, reader]) expect(connection.pragma('cache_size', { simple: true })).toBe(-PAGE_CACHE_KIB);
+    expect(PAGE_CACHE_KIB).toBe(4096);
+    // What the connection would have had otherwise (better-sqlite3's build default).
+    const plain = new BetterSqlite3(path, { readonly: true });
+    expect(plain.pragma('cache_size', { simple: true })).toBe(-16000);
+    for (const connection of [reader, db, plain]) connection.close();
+  });
+
+  it('gives a bulk write a bigger page cache for its work only, and takes it back even when the work fails', () => {
+    const db = openDatabase(tempPath());
+    const size = () => db.pragma('cache_size', { simple: true });
+    expect(withPageCache(db, BULK_PAGE_CACHE_KIB, size)).toBe(-BULK_PAGE_CACHE_KIB);
+    expect(size()).toBe(-PAGE_CACHE_KIB);
+    expect(() => withPageCache(db, BULK_PAGE_CACHE_KIB, () => { throw new Error('refused'); })).toThrow('refused');
+    expect(size()).toBe(-PAGE_CACHE_KIB);
     db.close();
   });
 

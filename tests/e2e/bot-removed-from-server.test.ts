@@ -5,7 +5,7 @@ import { sweepStaleTickets } from '../../src/discord/support/stale-sweeper.js';
 import { DEFAULT_BOT_PERMISSIONS } from '../fakes/discord/index.js';
 import { capturingLogger } from '../reliability/helpers.js';
 import { useBotWorldStarter, type BotWorld } from './harness.js';
-import { contextOf, openAnsweredTicket, postTicket, quietFor, TRAINED_ENV } from './support-helpers.js';
+import { botMessages, contextOf, openAnsweredTicket, postTicket, quietFor, TRAINED_ENV } from './support-helpers.js';
 
 /**
  * The bot kicked from a server (or the server deleted): Discord sends GUILD_DELETE without `unavailable`, and every
@@ -63,6 +63,23 @@ describe('the bot removed from a server', () => {
     expect(refusedSince(w, removedAt)).toEqual([]);
     expect(w.core.tickets.getByThread(w.guildId, threadId)!.status).toBe('open');
     expect(w.core.guildSettings.get(w.guildId)).toBeDefined();
+  });
+
+  it('what the matcher keeps in memory of the server goes with it; invited back, its training answers again', async () => {
+    const { w } = await world();
+    w.core.training.add(w.guildId, { question: 'The game lags in the evening', answer: 'Lower the graphics settings in the evening.' });
+    await openAnsweredTicket(w, 'Lag', 'The game lags in the evening');
+    expect(w.core.matcher.held()).toMatchObject({ frequencyGuilds: [w.guildId], preparedGuilds: 1, documents: 1, parsedDocuments: 1 });
+
+    w.fake.removeBotFromGuild(w.guildId);
+    await w.fake.waitFor(() => !w.bot.client.guilds.cache.has(w.guildId), 3000, 'discord.js forgot the server');
+    expect(w.core.matcher.held()).toEqual({ frequencyGuilds: [], frequencies: 0, preparedGuilds: 0, documents: 0, parsedDocuments: 0 });
+    expect(w.core.training.count(w.guildId)).toBe(1); // the training itself is kept
+
+    w.fake.addBotToGuild(w.guildId);
+    await w.fake.waitFor(() => w.bot.client.guilds.cache.get(w.guildId)?.available, 3000, 'the server back in the cache');
+    const { threadId } = await openAnsweredTicket(w, 'Lag again', 'The game lags in the evening');
+    expect(botMessages(w, threadId).some((m) => m.content.includes('Lower the graphics settings in the evening.'))).toBe(true);
   });
 
   it('invited back (GUILD_CREATE), it works there again: the due reminder is posted', async () => {

@@ -23,6 +23,7 @@ import {
   withinNumPredict,
   type FittedPrompt,
 } from './ollama-runner.js';
+import { closed, isGone, pause, sendJson } from './ollama-http.js';
 
 export interface FakeChatMessage {
   role: string;
@@ -373,39 +374,6 @@ function doneStats(promptTokens: number, evalCount: number, doneReason: 'stop' |
     eval_count: evalCount,
     eval_duration: Number(now - t.evaluatedAt),
   };
-}
-
-export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
-
-/** The client left (or the server was stopped) before the answer was finished. */
-export function isGone(res: http.ServerResponse): boolean {
-  return res.destroyed || !res.socket || res.socket.destroyed;
-}
-
-/** Resolves when the client goes away (or the server is stopped). */
-export function closed(res: http.ServerResponse): Promise<void> {
-  if (isGone(res)) return Promise.resolve();
-  return new Promise((resolve) => res.once('close', () => resolve()));
-}
-
-/** Waits `ms`, ending early if the client leaves; false when it left. */
-function pause(ms: number, res: http.ServerResponse): Promise<boolean> {
-  if (isGone(res)) return Promise.resolve(false);
-  if (!(ms > 0)) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const onClose = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      res.off('close', onClose);
-      resolve(!isGone(res));
-    }, ms);
-    res.once('close', onClose);
-  });
 }
 
 function once(fn: () => void): () => void {

@@ -27,7 +27,8 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { checkEmbedInputs, DEFAULT_EMBED_CONTEXT, EMBED_CONTEXT_TOKENS } from './ollama-embed.js';
 import { fakeModelCard, showNotFoundError, showResponse } from './ollama-show.js';
-import { ChatServer, closed, MID_STREAM_ERROR, SERVER_BUSY_ERROR, sendJson, type ChatKnobs, type FakeChatMessage, type FakeChatRequest, type FakeOllamaMode, type PromptEvaluation } from './ollama-chat.js';
+import { ChatServer, MID_STREAM_ERROR, SERVER_BUSY_ERROR, type ChatKnobs, type FakeChatMessage, type FakeChatRequest, type FakeOllamaMode, type PromptEvaluation } from './ollama-chat.js';
+import { closed, sendJson } from './ollama-http.js';
 import { DEFAULT_KEEP_ALIVE_MS, DEFAULT_NUM_CTX, keepAliveMs } from './ollama-runner.js';
 
 export { MID_STREAM_ERROR, SERVER_BUSY_ERROR, type FakeChatMessage, type FakeChatRequest, type FakeOllamaMode, type PromptEvaluation } from './ollama-chat.js';

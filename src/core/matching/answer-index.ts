@@ -41,6 +41,12 @@ interface GuildSearches {
  * memory (see bench/README.md, "Memory").
  */
 export const DOCUMENT_CACHE_LIMIT = 3_000;
+/**
+ * Guilds whose two FTS5 searches stay prepared (the most recently searched): each prepared statement
+ * holds SQLite memory, and a bot in thousands of servers would otherwise keep two per server for
+ * good. Preparing them again costs well under a millisecond.
+ */
+export const PREPARED_GUILDS_LIMIT = 256;
 
 interface StoredRow {
   id: number;
@@ -93,7 +99,7 @@ export const HOLDS_ANSWER = `length(t.answer) = length(value) AND substr(t.answe
  */
 export class AnswerIndex {
   private readonly selectStats: Statement<[string], GuildIndexStats>;
-  private readonly searches = new Map<number, GuildSearches>();
+  private readonly searches = new RecentMap<number, GuildSearches>(PREPARED_GUILDS_LIMIT);
   private readonly selectPhrasings: Statement<[number, string, number], Phrasing>;
   private readonly selectDocuments: Statement<[string, string], AnswerDocument>;
   private readonly selectStored: Statement<[string, string], StoredRow>;
@@ -149,6 +155,23 @@ export class AnswerIndex {
       if (error instanceof Error && /no such table/.test(error.message)) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * Drops the guild's prepared searches and cached documents (the bot left it); returns the ids its
+   * documents have (undefined: nothing indexed), for other caches keyed by document id.
+   */
+  forgetGuild(guildId: string): { first: number; last: number } | undefined {
+    const stats = this.selectStats.get(guildId);
+    if (stats === undefined) return undefined;
+    this.searches.delete(stats.slot);
+    this.stored.deleteIf((id) => id >= stats.first && id <= stats.last);
+    return { first: stats.first, last: stats.last };
+  }
+
+  /** How much is kept (for tests and diagnostics). */
+  held(): { documents: number; preparedGuilds: number } {
+    return { documents: this.stored.size, preparedGuilds: this.searches.size };
   }
 
   /** The guild's answers whose phrasings contain the word (after stemming), counted up to cap. */

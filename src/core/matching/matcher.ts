@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.js';
 import { literalMatchQuery, quoteTerm } from '../text/fts.js';
 import { RecentMap } from './recent-map.js';
+import { FrequencyCaches, type FrequencyCacheLimits } from './guild-frequencies.js';
 import { AnswerIndex, DOCUMENT_CACHE_LIMIT, type AnswerDocument, type GuildIndexStats, type Phrasing } from './answer-index.js';
 import { confidence, DEFAULT_CALIBRATION, WORDS_ONLY_CALIBRATION, type AnswerFeatures, type CalibrationParams } from './calibration.js';
 import { DEFAULT_RANKING, rankingSimilarities, WORDS_ONLY_RANKING, type RankingSimilarities } from './ranking.js';
@@ -62,6 +63,8 @@ export interface MatcherOptions {
   alignedCandidates?: number;
   /** By default DEFAULT_CALIBRATION, or WORDS_ONLY_CALIBRATION for a matcher without word vectors. */
   calibration?: CalibrationParams;
+  /** Document frequencies kept per guild and for all guilds together (guild-frequencies.ts); the defaults fit a bot in many servers. */
+  frequencyCacheLimits?: FrequencyCacheLimits;
   /**
    * Pre-trained word vectors for paraphrases in other words (word-vectors.ts); by default the
    * process's shared ones. Null: the words alone (and the `meaning` feature 0).
@@ -69,7 +72,7 @@ export interface MatcherOptions {
   wordVectors?: WordVectors | null;
 }
 
-const DEFAULTS: Omit<Required<MatcherOptions>, 'wordVectors' | 'calibration' | 'alignedCandidates'> = {
+const DEFAULTS: Omit<Required<MatcherOptions>, 'wordVectors' | 'calibration' | 'alignedCandidates' | 'frequencyCacheLimits'> = {
   candidateLimit: 15,
   candidatePostings: 1_000,
   frequencyCountCap: 20_000,
@@ -129,18 +132,8 @@ interface Ranking {
   ranked: ScoredAnswer[];
 }
 
-/** Cached per guild until its training changes: document frequency by stem (or "prefix*"). */
+/** Document frequency by stem (or "prefix*"), from the guild's cache (guild-frequencies.ts). */
 type FrequencyLookup = (key: string, count: () => number) => number;
-interface GuildCache {
-  generation: number;
-  frequencies: Map<string, number>;
-  /**
-   * The IDFs' epoch (WordIdf.epoch): parsed documents keep it to know their cached IDFs still hold. An empty object of
-   * its own, not the cache itself, so documents that outlive the cache do not keep its frequencies alive.
-   */
-  epoch: object;
-}
-const FREQUENCY_CACHE_LIMIT = 50_000;
 
 /**
  * Finds the trained answers that fit a member's message, with a calibrated confidence.
@@ -150,15 +143,16 @@ const FREQUENCY_CACHE_LIMIT = 50_000;
 export class Matcher {
   private readonly index: AnswerIndex;
   private readonly scorer: AnswerScorer;
-  private readonly options: Omit<Required<MatcherOptions>, 'wordVectors' | 'alignedCandidates'>;
-  private readonly caches = new Map<string, GuildCache>();
+  private readonly options: Omit<Required<MatcherOptions>, 'wordVectors' | 'alignedCandidates' | 'frequencyCacheLimits'>;
+  private readonly frequencies: FrequencyCaches;
   private readonly questionStems = new RecentMap<string, ReadonlySet<string>>(DOCUMENT_CACHE_LIMIT);
   /** The ranking weight of an embedding model's similarity (ranking.ts, `semantic`). */
   private readonly semanticWeight: number;
 
   constructor(db: Db, options: MatcherOptions = {}) {
     this.index = new AnswerIndex(db);
-    const { wordVectors, calibration, alignedCandidates, ...rest } = options;
+    const { wordVectors, calibration, alignedCandidates, frequencyCacheLimits, ...rest } = options;
+    this.frequencies = new FrequencyCaches(frequencyCacheLimits);
     const vectors = (wordVectors === undefined ? sharedWordVectors() : wordVectors) ?? undefined;
     this.options = { ...DEFAULTS, ...rest, calibration: calibration ?? (vectors === undefined ? WORDS_ONLY_CALIBRATION : DEFAULT_CALIBRATION) };
     this.scorer = new AnswerScorer(vectors, alignedCandidates);
@@ -210,8 +204,8 @@ export class Matcher {
     const stats = this.index.stats(guildId);
     if (words.length === 0 || stats === undefined || stats.answers <= 0) return { terms: [], ranked: [] };
 
-    const guildCache = this.guildCache(guildId, stats.generation);
-    const frequencyOf = frequencyLookup(guildCache);
+    const guildCache = this.frequencies.of(guildId, stats.generation);
+    const frequencyOf: FrequencyLookup = (key, count) => guildCache.frequency(key, count);
     const documentFrequency = (word: string, stem: string) =>
       frequencyOf(stem, () => this.index.documentFrequency(stats, word, this.options.frequencyCountCap));
     const idf = (df: number, stop: boolean) => this.idf(df, stop, stats.answers);
@@ -281,14 +275,20 @@ export class Matcher {
     return Math.log(1 + (n - frequency + 0.5) / (frequency + 0.5));
   }
 
-  /** The guild's statistics cache, a new one (with a new IDF epoch) when its training changed or when full. */
-  private guildCache(guildId: string, generation: number): GuildCache {
-    let cache = this.caches.get(guildId);
-    if (cache === undefined || cache.generation !== generation || cache.frequencies.size >= FREQUENCY_CACHE_LIMIT) {
-      cache = { generation, frequencies: new Map(), epoch: {} };
-      this.caches.set(guildId, cache);
-    }
-    return cache;
+  /**
+   * Drops what the matcher keeps of a guild (its document frequencies, its index's prepared searches, its cached
+   * documents): the bot has left it. Asked again (the bot invited back), it is read afresh.
+   */
+  forgetGuild(guildId: string): void {
+    this.frequencies.forget(guildId);
+    const range = this.index.forgetGuild(guildId);
+    if (range !== undefined) this.scorer.forgetDocuments(range.first, range.last);
+  }
+
+  /** What the matcher keeps between questions, for tests and diagnostics. */
+  held(): { frequencyGuilds: string[]; frequencies: number; documents: number; parsedDocuments: number; preparedGuilds: number } {
+    const { guilds, counts } = this.frequencies.held();
+    return { frequencyGuilds: guilds, frequencies: counts, ...this.index.held(), parsedDocuments: this.scorer.parsedDocuments };
   }
 
   /** A trained question's distinct stems, kept for the most recently shown questions (they recur in every answer shown). */
@@ -340,18 +340,6 @@ function addSemanticEvidence(evidence: AnswerEvidence[], semantic: SemanticEvide
     if (similarity !== undefined) item.score += totalIdf * weight * ((similarity - mean) / spread);
   }
   return similar;
-}
-
-/** Document frequencies from the guild's cache, each counted once. */
-function frequencyLookup({ frequencies }: GuildCache): FrequencyLookup {
-  return (key, count) => {
-    let df = frequencies.get(key);
-    if (df === undefined) {
-      df = count();
-      frequencies.set(key, df);
-    }
-    return df;
-  };
 }
 
 function distinctTerms(words: readonly string[]): { stem: string; word: string }[] {

@@ -32,6 +32,15 @@ export class RecentMap<K, V> {
     this.entries.set(key, value);
   }
 
+  delete(key: K): void {
+    this.entries.delete(key);
+  }
+
+  /** Drops every key the predicate holds for (e.g. the documents of a guild the bot left). */
+  deleteIf(predicate: (key: K, value: V) => boolean): void {
+    for (const [key, value] of this.entries) if (predicate(key, value)) this.entries.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
   }

@@ -157,6 +157,15 @@ export class AnswerScorer {
     this.unitVectors = wordVectors && new UnitVectorCache(wordVectors);
   }
 
+  /** Drops the parsed documents with ids in [first, last] (a guild's, once the bot left it). */
+  forgetDocuments(first: number, last: number): void {
+    this.parsed.deleteIf((id) => id >= first && id <= last);
+  }
+
+  get parsedDocuments(): number {
+    return this.parsed.size;
+  }
+
   /**
    * @param idf IDF (in the same guild) of a word found in a candidate document: `ofWord` for the
    *   partial credit of a near-spelled match, `ofPhrasingWord` for the length of a phrasing.

@@ -122,6 +122,11 @@ export class SemanticIndex {
     await this.running;
   }
 
+  /** Drops the guild's cached vectors (the bot left it); read again if it is asked again. */
+  forgetGuild(guildId: string): void {
+    for (const kind of ['training', 'knowledge'] as const) this.matrices.delete(`${kind}\u0000${guildId}`);
+  }
+
   /** Entries (not chunks) still waiting for their vectors: all guilds', or one guild's. */
   queued(guildId?: string): number {
     return guildId === undefined ? this.store.queued() : this.store.queuedIn(guildId);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../../db/database.js';
+import { BULK_PAGE_CACHE_KIB, withPageCache, type Db } from '../../db/database.js';
 import { ensureGuildAnswerIndex } from '../../db/guild-answer-index.js';
 import { normalisedWords } from '../text/normalise.js';
 import {
@@ -112,7 +112,7 @@ export function importTraining(db: Db, guildId: string, input: string | Buffer, 
   const result: TrainingImportResult = { added: 0, updated: 0, skipped: 0 };
   if (entries.length > 0) ensureGuildAnswerIndex(db, guildId);
 
-  db.transaction(() => {
+  withPageCache(db, BULK_PAGE_CACHE_KIB, db.transaction(() => {
     // Normalised question → the id of the guild's first entry with it.
     const existing = new Map<string, number>();
     for (const row of selectQuestions.all(guildId)) {
@@ -139,6 +139,6 @@ export function importTraining(db: Db, guildId: string, input: string | Buffer, 
         result.updated++;
       }
     }
-  })();
+  }));
   return result;
 }
