@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import type { ThreadChannel } from 'discord.js';
+import { describe, expect, it, vi } from 'vitest';
+import { SnowflakeUtil, type ThreadChannel } from 'discord.js';
 import { useBotWorldStarter, type BotWorld } from './harness.js';
 import { botMessages, buttonIds, postTicket, quietFor, tagNames } from './support-helpers.js';
 
@@ -70,11 +70,23 @@ describe('a member writes while the answer of the bot’s own archive-again is o
     lastEdit.release();
     await archiveAgain.arrived;
     expect(bw.fake.channel(threadId).archived).toBe(true);
-    // The member writes at once: their message reopens the post (Discord's THREAD_UPDATE for it comes late).
+    await bw.fake.waitFor(() => cachedPost(bw, threadId)?.archived === true, 3000, 'the bot hears of its archive-again');
+    const archivedAt = cachedPost(bw, threadId)!.archiveTimestamp!;
+    // The member writes at once, in the same millisecond as that archive (Discord's times go by the millisecond: a
+    // snowflake's and `archive_timestamp`), so the bot cannot tell their order by time. Their message reopens the post
+    // (Discord's THREAD_UPDATE for it comes late).
     const lateUnarchive = bw.fake.faults.unarchiveAfterMessage();
     bw.ollama.reply = 'Then sign out and in again.';
     bw.ollama.tokenDelayMs = 0;
-    bw.fake.postAsUser({ channelId: threadId, userId: bw.memberId, content: 'It is still not syncing' });
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(archivedAt);
+    const message = (() => {
+      try {
+        return bw.fake.postAsUser({ channelId: threadId, userId: bw.memberId, content: 'It is still not syncing' });
+      } finally {
+        clock.mockRestore();
+      }
+    })();
+    expect(SnowflakeUtil.timestampFrom(message.id)).toBe(archivedAt);
     await lateUnarchive.arrived;
     await quietFor(200);
     archiveAgain.release();

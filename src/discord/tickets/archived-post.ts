@@ -44,12 +44,19 @@ export function postRefusesBot(thread: ThreadChannel): boolean {
  * archive older than the post's newest message (`archive_timestamp` "is changed when creating, archiving, or
  * unarchiving a thread", threads.mdx; a message's time is in its snowflake id, both on Discord's clock) counts as undone
  * by it; discord.js sets `lastMessageId` on every MESSAGE_CREATE. A locked post is archived all the same: no member's
- * message reopens it.
+ * message reopens it. Both times go by the millisecond, so an archive and a message can share one, and their order is
+ * then unknown. A member's message counts as the later: read the other way, a member who wrote in the very millisecond
+ * of the bot's own archive-again had the post they had just reopened archived again (tests/e2e/stale-thread-answer.test.ts).
+ * The bot's own message counts as the earlier: a moderator's archive in the millisecond of the answer's first part is
+ * then honoured (tests/e2e/archived-while-answering.test.ts), and had the bot's message come after it, archiving the
+ * post again is what the bot does for that moderator anyway.
  */
 function isArchived(thread: ThreadChannel): boolean {
   if (thread.archived !== true) return false;
   if (thread.locked === true || thread.archiveTimestamp === null || !thread.lastMessageId) return true;
-  return thread.archiveTimestamp >= SnowflakeUtil.timestampFrom(thread.lastMessageId);
+  const messageAt = SnowflakeUtil.timestampFrom(thread.lastMessageId);
+  if (thread.archiveTimestamp !== messageAt) return thread.archiveTimestamp > messageAt;
+  return thread.messages.cache.get(thread.lastMessageId)?.author.id === thread.client.user.id;
 }
 
 function botManagesThreads(thread: ThreadChannel): boolean {
