@@ -16,11 +16,11 @@
  * - top / notTop: whether it is also the candidate nearest by cosine;
  * - rank: how many candidates are nearer by cosine (up to 5).
  * For the calibration's own features alone and with each of these, a logistic fit (as
- * fitCalibration: Newton, L2 0.01) on one domain's files and both copies, measured at the threshold
+ * fitLogistic: Newton, L2 0.01) on one domain's files and both copies, measured at the threshold
  * on every file as it is, both ways (clinc150 → banking77 unseen, and back): coverage · wrong · out
  * of scope answered · best t, as the eval prints them.
  */
-import { solve } from '../src/core/matching/calibration.js';
+import { fitLogistic, sigmoid } from '../src/core/matching/calibration.js';
 import { DEFAULT_THRESHOLD, evalMatcher, GUILD_ID, intentByAnswer, metrics, UsageError, withTrainedDatabase, type Dataset, type Outcome } from './eval-lib.js';
 import { embedAll, embeddingSource } from './eval-embed.js';
 import { DEFAULT_FOLDER, loadSuite, withHeldOutAnswers } from './eval-suite.js';
@@ -65,27 +65,11 @@ async function samplesOf(dataset: Dataset): Promise<Sample[]> {
   });
 }
 
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const row = (s: Sample, names: readonly string[]) => [1, ...names.map((n) => s.features[n] ?? 0)];
 
-/** Logistic regression as fitCalibration does it, over any features. */
+/** Logistic regression as the calibration is fitted (fitLogistic), over any features. */
 function fit(samples: readonly Sample[], names: readonly string[]): number[] {
-  let w = new Array<number>(names.length + 1).fill(0);
-  for (let iteration = 0; iteration < 50; iteration++) {
-    const gradient = w.map((v) => 1e-2 * v);
-    const hessian = w.map((_, i) => w.map((__, j) => (i === j ? 1e-2 : 0)));
-    for (const s of samples) {
-      const x = row(s, names);
-      const p = sigmoid(x.reduce((sum, v, i) => sum + w[i]! * v, 0));
-      for (let i = 0; i < x.length; i++) {
-        gradient[i]! += (p - (s.correct ? 1 : 0)) * x[i]!;
-        for (let j = 0; j < x.length; j++) hessian[i]![j]! += p * (1 - p) * x[i]! * x[j]!;
-      }
-    }
-    const step = solve(hessian, gradient);
-    w = w.map((v, i) => v - step[i]!);
-  }
-  return w;
+  return fitLogistic(samples.map((s) => row(s, names)), samples.map((s) => s.correct === true));
 }
 
 function measured(samples: readonly Sample[], names: readonly string[], w: readonly number[], threshold: number): string {

@@ -85,15 +85,16 @@ async function loadEncoder(dir: string): Promise<Encoder> {
 /** Embeddings by text, kept in a file of their own (appended as they are made). */
 export class VectorFile {
   private readonly vectors = new Map<string, number[]>();
+  /** False when the file ends inside a line (a run interrupted while writing): the next line must start afresh. */
+  private endsWhole = true;
 
   constructor(private readonly path: string) {
     if (!existsSync(path)) return;
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      const tab = line.lastIndexOf('\t');
-      if (tab < 0) continue;
-      const bytes = Buffer.from(line.slice(tab + 1), 'base64');
-      if (bytes.length !== DIMENSIONS * 4) continue; // a line cut by an interrupted run
-      this.vectors.set(JSON.parse(line.slice(0, tab)) as string, [...new Float32Array(bytes.buffer, bytes.byteOffset, DIMENSIONS)]);
+    const content = readFileSync(path, 'utf8');
+    this.endsWhole = content === '' || content.endsWith('\n');
+    for (const line of content.split('\n')) {
+      const entry = parseLine(line);
+      if (entry) this.vectors.set(entry.text, entry.vector);
     }
   }
 
@@ -107,8 +108,30 @@ export class VectorFile {
 
   add(text: string, vector: number[]): void {
     this.vectors.set(text, vector);
-    appendFileSync(this.path, `${JSON.stringify(text)}\t${Buffer.from(new Float32Array(vector).buffer).toString('base64')}\n`);
+    const line = `${JSON.stringify(text)}\t${Buffer.from(new Float32Array(vector).buffer).toString('base64')}\n`;
+    appendFileSync(this.path, this.endsWhole ? line : `\n${line}`);
+    this.endsWhole = true;
   }
+}
+
+/**
+ * One line of a vector file, or undefined for a line that is not one whole (a run interrupted while
+ * writing cuts its last line anywhere: in the text, the tab or the vector), so the file's other
+ * vectors still load.
+ */
+function parseLine(line: string): { text: string; vector: number[] } | undefined {
+  const tab = line.lastIndexOf('\t');
+  if (tab < 0) return undefined;
+  const bytes = Buffer.from(line.slice(tab + 1), 'base64');
+  if (bytes.length !== DIMENSIONS * 4) return undefined;
+  let text: unknown;
+  try {
+    text = JSON.parse(line.slice(0, tab));
+  } catch {
+    return undefined;
+  }
+  if (typeof text !== 'string') return undefined;
+  return { text, vector: [...new Float32Array(bytes.buffer, bytes.byteOffset, DIMENSIONS)] };
 }
 
 /** Embeds what the file does not hold yet, one call at a time (the encoder is not re-entrant). */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,5 +67,25 @@ describe('sentence-encoder-server (the eval\'s stand-in for Ollama with a real e
     const vectors = await bot(await start(second)).embed(['open hours', 'new text']);
     expect(second.embedded).toEqual(['new text']);
     expect(vectors[0]!.indexOf(1)).toBe('open hours'.length);
+  });
+
+  it('keeps the vectors of a file whose last line an interrupted run cut, and appends after it on a line of its own', () => {
+    const path = join(dir, 'use-lite.vectors');
+    const vector = (n: number) => Array.from({ length: 512 }, (_, i) => (i === n ? 1 : 0));
+    const whole = new VectorFile(path);
+    whole.add('open hours', vector(1));
+    const line = readFileSync(path, 'utf8');
+    for (const cut of [4, line.indexOf('\t') + 1, line.length - 10]) {
+      writeFileSync(path, line);
+      appendFileSync(path, line.replace('open hours', 'reset my password').slice(0, cut));
+      const resumed = new VectorFile(path);
+      expect(resumed.size).toBe(1);
+      resumed.add('new text', vector(2));
+
+      const reread = new VectorFile(path);
+      expect(reread.size).toBe(2);
+      expect(reread.get('open hours')!.indexOf(1)).toBe(1);
+      expect(reread.get('new text')!.indexOf(1)).toBe(2);
+    }
   });
 });

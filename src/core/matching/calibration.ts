@@ -70,31 +70,40 @@ export interface LabelledFeatures extends AnswerFeatures {
   correct: boolean;
 }
 
-/** Maximum-likelihood logistic regression (Newton's method, a touch of L2 for stability). */
+/** The calibration's parameters fitted to best answers labelled right or not (fitLogistic). */
 export function fitCalibration(samples: readonly LabelledFeatures[], iterations = 50): CalibrationParams {
-  const n = FEATURES.length + 1;
+  const rows = samples.map((sample) => [1, ...FEATURES.map((name) => sample[name])]);
+  const w = fitLogistic(rows, samples.map((sample) => sample.correct), iterations);
+  return { bias: w[0]!, ...Object.fromEntries(FEATURES.map((name, i) => [name, w[i + 1]!])) } as CalibrationParams;
+}
+
+/**
+ * Maximum-likelihood logistic regression (Newton's method, a touch of L2 for stability): one weight
+ * per column of `rows` (a column of 1s gives the bias), fitted to `labels` (true: right).
+ */
+export function fitLogistic(rows: readonly (readonly number[])[], labels: readonly boolean[], iterations = 50): number[] {
+  const n = rows[0]?.length ?? 0;
   let w = new Array<number>(n).fill(0);
   const ridge = 1e-2;
   for (let iteration = 0; iteration < iterations; iteration++) {
     const gradient = w.map((value) => ridge * value);
     const hessian = w.map((_, i) => w.map((__, j) => (i === j ? ridge : 0)));
-    for (const sample of samples) {
-      const x = [1, ...FEATURES.map((name) => sample[name])];
+    rows.forEach((x, k) => {
       const p = sigmoid(x.reduce((sum, value, i) => sum + w[i]! * value, 0));
-      const residual = p - (sample.correct ? 1 : 0);
+      const residual = p - (labels[k] ? 1 : 0);
       const curvature = p * (1 - p);
       for (let i = 0; i < n; i++) {
         gradient[i]! += residual * x[i]!;
         for (let j = 0; j < n; j++) hessian[i]![j]! += curvature * x[i]! * x[j]!;
       }
-    }
+    });
     const step = solve(hessian, gradient);
     w = w.map((value, i) => value - step[i]!);
   }
-  return { bias: w[0]!, ...Object.fromEntries(FEATURES.map((name, i) => [name, w[i + 1]!])) } as CalibrationParams;
+  return w;
 }
 
-function sigmoid(z: number): number {
+export function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 

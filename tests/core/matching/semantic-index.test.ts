@@ -222,11 +222,15 @@ describe('SemanticIndex: an embedding model Ollama unloads while the server is q
   it('keeps it loaded for OLLAMA_KEEP_ALIVE, so a question after a quiet spell is still matched by meaning, not by words alone', async () => {
     // Ollama unloads a model OLLAMA_KEEP_ALIVE after its last request unless the request says otherwise
     // (its default is 5 minutes; this server's 300 ms), and loading it again takes longer than a
-    // member's question waits for its vector (queryTimeoutMs).
-    Object.assign(fake, { defaultKeepAliveMs: 300, embedLoadMs: 500 });
-    const semantic = semanticIndex(ollama(), { queryTimeoutMs: 200 });
+    // member's question waits for its vector (queryTimeoutMs, its default 2 s). The margins are wide so a
+    // loaded machine cannot fail it: a loaded model embeds the question in one local round trip, well
+    // inside 2 s, while loading it again takes 10 s. The wait outlasts the 300 ms keep-alive whatever the
+    // load, as the fake's unload timer is set first, for less.
+    Object.assign(fake, { defaultKeepAliveMs: 300 });
+    const semantic = semanticIndex(ollama());
     await semantic.embedPending();
-    await new Promise((r) => setTimeout(r, 400));
+    Object.assign(fake, { embedLoadMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 600));
     const text = 'my order has not arrived yet';
     const wordsAlone = new Matcher(db).match(GUILD_A, text);
     const matched = await semantic.matchHybrid(GUILD_A, text);
